@@ -1,0 +1,81 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, PostgresDialect, sql } from "kysely";
+import { PGliteDialect } from "kysely-pglite-dialect";
+import pg from "pg";
+
+export type DatabaseKind = "postgres" | "pglite";
+
+/** A Kysely handle plus what it runs on; `close` ends the pool or the embedded engine. */
+export interface Database {
+  db: Kysely<unknown>;
+  kind: DatabaseKind;
+  /** Where the data lives, safe to print (no password). */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres://… — when absent the embedded PGlite engine is used. */
+  url?: string | undefined;
+  /** Folder for PGlite's files; absent means in memory (tests). */
+  dataDir?: string | undefined;
+  /** Pool size on PostgreSQL. */
+  maxConnections?: number;
+}
+
+// numeric, int8 and date come back as strings so no value ever passes through a JS float.
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => v);
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.url ? openPostgres(options.url, options.maxConnections ?? 10) : openPglite(options.dataDir);
+}
+
+function openPostgres(url: string, max: number): Database {
+  const pool = new pg.Pool({ connectionString: url, max });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on("error", () => undefined);
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: "postgres", location: redactUrl(url), close: () => db.destroy() };
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const engine = await PGlite.create(dataDir ? { dataDir } : {});
+  // PGlite returns numeric and int8 as JS numbers by default; keep them exact.
+  const parsers = { 1700: (v: string) => v, 20: (v: string) => v, 1082: (v: string) => v };
+  const exactEngine = withParsers(engine, parsers);
+  const db = new Kysely<unknown>({ dialect: new PGliteDialect(exactEngine) });
+  return { db, kind: "pglite", location: dataDir ?? "memory", close: () => db.destroy() };
+}
+
+type Parsers = Record<number, (value: string) => unknown>;
+
+function withParsers(engine: PGlite, parsers: Parsers): PGlite {
+  const query = engine.query.bind(engine);
+  engine.query = ((text: string, params?: unknown[], options?: object) =>
+    query(text, params, { ...options, parsers })) as PGlite["query"];
+  return engine;
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "postgres";
+  }
+}
+
+/** True when a trivial statement round-trips; used by /ready. */
+export async function isReachable(db: Kysely<unknown>): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,40 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import type { GraphQLError, GraphQLFormattedError } from "graphql";
+import type { Logger } from "pino";
+import { isClientSafe, maskFormattedError } from "./errors.js";
+import { logger } from "./logger.js";
+
+interface MaskingContext {
+  requestId: string;
+  log?: Logger;
+}
+
+/** Logs an error that will reach the client masked, with everything support needs. */
+export function logUnexpected(error: GraphQLError, requestId: string, log: Logger = logger): void {
+  if (isClientSafe(error.extensions?.code)) return;
+  const cause = error.originalError ?? error;
+  log.error({ err: cause, requestId, path: error.path }, "unexpected error while resolving %s", error.path?.join("."));
+}
+
+/**
+ * Applies the one masking rule to every response of a server (gateway or subgraph),
+ * so a client sees the same code and message whichever process ran the resolver.
+ */
+export function errorMaskingPlugin<C extends MaskingContext>(): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors) logUnexpected(error, contextValue?.requestId ?? "unknown", contextValue?.log);
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== "single" || !response.body.singleResult.errors) return;
+          const errors: GraphQLFormattedError[] = response.body.singleResult.errors.map((e) =>
+            maskFormattedError(e, contextValue?.requestId),
+          );
+          response.body.singleResult.errors = errors;
+        },
+      };
+    },
+  };
+}

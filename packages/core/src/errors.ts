@@ -1,0 +1,87 @@
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import type { ZodError } from "zod";
+
+/**
+ * Codes every domain shares. Each domain's GraphQL error-code enum repeats them
+ * alongside its own codes, so a client sees one documented enum per domain.
+ */
+export const KernelErrorCode = {
+  VALIDATION_FAILED: "VALIDATION_FAILED",
+  IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED",
+  INVALID_STATE_TRANSITION: "INVALID_STATE_TRANSITION",
+  VERSION_CONFLICT: "VERSION_CONFLICT",
+  FORBIDDEN: "FORBIDDEN",
+} as const;
+
+/** A broken business rule, returned as data in a mutation payload. */
+export interface BusinessError<Code extends string = string> {
+  code: Code;
+  /** Input path of the offending field, e.g. "billingAddress.country"; null for the whole request. */
+  field: string | null;
+  message: string;
+}
+
+export function businessError<Code extends string>(code: Code, message: string, field?: string): BusinessError<Code> {
+  return { code, message, field: field ?? null };
+}
+
+/**
+ * Thrown inside a business transaction to roll it back; the action runner turns it
+ * into payload errors. Unexpected failures are ordinary errors and get masked.
+ */
+export class BusinessRuleViolation extends Error {
+  constructor(readonly errors: BusinessError[]) {
+    super(errors.map((e) => `${e.code}: ${e.message}`).join("; "));
+    this.name = "BusinessRuleViolation";
+  }
+}
+
+/** Rolls back the current business transaction with one error. */
+export function refuse(code: string, message: string, field?: string): never {
+  throw new BusinessRuleViolation([businessError(code, message, field)]);
+}
+
+export function validationErrors(error: ZodError): BusinessError[] {
+  return error.issues.map((issue) =>
+    businessError(KernelErrorCode.VALIDATION_FAILED, issue.message, issue.path.join(".") || undefined),
+  );
+}
+
+/** Error codes that reach clients as they are; everything else is masked. */
+const CLIENT_SAFE_CODES = new Set([
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_USER_INPUT",
+  "BAD_REQUEST",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+  "OPERATION_RESOLUTION_FAILURE",
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "QUERY_TOO_COMPLEX",
+]);
+
+export const MASKED_MESSAGE = "Internal server error";
+
+export function isClientSafe(code: unknown): boolean {
+  return typeof code === "string" && CLIENT_SAFE_CODES.has(code);
+}
+
+/**
+ * One masking rule for subgraphs in-process, subgraphs over HTTP and the gateway:
+ * a client-safe error keeps its code and message; anything else becomes
+ * INTERNAL_SERVER_ERROR with a fixed message and the request id to quote to support.
+ */
+export function maskFormattedError(formatted: GraphQLFormattedError, requestId: string | undefined): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (isClientSafe(code)) {
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code, requestId } };
+  }
+  return { message: MASKED_MESSAGE, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR", requestId } };
+}
+
+/** A client error with a safe code, e.g. a malformed id in a query argument. */
+export function badUserInput(message: string, field?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", field } });
+}

@@ -1,0 +1,116 @@
+import { type Generated, type Kysely, type Migration, sql } from "kysely";
+import { runStatements } from "./sql.js";
+
+/** Table types of the kernel tables that every domain schema holds. */
+export interface KernelTables {
+  idempotency_keys: {
+    key: string;
+    operation: string;
+    request_hash: string;
+    principal: string;
+    payload: unknown | null;
+    created_at: Generated<Date>;
+  };
+  outbox_events: {
+    id: Generated<string>;
+    sequence: Generated<string>;
+    type: string;
+    aggregate_type: string;
+    aggregate_id: string;
+    payload: unknown;
+    request_id: string;
+    occurred_at: Generated<Date>;
+    published_at: Date | null;
+  };
+  audit_log: {
+    id: Generated<string>;
+    occurred_at: Generated<Date>;
+    actor: string;
+    operation: string;
+    aggregate_type: string;
+    aggregate_id: string;
+    idempotency_key: string | null;
+    request_id: string;
+    details: unknown;
+  };
+  inbox_events: {
+    event_id: string;
+    handler: string;
+    processed_at: Generated<Date>;
+  };
+}
+
+/**
+ * The kernel tables, created in each domain's own schema so that a business
+ * transaction writes its rows, its idempotency record, its audit record and its
+ * outbox events in one database transaction without crossing schemas.
+ */
+export function kernelMigration(schema: string): Migration {
+  const s = sql.id(schema);
+  return {
+    async up(db: Kysely<any>) {
+      await runStatements(db, [
+        sql`
+        create table ${s}.idempotency_keys (
+          key text primary key check (length(key) between 1 and 200),
+          operation text not null,
+          request_hash text not null,
+          principal text not null,
+          payload jsonb,
+          created_at timestamptz not null default now()
+        )
+        `,
+        sql`
+        create table ${s}.outbox_events (
+          id uuid primary key default gen_random_uuid(),
+          sequence bigint generated always as identity unique,
+          type text not null,
+          aggregate_type text not null,
+          aggregate_id text not null,
+          payload jsonb not null,
+          request_id text not null,
+          occurred_at timestamptz not null default now(),
+          published_at timestamptz
+        )
+        `,
+        sql`
+        create index outbox_events_unpublished on ${s}.outbox_events (sequence) where published_at is null
+        `,
+        sql`
+        create table ${s}.audit_log (
+          id bigint generated always as identity primary key,
+          occurred_at timestamptz not null default now(),
+          actor text not null,
+          operation text not null,
+          aggregate_type text not null,
+          aggregate_id text not null,
+          idempotency_key text,
+          request_id text not null,
+          details jsonb not null default '{}'
+        )
+        `,
+        sql`
+        create index audit_log_aggregate on ${s}.audit_log (aggregate_type, aggregate_id)
+        `,
+        sql`
+        create table ${s}.inbox_events (
+          event_id uuid not null,
+          handler text not null,
+          processed_at timestamptz not null default now(),
+          primary key (event_id, handler)
+        )
+        `,
+        sql`
+        create function ${s}.forbid_change() returns trigger language plpgsql as $$
+        begin
+          raise exception '% rows are append-only: % refused', tg_table_name, tg_op using errcode = 'P0001';
+        end $$
+        `,
+        sql`
+        create trigger audit_log_append_only before update or delete on ${s}.audit_log
+          for each row execute function ${s}.forbid_change()
+        `,
+      ]);
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { readFileSync } from "node:fs";
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import { type DocumentNode, type ExecutionResult, type GraphQLSchema, concatAST, graphql, parse } from "graphql";
+import type { Kysely } from "kysely";
+import { type RequestInfo, SYSTEM_PRINCIPAL, type SubgraphContext, requestLogger } from "./context.js";
+import type { DomainMigrations } from "./migrations.js";
+import { kernelScalarResolvers } from "./scalars.js";
+
+/** Runs one GraphQL operation against a subgraph, e.g. for demo data. */
+export type OperationRunner = (
+  query: string,
+  variables?: Record<string, unknown>,
+) => Promise<ExecutionResult<Record<string, any>>>;
+
+/** Everything a domain exports: open its index.ts and the whole module is in view. */
+export interface SubgraphModule<DB = any, Loaders = any> {
+  /** The domain's name; also its Postgres schema and its subgraph name. */
+  name: string;
+  /** The subgraph SDL as written in the domain's schema.graphql. */
+  typeDefs: DocumentNode;
+  resolvers: object;
+  migrations: DomainMigrations;
+  /** Per-request DataLoaders for entity references and nested lists. */
+  createLoaders(db: Kysely<DB>): Loaders;
+  /** Demo data, written through the domain's own business actions. */
+  seed?: (run: OperationRunner) => Promise<void>;
+  /** A ready operation that Sandbox opens with. */
+  exampleOperation?: string;
+}
+
+export function defineSubgraph<DB, Loaders>(module: SubgraphModule<DB, Loaders>): SubgraphModule<DB, Loaders> {
+  return module;
+}
+
+export const kernelTypeDefs: DocumentNode = parse(
+  readFileSync(new URL("./kernel.graphql", import.meta.url), "utf8"),
+);
+
+/** The subgraph's own SDL plus the kernel's scalars and shared value types. */
+export function subgraphTypeDefs(module: Pick<SubgraphModule, "typeDefs">): DocumentNode {
+  return concatAST([module.typeDefs, kernelTypeDefs]);
+}
+
+export function buildSubgraph(module: SubgraphModule): GraphQLSchema {
+  const resolvers = { ...kernelScalarResolvers, ...module.resolvers };
+  // The resolver map type is internal to @apollo/subgraph; codegen types ours per domain.
+  const schemaModule = { typeDefs: subgraphTypeDefs(module), resolvers };
+  return buildSubgraphSchema([schemaModule] as unknown as Parameters<typeof buildSubgraphSchema>[0]);
+}
+
+/** The same context whether the subgraph runs in the gateway's process or its own. */
+export function createSubgraphContext<DB, Loaders>(
+  module: SubgraphModule<DB, Loaders>,
+  db: Kysely<DB>,
+  info: RequestInfo,
+): SubgraphContext<DB, Loaders> & { domain: string } {
+  return { ...info, db, domain: module.name, loaders: module.createLoaders(db), log: requestLogger(info) };
+}
+
+/** Loads a domain's schema.graphql next to its src folder. */
+export function loadSchemaFile(url: URL): DocumentNode {
+  return parse(readFileSync(url, "utf8"));
+}
+
+/** Runs operations against a subgraph schema directly, acting as the system principal. */
+export function subgraphRunner(module: SubgraphModule, db: Kysely<unknown>, subject = "seed"): OperationRunner {
+  const schema = buildSubgraph(module);
+  return async (query, variables) => {
+    const info: RequestInfo = { principal: { ...SYSTEM_PRINCIPAL, subject }, requestId: `${subject}-${Date.now()}` };
+    const contextValue = createSubgraphContext(module, db, info);
+    return graphql({ schema, source: query, variableValues: variables, contextValue });
+  };
+}

@@ -1,0 +1,218 @@
+import {
+  type ActionScope,
+  defineStateMachine,
+  fields,
+  notFound,
+  parseInput,
+  refuse,
+  sql,
+  versionConflict,
+} from "@erp/core";
+import type { Selectable, Transaction } from "kysely";
+import { z } from "zod";
+import { type Address, addressSchema } from "./address.js";
+import type { CrmDatabase, CustomersTable } from "./db.js";
+import { CrmErrorCode } from "./errors.js";
+
+export type CustomerStatus = "ACTIVE" | "BLOCKED";
+
+/** A customer may be blocked and unblocked; nothing else. */
+export const customerLifecycle = defineStateMachine<CustomerStatus>("Customer", {
+  ACTIVE: ["BLOCKED"],
+  BLOCKED: ["ACTIVE"],
+});
+
+export interface Customer {
+  id: string;
+  code: string;
+  name: string;
+  taxId: string | null;
+  email: string | null;
+  phone: string | null;
+  billingAddress: Address | null;
+  status: CustomerStatus;
+  blockedReason: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toCustomer(row: Selectable<CustomersTable>): Customer {
+  return {
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    taxId: row.tax_id,
+    email: row.email,
+    phone: row.phone,
+    billingAddress: row.billing_address,
+    status: row.status,
+    blockedReason: row.blocked_reason,
+    version: row.version,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+const detailsSchema = {
+  name: fields.text("Name", 200),
+  taxId: fields.optionalText("Tax id", 50),
+  email: fields.email().nullish(),
+  phone: fields.phone().nullish(),
+  billingAddress: addressSchema.nullish(),
+};
+
+export const registerCustomerSchema = z.object({
+  code: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,19}$/, "Code must be 1 to 20 letters, digits or dashes")
+    .nullish(),
+  ...detailsSchema,
+});
+
+export type RegisterCustomer = z.input<typeof registerCustomerSchema>;
+
+export async function registerCustomer(scope: ActionScope<CrmDatabase>, input: RegisterCustomer): Promise<Customer> {
+  const data = parseInput(registerCustomerSchema, input);
+  const code = data.code ?? (await nextCustomerCode(scope.trx));
+  const row = await scope.trx
+    .insertInto("crm.customers")
+    .values({
+      code,
+      name: data.name,
+      tax_id: data.taxId,
+      email: data.email ?? null,
+      phone: data.phone ?? null,
+      billing_address: data.billingAddress ? JSON.stringify(data.billingAddress) : null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const customer = toCustomer(row);
+  await scope.audit("Customer", customer.id, { code, name: customer.name });
+  await scope.emit({
+    type: "crm.customer.registered",
+    aggregateType: "Customer",
+    aggregateId: customer.id,
+    payload: { customerId: customer.id, code, name: customer.name },
+  });
+  return customer;
+}
+
+/** Next free generated code; skips codes someone chose by hand. */
+async function nextCustomerCode(trx: Transaction<CrmDatabase>): Promise<string> {
+  for (;;) {
+    const { rows } = await sql<{ code: string }>`
+      select 'C-' || lpad(nextval('crm.customer_code_seq')::text, 6, '0') as code`.execute(trx);
+    const code = rows[0]!.code;
+    const taken = await trx.selectFrom("crm.customers").select("id").where("code", "=", code).executeTakeFirst();
+    if (!taken) return code;
+  }
+}
+
+/** Locks a customer row for the rest of the transaction, or refuses CUSTOMER_NOT_FOUND. */
+export async function lockCustomer(trx: Transaction<CrmDatabase>, id: string, field = "customerId") {
+  const row = await trx.selectFrom("crm.customers").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+  return row ?? notFound(CrmErrorCode.CUSTOMER_NOT_FOUND, "The customer", field);
+}
+
+export const updateCustomerDetailsSchema = z.object({
+  customerId: fields.id("customerId"),
+  expectedVersion: z.number().int().min(1),
+  name: detailsSchema.name.nullish(),
+  taxId: detailsSchema.taxId,
+  email: detailsSchema.email,
+  phone: detailsSchema.phone,
+  billingAddress: detailsSchema.billingAddress,
+});
+
+export async function updateCustomerDetails(
+  scope: ActionScope<CrmDatabase>,
+  input: z.input<typeof updateCustomerDetailsSchema>,
+): Promise<Customer> {
+  const data = parseInput(updateCustomerDetailsSchema, input);
+  const current = await lockCustomer(scope.trx, data.customerId);
+  if (current.version !== data.expectedVersion) versionConflict();
+  const changes = {
+    ...(data.name != null && { name: data.name }),
+    ...(input.taxId !== undefined && { tax_id: data.taxId }),
+    ...(input.email !== undefined && { email: data.email ?? null }),
+    ...(input.phone !== undefined && { phone: data.phone ?? null }),
+    ...(input.billingAddress !== undefined && {
+      billing_address: data.billingAddress ? JSON.stringify(data.billingAddress) : null,
+    }),
+  };
+  const customer = await saveCustomer(scope.trx, current.id, changes);
+  await scope.audit("Customer", customer.id, { changed: Object.keys(changes) });
+  await scope.emit({
+    type: "crm.customer.details_updated",
+    aggregateType: "Customer",
+    aggregateId: customer.id,
+    payload: { customerId: customer.id, version: customer.version },
+  });
+  return customer;
+}
+
+type CustomerChanges = Partial<{
+  name: string;
+  tax_id: string | null;
+  email: string | null;
+  phone: string | null;
+  billing_address: string | null;
+  status: CustomerStatus;
+  blocked_reason: string | null;
+}>;
+
+async function saveCustomer(trx: Transaction<CrmDatabase>, id: string, changes: CustomerChanges) {
+  const row = await trx
+    .updateTable("crm.customers")
+    .set((eb) => ({ ...changes, version: eb("version", "+", 1), updated_at: sql`now()` }))
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toCustomer(row);
+}
+
+const blockSchema = z.object({ customerId: fields.id("customerId"), reason: fields.text("Reason", 500) });
+
+export async function blockCustomer(
+  scope: ActionScope<CrmDatabase>,
+  input: z.input<typeof blockSchema>,
+): Promise<Customer> {
+  const data = parseInput(blockSchema, input);
+  const current = await lockCustomer(scope.trx, data.customerId);
+  customerLifecycle.assertTransition(current.status, "BLOCKED");
+  const customer = await saveCustomer(scope.trx, current.id, { status: "BLOCKED", blocked_reason: data.reason });
+  await scope.audit("Customer", customer.id, { reason: data.reason });
+  await scope.emit({
+    type: "crm.customer.blocked",
+    aggregateType: "Customer",
+    aggregateId: customer.id,
+    payload: { customerId: customer.id, reason: data.reason },
+  });
+  return customer;
+}
+
+const unblockSchema = z.object({ customerId: fields.id("customerId") });
+
+export async function unblockCustomer(
+  scope: ActionScope<CrmDatabase>,
+  input: z.input<typeof unblockSchema>,
+): Promise<Customer> {
+  const data = parseInput(unblockSchema, input);
+  const current = await lockCustomer(scope.trx, data.customerId);
+  customerLifecycle.assertTransition(current.status, "ACTIVE");
+  const customer = await saveCustomer(scope.trx, current.id, { status: "ACTIVE", blocked_reason: null });
+  await scope.audit("Customer", customer.id);
+  await scope.emit({
+    type: "crm.customer.unblocked",
+    aggregateType: "Customer",
+    aggregateId: customer.id,
+    payload: { customerId: customer.id },
+  });
+  return customer;
+}
+
+/** Refuses CUSTOMER_BLOCKED when new business is opened with a blocked customer. */
+export function assertCustomerActive(row: Selectable<CustomersTable>, field = "customerId"): void {
+  if (row.status === "BLOCKED") refuse(CrmErrorCode.CUSTOMER_BLOCKED, `Customer ${row.code} is blocked`, field);
+}

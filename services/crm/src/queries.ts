@@ -1,0 +1,73 @@
+import { type Connection, decodeCursor, encodeCursor, pageSize, toConnection } from "@erp/core";
+import type { Kysely } from "kysely";
+import { type Customer, type CustomerStatus, toCustomer } from "./customer.js";
+import type { CrmDatabase } from "./db.js";
+import { type Lead, type LeadStatus, toLead } from "./lead.js";
+import { type Opportunity, type OpportunityStage, toOpportunity } from "./opportunity.js";
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+const likePattern = (search: string) => `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export async function listCustomers(
+  db: Kysely<CrmDatabase>,
+  args: PageArgs & { filter?: { status?: CustomerStatus | null; search?: string | null } | null },
+): Promise<Connection<Customer>> {
+  const size = pageSize(args.first);
+  const after = decodeCursor("Customer", args.after);
+  const { status, search } = args.filter ?? {};
+  let query = db.selectFrom("crm.customers").selectAll().orderBy("seq").limit(size + 1);
+  if (after) query = query.where("seq", ">", after);
+  if (status) query = query.where("status", "=", status);
+  if (search?.trim()) {
+    const pattern = likePattern(search.trim());
+    query = query.where((eb) =>
+      eb.or([eb("name", "ilike", pattern), eb("code", "ilike", pattern), eb("email", "ilike", pattern)]),
+    );
+  }
+  const rows = await query.execute();
+  return toConnection(rows, size, !!after, (r) => encodeCursor("Customer", r.seq), toCustomer);
+}
+
+export async function listLeads(
+  db: Kysely<CrmDatabase>,
+  args: PageArgs & { filter?: { status?: LeadStatus | null; search?: string | null } | null },
+): Promise<Connection<Lead>> {
+  const size = pageSize(args.first);
+  const after = decodeCursor("Lead", args.after);
+  const { status, search } = args.filter ?? {};
+  let query = db.selectFrom("crm.leads").selectAll().orderBy("seq").limit(size + 1);
+  if (after) query = query.where("seq", ">", after);
+  if (status) query = query.where("status", "=", status);
+  if (search?.trim()) {
+    const pattern = likePattern(search.trim());
+    query = query.where((eb) =>
+      eb.or([eb("name", "ilike", pattern), eb("company_name", "ilike", pattern), eb("email", "ilike", pattern)]),
+    );
+  }
+  const rows = await query.execute();
+  return toConnection(rows, size, !!after, (r) => encodeCursor("Lead", r.seq), toLead);
+}
+
+export async function listOpportunities(
+  db: Kysely<CrmDatabase>,
+  args: PageArgs & { filter?: { stage?: OpportunityStage | null; customerId?: string | null } | null },
+): Promise<Connection<Opportunity>> {
+  const size = pageSize(args.first);
+  const after = decodeCursor("Opportunity", args.after);
+  const { stage, customerId } = args.filter ?? {};
+  let query = db.selectFrom("crm.opportunities").selectAll().orderBy("seq").limit(size + 1);
+  if (after) query = query.where("seq", ">", after);
+  if (stage) query = query.where("stage", "=", stage);
+  if (customerId) query = query.where("customer_id", "=", customerId);
+  const rows = await query.execute();
+  return toConnection(rows, size, !!after, (r) => encodeCursor("Opportunity", r.seq), toOpportunity);
+}
+
+export async function findCustomerByCode(db: Kysely<CrmDatabase>, code: string): Promise<Customer | null> {
+  const row = await db.selectFrom("crm.customers").selectAll().where("code", "=", code).executeTakeFirst();
+  return row ? toCustomer(row) : null;
+}
