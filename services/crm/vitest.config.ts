@@ -1,5 +1,3 @@
-import { defineConfig } from "vitest/config";
+import { erpTestConfig } from "../../vitest.shared.js";
 
-export default defineConfig({
-  test: { testTimeout: 60_000, hookTimeout: 60_000, pool: "forks" },
-});
+export default erpTestConfig();

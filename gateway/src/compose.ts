@@ -1,0 +1,13 @@
+import { composeServices } from "@apollo/composition";
+import { type SubgraphModule, subgraphTypeDefs } from "@erp/core";
+
+/** Composes the Federation 2 supergraph from the services' SDL; fails loudly on any composition error. */
+export function composeSupergraph(modules: SubgraphModule[], urlOf: (name: string) => string): string {
+  const result = composeServices(
+    modules.map((m) => ({ name: m.name, typeDefs: subgraphTypeDefs(m), url: urlOf(m.name) })),
+  );
+  if (result.errors) {
+    throw new Error(`Supergraph composition failed:\n${result.errors.map((e) => `- ${e.message}`).join("\n")}`);
+  }
+  return result.supergraphSdl;
+}

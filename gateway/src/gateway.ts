@@ -1,0 +1,79 @@
+import { ApolloGateway } from "@apollo/gateway";
+import type { ApolloServerPlugin } from "@apollo/server";
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+  ApolloServerPluginLandingPageProductionDefault,
+} from "@apollo/server/plugin/landingPage/default";
+import {
+  DEVELOPMENT_PRINCIPAL,
+  type Database,
+  HEADERS,
+  type RunningServer,
+  type SubgraphModule,
+  errorMaskingPlugin,
+  isReachable,
+  requestIdFrom,
+  requestLogger,
+  serveGraphQL,
+} from "@erp/core";
+import type { GatewayConfig } from "./config.js";
+import { composeSupergraph } from "./compose.js";
+import { type GatewayContext, InProcessSubgraph, RemoteSubgraph } from "./data-sources.js";
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  modules: SubgraphModule[];
+  /** The database of one-process mode; split mode leaves the data to the subgraph servers. */
+  database?: Database;
+}
+
+/** Starts the Apollo gateway over the composed supergraph, in one process or split. */
+export async function startGateway({ config, modules, database }: GatewayOptions): Promise<RunningServer> {
+  const byName = new Map(modules.map((m) => [m.name, m]));
+  const supergraphSdl = composeSupergraph(modules, (name) =>
+    config.mode === "split" ? config.subgraphUrls[name]! : `http://in-process/${name}`,
+  );
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) => {
+      if (config.mode === "split") return new RemoteSubgraph(url!, config.gatewaySecret);
+      if (!database) throw new Error("One-process mode needs a database");
+      return new InProcessSubgraph(byName.get(name)!, database.db);
+    },
+  });
+  return serveGraphQL<GatewayContext & { log: ReturnType<typeof requestLogger> }>({
+    apollo: {
+      gateway,
+      introspection: config.introspection,
+      includeStacktraceInErrorResponses: false,
+      plugins: [errorMaskingPlugin(), requestIdHeaderPlugin(), landingPage(config, modules)],
+    },
+    context: async (req) => {
+      // Authentication is its own issue; until then every caller is the development principal.
+      const info = { principal: DEVELOPMENT_PRINCIPAL, requestId: requestIdFrom(req.header(HEADERS.requestId)) };
+      return { ...info, log: requestLogger(info) };
+    },
+    ready: async () => (database ? isReachable(database.db) : true),
+    port: config.port,
+    host: config.host,
+  });
+}
+
+function landingPage(config: GatewayConfig, modules: SubgraphModule[]): ApolloServerPlugin {
+  if (config.production) return ApolloServerPluginLandingPageProductionDefault({ footer: false });
+  const document = modules.find((m) => m.exampleOperation)?.exampleOperation;
+  return ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, ...(document && { document }) });
+}
+
+/** Echoes the request id so a client can quote it when reporting a problem. */
+function requestIdHeaderPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      return {
+        async willSendResponse({ response }) {
+          response.http.headers.set(HEADERS.requestId, contextValue.requestId);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,7 @@
+import { crm } from "@erp/crm";
+import type { SubgraphModule } from "@erp/core";
+
+/** Every domain the gateway serves, with the port its own server listens on in split mode. */
+export const SUBGRAPHS: { module: SubgraphModule; port: number }[] = [{ module: crm, port: 4001 }];
+
+export const subgraphModules = (): SubgraphModule[] => SUBGRAPHS.map((s) => s.module);

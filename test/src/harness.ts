@@ -1,0 +1,149 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Database, type RunningServer, migrateDomain, openDatabase } from "@erp/core";
+import { type GatewayConfig, SUBGRAPHS, loadConfig, startGateway, subgraphModules } from "@erp/gateway";
+import { createTestDatabase } from "@erp/testing";
+import type { Kysely } from "kysely";
+
+const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+export interface RunningErp {
+  mode: "single" | "split";
+  url: string;
+  /** Runs SQL against the data of a subgraph, wherever it lives, e.g. to inject a fault. */
+  withSubgraphDatabase(name: string, work: (db: Kysely<unknown>) => Promise<void>): Promise<void>;
+  /** Split mode: where a subgraph's own server listens. */
+  subgraphUrl?(name: string): string;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function gatewayConfig(overrides: Partial<GatewayConfig>): GatewayConfig {
+  return { ...loadConfig({ NODE_ENV: "test" }), host: "127.0.0.1", seed: false, ...overrides };
+}
+
+/** Every subgraph inside the gateway's process, on one fresh database. */
+export async function startSingleProcess(): Promise<RunningErp> {
+  const database = await createTestDatabase();
+  for (const module of subgraphModules()) await migrateDomain(database.db, module.name, module.migrations);
+  const port = await freePort();
+  const server = await startGateway({ config: gatewayConfig({ mode: "single", port }), modules: subgraphModules(), database });
+  return {
+    mode: "single",
+    url: `http://127.0.0.1:${server.port}/graphql`,
+    withSubgraphDatabase: (_name, work) => work(database.db),
+    stop: async () => {
+      await server.stop();
+      await database.close();
+    },
+  };
+}
+
+interface SubgraphProcess {
+  name: string;
+  url: string;
+  env: NodeJS.ProcessEnv;
+  child: ChildProcess;
+  dataDir?: string;
+}
+
+/** Each subgraph in its own Node process on its own port; the gateway reaches them over HTTP. */
+export async function startSplit(): Promise<RunningErp> {
+  const secret = randomBytes(16).toString("hex");
+  const postgres = process.env.TEST_DATABASE_URL ? await createTestDatabase() : undefined;
+  const processes: SubgraphProcess[] = [];
+  for (const { module } of SUBGRAPHS) processes.push(await spawnSubgraph(module.name, secret, postgres?.url));
+  const port = await freePort();
+  const server: RunningServer = await startGateway({
+    config: gatewayConfig({
+      mode: "split",
+      port,
+      gatewaySecret: secret,
+      subgraphUrls: Object.fromEntries(processes.map((p) => [p.name, p.url])),
+    }),
+    modules: subgraphModules(),
+  });
+  return {
+    mode: "split",
+    url: `http://127.0.0.1:${server.port}/graphql`,
+    subgraphUrl: (name) => processes.find((p) => p.name === name)!.url,
+    withSubgraphDatabase: async (name, work) => {
+      const target = processes.find((p) => p.name === name)!;
+      if (postgres) return work(postgres.db);
+      // PGlite belongs to one process at a time: stop the subgraph, change its data, restart it.
+      await stopProcess(target.child);
+      const database = await openDatabase({ dataDir: target.dataDir });
+      await work(database.db).finally(() => database.close());
+      target.child = await launch(target.name, target.env, target.url);
+    },
+    stop: async () => {
+      await server.stop();
+      for (const p of processes) {
+        await stopProcess(p.child);
+        if (p.dataDir) rmSync(p.dataDir, { recursive: true, force: true });
+      }
+      await postgres?.close();
+    },
+  };
+}
+
+async function spawnSubgraph(name: string, secret: string, databaseUrl?: string): Promise<SubgraphProcess> {
+  const port = await freePort();
+  const dataDir = databaseUrl ? undefined : mkdtempSync(join(tmpdir(), `erp-${name}-`));
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    GATEWAY_SECRET: secret,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir }),
+  };
+  const url = `http://127.0.0.1:${port}/graphql`;
+  return { name, url, env, dataDir, child: await launch(name, env, url) };
+}
+
+async function launch(name: string, env: NodeJS.ProcessEnv, url: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, `services/${name}/src/server.ts`)], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  await waitUntilReady(new URL("/ready", url).toString(), child);
+  return child;
+}
+
+async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`subgraph process exited with ${child.exitCode}`);
+    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`subgraph at ${url} not ready within 60 s`);
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
+export { type Database };
