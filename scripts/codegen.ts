@@ -1,12 +1,12 @@
 // Generates typed resolvers for each service from its schema.graphql (GraphQL Code Generator,
 // typescript-resolvers with federation: true). Usage: tsx scripts/codegen.ts [serviceDir…]
-import { readFileSync, readdirSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { codegen } from "@graphql-codegen/core";
 import * as typescriptPlugin from "@graphql-codegen/typescript";
 import * as resolversPlugin from "@graphql-codegen/typescript-resolvers";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
-import { Kind, buildASTSchema, concatAST, parse } from "graphql";
+import { buildASTSchema, concatAST, Kind, parse } from "graphql";
 
 const root = resolve(import.meta.dirname, "..");
 const kernel = parse(readFileSync(join(root, "packages/core/src/kernel.graphql"), "utf8"));
@@ -50,6 +50,8 @@ async function generate(serviceDir: string): Promise<void> {
 
 const dirs = process.argv.slice(2).length
   ? process.argv.slice(2).map((d) => resolve(d))
-  : readdirSync(join(root, "services")).map((d) => join(root, "services", d)).filter((d) => existsSync(join(d, "codegen.json")));
+  : readdirSync(join(root, "services"))
+      .map((d) => join(root, "services", d))
+      .filter((d) => existsSync(join(d, "codegen.json")));
 for (const dir of dirs) await generate(dir);
 console.log(`codegen: typed resolvers for ${dirs.length} subgraph(s)`);

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { logger, onShutdown } from "@erp/core";
 import { composeSupergraph } from "./compose.js";
-import { REPO_ROOT, loadConfig } from "./config.js";
+import { loadConfig, REPO_ROOT } from "./config.js";
 import { migrateAll, openErpDatabase, seedDomains, startErp } from "./runtime.js";
 import { subgraphModules } from "./subgraphs.js";
 
@@ -30,7 +30,9 @@ async function start(): Promise<void> {
   const config = loadConfig();
   const modules = subgraphModules();
   const erp = await startErp(config, modules);
-  const database = erp.database ? `${erp.database.kind === "pglite" ? "PGlite" : "PostgreSQL"} (${erp.database.location})` : "owned by each subgraph server";
+  const database = erp.database
+    ? `${erp.database.kind === "pglite" ? "PGlite" : "PostgreSQL"} (${erp.database.location})`
+    : "owned by each subgraph server";
   console.log(
     [
       "",

@@ -1,16 +1,16 @@
-import { LocalGraphQLDataSource, RemoteGraphQLDataSource } from "@apollo/gateway";
 import type { GraphQLDataSourceProcessOptions } from "@apollo/gateway";
+import { LocalGraphQLDataSource, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import type { FetcherResponse } from "@apollo/utils.fetcher";
 import {
-  HEADERS,
-  type RequestInfo,
-  type SubgraphModule,
   buildSubgraph,
   createSubgraphContext,
   encodePrincipal,
   errorMaskingPlugin,
+  HEADERS,
+  type RequestInfo,
+  type SubgraphModule,
 } from "@erp/core";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Kysely } from "kysely";
@@ -23,8 +23,8 @@ export type GatewayContext = RequestInfo;
  * same context a split-mode server builds from the gateway's headers.
  */
 export class InProcessSubgraph extends LocalGraphQLDataSource<GatewayContext> {
-  private readonly contexts = new WeakMap<object, object>();
-  private readonly server: ApolloServer<any>;
+  private readonly contexts = new WeakMap<object, { requestId: string }>();
+  private readonly server: ApolloServer<{ requestId: string }>;
   private started?: Promise<void>;
 
   constructor(
@@ -59,7 +59,7 @@ export class InProcessSubgraph extends LocalGraphQLDataSource<GatewayContext> {
   }
 
   /** One subgraph context (and one set of DataLoaders) per gateway request. */
-  private contextFor(info: GatewayContext): object {
+  private contextFor(info: GatewayContext): { requestId: string } {
     let context = this.contexts.get(info);
     if (!context) {
       context = createSubgraphContext(this.module, this.db, { principal: info.principal, requestId: info.requestId });

@@ -5,19 +5,19 @@ import {
   ApolloServerPluginLandingPageProductionDefault,
 } from "@apollo/server/plugin/landingPage/default";
 import {
-  DEVELOPMENT_PRINCIPAL,
   type Database,
-  HEADERS,
-  type RunningServer,
-  type SubgraphModule,
+  DEVELOPMENT_PRINCIPAL,
   errorMaskingPlugin,
+  HEADERS,
   isReachable,
+  type RunningServer,
   requestIdFrom,
   requestLogger,
+  type SubgraphModule,
   serveGraphQL,
 } from "@erp/core";
-import type { GatewayConfig } from "./config.js";
 import { composeSupergraph } from "./compose.js";
+import type { GatewayConfig } from "./config.js";
 import { type GatewayContext, InProcessSubgraph, RemoteSubgraph } from "./data-sources.js";
 
 export interface GatewayOptions {
@@ -62,7 +62,11 @@ export async function startGateway({ config, modules, database }: GatewayOptions
 function landingPage(config: GatewayConfig, modules: SubgraphModule[]): ApolloServerPlugin {
   if (config.production) return ApolloServerPluginLandingPageProductionDefault({ footer: false });
   const document = modules.find((m) => m.exampleOperation)?.exampleOperation;
-  return ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, ...(document && { document }) });
+  return ApolloServerPluginLandingPageLocalDefault({
+    embed: true,
+    includeCookies: false,
+    ...(document && { document }),
+  });
 }
 
 /** Echoes the request id so a client can quote it when reporting a problem. */

@@ -1,10 +1,10 @@
 import {
   type Database,
-  type RunningServer,
-  type SubgraphModule,
   logger,
   migrateDomain,
   openDatabase,
+  type RunningServer,
+  type SubgraphModule,
   subgraphRunner,
 } from "@erp/core";
 import type { GatewayConfig } from "./config.js";

@@ -1,5 +1,5 @@
-import { crm } from "@erp/crm";
 import type { SubgraphModule } from "@erp/core";
+import { crm } from "@erp/crm";
 
 /** Every domain the gateway serves, with the port its own server listens on in split mode. */
 export const SUBGRAPHS: { module: SubgraphModule; port: number }[] = [{ module: crm, port: 4001 }];

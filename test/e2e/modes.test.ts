@@ -15,7 +15,14 @@ async function journey(client: GraphQLClient) {
   };
   const registered = await call(
     `mutation($input: RegisterCustomerInput!) { registerCustomer(input: $input) { customer { ${CUSTOMER} } errors { code field message } } }`,
-    { input: { idempotencyKey: "journey-1", name: "Journey GmbH", email: "ap@journey.example", billingAddress: { line1: "Weg 1", postalCode: "10115", city: "Berlin", country: "DE" } } },
+    {
+      input: {
+        idempotencyKey: "journey-1",
+        name: "Journey GmbH",
+        email: "ap@journey.example",
+        billingAddress: { line1: "Weg 1", postalCode: "10115", city: "Berlin", country: "DE" },
+      },
+    },
   );
   const customerId = registered.data.registerCustomer.customer.id;
   await call(
@@ -26,26 +33,53 @@ async function journey(client: GraphQLClient) {
     `mutation($input: UpdateCustomerDetailsInput!) { updateCustomerDetails(input: $input) { customer { ${CUSTOMER} } errors { code field message } } }`,
     { input: { idempotencyKey: "journey-3", customerId, expectedVersion: 7, name: "Stale" } },
   );
-  const lead = await call(`mutation { captureLead(input: { idempotencyKey: "journey-4", name: "Lee", companyName: "Lee Ltd" }) { lead { id status availableActions } errors { code message } } }`);
+  const lead = await call(
+    `mutation { captureLead(input: { idempotencyKey: "journey-4", name: "Lee", companyName: "Lee Ltd" }) { lead { id status availableActions } errors { code message } } }`,
+  );
   const leadId = lead.data.captureLead.lead.id;
-  await call(`mutation($id: ID!) { convertLead(input: { idempotencyKey: "journey-5", leadId: $id, opportunityTitle: "Too early", opportunityAmount: { amount: "10.00", currency: "EUR" } }) { lead { status } errors { code field message } } }`, { id: leadId });
-  await call(`mutation($id: ID!) { qualifyLead(input: { idempotencyKey: "journey-6", leadId: $id }) { lead { status availableActions } errors { code message } } }`, { id: leadId });
+  await call(
+    `mutation($id: ID!) { convertLead(input: { idempotencyKey: "journey-5", leadId: $id, opportunityTitle: "Too early", opportunityAmount: { amount: "10.00", currency: "EUR" } }) { lead { status } errors { code field message } } }`,
+    { id: leadId },
+  );
+  await call(
+    `mutation($id: ID!) { qualifyLead(input: { idempotencyKey: "journey-6", leadId: $id }) { lead { status availableActions } errors { code message } } }`,
+    { id: leadId },
+  );
   const converted = await call(
     `mutation($id: ID!) { convertLead(input: { idempotencyKey: "journey-7", leadId: $id, opportunityTitle: "Chairs", opportunityAmount: { amount: "1999.99", currency: "EUR" } }) { lead { status } customer { code name } opportunity { id stage amount { amount currency } availableActions } errors { code message } } }`,
     { id: leadId },
   );
   const opportunityId = converted.data.convertLead.opportunity.id;
-  await call(`mutation($id: ID!) { winOpportunity(input: { idempotencyKey: "journey-8", opportunityId: $id }) { opportunity { stage } errors { code message } } }`, { id: opportunityId });
-  await call(`mutation($id: ID!) { advanceOpportunity(input: { idempotencyKey: "journey-9", opportunityId: $id, probability: 55 }) { opportunity { stage probability } errors { code message } } }`, { id: opportunityId });
-  await call(`mutation($id: ID!) { logActivity(input: { idempotencyKey: "journey-10", kind: CALL, subject: "Intro call", opportunityId: $id, occurredAt: "2026-11-01T09:00:00.000Z" }) { activity { kind subject occurredAt opportunity { title } } errors { code message } } }`, { id: opportunityId });
-  await call(`mutation { registerCustomer(input: { idempotencyKey: "journey-1", name: "Other" }) { customer { id } errors { code field message } } }`);
-  await call(`mutation { registerCustomer(input: { idempotencyKey: "journey-11", name: "Bad", email: "nope" }) { customer { id } errors { code field message } } }`);
-  await call(`mutation { convertLead(input: { idempotencyKey: "journey-12", leadId: "x", opportunityTitle: "t", opportunityAmount: { amount: "1.001", currency: "EUR" } }) { lead { id } errors { code field message } } }`);
-  await call(`query { customers(first: 10) { nodes { code name contacts { name } opportunities { title stage activities { subject } } } pageInfo { hasNextPage } } }`);
+  await call(
+    `mutation($id: ID!) { winOpportunity(input: { idempotencyKey: "journey-8", opportunityId: $id }) { opportunity { stage } errors { code message } } }`,
+    { id: opportunityId },
+  );
+  await call(
+    `mutation($id: ID!) { advanceOpportunity(input: { idempotencyKey: "journey-9", opportunityId: $id, probability: 55 }) { opportunity { stage probability } errors { code message } } }`,
+    { id: opportunityId },
+  );
+  await call(
+    `mutation($id: ID!) { logActivity(input: { idempotencyKey: "journey-10", kind: CALL, subject: "Intro call", opportunityId: $id, occurredAt: "2026-11-01T09:00:00.000Z" }) { activity { kind subject occurredAt opportunity { title } } errors { code message } } }`,
+    { id: opportunityId },
+  );
+  await call(
+    `mutation { registerCustomer(input: { idempotencyKey: "journey-1", name: "Other" }) { customer { id } errors { code field message } } }`,
+  );
+  await call(
+    `mutation { registerCustomer(input: { idempotencyKey: "journey-11", name: "Bad", email: "nope" }) { customer { id } errors { code field message } } }`,
+  );
+  await call(
+    `mutation { convertLead(input: { idempotencyKey: "journey-12", leadId: "x", opportunityTitle: "t", opportunityAmount: { amount: "1.001", currency: "EUR" } }) { lead { id } errors { code field message } } }`,
+  );
+  await call(
+    `query { customers(first: 10) { nodes { code name contacts { name } opportunities { title stage activities { subject } } } pageInfo { hasNextPage } } }`,
+  );
   await call(`query { customer(id: "not-an-id") { id } }`);
   await call(`query { customers(after: "bogus") { nodes { id } } }`);
   await call(`query { customers { nodes { noSuchField } } }`);
-  await call(`mutation { convertLead(input: { idempotencyKey: "k", leadId: "x", opportunityTitle: "t", opportunityAmount: { amount: 1.5, currency: "EUR" } }) { errors { code } } }`);
+  await call(
+    `mutation { convertLead(input: { idempotencyKey: "k", leadId: "x", opportunityTitle: "t", opportunityAmount: { amount: 1.5, currency: "EUR" } }) { errors { code } } }`,
+  );
   return steps;
 }
 
@@ -104,7 +138,10 @@ describe(`one process and split answer alike on ${testDatabaseKind()}`, () => {
     }
     const [inOne, inSplit] = results;
     expect(normalise(inSplit)).toEqual(normalise(inOne));
-    expect(inOne!.errors?.[0]).toMatchObject({ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } });
+    expect(inOne!.errors?.[0]).toMatchObject({
+      message: "Internal server error",
+      extensions: { code: "INTERNAL_SERVER_ERROR" },
+    });
     expect(JSON.stringify(results)).not.toMatch(/relation|does not exist|select |\.ts:|stack/i);
   });
 

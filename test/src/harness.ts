@@ -5,8 +5,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Database, type RunningServer, migrateDomain, openDatabase } from "@erp/core";
-import { type GatewayConfig, SUBGRAPHS, loadConfig, startGateway, subgraphModules } from "@erp/gateway";
+import { type Database, migrateDomain, openDatabase, type RunningServer } from "@erp/core";
+import { type GatewayConfig, loadConfig, SUBGRAPHS, startGateway, subgraphModules } from "@erp/gateway";
 import { createTestDatabase } from "@erp/testing";
 import type { Kysely } from "kysely";
 
@@ -42,7 +42,11 @@ export async function startSingleProcess(): Promise<RunningErp> {
   const database = await createTestDatabase();
   for (const module of subgraphModules()) await migrateDomain(database.db, module.name, module.migrations);
   const port = await freePort();
-  const server = await startGateway({ config: gatewayConfig({ mode: "single", port }), modules: subgraphModules(), database });
+  const server = await startGateway({
+    config: gatewayConfig({ mode: "single", port }),
+    modules: subgraphModules(),
+    database,
+  });
   return {
     mode: "single",
     url: `http://127.0.0.1:${server.port}/graphql`,
@@ -131,7 +135,10 @@ async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`subgraph process exited with ${child.exitCode}`);
-    const ok = await fetch(url).then((r) => r.ok, () => false);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -146,4 +153,4 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-export { type Database };
+export type { Database };

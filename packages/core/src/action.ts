@@ -2,12 +2,7 @@ import type { Transaction } from "kysely";
 import { recordAudit } from "./audit.js";
 import type { Principal, SubgraphContext } from "./context.js";
 import { hasScope } from "./context.js";
-import {
-  type BusinessError,
-  BusinessRuleViolation,
-  KernelErrorCode,
-  businessError,
-} from "./errors.js";
+import { type BusinessError, BusinessRuleViolation, businessError, KernelErrorCode } from "./errors.js";
 import { claimIdempotencyKey, requestHash, storeIdempotentPayload } from "./idempotency.js";
 import { type DomainEvent, recordEvent } from "./outbox.js";
 import { isUniqueViolation, violatedConstraint } from "./sql.js";

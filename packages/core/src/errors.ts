@@ -73,10 +73,18 @@ export function isClientSafe(code: unknown): boolean {
  * a client-safe error keeps its code and message; anything else becomes
  * INTERNAL_SERVER_ERROR with a fixed message and the request id to quote to support.
  */
-export function maskFormattedError(formatted: GraphQLFormattedError, requestId: string | undefined): GraphQLFormattedError {
+export function maskFormattedError(
+  formatted: GraphQLFormattedError,
+  requestId: string | undefined,
+): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   if (isClientSafe(code)) {
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code, requestId } };
+    return {
+      message: formatted.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code, requestId },
+    };
   }
   return { message: MASKED_MESSAGE, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR", requestId } };
 }

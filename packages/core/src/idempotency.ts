@@ -18,7 +18,9 @@ export interface IdempotencyRequest {
 /** A digest of the operation and its input, key excluded, in a key-order-independent form. */
 export function requestHash(operation: string, input: Record<string, unknown>): string {
   const { idempotencyKey: _ignored, ...rest } = input;
-  return createHash("sha256").update(`${operation}\n${stringify(rest)}`).digest("hex");
+  return createHash("sha256")
+    .update(`${operation}\n${stringify(rest)}`)
+    .digest("hex");
 }
 
 function kernel<DB>(trx: Transaction<DB>, schema: string): Kysely<KernelTables> {
@@ -38,7 +40,12 @@ export async function claimIdempotencyKey<DB>(
   const db = kernel(trx, schema);
   const inserted = await db
     .insertInto("idempotency_keys")
-    .values({ key: request.key, operation: request.operation, request_hash: request.requestHash, principal: request.principal })
+    .values({
+      key: request.key,
+      operation: request.operation,
+      request_hash: request.requestHash,
+      principal: request.principal,
+    })
     .onConflict((oc) => oc.column("key").doNothing())
     .returning("key")
     .executeTakeFirst();

@@ -15,6 +15,6 @@ export * from "./outbox.js";
 export * from "./scalars.js";
 export * from "./sql.js";
 export * from "./state-machine.js";
-export * from "./subgraph-server.js";
 export * from "./subgraph.js";
+export * from "./subgraph-server.js";
 export * from "./validation.js";

@@ -48,6 +48,7 @@ export interface KernelTables {
 export function kernelMigration(schema: string): Migration {
   const s = sql.id(schema);
   return {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations take Kysely<any> so they stay frozen in time
     async up(db: Kysely<any>) {
       await runStatements(db, [
         sql`

@@ -1,7 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from "kysely";
 
 /** Runs DDL statements one by one: PGlite's extended protocol takes one statement per query. */
-export async function runStatements(db: Kysely<any>, statements: RawBuilder<unknown>[]): Promise<void> {
+export async function runStatements(db: Kysely<unknown>, statements: RawBuilder<unknown>[]): Promise<void> {
   for (const statement of statements) await statement.execute(db);
 }
 

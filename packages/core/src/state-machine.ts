@@ -1,4 +1,4 @@
-import { BusinessRuleViolation, KernelErrorCode, businessError } from "./errors.js";
+import { BusinessRuleViolation, businessError, KernelErrorCode } from "./errors.js";
 
 /** Allowed transitions of an aggregate: each state lists the states it may move to. */
 export type TransitionTable<State extends string> = Readonly<Record<State, readonly State[]>>;

@@ -1,18 +1,12 @@
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import type { Request } from "express";
 import { GraphQLError } from "graphql";
-import {
-  DEVELOPMENT_PRINCIPAL,
-  HEADERS,
-  type RequestInfo,
-  decodePrincipal,
-  requestIdFrom,
-} from "./context.js";
+import { DEVELOPMENT_PRINCIPAL, decodePrincipal, HEADERS, type RequestInfo, requestIdFrom } from "./context.js";
 import { type Database, isReachable, openDatabase } from "./database.js";
 import { errorMaskingPlugin } from "./error-masking.js";
 import { type RunningServer, serveGraphQL } from "./http.js";
 import { migrateDomain } from "./migrations.js";
-import { type SubgraphModule, buildSubgraph, createSubgraphContext } from "./subgraph.js";
+import { buildSubgraph, createSubgraphContext, type SubgraphModule } from "./subgraph.js";
 
 export interface SubgraphServerOptions {
   port: number;
@@ -36,7 +30,8 @@ export async function startSubgraphServer(
       plugins: [errorMaskingPlugin(), ApolloServerPluginInlineTraceDisabled()],
       introspection: true,
     },
-    context: async (req) => createSubgraphContext(module, database.db, requestInfoFromGateway(req, options.gatewaySecret)),
+    context: async (req) =>
+      createSubgraphContext(module, database.db, requestInfoFromGateway(req, options.gatewaySecret)),
     ready: () => isReachable(database.db),
     port: options.port,
     host: options.host,

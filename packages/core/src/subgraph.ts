@@ -1,18 +1,16 @@
 import { readFileSync } from "node:fs";
 import { buildSubgraphSchema } from "@apollo/subgraph";
-import { type DocumentNode, type ExecutionResult, type GraphQLSchema, concatAST, graphql, parse } from "graphql";
+import { concatAST, type DocumentNode, type ExecutionResult, type GraphQLSchema, graphql, parse } from "graphql";
 import type { Kysely } from "kysely";
-import { type RequestInfo, SYSTEM_PRINCIPAL, type SubgraphContext, requestLogger } from "./context.js";
+import { type RequestInfo, requestLogger, type SubgraphContext, SYSTEM_PRINCIPAL } from "./context.js";
 import type { DomainMigrations } from "./migrations.js";
 import { kernelScalarResolvers } from "./scalars.js";
 
 /** Runs one GraphQL operation against a subgraph, e.g. for demo data. */
-export type OperationRunner = (
-  query: string,
-  variables?: Record<string, unknown>,
-) => Promise<ExecutionResult<Record<string, any>>>;
+export type OperationRunner = (query: string, variables?: Record<string, unknown>) => Promise<ExecutionResult>;
 
 /** Everything a domain exports: open its index.ts and the whole module is in view. */
+// biome-ignore lint/suspicious/noExplicitAny: a list of modules holds each domain's own DB and loader types
 export interface SubgraphModule<DB = any, Loaders = any> {
   /** The domain's name; also its Postgres schema and its subgraph name. */
   name: string;
@@ -32,9 +30,7 @@ export function defineSubgraph<DB, Loaders>(module: SubgraphModule<DB, Loaders>)
   return module;
 }
 
-export const kernelTypeDefs: DocumentNode = parse(
-  readFileSync(new URL("./kernel.graphql", import.meta.url), "utf8"),
-);
+export const kernelTypeDefs: DocumentNode = parse(readFileSync(new URL("./kernel.graphql", import.meta.url), "utf8"));
 
 /** The subgraph's own SDL plus the kernel's scalars and shared value types. */
 export function subgraphTypeDefs(module: Pick<SubgraphModule, "typeDefs">): DocumentNode {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BusinessRuleViolation, KernelErrorCode, businessError, validationErrors } from "./errors.js";
+import { BusinessRuleViolation, businessError, KernelErrorCode, validationErrors } from "./errors.js";
 import { currencyScale, decimalPlaces, isCurrencyCode, isDecimalString } from "./money.js";
 
 /** Parses input with a zod schema; failures roll back the action as VALIDATION_FAILED errors. */
@@ -17,11 +17,7 @@ export const isUuid = (value: string): boolean => UUID.test(value);
 export const fields = {
   id: (what: string) => z.string().regex(UUID, `${what} must be a valid id`),
   text: (what: string, max: number) =>
-    z
-      .string()
-      .trim()
-      .min(1, `${what} must not be empty`)
-      .max(max, `${what} must be at most ${max} characters`),
+    z.string().trim().min(1, `${what} must not be empty`).max(max, `${what} must be at most ${max} characters`),
   optionalText: (what: string, max: number) =>
     z
       .string()
@@ -38,12 +34,10 @@ export const fields = {
   countryCode: () => z.string().regex(/^[A-Z]{2}$/, "Country must be an ISO 3166-1 alpha-2 code such as DE"),
   /** Money with a positive (or zero when allowed) amount at most at its currency's minor units. */
   money: (options: { allowZero?: boolean } = {}) =>
-    z
-      .object({ amount: z.string(), currency: z.string() })
-      .superRefine((value, ctx) => {
-        const issue = moneyIssue(value.amount, value.currency, options.allowZero ?? false);
-        if (issue) ctx.addIssue({ code: z.ZodIssueCode.custom, message: issue.message, path: [issue.field] });
-      }),
+    z.object({ amount: z.string(), currency: z.string() }).superRefine((value, ctx) => {
+      const issue = moneyIssue(value.amount, value.currency, options.allowZero ?? false);
+      if (issue) ctx.addIssue({ code: z.ZodIssueCode.custom, message: issue.message, path: [issue.field] });
+    }),
 };
 
 function moneyIssue(amount: string, currency: string, allowZero: boolean) {
@@ -54,8 +48,7 @@ function moneyIssue(amount: string, currency: string, allowZero: boolean) {
   const scale = currencyScale(currency);
   if (decimalPlaces(amount) > scale)
     return { field: "amount", message: `${currency} amounts have at most ${scale} decimal places` };
-  if (amount.split(".")[0]!.replace("-", "").length > 16)
-    return { field: "amount", message: "Amount is too large" };
+  if (amount.split(".")[0]!.replace("-", "").length > 16) return { field: "amount", message: "Amount is too large" };
   return undefined;
 }
 

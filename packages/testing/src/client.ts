@@ -1,14 +1,14 @@
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import {
+  buildSubgraph,
+  createSubgraphContext,
   DEVELOPMENT_PRINCIPAL,
+  encodePrincipal,
+  errorMaskingPlugin,
   HEADERS,
   type Principal,
   type SubgraphModule,
-  buildSubgraph,
-  createSubgraphContext,
-  encodePrincipal,
-  errorMaskingPlugin,
 } from "@erp/core";
 import type { GraphQLFormattedError } from "graphql";
 import type { Kysely } from "kysely";
@@ -31,7 +31,10 @@ export function subgraphClient(
   db: Kysely<unknown>,
   principal: Principal = DEVELOPMENT_PRINCIPAL,
 ): GraphQLClient & { server: ApolloServer<any> } {
-  const server = new ApolloServer<any>({ schema: buildSubgraph(module), plugins: [errorMaskingPlugin(), ApolloServerPluginInlineTraceDisabled()] });
+  const server = new ApolloServer<any>({
+    schema: buildSubgraph(module),
+    plugins: [errorMaskingPlugin(), ApolloServerPluginInlineTraceDisabled()],
+  });
   return {
     server,
     async request(query, variables) {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type Database, type SubgraphModule, migrateDomain, openDatabase } from "@erp/core";
+import { type Database, migrateDomain, openDatabase, type SubgraphModule } from "@erp/core";
 import pg from "pg";
 
 /** The database kind this test run uses: PostgreSQL when TEST_DATABASE_URL is set, else PGlite. */

@@ -24,7 +24,12 @@ export function crmFactory(client: GraphQLClient) {
       const payload = await mutate(
         client,
         `mutation($input: RegisterCustomerInput!) { registerCustomer(input: $input) { customer { ${CUSTOMER_FIELDS} } errors { code message field } } }`,
-        { idempotencyKey: newKey("customer"), name: `Customer ${unique()}`, email: "buyer@customer.example", ...overrides },
+        {
+          idempotencyKey: newKey("customer"),
+          name: `Customer ${unique()}`,
+          email: "buyer@customer.example",
+          ...overrides,
+        },
       );
       return payload.customer as { id: string; code: string; name: string; status: string; version: number };
     },

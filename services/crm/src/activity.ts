@@ -51,7 +51,12 @@ const logActivitySchema = z
 const TARGETS = [
   { key: "customerId", table: "crm.customers", code: CrmErrorCode.CUSTOMER_NOT_FOUND, what: "The customer" },
   { key: "leadId", table: "crm.leads", code: CrmErrorCode.LEAD_NOT_FOUND, what: "The lead" },
-  { key: "opportunityId", table: "crm.opportunities", code: CrmErrorCode.OPPORTUNITY_NOT_FOUND, what: "The opportunity" },
+  {
+    key: "opportunityId",
+    table: "crm.opportunities",
+    code: CrmErrorCode.OPPORTUNITY_NOT_FOUND,
+    what: "The opportunity",
+  },
 ] as const;
 
 export async function logActivity(scope: ActionScope<CrmDatabase>, input: z.input<typeof logActivitySchema>) {

@@ -1,4 +1,4 @@
-import { KernelErrorCode, businessError } from "@erp/core";
+import { businessError, KernelErrorCode } from "@erp/core";
 
 /** The CRM's business error codes; schema.graphql documents each one in CrmErrorCode. */
 export const CrmErrorCode = {

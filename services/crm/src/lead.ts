@@ -82,7 +82,12 @@ export async function captureLead(scope: ActionScope<CrmDatabase>, input: z.inpu
     .executeTakeFirstOrThrow();
   const lead = toLead(row);
   await scope.audit("Lead", lead.id, { name: lead.name });
-  await scope.emit({ type: "crm.lead.captured", aggregateType: "Lead", aggregateId: lead.id, payload: { leadId: lead.id } });
+  await scope.emit({
+    type: "crm.lead.captured",
+    aggregateType: "Lead",
+    aggregateId: lead.id,
+    payload: { leadId: lead.id },
+  });
   return lead;
 }
 

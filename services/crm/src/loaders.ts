@@ -3,9 +3,9 @@ import DataLoader from "dataloader";
 import { type Kysely, sql } from "kysely";
 import { type Activity, toActivity } from "./activity.js";
 import { type Contact, toContact } from "./contact.js";
-import { type Customer, toCustomer } from "./customer.js";
+import { toCustomer } from "./customer.js";
 import type { CrmDatabase } from "./db.js";
-import { type Lead, toLead } from "./lead.js";
+import { toLead } from "./lead.js";
 import { type Opportunity, toOpportunity } from "./opportunity.js";
 
 export type ActivityTarget = "customer_id" | "lead_id" | "opportunity_id";
@@ -20,17 +20,31 @@ export interface ActivityKey {
 /** Per-request loaders: one SQL statement per kind of lookup, whatever the page size. */
 export function createCrmLoaders(db: Kysely<CrmDatabase>) {
   return {
-    customer: byId(async (ids) => (await db.selectFrom("crm.customers").selectAll().where("id", "in", ids).execute()).map(toCustomer)),
-    lead: byId(async (ids) => (await db.selectFrom("crm.leads").selectAll().where("id", "in", ids).execute()).map(toLead)),
+    customer: byId(async (ids) =>
+      (await db.selectFrom("crm.customers").selectAll().where("id", "in", ids).execute()).map(toCustomer),
+    ),
+    lead: byId(async (ids) =>
+      (await db.selectFrom("crm.leads").selectAll().where("id", "in", ids).execute()).map(toLead),
+    ),
     opportunity: byId(async (ids) =>
       (await db.selectFrom("crm.opportunities").selectAll().where("id", "in", ids).execute()).map(toOpportunity),
     ),
     contactsOfCustomer: new DataLoader<string, Contact[]>(async (ids) => {
-      const rows = await db.selectFrom("crm.contacts").selectAll().where("customer_id", "in", ids).orderBy("seq").execute();
+      const rows = await db
+        .selectFrom("crm.contacts")
+        .selectAll()
+        .where("customer_id", "in", ids)
+        .orderBy("seq")
+        .execute();
       return ids.map((id) => rows.filter((r) => r.customer_id === id).map(toContact));
     }),
     opportunitiesOfCustomer: new DataLoader<string, Opportunity[]>(async (ids) => {
-      const rows = await db.selectFrom("crm.opportunities").selectAll().where("customer_id", "in", ids).orderBy("seq").execute();
+      const rows = await db
+        .selectFrom("crm.opportunities")
+        .selectAll()
+        .where("customer_id", "in", ids)
+        .orderBy("seq")
+        .execute();
       return ids.map((id) => rows.filter((r) => r.customer_id === id).map(toOpportunity));
     }),
     recentActivities: new DataLoader<ActivityKey, Activity[], string>((keys) => loadRecentActivities(db, keys), {
@@ -52,7 +66,17 @@ function byId<T extends { id: string }>(fetch: (ids: string[]) => Promise<T[]>) 
 
 async function loadRecentActivities(db: Kysely<CrmDatabase>, keys: readonly ActivityKey[]): Promise<Activity[][]> {
   const targets = [...new Set(keys.map((k) => k.target))];
-  const rows = (await Promise.all(targets.map((t) => newestActivities(db, t, keys.filter((k) => k.target === t))))).flat();
+  const rows = (
+    await Promise.all(
+      targets.map((t) =>
+        newestActivities(
+          db,
+          t,
+          keys.filter((k) => k.target === t),
+        ),
+      ),
+    )
+  ).flat();
   return keys.map((k) => rows.filter((r) => r[k.target] === k.id && r.rank <= k.first).map(toActivity));
 }
 
@@ -65,7 +89,11 @@ function newestActivities(db: Kysely<CrmDatabase>, target: ActivityTarget, keys:
       eb
         .selectFrom("crm.activities")
         .selectAll()
-        .select(sql<number>`(row_number() over (partition by ${sql.ref(target)} order by occurred_at desc, seq desc))::int`.as("rank"))
+        .select(
+          sql<number>`(row_number() over (partition by ${sql.ref(target)} order by occurred_at desc, seq desc))::int`.as(
+            "rank",
+          ),
+        )
         .where(target, "in", ids)
         .as("ranked"),
     )

@@ -1,8 +1,8 @@
 import {
   type ActionScope,
-  type Money,
   defineStateMachine,
   fields,
+  type Money,
   money,
   notFound,
   parseInput,

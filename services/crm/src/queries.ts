@@ -19,7 +19,11 @@ export async function listCustomers(
   const size = pageSize(args.first);
   const after = decodeCursor("Customer", args.after);
   const { status, search } = args.filter ?? {};
-  let query = db.selectFrom("crm.customers").selectAll().orderBy("seq").limit(size + 1);
+  let query = db
+    .selectFrom("crm.customers")
+    .selectAll()
+    .orderBy("seq")
+    .limit(size + 1);
   if (after) query = query.where("seq", ">", after);
   if (status) query = query.where("status", "=", status);
   if (search?.trim()) {
@@ -39,7 +43,11 @@ export async function listLeads(
   const size = pageSize(args.first);
   const after = decodeCursor("Lead", args.after);
   const { status, search } = args.filter ?? {};
-  let query = db.selectFrom("crm.leads").selectAll().orderBy("seq").limit(size + 1);
+  let query = db
+    .selectFrom("crm.leads")
+    .selectAll()
+    .orderBy("seq")
+    .limit(size + 1);
   if (after) query = query.where("seq", ">", after);
   if (status) query = query.where("status", "=", status);
   if (search?.trim()) {
@@ -59,7 +67,11 @@ export async function listOpportunities(
   const size = pageSize(args.first);
   const after = decodeCursor("Opportunity", args.after);
   const { stage, customerId } = args.filter ?? {};
-  let query = db.selectFrom("crm.opportunities").selectAll().orderBy("seq").limit(size + 1);
+  let query = db
+    .selectFrom("crm.opportunities")
+    .selectAll()
+    .orderBy("seq")
+    .limit(size + 1);
   if (after) query = query.where("seq", ">", after);
   if (stage) query = query.where("stage", "=", stage);
   if (customerId) query = query.where("customer_id", "=", customerId);

@@ -1,7 +1,7 @@
 import { type ActionScope, assertScope, badUserInput, isUuid, pageSize, runBusinessAction } from "@erp/core";
 import { type Activity, logActivity } from "./activity.js";
 import { addContact } from "./contact.js";
-import { type CrmContext, CRM_READ, CRM_WRITE } from "./context.js";
+import { CRM_READ, CRM_WRITE, type CrmContext } from "./context.js";
 import { blockCustomer, registerCustomer, unblockCustomer, updateCustomerDetails } from "./customer.js";
 import type { CrmDatabase } from "./db.js";
 import { crmUniqueViolations } from "./errors.js";
@@ -14,7 +14,12 @@ import { findCustomerByCode, listCustomers, listLeads, listOpportunities } from 
 type Input = { idempotencyKey: string } & Record<string, unknown>;
 
 /** Every CRM mutation: the crm:write scope, one transaction, idempotent by its key. */
-function act<P extends object>(ctx: CrmContext, operation: string, input: Input, work: (s: ActionScope<CrmDatabase>) => Promise<P>) {
+function act<P extends object>(
+  ctx: CrmContext,
+  operation: string,
+  input: Input,
+  work: (s: ActionScope<CrmDatabase>) => Promise<P>,
+) {
   return runBusinessAction(ctx, { operation, scope: CRM_WRITE, input, uniqueViolations: crmUniqueViolations }, work);
 }
 
@@ -59,9 +64,12 @@ export const resolvers: Resolvers = {
       act(ctx, "blockCustomer", input, async (s) => ({ customer: await blockCustomer(s, input) })),
     unblockCustomer: (_, { input }, ctx) =>
       act(ctx, "unblockCustomer", input, async (s) => ({ customer: await unblockCustomer(s, input) })),
-    addContact: (_, { input }, ctx) => act(ctx, "addContact", input, async (s) => ({ contact: await addContact(s, input) })),
-    captureLead: (_, { input }, ctx) => act(ctx, "captureLead", input, async (s) => ({ lead: await captureLead(s, input) })),
-    qualifyLead: (_, { input }, ctx) => act(ctx, "qualifyLead", input, async (s) => ({ lead: await qualifyLead(s, input) })),
+    addContact: (_, { input }, ctx) =>
+      act(ctx, "addContact", input, async (s) => ({ contact: await addContact(s, input) })),
+    captureLead: (_, { input }, ctx) =>
+      act(ctx, "captureLead", input, async (s) => ({ lead: await captureLead(s, input) })),
+    qualifyLead: (_, { input }, ctx) =>
+      act(ctx, "qualifyLead", input, async (s) => ({ lead: await qualifyLead(s, input) })),
     disqualifyLead: (_, { input }, ctx) =>
       act(ctx, "disqualifyLead", input, async (s) => ({ lead: await disqualifyLead(s, input) })),
     convertLead: (_, { input }, ctx) => act(ctx, "convertLead", input, (s) => convertLead(s, input)),
@@ -71,7 +79,8 @@ export const resolvers: Resolvers = {
       act(ctx, "winOpportunity", input, async (s) => ({ opportunity: await winOpportunity(s, input) })),
     loseOpportunity: (_, { input }, ctx) =>
       act(ctx, "loseOpportunity", input, async (s) => ({ opportunity: await loseOpportunity(s, input) })),
-    logActivity: (_, { input }, ctx) => act(ctx, "logActivity", input, async (s) => ({ activity: await logActivity(s, input) })),
+    logActivity: (_, { input }, ctx) =>
+      act(ctx, "logActivity", input, async (s) => ({ activity: await logActivity(s, input) })),
   },
   Customer: {
     __resolveReference: (ref, ctx) => ctx.loaders.customer.load(ref.id),
@@ -83,7 +92,8 @@ export const resolvers: Resolvers = {
     customer: (contact, _, ctx) => required(ctx.loaders.customer.load(contact.customerId), "Customer"),
   },
   Lead: {
-    convertedCustomer: (lead, _, ctx) => (lead.convertedCustomerId ? ctx.loaders.customer.load(lead.convertedCustomerId) : null),
+    convertedCustomer: (lead, _, ctx) =>
+      lead.convertedCustomerId ? ctx.loaders.customer.load(lead.convertedCustomerId) : null,
     convertedOpportunity: (lead, _, ctx) =>
       lead.convertedOpportunityId ? ctx.loaders.opportunity.load(lead.convertedOpportunityId) : null,
     activities: (lead, { first }, ctx) => activitiesOf(ctx, "lead_id", lead.id, first),

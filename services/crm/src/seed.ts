@@ -15,7 +15,7 @@ const COMPANIES = [
 
 async function run(execute: OperationRunner, query: string, variables: Record<string, unknown>) {
   const result = await execute(query, variables);
-  const payload = result.data && Object.values(result.data)[0];
+  const payload = result.data && (Object.values(result.data)[0] as any);
   if (result.errors?.length || payload?.errors?.length)
     throw new Error(`CRM seed failed: ${JSON.stringify(result.errors ?? payload.errors)}`);
   return payload;
@@ -42,13 +42,31 @@ export async function seedCrm(execute: OperationRunner): Promise<void> {
       },
     });
     customerIds.push(payload.customer.id);
-    await run(execute, `mutation($input: AddContactInput!) { addContact(input: $input) { contact { id } errors { code message } } }`, {
-      input: { idempotencyKey: `seed-crm-contact-${i}`, customerId: payload.customer.id, name: `Alex Buyer ${i + 1}`, jobTitle: "Head of Purchasing", email: `alex${i}@${slug.slice(0, 12)}.example` },
-    });
+    await run(
+      execute,
+      `mutation($input: AddContactInput!) { addContact(input: $input) { contact { id } errors { code message } } }`,
+      {
+        input: {
+          idempotencyKey: `seed-crm-contact-${i}`,
+          customerId: payload.customer.id,
+          name: `Alex Buyer ${i + 1}`,
+          jobTitle: "Head of Purchasing",
+          email: `alex${i}@${slug.slice(0, 12)}.example`,
+        },
+      },
+    );
   }
-  await run(execute, `mutation($input: BlockCustomerInput!) { blockCustomer(input: $input) { customer { id } errors { code message } } }`, {
-    input: { idempotencyKey: "seed-crm-block-9", customerId: customerIds[9], reason: "Three invoices over 90 days overdue" },
-  });
+  await run(
+    execute,
+    `mutation($input: BlockCustomerInput!) { blockCustomer(input: $input) { customer { id } errors { code message } } }`,
+    {
+      input: {
+        idempotencyKey: "seed-crm-block-9",
+        customerId: customerIds[9],
+        reason: "Three invoices over 90 days overdue",
+      },
+    },
+  );
   await seedPipeline(execute, customerIds);
 }
 
@@ -57,16 +75,33 @@ async function seedPipeline(execute: OperationRunner, customerIds: string[]): Pr
   const leadIds: string[] = [];
   for (const [i, name] of leads.entries()) {
     const p = await run(execute, CAPTURE, {
-      input: { idempotencyKey: `seed-crm-lead-${i}`, name, companyName: `${name.split(" ")[1]} Industries`, source: i % 2 ? "Trade fair" : "Web form", email: `${name.split(" ")[0]!.toLowerCase()}@lead.example` },
+      input: {
+        idempotencyKey: `seed-crm-lead-${i}`,
+        name,
+        companyName: `${name.split(" ")[1]} Industries`,
+        source: i % 2 ? "Trade fair" : "Web form",
+        email: `${name.split(" ")[0]!.toLowerCase()}@lead.example`,
+      },
     });
     leadIds.push(p.lead.id);
   }
-  for (const i of [2, 3]) await run(execute, QUALIFY, { input: { idempotencyKey: `seed-crm-qualify-${i}`, leadId: leadIds[i] } });
-  await run(execute, `mutation($input: DisqualifyLeadInput!) { disqualifyLead(input: $input) { lead { id } errors { code message } } }`, {
-    input: { idempotencyKey: "seed-crm-disqualify-4", leadId: leadIds[4], reason: "No budget this year" },
-  });
+  for (const i of [2, 3])
+    await run(execute, QUALIFY, { input: { idempotencyKey: `seed-crm-qualify-${i}`, leadId: leadIds[i] } });
+  await run(
+    execute,
+    `mutation($input: DisqualifyLeadInput!) { disqualifyLead(input: $input) { lead { id } errors { code message } } }`,
+    {
+      input: { idempotencyKey: "seed-crm-disqualify-4", leadId: leadIds[4], reason: "No budget this year" },
+    },
+  );
   const converted = await run(execute, CONVERT, {
-    input: { idempotencyKey: "seed-crm-convert-3", leadId: leadIds[3], opportunityTitle: "Warehouse shelving", opportunityAmount: { amount: "18500.00", currency: "EUR" }, expectedCloseDate: "2027-03-31" },
+    input: {
+      idempotencyKey: "seed-crm-convert-3",
+      leadId: leadIds[3],
+      opportunityTitle: "Warehouse shelving",
+      opportunityAmount: { amount: "18500.00", currency: "EUR" },
+      expectedCloseDate: "2027-03-31",
+    },
   });
   await seedOpportunities(execute, customerIds, converted.opportunity.id);
 }
@@ -75,10 +110,18 @@ async function seedOpportunities(execute: OperationRunner, customerIds: string[]
   const ADVANCE = `mutation($input: AdvanceOpportunityInput!) { advanceOpportunity(input: $input) { opportunity { id } errors { code message } } }`;
   const opportunityIds = [convertedId];
   for (const [i, customerId] of customerIds.slice(0, 4).entries()) {
-    const lead = await run(execute, CAPTURE, { input: { idempotencyKey: `seed-crm-oplead-${i}`, name: `Buyer ${i}`, companyName: `Deal ${i}` } });
+    const lead = await run(execute, CAPTURE, {
+      input: { idempotencyKey: `seed-crm-oplead-${i}`, name: `Buyer ${i}`, companyName: `Deal ${i}` },
+    });
     await run(execute, QUALIFY, { input: { idempotencyKey: `seed-crm-opqualify-${i}`, leadId: lead.lead.id } });
     const p = await run(execute, CONVERT, {
-      input: { idempotencyKey: `seed-crm-opconvert-${i}`, leadId: lead.lead.id, customerName: `Deal ${i} Holdings`, opportunityTitle: `${(i + 1) * 10} office chairs`, opportunityAmount: { amount: `${(i + 1) * 1250}.00`, currency: "EUR" } },
+      input: {
+        idempotencyKey: `seed-crm-opconvert-${i}`,
+        leadId: lead.lead.id,
+        customerName: `Deal ${i} Holdings`,
+        opportunityTitle: `${(i + 1) * 10} office chairs`,
+        opportunityAmount: { amount: `${(i + 1) * 1250}.00`, currency: "EUR" },
+      },
     });
     opportunityIds.push(p.opportunity.id);
     void customerId;
@@ -87,15 +130,32 @@ async function seedOpportunities(execute: OperationRunner, customerIds: string[]
     if (i >= 1) await run(execute, ADVANCE, { input: { idempotencyKey: `seed-crm-adv1-${i}`, opportunityId: id } });
     if (i >= 2) await run(execute, ADVANCE, { input: { idempotencyKey: `seed-crm-adv2-${i}`, opportunityId: id } });
   }
-  await run(execute, `mutation($input: WinOpportunityInput!) { winOpportunity(input: $input) { opportunity { id } errors { code message } } }`, {
-    input: { idempotencyKey: "seed-crm-win", opportunityId: opportunityIds[3] },
-  });
-  await run(execute, `mutation($input: LoseOpportunityInput!) { loseOpportunity(input: $input) { opportunity { id } errors { code message } } }`, {
-    input: { idempotencyKey: "seed-crm-lose", opportunityId: opportunityIds[4], reason: "Chose a cheaper supplier" },
-  });
-  await run(execute, `mutation($input: LogActivityInput!) { logActivity(input: $input) { activity { id } errors { code message } } }`, {
-    input: { idempotencyKey: "seed-crm-activity-0", kind: "CALL", subject: "Discussed Q1 volumes", customerId: customerIds[0] },
-  });
+  await run(
+    execute,
+    `mutation($input: WinOpportunityInput!) { winOpportunity(input: $input) { opportunity { id } errors { code message } } }`,
+    {
+      input: { idempotencyKey: "seed-crm-win", opportunityId: opportunityIds[3] },
+    },
+  );
+  await run(
+    execute,
+    `mutation($input: LoseOpportunityInput!) { loseOpportunity(input: $input) { opportunity { id } errors { code message } } }`,
+    {
+      input: { idempotencyKey: "seed-crm-lose", opportunityId: opportunityIds[4], reason: "Chose a cheaper supplier" },
+    },
+  );
+  await run(
+    execute,
+    `mutation($input: LogActivityInput!) { logActivity(input: $input) { activity { id } errors { code message } } }`,
+    {
+      input: {
+        idempotencyKey: "seed-crm-activity-0",
+        kind: "CALL",
+        subject: "Discussed Q1 volumes",
+        customerId: customerIds[0],
+      },
+    },
+  );
 }
 
 /** What Sandbox opens with: a page of customers with their contacts and open opportunities. */

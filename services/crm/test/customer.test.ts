@@ -28,20 +28,36 @@ async function count(table: string): Promise<number> {
 
 describe(`registerCustomer on ${testDatabaseKind()}`, () => {
   it("registers an ACTIVE customer with a generated code, an audit record and an outbox event", async () => {
-    const [customersBefore, auditBefore, eventsBefore] = [await count("crm.customers"), await count("crm.audit_log"), await count("crm.outbox_events")];
+    const [customersBefore, auditBefore, eventsBefore] = [
+      await count("crm.customers"),
+      await count("crm.audit_log"),
+      await count("crm.outbox_events"),
+    ];
     const key = newKey();
     const { data } = await client.request(REGISTER, {
-      input: { idempotencyKey: key, name: "Acme GmbH", email: "ap@acme.example", billingAddress: { line1: "Hauptstr. 1", postalCode: "10115", city: "Berlin", country: "DE" } },
+      input: {
+        idempotencyKey: key,
+        name: "Acme GmbH",
+        email: "ap@acme.example",
+        billingAddress: { line1: "Hauptstr. 1", postalCode: "10115", city: "Berlin", country: "DE" },
+      },
     });
     const customer = data.registerCustomer.customer;
     expect(data.registerCustomer.errors).toEqual([]);
-    expect(customer).toMatchObject({ name: "Acme GmbH", status: "ACTIVE", version: 1, billingAddress: { city: "Berlin", country: "DE" } });
+    expect(customer).toMatchObject({
+      name: "Acme GmbH",
+      status: "ACTIVE",
+      version: 1,
+      billingAddress: { city: "Berlin", country: "DE" },
+    });
     expect(customer.code).toMatch(/^C-\d{6}$/);
     expect(await count("crm.customers")).toBe(customersBefore + 1);
     expect(await count("crm.audit_log")).toBe(auditBefore + 1);
     expect(await count("crm.outbox_events")).toBe(eventsBefore + 1);
     const { rows } = await sql<{ idempotency_key: string; operation: string; actor: string }>`
-      select idempotency_key, operation, actor from crm.audit_log where aggregate_id = ${customer.id}`.execute(database.db);
+      select idempotency_key, operation, actor from crm.audit_log where aggregate_id = ${customer.id}`.execute(
+      database.db,
+    );
     expect(rows).toEqual([{ idempotency_key: key, operation: "registerCustomer", actor: "dev@erp.local" }]);
   });
 
@@ -59,7 +75,10 @@ describe(`registerCustomer on ${testDatabaseKind()}`, () => {
     await client.request(REGISTER, { input: { idempotencyKey: key, name: "First Co" } });
     const before = await count("crm.customers");
     const { data } = await client.request(REGISTER, { input: { idempotencyKey: key, name: "Second Co" } });
-    expect(data.registerCustomer).toEqual({ customer: null, errors: [expect.objectContaining({ code: "IDEMPOTENCY_KEY_REUSED", field: "idempotencyKey" })] });
+    expect(data.registerCustomer).toEqual({
+      customer: null,
+      errors: [expect.objectContaining({ code: "IDEMPOTENCY_KEY_REUSED", field: "idempotencyKey" })],
+    });
     expect(await count("crm.customers")).toBe(before);
   });
 
@@ -68,27 +87,38 @@ describe(`registerCustomer on ${testDatabaseKind()}`, () => {
     [{ name: "x".repeat(201) }, "name"],
     [{ name: "Ok", email: "not-an-email" }, "email"],
     [{ name: "Ok", code: "bad code!" }, "code"],
-    [{ name: "Ok", billingAddress: { line1: "a", postalCode: "1", city: "c", country: "Germany" } }, "billingAddress.country"],
+    [
+      { name: "Ok", billingAddress: { line1: "a", postalCode: "1", city: "c", country: "Germany" } },
+      "billingAddress.country",
+    ],
     [{ name: "Ok", phone: "call me" }, "phone"],
   ])("refuses invalid input %j with VALIDATION_FAILED on %s and writes nothing", async (fields, field) => {
     const before = [await count("crm.customers"), await count("crm.audit_log"), await count("crm.idempotency_keys")];
     const { data } = await client.request(REGISTER, { input: { idempotencyKey: newKey(), ...fields } });
     expect(data.registerCustomer.customer).toBeNull();
     expect(data.registerCustomer.errors).toContainEqual(expect.objectContaining({ code: "VALIDATION_FAILED", field }));
-    expect([await count("crm.customers"), await count("crm.audit_log"), await count("crm.idempotency_keys")]).toEqual(before);
+    expect([await count("crm.customers"), await count("crm.audit_log"), await count("crm.idempotency_keys")]).toEqual(
+      before,
+    );
   });
 
   it("refuses a code another customer holds with CUSTOMER_CODE_TAKEN", async () => {
     await make.customer({ code: "DUP-1" });
     const before = await count("crm.customers");
-    const { data } = await client.request(REGISTER, { input: { idempotencyKey: newKey(), name: "Dup", code: "DUP-1" } });
-    expect(data.registerCustomer.errors).toEqual([expect.objectContaining({ code: "CUSTOMER_CODE_TAKEN", field: "code" })]);
+    const { data } = await client.request(REGISTER, {
+      input: { idempotencyKey: newKey(), name: "Dup", code: "DUP-1" },
+    });
+    expect(data.registerCustomer.errors).toEqual([
+      expect.objectContaining({ code: "CUSTOMER_CODE_TAKEN", field: "code" }),
+    ]);
     expect(await count("crm.customers")).toBe(before);
   });
 
   it("refuses an empty idempotency key", async () => {
     const { data } = await client.request(REGISTER, { input: { idempotencyKey: "", name: "No key" } });
-    expect(data.registerCustomer.errors).toEqual([expect.objectContaining({ code: "VALIDATION_FAILED", field: "idempotencyKey" })]);
+    expect(data.registerCustomer.errors).toEqual([
+      expect.objectContaining({ code: "VALIDATION_FAILED", field: "idempotencyKey" }),
+    ]);
   });
 
   it("50 concurrent registrations with one key create exactly one customer and return 50 identical payloads", async () => {

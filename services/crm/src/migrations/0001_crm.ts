@@ -1,5 +1,5 @@
-import { type Kysely, sql } from "kysely";
 import { runStatements } from "@erp/core";
+import { type Kysely, sql } from "kysely";
 
 // Migrations take Kysely<any> so they stay frozen in time, whatever the types become.
 export async function up(db: Kysely<any>): Promise<void> {

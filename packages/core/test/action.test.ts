@@ -1,0 +1,102 @@
+import { createTestDatabase, testDatabaseKind } from "@erp/testing";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runBusinessAction } from "../src/action.js";
+import { DEVELOPMENT_PRINCIPAL } from "../src/context.js";
+import type { Database } from "../src/database.js";
+import { refuse } from "../src/errors.js";
+import { logger } from "../src/logger.js";
+import { migrateDomain } from "../src/migrations.js";
+
+// A throwaway domain: the kernel tables plus one table of notes.
+const migrations = {
+  "0001_notes": {
+    up: async (db: any) => {
+      await sql`create table kernel_test.notes (id serial primary key, text text not null unique)`.execute(db);
+    },
+  },
+};
+
+let database: Database;
+const ctx = () => ({
+  db: database.db,
+  principal: DEVELOPMENT_PRINCIPAL,
+  requestId: "req-1",
+  log: logger,
+  domain: "kernel_test",
+});
+const count = async (table: string) =>
+  (await sql<{ n: number }>`select count(*)::int as n from ${sql.raw(table)}`.execute(database.db)).rows[0]!.n;
+
+function writeNote(text: string, fail?: "rule" | "crash") {
+  return runBusinessAction(
+    ctx(),
+    { operation: "writeNote", scope: "notes:write", input: { idempotencyKey: `k-${text}`, text } },
+    async (s) => {
+      await sql`insert into kernel_test.notes (text) values (${text})`.execute(s.trx);
+      await s.audit("Note", text);
+      await s.emit({ type: "kernel_test.note.written", aggregateType: "Note", aggregateId: text, payload: { text } });
+      if (fail === "rule") refuse("NOTE_REFUSED", "Refused after writing", "text");
+      if (fail === "crash") throw new Error("disk on fire");
+      return { text };
+    },
+  );
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await migrateDomain(database.db, "kernel_test", migrations);
+});
+afterAll(() => database.close());
+
+describe(`runBusinessAction on ${testDatabaseKind()}`, () => {
+  it("commits the rows, one audit record, one outbox event and the payload together", async () => {
+    expect(await writeNote("first")).toEqual({ text: "first", errors: [] });
+    expect([
+      await count("kernel_test.notes"),
+      await count("kernel_test.audit_log"),
+      await count("kernel_test.outbox_events"),
+    ]).toEqual([1, 1, 1]);
+  });
+
+  it("a business refusal halfway leaves nothing behind, not even the idempotency key", async () => {
+    const before = [
+      await count("kernel_test.notes"),
+      await count("kernel_test.audit_log"),
+      await count("kernel_test.outbox_events"),
+      await count("kernel_test.idempotency_keys"),
+    ];
+    const result = await writeNote("second", "rule");
+    expect(result).toEqual({ errors: [{ code: "NOTE_REFUSED", field: "text", message: "Refused after writing" }] });
+    expect([
+      await count("kernel_test.notes"),
+      await count("kernel_test.audit_log"),
+      await count("kernel_test.outbox_events"),
+      await count("kernel_test.idempotency_keys"),
+    ]).toEqual(before);
+  });
+
+  it("an unexpected failure rolls back and propagates (to be masked at the edge)", async () => {
+    const before = await count("kernel_test.notes");
+    await expect(writeNote("third", "crash")).rejects.toThrow("disk on fire");
+    expect(await count("kernel_test.notes")).toBe(before);
+  });
+
+  it("refuses FORBIDDEN without touching the database when the principal lacks the scope", async () => {
+    const result = await runBusinessAction(
+      { ...ctx(), principal: { subject: "clerk", kind: "user", roles: [], scopes: ["crm:read"] } },
+      { operation: "writeNote", scope: "notes:write", input: { idempotencyKey: "k-forbidden" } },
+      async () => ({ ok: true }),
+    );
+    expect(result.errors[0]?.code).toBe("FORBIDDEN");
+    expect(await count("kernel_test.idempotency_keys")).toBe(1);
+  });
+
+  it("keeps the audit log append-only in the database itself", async () => {
+    await expect(sql`update kernel_test.audit_log set actor = 'mallory'`.execute(database.db)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(sql`delete from kernel_test.audit_log`.execute(database.db)).rejects.toThrow(/append-only/);
+    expect(await count("kernel_test.audit_log")).toBe(1);
+  });
+});
