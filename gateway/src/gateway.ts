@@ -1,9 +1,7 @@
 import { ApolloGateway } from "@apollo/gateway";
 import type { ApolloServerPlugin } from "@apollo/server";
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from "@apollo/server/plugin/landingPage/default";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import {
   type Database,
   DEVELOPMENT_PRINCIPAL,
@@ -60,7 +58,7 @@ export async function startGateway({ config, modules, database }: GatewayOptions
 }
 
 function landingPage(config: GatewayConfig, modules: SubgraphModule[]): ApolloServerPlugin {
-  if (config.production) return ApolloServerPluginLandingPageProductionDefault({ footer: false });
+  if (config.production) return ApolloServerPluginLandingPageDisabled();
   const document = modules.find((m) => m.exampleOperation)?.exampleOperation;
   return ApolloServerPluginLandingPageLocalDefault({
     embed: true,

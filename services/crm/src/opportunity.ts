@@ -132,9 +132,10 @@ export async function advanceOpportunity(
 ): Promise<Opportunity> {
   const data = parseInput(advanceSchema, input);
   const current = await lockOpportunity(scope.trx, data.opportunityId);
-  const to = data.toStage ?? NEXT_STAGE[current.stage] ?? current.stage;
-  if (to === "WON" || to === "LOST")
+  if (data.toStage === "WON" || data.toStage === "LOST")
     refuse(CrmErrorCode.VALIDATION_FAILED, "Close an opportunity with winOpportunity or loseOpportunity", "toStage");
+  const to = data.toStage ?? NEXT_STAGE[current.stage];
+  if (!to) refuse(CrmErrorCode.INVALID_STATE_TRANSITION, `Opportunity cannot advance from ${current.stage}`);
   return moveOpportunity(scope, current, to, { probability: data.probability ?? STAGE_PROBABILITY[to] });
 }
 
