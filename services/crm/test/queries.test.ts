@@ -38,7 +38,11 @@ describe(`customer queries on ${testDatabaseKind()}`, () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 10; page++) {
-      const { data }: { data?: any } = await env.client.request(PAGE, { first: 5, after, filter: { search: "Page Test" } });
+      const { data }: { data?: any } = await env.client.request(PAGE, {
+        first: 5,
+        after,
+        filter: { search: "Page Test" },
+      });
       seen.push(...data.customers.nodes.map((n: any) => n.id));
       expect(data.customers.pageInfo.hasPreviousPage).toBe(after !== null);
       if (!data.customers.pageInfo.hasNextPage) break;
