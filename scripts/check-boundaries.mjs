@@ -23,7 +23,8 @@ function check(file, owner) {
   for (const match of text.matchAll(/from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)) {
     const spec = match[1] ?? match[2];
     const pkg = spec.match(/^@erp\/([a-z-]+)/)?.[1];
-    const allowed = owner ? ["core", "testing", owner] : ["core"];
+    const inTests = /\/test\//.test(file);
+    const allowed = owner ? ["core", "testing", owner] : inTests ? ["core", "testing"] : ["core"];
     if (pkg && !allowed.includes(pkg)) violations.push(`${where}: imports ${spec}`);
     const target = join(file, "..", spec);
     if (

@@ -76,6 +76,7 @@ async function withDatabase(work: (db: Awaited<ReturnType<typeof openErpDatabase
 }
 
 const { positionals, values } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== "--"),
   allowPositionals: true,
   options: { help: { type: "boolean", short: "h" }, check: { type: "boolean" } },
 });
