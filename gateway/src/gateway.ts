@@ -27,6 +27,9 @@ export interface GatewayOptions {
 
 /** Starts the Apollo gateway over the composed supergraph, in one process or split. */
 export async function startGateway({ config, modules, database }: GatewayOptions): Promise<RunningServer> {
+  // @apollo/gateway otherwise reports usage metrics to Apollo and probes cloud metadata
+  // endpoints; an ERP does not phone home unless its operator opts in.
+  process.env.APOLLO_TELEMETRY_DISABLED ??= "true";
   const byName = new Map(modules.map((m) => [m.name, m]));
   const supergraphSdl = composeSupergraph(modules, (name) =>
     config.mode === "split" ? config.subgraphUrls[name]! : `http://in-process/${name}`,

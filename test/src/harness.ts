@@ -91,7 +91,7 @@ export async function startSplit(): Promise<RunningErp> {
       if (postgres) return work(postgres.db);
       // PGlite belongs to one process at a time: stop the subgraph, change its data, restart it.
       await stopProcess(target.child);
-      const database = await openDatabase({ dataDir: target.dataDir });
+      const database = await openDatabase({ dataDir: join(target.dataDir!, target.name) });
       await work(database.db).finally(() => database.close());
       target.child = await launch(target.name, target.env, target.url);
     },

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import type { Request } from "express";
 import { GraphQLError } from "graphql";
@@ -22,7 +23,9 @@ export async function startSubgraphServer(
   module: SubgraphModule,
   options: SubgraphServerOptions,
 ): Promise<RunningServer & { database: Database }> {
-  const database = await openDatabase({ url: options.databaseUrl, dataDir: options.dataDir });
+  // Without PostgreSQL each subgraph process keeps its own PGlite folder: PGlite serves one process.
+  const dataDir = options.dataDir && join(options.dataDir, module.name);
+  const database = await openDatabase({ url: options.databaseUrl, dataDir });
   await migrateDomain(database.db, module.name, module.migrations);
   const running = await serveGraphQL({
     apollo: {

@@ -76,3 +76,65 @@ export function crmFactory(client: GraphQLClient) {
     },
   };
 }
+
+let skuCounter = 0;
+
+/** Builds inventory records in one call each, through inventory's own business actions. */
+export function inventoryFactory(client: GraphQLClient) {
+  return {
+    async warehouse(overrides: Record<string, unknown> = {}) {
+      const payload = await mutate(
+        client,
+        `mutation($input: OpenWarehouseInput!) { openWarehouse(input: $input) { warehouse { id code } errors { code message field } } }`,
+        {
+          idempotencyKey: newKey("warehouse"),
+          code: `W-${unique()}`.slice(0, 20),
+          name: "Test warehouse",
+          ...overrides,
+        },
+      );
+      return payload.warehouse as { id: string; code: string };
+    },
+    async product(overrides: Record<string, unknown> = {}) {
+      const payload = await mutate(
+        client,
+        `mutation($input: RegisterProductInput!) { registerProduct(input: $input) { product { id sku unitOfMeasure status type } errors { code message field } } }`,
+        {
+          idempotencyKey: newKey("product"),
+          sku: `SKU-${unique()}-${++skuCounter}`,
+          name: "Test product",
+          unitOfMeasure: "PIECE",
+          type: "STOCKED",
+          standardCost: { amount: "10.00", currency: "EUR" },
+          listPrice: { amount: "19.90", currency: "EUR" },
+          ...overrides,
+        },
+      );
+      return payload.product as { id: string; sku: string; unitOfMeasure: string; status: string; type: string };
+    },
+    async receive(productId: string, warehouseId: string, quantity: string, unitCost = "10.00") {
+      const payload = await mutate(
+        client,
+        `mutation($input: ReceiveStockInput!) { receiveStock(input: $input) { movement { id quantity } stockLevel { onHand available averageUnitCost { amount } } errors { code message field } } }`,
+        {
+          idempotencyKey: newKey("receive"),
+          productId,
+          warehouseId,
+          quantity,
+          unitCost: { amount: unitCost, currency: "EUR" },
+        },
+      );
+      return payload as { movement: { id: string }; stockLevel: { onHand: string; available: string } };
+    },
+    /** A product with `quantity` on hand in a new (or given) warehouse. */
+    async stockedProduct(
+      quantity: string,
+      options: { warehouseId?: string; unitCost?: string; product?: Record<string, unknown> } = {},
+    ) {
+      const warehouseId = options.warehouseId ?? (await this.warehouse()).id;
+      const product = await this.product(options.product);
+      await this.receive(product.id, warehouseId, quantity, options.unitCost);
+      return { product, warehouseId };
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import { defineSubgraph, loadSchemaFile } from "@erp/core";
+import type { InventoryDatabase } from "./db.js";
+import { createInventoryLoaders, type InventoryLoaders } from "./loaders.js";
+import { migrations } from "./migrations/index.js";
+import { resolvers } from "./resolvers.js";
+import { seedInventory } from "./seed.js";
+
+/** Inventory: products, warehouses, the append-only stock ledger, reservations, valuation. */
+export const inventory = defineSubgraph<InventoryDatabase, InventoryLoaders>({
+  name: "inventory",
+  typeDefs: loadSchemaFile(new URL("../schema.graphql", import.meta.url)),
+  resolvers,
+  migrations,
+  createLoaders: createInventoryLoaders,
+  seed: seedInventory,
+});
+
+export type { InventoryContext } from "./context.js";
+export { InventoryErrorCode } from "./errors.js";

@@ -1,0 +1,50 @@
+import { isUuid } from "@erp/core";
+import DataLoader from "dataloader";
+import type { Kysely } from "kysely";
+import type { InventoryDatabase } from "./db.js";
+import { type Product, toProduct } from "./product.js";
+import { type StockLevel, toStockLevel } from "./stock-level.js";
+import { toWarehouse, type Warehouse } from "./warehouse.js";
+
+/** Per-request loaders: one SQL statement per kind of lookup, whatever the page size. */
+export function createInventoryLoaders(db: Kysely<InventoryDatabase>) {
+  return {
+    product: new DataLoader<string, Product | null>(async (ids) => {
+      const valid = ids.filter(isUuid);
+      const rows = valid.length
+        ? await db.selectFrom("inventory.products").selectAll().where("id", "in", valid).execute()
+        : [];
+      const found = new Map(rows.map((r) => [r.id, toProduct(r)]));
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+    productBySku: new DataLoader<string, Product | null>(async (skus) => {
+      const rows = await db.selectFrom("inventory.products").selectAll().where("sku", "in", skus).execute();
+      const found = new Map(rows.map((r) => [r.sku, toProduct(r)]));
+      return skus.map((sku) => found.get(sku) ?? null);
+    }),
+    warehouse: new DataLoader<string, Warehouse | null>(async (ids) => {
+      const valid = ids.filter(isUuid);
+      const rows = valid.length
+        ? await db.selectFrom("inventory.warehouses").selectAll().where("id", "in", valid).execute()
+        : [];
+      const found = new Map(rows.map((r) => [r.id, toWarehouse(r)]));
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+    stockLevelsOfProduct: levelsBy(db, "product_id"),
+    stockLevelsOfWarehouse: levelsBy(db, "warehouse_id"),
+  };
+}
+
+export type InventoryLoaders = ReturnType<typeof createInventoryLoaders>;
+
+function levelsBy(db: Kysely<InventoryDatabase>, column: "product_id" | "warehouse_id") {
+  return new DataLoader<string, StockLevel[]>(async (ids) => {
+    const rows = await db
+      .selectFrom("inventory.stock_levels")
+      .selectAll()
+      .where(column, "in", ids)
+      .orderBy(["product_id", "warehouse_id"])
+      .execute();
+    return ids.map((id) => rows.filter((r) => r[column] === id).map(toStockLevel));
+  });
+}

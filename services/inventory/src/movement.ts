@@ -1,0 +1,76 @@
+import { type ActionScope, Dec, type Money, money } from "@erp/core";
+import type { Selectable } from "kysely";
+import { valuationCurrency } from "./context.js";
+import type { InventoryDatabase, MovementKind, StockMovementsTable } from "./db.js";
+import { showQuantity } from "./quantity.js";
+
+export interface DocumentReference {
+  type: string;
+  id: string;
+}
+
+export interface StockMovement {
+  id: string;
+  kind: MovementKind;
+  productId: string;
+  warehouseId: string;
+  quantity: string;
+  unitCost: Money;
+  reasonCode: string | null;
+  source: DocumentReference | null;
+  recordedBy: string;
+  occurredAt: string;
+  cursorPosition: string;
+}
+
+export function toMovement(row: Selectable<StockMovementsTable>): StockMovement {
+  return {
+    id: row.id,
+    kind: row.kind,
+    productId: row.product_id,
+    warehouseId: row.warehouse_id,
+    quantity: showQuantity(row.quantity),
+    unitCost: money(row.unit_cost, valuationCurrency()),
+    reasonCode: row.reason_code,
+    source: row.source_type && row.source_id ? { type: row.source_type, id: row.source_id } : null,
+    recordedBy: row.recorded_by,
+    occurredAt: new Date(row.occurred_at).toISOString(),
+    cursorPosition: row.seq,
+  };
+}
+
+export interface NewMovement {
+  kind: MovementKind;
+  productId: string;
+  warehouseId: string;
+  /** Signed: positive into the warehouse, negative out. */
+  quantity: InstanceType<typeof Dec>;
+  unitCost: InstanceType<typeof Dec>;
+  reasonCode?: string;
+  source?: DocumentReference | null;
+  transferId?: string;
+}
+
+/** Appends one entry to the stock ledger; the database refuses any later update or delete. */
+export async function recordMovement(
+  scope: ActionScope<InventoryDatabase>,
+  movement: NewMovement,
+): Promise<StockMovement> {
+  const row = await scope.trx
+    .insertInto("inventory.stock_movements")
+    .values({
+      kind: movement.kind,
+      product_id: movement.productId,
+      warehouse_id: movement.warehouseId,
+      quantity: movement.quantity.toFixed(),
+      unit_cost: new Dec(movement.unitCost).toDecimalPlaces(6).toFixed(),
+      reason_code: movement.reasonCode ?? null,
+      source_type: movement.source?.type ?? null,
+      source_id: movement.source?.id ?? null,
+      transfer_id: movement.transferId ?? null,
+      recorded_by: scope.actor.subject,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toMovement(row);
+}

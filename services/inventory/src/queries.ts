@@ -1,0 +1,187 @@
+import {
+  type Connection,
+  currencyScale,
+  Dec,
+  decodeCursor,
+  encodeCursor,
+  type Money,
+  money,
+  pageSize,
+  roundHalfEven,
+  sql,
+  toConnection,
+} from "@erp/core";
+import type { Kysely } from "kysely";
+import { type StockAdjustment, toAdjustment } from "./adjustment.js";
+import { valuationCurrency } from "./context.js";
+import type { InventoryDatabase } from "./db.js";
+import { type DocumentReference, type StockMovement, toMovement } from "./movement.js";
+import { type Product, type ProductStatus, toProduct } from "./product.js";
+import { showQuantity } from "./quantity.js";
+import { type Reservation, toReservation } from "./reservation.js";
+import { type StockLevel, toStockLevel } from "./stock-level.js";
+
+type Db = Kysely<InventoryDatabase>;
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+const likePattern = (search: string) => `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+const belowReorderPoint = sql<boolean>`reorder_point is not null and on_hand - reserved < reorder_point`;
+
+export async function listProducts(
+  db: Db,
+  args: PageArgs & {
+    filter?: { search?: string | null; status?: ProductStatus | null; belowReorderPoint?: boolean | null } | null;
+  },
+): Promise<Connection<Product>> {
+  const size = pageSize(args.first);
+  const after = decodeCursor("Product", args.after);
+  const { search, status, belowReorderPoint: below } = args.filter ?? {};
+  let query = db
+    .selectFrom("inventory.products as p")
+    .selectAll("p")
+    .orderBy("p.seq")
+    .limit(size + 1);
+  if (after) query = query.where("p.seq", ">", after);
+  if (status) query = query.where("p.status", "=", status);
+  if (search?.trim()) {
+    const pattern = likePattern(search.trim());
+    query = query.where((eb) => eb.or([eb("p.sku", "ilike", pattern), eb("p.name", "ilike", pattern)]));
+  }
+  if (below != null) {
+    query = query.where((eb) => {
+      const low = eb.exists(
+        eb
+          .selectFrom("inventory.stock_levels as l")
+          .select("l.product_id")
+          .whereRef("l.product_id", "=", "p.id")
+          .where(belowReorderPoint),
+      );
+      return below ? low : eb.not(low);
+    });
+  }
+  const rows = await query.execute();
+  return toConnection(rows, size, !!after, (r) => encodeCursor("Product", r.seq), toProduct);
+}
+
+export async function listMovements(
+  db: Db,
+  args: PageArgs & {
+    filter?: {
+      productId?: string | null;
+      warehouseId?: string | null;
+      from?: string | null;
+      to?: string | null;
+    } | null;
+  },
+): Promise<Connection<StockMovement>> {
+  const size = pageSize(args.first);
+  const after = decodeCursor("StockMovement", args.after);
+  const { productId, warehouseId, from, to } = args.filter ?? {};
+  let query = db
+    .selectFrom("inventory.stock_movements")
+    .selectAll()
+    .orderBy("seq", "desc")
+    .limit(size + 1);
+  if (after) query = query.where("seq", "<", after);
+  if (productId) query = query.where("product_id", "=", productId);
+  if (warehouseId) query = query.where("warehouse_id", "=", warehouseId);
+  if (from) query = query.where("occurred_at", ">=", new Date(from));
+  if (to) query = query.where("occurred_at", "<", new Date(to));
+  const rows = await query.execute();
+  return toConnection(rows, size, !!after, (r) => encodeCursor("StockMovement", r.seq), toMovement);
+}
+
+export async function listStockLevels(
+  db: Db,
+  filter: { productId?: string | null; warehouseId?: string | null; onlyLow?: boolean },
+) {
+  let query = db.selectFrom("inventory.stock_levels").selectAll().orderBy(["product_id", "warehouse_id"]);
+  if (filter.productId) query = query.where("product_id", "=", filter.productId);
+  if (filter.warehouseId) query = query.where("warehouse_id", "=", filter.warehouseId);
+  if (filter.onlyLow) query = query.where(belowReorderPoint);
+  return (await query.execute()).map(toStockLevel) satisfies StockLevel[];
+}
+
+export interface ValuationLine {
+  productId: string;
+  quantity: string;
+  averageUnitCost: Money;
+  value: Money;
+}
+
+export interface Valuation {
+  warehouseId: string;
+  lines: ValuationLine[];
+  total: Money;
+}
+
+/** Each line is quantity × moving-average cost rounded half-even to the currency; the total sums the rounded lines. */
+export async function inventoryValuation(db: Db, warehouseId: string): Promise<Valuation> {
+  const currency = valuationCurrency();
+  const rows = await db
+    .selectFrom("inventory.stock_levels")
+    .selectAll()
+    .where("warehouse_id", "=", warehouseId)
+    .where("on_hand", ">", "0")
+    .orderBy("product_id")
+    .execute();
+  const lines: ValuationLine[] = rows.map((r) => ({
+    productId: r.product_id,
+    quantity: showQuantity(r.on_hand),
+    averageUnitCost: money(r.average_unit_cost, currency),
+    value: money(roundHalfEven(new Dec(r.on_hand).times(r.average_unit_cost), currencyScale(currency)), currency),
+  }));
+  const total = lines.reduce((sum, l) => sum.plus(l.value.amount), new Dec(0));
+  return { warehouseId, lines, total: money(total, currency) } satisfies Valuation;
+}
+
+export interface LedgerDiscrepancy {
+  productId: string;
+  warehouseId: string;
+  onHand: string;
+  ledgerQuantity: string;
+}
+
+/** On hand per product × warehouse must equal the sum of its movements; reconciliation reads this. */
+export async function stockLedgerDiscrepancies(db: Db): Promise<LedgerDiscrepancy[]> {
+  const { rows } = await sql<{ product_id: string; warehouse_id: string; on_hand: string; ledger: string }>`
+    select l.product_id, l.warehouse_id, l.on_hand, coalesce(m.total, 0) as ledger
+    from inventory.stock_levels l
+    full join (
+      select product_id, warehouse_id, sum(quantity) as total
+      from inventory.stock_movements group by product_id, warehouse_id
+    ) m on m.product_id = l.product_id and m.warehouse_id = l.warehouse_id
+    where coalesce(l.on_hand, 0) <> coalesce(m.total, 0)
+    order by 1, 2`.execute(db);
+  return rows.map((r) => ({
+    productId: r.product_id,
+    warehouseId: r.warehouse_id,
+    onHand: showQuantity(r.on_hand ?? "0"),
+    ledgerQuantity: showQuantity(r.ledger),
+  }));
+}
+
+export async function pendingAdjustments(db: Db): Promise<StockAdjustment[]> {
+  const rows = await db
+    .selectFrom("inventory.stock_adjustments")
+    .selectAll()
+    .where("status", "=", "PENDING_APPROVAL")
+    .orderBy("seq")
+    .execute();
+  return rows.map(toAdjustment);
+}
+
+export async function reservationsFor(db: Db, reference: DocumentReference): Promise<Reservation[]> {
+  const rows = await db
+    .selectFrom("inventory.reservations")
+    .selectAll()
+    .where("reference_type", "=", reference.type)
+    .where("reference_id", "=", reference.id)
+    .orderBy("seq")
+    .execute();
+  return rows.map(toReservation);
+}

@@ -1,0 +1,138 @@
+import { randomUUID } from "node:crypto";
+import { type ActionScope, Dec, fields, parseInput, refuse } from "@erp/core";
+import { z } from "zod";
+import { valuationCurrency } from "./context.js";
+import type { InventoryDatabase } from "./db.js";
+import { InventoryErrorCode } from "./errors.js";
+import { recordMovement, type StockMovement } from "./movement.js";
+import { findStockedProduct } from "./product.js";
+import { assertQuantity, showQuantity } from "./quantity.js";
+import { assertAvailable, changeStockLevel, lockStockLevel, type StockLevel, toStockLevel } from "./stock-level.js";
+import { findWarehouse } from "./warehouse.js";
+
+export const documentReference = z.object({
+  type: fields.text("Document type", 50),
+  id: fields.text("Document id", 100),
+});
+
+const receiveSchema = z.object({
+  productId: fields.id("productId"),
+  warehouseId: fields.id("warehouseId"),
+  quantity: z.string(),
+  unitCost: fields.money({ allowZero: true }),
+  source: documentReference.nullish(),
+});
+
+/** New moving average: (on hand × average + received × cost) / (on hand + received), 6 decimals half-even. */
+export function movingAverage(onHand: string, average: string, received: InstanceType<typeof Dec>, cost: string) {
+  const total = new Dec(onHand).plus(received);
+  if (total.isZero()) return new Dec(cost);
+  return new Dec(onHand).times(average).plus(received.times(cost)).div(total).toDecimalPlaces(6, Dec.ROUND_HALF_EVEN);
+}
+
+export async function receiveStock(
+  scope: ActionScope<InventoryDatabase>,
+  input: z.input<typeof receiveSchema>,
+): Promise<{ movement: StockMovement; stockLevel: StockLevel }> {
+  const data = parseInput(receiveSchema, input);
+  const product = await findStockedProduct(scope.trx, data.productId, "productId", { allowDiscontinued: true });
+  await findWarehouse(scope.trx, data.warehouseId);
+  const quantity = assertQuantity(data.quantity, { unit: product.unit_of_measure }, "quantity");
+  if (data.unitCost.currency !== valuationCurrency())
+    refuse(InventoryErrorCode.CURRENCY_MISMATCH, `Stock is valued in ${valuationCurrency()}`, "unitCost.currency");
+  const level = (await lockStockLevel(scope.trx, product.id, data.warehouseId, { create: true }))!;
+  const average = movingAverage(level.on_hand, level.average_unit_cost, quantity, data.unitCost.amount);
+  const after = await changeStockLevel(scope, level, { onHand: quantity, averageUnitCost: average });
+  const movement = await recordMovement(scope, {
+    kind: "RECEIPT",
+    productId: product.id,
+    warehouseId: data.warehouseId,
+    quantity,
+    unitCost: new Dec(data.unitCost.amount),
+    source: data.source,
+  });
+  await scope.audit("StockLevel", `${product.id}:${data.warehouseId}`, {
+    movementId: movement.id,
+    quantity: movement.quantity,
+  });
+  await scope.emit({
+    type: "inventory.stock.received",
+    aggregateType: "StockLevel",
+    aggregateId: `${product.id}:${data.warehouseId}`,
+    payload: {
+      movementId: movement.id,
+      productId: product.id,
+      warehouseId: data.warehouseId,
+      quantity: movement.quantity,
+      unitCost: movement.unitCost,
+      source: data.source ?? null,
+    },
+  });
+  return { movement, stockLevel: toStockLevel(after) };
+}
+
+const transferSchema = z.object({
+  productId: fields.id("productId"),
+  fromWarehouseId: fields.id("fromWarehouseId"),
+  toWarehouseId: fields.id("toWarehouseId"),
+  quantity: z.string(),
+});
+
+export async function transferStock(
+  scope: ActionScope<InventoryDatabase>,
+  input: z.input<typeof transferSchema>,
+): Promise<{ outbound: StockMovement; inbound: StockMovement }> {
+  const data = parseInput(transferSchema, input);
+  if (data.fromWarehouseId === data.toWarehouseId)
+    refuse(InventoryErrorCode.SAME_WAREHOUSE, "A transfer must go to a different warehouse", "toWarehouseId");
+  const product = await findStockedProduct(scope.trx, data.productId, "productId", { allowDiscontinued: true });
+  await findWarehouse(scope.trx, data.fromWarehouseId, "fromWarehouseId");
+  await findWarehouse(scope.trx, data.toWarehouseId, "toWarehouseId");
+  const quantity = assertQuantity(data.quantity, { unit: product.unit_of_measure }, "quantity");
+  // Lock both levels in one global order (by warehouse id) so opposite transfers cannot deadlock.
+  const [first, second] = [data.fromWarehouseId, data.toWarehouseId].sort();
+  const locked = new Map<string, Awaited<ReturnType<typeof lockStockLevel>>>();
+  for (const id of [first!, second!])
+    locked.set(id, await lockStockLevel(scope.trx, product.id, id, { create: id === data.toWarehouseId }));
+  const source = locked.get(data.fromWarehouseId);
+  assertAvailable(source, quantity, "quantity", product.sku);
+  const destination = locked.get(data.toWarehouseId)!;
+  const cost = new Dec(source!.average_unit_cost);
+  await changeStockLevel(scope, source!, { onHand: quantity.negated() });
+  await changeStockLevel(scope, destination, {
+    onHand: quantity,
+    averageUnitCost: movingAverage(destination.on_hand, destination.average_unit_cost, quantity, cost.toFixed()),
+  });
+  const transferId = randomUUID();
+  const common = { productId: product.id, unitCost: cost, transferId };
+  const outbound = await recordMovement(scope, {
+    ...common,
+    kind: "TRANSFER_OUT",
+    warehouseId: data.fromWarehouseId,
+    quantity: quantity.negated(),
+  });
+  const inbound = await recordMovement(scope, {
+    ...common,
+    kind: "TRANSFER_IN",
+    warehouseId: data.toWarehouseId,
+    quantity,
+  });
+  await scope.audit("StockTransfer", transferId, {
+    productId: product.id,
+    quantity: showQuantity(quantity),
+    from: data.fromWarehouseId,
+    to: data.toWarehouseId,
+  });
+  await scope.emit({
+    type: "inventory.stock.transferred",
+    aggregateType: "StockTransfer",
+    aggregateId: transferId,
+    payload: {
+      productId: product.id,
+      fromWarehouseId: data.fromWarehouseId,
+      toWarehouseId: data.toWarehouseId,
+      quantity: showQuantity(quantity),
+    },
+  });
+  return { outbound, inbound };
+}
