@@ -1,5 +1,6 @@
 import {
   type Database,
+  EventBus,
   logger,
   migrateDomain,
   openDatabase,
@@ -46,6 +47,7 @@ export async function startErp(config: GatewayConfig, modules: SubgraphModule[])
   const fresh = await migrateAll(database, modules);
   const toSeed = config.seed ? modules.filter((m) => fresh.includes(m.name)) : [];
   await seedDomains(database, toSeed);
+  const bus = await EventBus.start(database, modules);
   const server = await startGateway({ config, modules, database });
   return {
     server,
@@ -53,6 +55,7 @@ export async function startErp(config: GatewayConfig, modules: SubgraphModule[])
     seeded: toSeed.map((m) => m.name),
     stop: async () => {
       await server.stop();
+      await bus.stop();
       await database.close();
     },
   };

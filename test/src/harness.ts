@@ -60,6 +60,7 @@ export async function startSingleProcess(): Promise<RunningErp> {
 
 interface SubgraphProcess {
   name: string;
+  server: string;
   url: string;
   env: NodeJS.ProcessEnv;
   child: ChildProcess;
@@ -71,7 +72,8 @@ export async function startSplit(): Promise<RunningErp> {
   const secret = randomBytes(16).toString("hex");
   const postgres = process.env.TEST_DATABASE_URL ? await createTestDatabase() : undefined;
   const processes: SubgraphProcess[] = [];
-  for (const { module } of SUBGRAPHS) processes.push(await spawnSubgraph(module.name, secret, postgres?.url));
+  for (const { module, server } of SUBGRAPHS)
+    processes.push(await spawnSubgraph(module.name, server, secret, postgres?.url));
   const port = await freePort();
   const server: RunningServer = await startGateway({
     config: gatewayConfig({
@@ -93,7 +95,7 @@ export async function startSplit(): Promise<RunningErp> {
       await stopProcess(target.child);
       const database = await openDatabase({ dataDir: join(target.dataDir!, target.name) });
       await work(database.db).finally(() => database.close());
-      target.child = await launch(target.name, target.env, target.url);
+      target.child = await launch(target.server, target.env, target.url);
     },
     stop: async () => {
       await server.stop();
@@ -106,7 +108,12 @@ export async function startSplit(): Promise<RunningErp> {
   };
 }
 
-async function spawnSubgraph(name: string, secret: string, databaseUrl?: string): Promise<SubgraphProcess> {
+async function spawnSubgraph(
+  name: string,
+  server: string,
+  secret: string,
+  databaseUrl?: string,
+): Promise<SubgraphProcess> {
   const port = await freePort();
   const dataDir = databaseUrl ? undefined : mkdtempSync(join(tmpdir(), `erp-${name}-`));
   const env = {
@@ -118,11 +125,11 @@ async function spawnSubgraph(name: string, secret: string, databaseUrl?: string)
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir }),
   };
   const url = `http://127.0.0.1:${port}/graphql`;
-  return { name, url, env, dataDir, child: await launch(name, env, url) };
+  return { name, server, url, env, dataDir, child: await launch(server, env, url) };
 }
 
-async function launch(name: string, env: NodeJS.ProcessEnv, url: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, `services/${name}/src/server.ts`)], {
+async function launch(server: string, env: NodeJS.ProcessEnv, url: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, server)], {
     cwd: REPO_ROOT,
     env,
     stdio: ["ignore", "ignore", "inherit"],

@@ -3,6 +3,7 @@ import { recordAudit } from "./audit.js";
 import type { Principal, SubgraphContext } from "./context.js";
 import { hasScope } from "./context.js";
 import { type BusinessError, BusinessRuleViolation, businessError, KernelErrorCode } from "./errors.js";
+import { committed } from "./events/registry.js";
 import { claimIdempotencyKey, requestHash, storeIdempotentPayload } from "./idempotency.js";
 import { type DomainEvent, recordEvent } from "./outbox.js";
 import { isUniqueViolation, violatedConstraint } from "./sql.js";
@@ -52,7 +53,9 @@ export async function runBusinessAction<DB, P extends object>(
   const refused = precheck(ctx.principal, request);
   if (refused) return failed<P>([refused]);
   try {
-    return await ctx.db.transaction().execute((trx) => transact(ctx, request, trx, work));
+    const payload = await ctx.db.transaction().execute((trx) => transact(ctx, request, trx, work));
+    committed(ctx.db);
+    return payload;
   } catch (error) {
     if (error instanceof BusinessRuleViolation) return failed<P>(error.errors);
     const expected = expectedUniqueViolation(error, request.uniqueViolations);

@@ -12,6 +12,9 @@ export interface Database {
   kind: DatabaseKind;
   /** Where the data lives, safe to print (no password). */
   location: string;
+  /** Runs raw SQL (several statements when there are no values) for libraries such as pg-boss. */
+  // biome-ignore lint/suspicious/noExplicitAny: rows of arbitrary SQL
+  executeRaw(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
   close(): Promise<void>;
 }
 
@@ -38,7 +41,8 @@ function openPostgres(url: string, max: number): Database {
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on("error", () => undefined);
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: "postgres", location: redactUrl(url), close: () => db.destroy() };
+  const executeRaw = async (text: string, values: unknown[] = []) => ({ rows: (await pool.query(text, values)).rows });
+  return { db, kind: "postgres", location: redactUrl(url), executeRaw, close: () => db.destroy() };
 }
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
@@ -48,7 +52,14 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   const parsers = { 1700: (v: string) => v, 20: (v: string) => v, 1082: (v: string) => v };
   const exactEngine = withParsers(engine, parsers);
   const db = new Kysely<unknown>({ dialect: new PGliteDialect(exactEngine) });
-  return { db, kind: "pglite", location: dataDir ?? "memory", close: () => db.destroy() };
+  // PGlite is one session: raw SQL waits for the dialect's connection like every other query.
+  const executeRaw = (text: string, values: unknown[] = []) =>
+    db.connection().execute(async () => {
+      if (values.length) return { rows: (await exactEngine.query(text, values)).rows };
+      const results = await exactEngine.exec(text);
+      return { rows: results.at(-1)?.rows ?? [] };
+    });
+  return { db, kind: "pglite", location: dataDir ?? "memory", executeRaw, close: () => db.destroy() };
 }
 
 type Parsers = Record<number, (value: string) => unknown>;

@@ -5,6 +5,8 @@ import { GraphQLError } from "graphql";
 import { DEVELOPMENT_PRINCIPAL, decodePrincipal, HEADERS, type RequestInfo, requestIdFrom } from "./context.js";
 import { type Database, isReachable, openDatabase } from "./database.js";
 import { errorMaskingPlugin } from "./error-masking.js";
+import { EventBus } from "./events/event-bus.js";
+import { operations } from "./events/operations.js";
 import { type RunningServer, serveGraphQL } from "./http.js";
 import { migrateDomain } from "./migrations.js";
 import { buildSubgraph, createSubgraphContext, type SubgraphModule } from "./subgraph.js";
@@ -27,6 +29,9 @@ export async function startSubgraphServer(
   const dataDir = options.dataDir && join(options.dataDir, module.name);
   const database = await openDatabase({ url: options.databaseUrl, dataDir });
   await migrateDomain(database.db, module.name, module.migrations);
+  // Dead letters land in the operations schema, whichever process delivered the event.
+  await migrateDomain(database.db, operations.name, operations.migrations);
+  const bus = await EventBus.start(database, [module]);
   const running = await serveGraphQL({
     apollo: {
       schema: buildSubgraph(module),
@@ -44,6 +49,7 @@ export async function startSubgraphServer(
     database,
     stop: async () => {
       await running.stop();
+      await bus.stop();
       await database.close();
     },
   };

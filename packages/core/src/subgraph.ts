@@ -3,6 +3,7 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import { concatAST, type DocumentNode, type ExecutionResult, type GraphQLSchema, graphql, parse } from "graphql";
 import type { Kysely } from "kysely";
 import { type RequestInfo, requestLogger, type SubgraphContext, SYSTEM_PRINCIPAL } from "./context.js";
+import type { EventHandler } from "./events/handler.js";
 import type { DomainMigrations } from "./migrations.js";
 import { kernelScalarResolvers } from "./scalars.js";
 
@@ -20,6 +21,8 @@ export interface SubgraphModule<DB = any, Loaders = any> {
   migrations: DomainMigrations;
   /** Per-request DataLoaders for entity references and nested lists. */
   createLoaders(db: Kysely<DB>): Loaders;
+  /** Reactions to other domains' events, delivered at least once and applied once. */
+  handlers?: EventHandler<DB>[];
   /** Demo data, written through the domain's own business actions. */
   seed?: (run: OperationRunner) => Promise<void>;
   /** A ready operation that Sandbox opens with. */

@@ -1,0 +1,141 @@
+import { type Kysely, type Migration, sql } from "kysely";
+import { z } from "zod";
+import { runBusinessAction } from "../action.js";
+import { assertScope, type SubgraphContext } from "../context.js";
+import { refuse } from "../errors.js";
+import { runStatements } from "../sql.js";
+import { defineStateMachine } from "../state-machine.js";
+import { defineSubgraph, loadSchemaFile } from "../subgraph.js";
+import { fields, notFound, parseInput } from "../validation.js";
+import { eventBusFor } from "./event-bus.js";
+import type { DeliveredEvent } from "./handler.js";
+
+interface FailedEventRow {
+  id: string;
+  queue: string;
+  domain: string;
+  handler: string;
+  event: DeliveredEvent;
+  error: string;
+  attempts: number;
+  status: "FAILED" | "RETRIED";
+  failed_at: Date;
+  retried_at: Date | null;
+}
+
+interface OperationsDatabase {
+  "operations.failed_events": FailedEventRow;
+}
+
+const migrations: Record<string, Migration> = {
+  "0001_failed_events": {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations take Kysely<any> so they stay frozen in time
+    async up(db: Kysely<any>) {
+      await runStatements(db, [
+        sql`
+          create table operations.failed_events (
+            id uuid primary key default gen_random_uuid(),
+            queue text not null,
+            domain text not null,
+            handler text not null,
+            event jsonb not null,
+            error text not null,
+            attempts integer not null,
+            status text not null default 'FAILED' check (status in ('FAILED', 'RETRIED')),
+            failed_at timestamptz not null default now(),
+            retried_at timestamptz
+          )`,
+        sql`create index failed_events_status on operations.failed_events (status, failed_at desc)`,
+      ]);
+    },
+  },
+};
+
+/** Dead letter: a delivery that failed on its last attempt, kept for an operator. */
+export async function recordFailedDelivery(
+  db: Kysely<unknown>,
+  failure: { queue: string; domain: string; handler: string; event: DeliveredEvent; error: unknown; attempts: number },
+): Promise<void> {
+  const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
+  await sql`
+    insert into operations.failed_events (queue, domain, handler, event, error, attempts)
+    values (${failure.queue}, ${failure.domain}, ${failure.handler}, ${JSON.stringify(failure.event)}, ${message.slice(0, 2000)}, ${failure.attempts})
+  `.execute(db);
+}
+
+const retryLifecycle = defineStateMachine<"FAILED" | "RETRIED">("Failed event", { FAILED: ["RETRIED"], RETRIED: [] });
+
+type OperationsContext = SubgraphContext<OperationsDatabase, Record<string, never>> & { domain: string };
+
+function toFailedEvent(row: FailedEventRow) {
+  return {
+    id: row.id,
+    eventId: row.event.id,
+    eventType: row.event.type,
+    source: row.event.source,
+    domain: row.domain,
+    handler: row.handler,
+    payload: JSON.stringify(row.event.payload),
+    error: row.error,
+    attempts: row.attempts,
+    status: row.status,
+    failedAt: new Date(row.failed_at).toISOString(),
+    retriedAt: row.retried_at ? new Date(row.retried_at).toISOString() : null,
+  };
+}
+
+const retrySchema = z.object({ failedEventId: fields.id("failedEventId") });
+
+const resolvers = {
+  Query: {
+    failedEvents: async (_: unknown, { status }: { status?: "FAILED" | "RETRIED" | null }, ctx: OperationsContext) => {
+      assertScope(ctx.principal, "operations:read");
+      const rows = await ctx.db
+        .selectFrom("operations.failed_events")
+        .selectAll()
+        .where("status", "=", status ?? "FAILED")
+        .orderBy("failed_at", "desc")
+        .limit(200)
+        .execute();
+      return rows.map(toFailedEvent);
+    },
+  },
+  Mutation: {
+    retryFailedEvent: (
+      _: unknown,
+      { input }: { input: { idempotencyKey: string; failedEventId: string } },
+      ctx: OperationsContext,
+    ) =>
+      runBusinessAction(ctx, { operation: "retryFailedEvent", scope: "operations:write", input }, async (scope) => {
+        const data = parseInput(retrySchema, input);
+        const bus = eventBusFor(ctx.db);
+        if (!bus) refuse("EVENT_BUS_UNAVAILABLE", "No event bus runs in this process");
+        const row = await scope.trx
+          .selectFrom("operations.failed_events")
+          .selectAll()
+          .where("id", "=", data.failedEventId)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!row) return notFound("FAILED_EVENT_NOT_FOUND", "The failed event", "failedEventId");
+        retryLifecycle.assertTransition(row.status, "RETRIED");
+        const updated = await scope.trx
+          .updateTable("operations.failed_events")
+          .set({ status: "RETRIED", retried_at: new Date() })
+          .where("id", "=", row.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await scope.audit("FailedEvent", row.id, { queue: row.queue, eventId: row.event.id });
+        await bus.redeliver(scope.trx, row.queue, row.event);
+        return { failedEvent: toFailedEvent(updated) };
+      }),
+  },
+};
+
+/** The platform's own subgraph: dead letters an operator can see and retry. */
+export const operations = defineSubgraph<OperationsDatabase, Record<string, never>>({
+  name: "operations",
+  typeDefs: loadSchemaFile(new URL("./operations.graphql", import.meta.url)),
+  resolvers,
+  migrations,
+  createLoaders: () => ({}),
+});

@@ -1,0 +1,135 @@
+import { createTestDatabase, subgraphClient, testDatabaseKind } from "@erp/testing";
+import { parse } from "graphql";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runBusinessAction } from "../src/action.js";
+import { DEVELOPMENT_PRINCIPAL } from "../src/context.js";
+import type { Database } from "../src/database.js";
+import { EventBus } from "../src/events/event-bus.js";
+import type { DeliveredEvent, EventHandler } from "../src/events/handler.js";
+import { operations } from "../src/events/operations.js";
+import { logger } from "../src/logger.js";
+import { migrateDomain } from "../src/migrations.js";
+import { defineSubgraph } from "../src/subgraph.js";
+
+// Two toy domains: "pinger" announces pings; "ponger" counts them, failing while told to.
+let failing = false;
+const pong: EventHandler = {
+  name: "count-ping",
+  on: "pinger.ping.sent",
+  async handle(event, scope) {
+    if (failing) throw new Error("ponger is down");
+    await sql`insert into ponger.pongs (ping_id) values (${event.aggregateId})`.execute(scope.trx);
+  },
+};
+const table = (schema: string, ddl: string) => ({
+  "0001": { up: async (db: any) => void (await sql.raw(`create table ${schema}.${ddl}`).execute(db)) },
+});
+const module = (name: string, handlers: EventHandler[] = []) =>
+  defineSubgraph({
+    name,
+    typeDefs: parse("type Query { ok: Boolean }"),
+    resolvers: {},
+    migrations: table(name, "things (id int)"),
+    createLoaders: () => ({}),
+    handlers,
+  });
+const pinger = module("pinger");
+const ponger = { ...module("ponger", [pong]), migrations: table("ponger", "pongs (ping_id text not null)") };
+
+let database: Database;
+let bus: EventBus | undefined;
+
+const ping = (id: string) =>
+  runBusinessAction(
+    { db: database.db, principal: DEVELOPMENT_PRINCIPAL, requestId: `req-${id}`, log: logger, domain: "pinger" },
+    { operation: "ping", scope: "pinger:write", input: { idempotencyKey: `ping-${id}` } },
+    async (s) => {
+      await s.emit({ type: "pinger.ping.sent", aggregateType: "Ping", aggregateId: id, payload: { id } });
+      return { id };
+    },
+  );
+const pongs = async (id: string) =>
+  (await sql<{ n: number }>`select count(*)::int as n from ponger.pongs where ping_id = ${id}`.execute(database.db))
+    .rows[0]!.n;
+const startBus = async () => {
+  bus = await EventBus.start(database, [pinger, ponger, operations], { retryLimit: 1, retryDelaySeconds: 1 });
+  return bus;
+};
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  for (const m of [pinger, ponger, operations]) await migrateDomain(database.db, m.name, m.migrations);
+});
+afterAll(async () => {
+  await bus?.stop();
+  await database.close();
+});
+
+describe(`event dispatch on ${testDatabaseKind()}`, () => {
+  it("delivers an event committed before the bus started (a crash between commit and dispatch)", async () => {
+    await ping("early");
+    expect(await pongs("early")).toBe(0);
+    await startBus();
+    await bus!.settle();
+    expect(await pongs("early")).toBe(1);
+  });
+
+  it("delivers an event to another domain's handler once it commits", async () => {
+    await ping("p1");
+    await bus!.settle();
+    expect(await pongs("p1")).toBe(1);
+  });
+
+  it("applies an event delivered twice only once (the handler's inbox)", async () => {
+    await ping("twice");
+    await bus!.settle();
+    const { rows } = await sql<{
+      id: string;
+    }>`select id from pinger.outbox_events where aggregate_id = 'twice'`.execute(database.db);
+    const event: DeliveredEvent = {
+      id: rows[0]!.id,
+      type: "pinger.ping.sent",
+      source: "pinger",
+      aggregateType: "Ping",
+      aggregateId: "twice",
+      payload: {},
+      occurredAt: new Date().toISOString(),
+      requestId: "r",
+    };
+    await bus!.boss.send("pinger.ping.sent:ponger.count-ping", event);
+    await bus!.boss.send("pinger.ping.sent:ponger.count-ping", event);
+    await bus!.settle();
+    expect(await pongs("twice")).toBe(1);
+  });
+
+  it("retries a failing handler, dead-letters it for an operator, and delivers it on the operator's retry", async () => {
+    failing = true;
+    await ping("doomed");
+    await bus!.settle(20_000);
+    expect(await pongs("doomed")).toBe(0);
+    const ops = subgraphClient(operations, database.db);
+    const listed = await ops.request(`{ failedEvents { id eventType domain handler attempts error status } }`);
+    const failure = listed.data.failedEvents.find((f: any) => f.eventType === "pinger.ping.sent");
+    expect(failure).toMatchObject({
+      domain: "ponger",
+      handler: "count-ping",
+      attempts: 2,
+      error: "ponger is down",
+      status: "FAILED",
+    });
+    failing = false;
+    const retried = await ops.request(
+      `mutation($i: RetryFailedEventInput!) { retryFailedEvent(input: $i) { failedEvent { status } errors { code } } }`,
+      { i: { idempotencyKey: "retry-doomed", failedEventId: failure.id } },
+    );
+    expect(retried.data.retryFailedEvent).toEqual({ failedEvent: { status: "RETRIED" }, errors: [] });
+    await bus!.settle();
+    expect(await pongs("doomed")).toBe(1);
+    const again = await ops.request(
+      `mutation($i: RetryFailedEventInput!) { retryFailedEvent(input: $i) { errors { code } } }`,
+      { i: { idempotencyKey: "retry-doomed-again", failedEventId: failure.id } },
+    );
+    expect(again.data.retryFailedEvent.errors[0].code).toBe("INVALID_STATE_TRANSITION");
+  });
+});
