@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { logger, onShutdown } from "@erp/core";
+import { EventBus, logger, onShutdown } from "@erp/core";
 import { composeSupergraph } from "./compose.js";
 import { loadConfig, REPO_ROOT } from "./config.js";
 import { migrateAll, openErpDatabase, seedDomains, startErp } from "./runtime.js";
@@ -90,7 +90,8 @@ try {
   else if (command === "seed")
     await withDatabase(async (d) => {
       await migrateAll(d, subgraphModules());
-      await seedDomains(d, subgraphModules());
+      const bus = await EventBus.start(d, subgraphModules());
+      await seedDomains(d, subgraphModules(), bus).finally(() => bus.stop());
       console.log("demo data in place");
     });
   else {

@@ -33,8 +33,12 @@ export async function migrateAll(database: Database, modules: SubgraphModule[]):
   return fresh;
 }
 
-export async function seedDomains(database: Database, modules: SubgraphModule[]): Promise<void> {
-  for (const module of modules) await module.seed?.(subgraphRunner(module, database.db));
+/** Seeds domain by domain, letting events flow between them so later domains know earlier ones' data. */
+export async function seedDomains(database: Database, modules: SubgraphModule[], bus?: EventBus): Promise<void> {
+  for (const module of modules) {
+    await module.seed?.(subgraphRunner(module, database.db));
+    await bus?.settle(120_000);
+  }
 }
 
 /** The whole ERP: database, migrations, demo data on first start, the gateway. */
@@ -46,8 +50,8 @@ export async function startErp(config: GatewayConfig, modules: SubgraphModule[])
   const database = await openErpDatabase(config);
   const fresh = await migrateAll(database, modules);
   const toSeed = config.seed ? modules.filter((m) => fresh.includes(m.name)) : [];
-  await seedDomains(database, toSeed);
   const bus = await EventBus.start(database, modules);
+  await seedDomains(database, toSeed, bus);
   const server = await startGateway({ config, modules, database });
   return {
     server,

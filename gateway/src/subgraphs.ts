@@ -1,11 +1,13 @@
 import { operations, type SubgraphModule } from "@erp/core";
 import { crm } from "@erp/crm";
 import { inventory } from "@erp/inventory";
+import { sales } from "@erp/sales";
 
 /** Every domain the gateway serves, with the port its own server listens on in split mode. */
 export const SUBGRAPHS: { module: SubgraphModule; port: number; server: string }[] = [
   { module: crm, port: 4001, server: "services/crm/src/server.ts" },
   { module: inventory, port: 4002, server: "services/inventory/src/server.ts" },
+  { module: sales, port: 4003, server: "services/sales/src/server.ts" },
   { module: operations, port: 4009, server: "gateway/src/operations-server.ts" },
 ];
 

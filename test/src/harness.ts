@@ -5,7 +5,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Database, migrateDomain, openDatabase, type RunningServer } from "@erp/core";
+import { type Database, EventBus, migrateDomain, openDatabase, type RunningServer } from "@erp/core";
 import { type GatewayConfig, loadConfig, SUBGRAPHS, startGateway, subgraphModules } from "@erp/gateway";
 import { createTestDatabase } from "@erp/testing";
 import type { Kysely } from "kysely";
@@ -17,6 +17,8 @@ export interface RunningErp {
   url: string;
   /** Runs SQL against the data of a subgraph, wherever it lives, e.g. to inject a fault. */
   withSubgraphDatabase(name: string, work: (db: Kysely<unknown>) => Promise<void>): Promise<void>;
+  /** Waits until every domain event has been delivered and handled. */
+  settle(): Promise<void>;
   /** Split mode: where a subgraph's own server listens. */
   subgraphUrl?(name: string): string;
   stop(): Promise<void>;
@@ -41,6 +43,7 @@ function gatewayConfig(overrides: Partial<GatewayConfig>): GatewayConfig {
 export async function startSingleProcess(): Promise<RunningErp> {
   const database = await createTestDatabase();
   for (const module of subgraphModules()) await migrateDomain(database.db, module.name, module.migrations);
+  const bus = await EventBus.start(database, subgraphModules(), { retryLimit: 2, retryDelaySeconds: 1 });
   const port = await freePort();
   const server = await startGateway({
     config: gatewayConfig({ mode: "single", port }),
@@ -51,8 +54,10 @@ export async function startSingleProcess(): Promise<RunningErp> {
     mode: "single",
     url: `http://127.0.0.1:${server.port}/graphql`,
     withSubgraphDatabase: (_name, work) => work(database.db),
+    settle: () => bus.settle(),
     stop: async () => {
       await server.stop();
+      await bus.stop();
       await database.close();
     },
   };
@@ -88,6 +93,7 @@ export async function startSplit(): Promise<RunningErp> {
     mode: "split",
     url: `http://127.0.0.1:${server.port}/graphql`,
     subgraphUrl: (name) => processes.find((p) => p.name === name)!.url,
+    settle: () => (postgres ? settleShared(postgres) : Promise.resolve()),
     withSubgraphDatabase: async (name, work) => {
       const target = processes.find((p) => p.name === name)!;
       if (postgres) return work(postgres.db);
@@ -106,6 +112,23 @@ export async function startSplit(): Promise<RunningErp> {
       await postgres?.close();
     },
   };
+}
+
+/** Split mode on PostgreSQL: wait until no outbox holds unpublished events and no job is pending. */
+async function settleShared(database: Database, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const domains = SUBGRAPHS.map((s) => s.module.name);
+  while (Date.now() < deadline) {
+    const outbox = domains
+      .map((d) => `(select count(*) from ${d}.outbox_events where published_at is null)`)
+      .join(" + ");
+    const { rows } = await database.executeRaw(
+      `select (${outbox})::int + (select count(*) from pgboss.job where name like '%:%' and state in ('created', 'retry', 'active'))::int as n`,
+    );
+    if (rows[0].n === 0) return;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error("split-mode event flow did not settle in time");
 }
 
 async function spawnSubgraph(

@@ -54,6 +54,15 @@ export function toCustomer(row: Selectable<CustomersTable>): Customer {
   };
 }
 
+/** What other domains learn of a customer with each event: enough to keep their own view. */
+const customerSnapshot = (c: Customer) => ({
+  customerId: c.id,
+  code: c.code,
+  name: c.name,
+  status: c.status,
+  version: c.version,
+});
+
 const detailsSchema = {
   name: fields.text("Name", 200),
   taxId: fields.optionalText("Tax id", 50),
@@ -93,7 +102,7 @@ export async function registerCustomer(scope: ActionScope<CrmDatabase>, input: R
     type: "crm.customer.registered",
     aggregateType: "Customer",
     aggregateId: customer.id,
-    payload: { customerId: customer.id, code, name: customer.name },
+    payload: customerSnapshot(customer),
   });
   return customer;
 }
@@ -147,7 +156,7 @@ export async function updateCustomerDetails(
     type: "crm.customer.details_updated",
     aggregateType: "Customer",
     aggregateId: customer.id,
-    payload: { customerId: customer.id, version: customer.version },
+    payload: customerSnapshot(customer),
   });
   return customer;
 }
@@ -187,7 +196,7 @@ export async function blockCustomer(
     type: "crm.customer.blocked",
     aggregateType: "Customer",
     aggregateId: customer.id,
-    payload: { customerId: customer.id, reason: data.reason },
+    payload: { ...customerSnapshot(customer), reason: data.reason },
   });
   return customer;
 }
@@ -207,7 +216,7 @@ export async function unblockCustomer(
     type: "crm.customer.unblocked",
     aggregateType: "Customer",
     aggregateId: customer.id,
-    payload: { customerId: customer.id },
+    payload: customerSnapshot(customer),
   });
   return customer;
 }

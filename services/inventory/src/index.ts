@@ -2,6 +2,7 @@ import { defineSubgraph, loadSchemaFile } from "@erp/core";
 import type { InventoryDatabase } from "./db.js";
 import { createInventoryLoaders, type InventoryLoaders } from "./loaders.js";
 import { migrations } from "./migrations/index.js";
+import { orderFulfilmentHandlers } from "./order-fulfilment.js";
 import { resolvers } from "./resolvers.js";
 import { seedInventory } from "./seed.js";
 
@@ -12,6 +13,7 @@ export const inventory = defineSubgraph<InventoryDatabase, InventoryLoaders>({
   resolvers,
   migrations,
   createLoaders: createInventoryLoaders,
+  handlers: orderFulfilmentHandlers,
   seed: seedInventory,
 });
 

@@ -56,6 +56,18 @@ export function toProduct(row: Selectable<ProductsTable>): Product {
   };
 }
 
+/** What other domains learn of a product with each event: enough to keep their own view. */
+const productSnapshot = (p: Product) => ({
+  productId: p.id,
+  sku: p.sku,
+  name: p.name,
+  type: p.type,
+  status: p.status,
+  quantityPrecision: p.quantityPrecision,
+  listPrice: p.listPrice,
+  version: p.version,
+});
+
 const UNITS = ["PIECE", "BOX", "KILOGRAM", "METRE", "LITRE", "HOUR"] as const;
 
 const costSchema = fields.money({ allowZero: true }).refine((m) => m.currency === valuationCurrency(), {
@@ -98,13 +110,7 @@ export async function registerProduct(scope: ActionScope<InventoryDatabase>, inp
     type: "inventory.product.registered",
     aggregateType: "Product",
     aggregateId: product.id,
-    payload: {
-      productId: product.id,
-      sku: product.sku,
-      name: product.name,
-      type: product.type,
-      listPrice: product.listPrice,
-    },
+    payload: productSnapshot(product),
   });
   return product;
 }
@@ -160,7 +166,7 @@ export async function updateProductDetails(scope: ActionScope<InventoryDatabase>
     type: "inventory.product.details_updated",
     aggregateType: "Product",
     aggregateId: product.id,
-    payload: { productId: product.id, listPrice: product.listPrice, name: product.name, version: product.version },
+    payload: productSnapshot(product),
   });
   return product;
 }
@@ -194,7 +200,7 @@ export async function discontinueProduct(
     type: "inventory.product.discontinued",
     aggregateType: "Product",
     aggregateId: product.id,
-    payload: { productId: product.id, sku: product.sku },
+    payload: productSnapshot(product),
   });
   return product;
 }

@@ -1,0 +1,12 @@
+import type { SubgraphContext } from "@erp/core";
+import type { SalesDatabase } from "./db.js";
+import type { SalesLoaders } from "./loaders.js";
+
+/** What every sales resolver receives, in-process or in its own server. */
+export type SalesContext = SubgraphContext<SalesDatabase, SalesLoaders> & { domain: string };
+
+export const SALES_READ = "sales:read";
+export const SALES_WRITE = "sales:write";
+
+/** Tax rate applied when a line gives none, in percent. */
+export const defaultTaxRate = (): string => process.env.DEFAULT_TAX_RATE ?? "19";

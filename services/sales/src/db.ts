@@ -1,0 +1,111 @@
+import type { ColumnType, Generated } from "kysely";
+
+type Numeric = ColumnType<string, string | undefined, string>;
+
+export interface KnownCustomersTable {
+  customer_id: string;
+  name: string;
+  status: string;
+  version: number;
+}
+
+export interface KnownProductsTable {
+  product_id: string;
+  sku: string;
+  name: string;
+  type: string;
+  status: string;
+  quantity_precision: number;
+  list_price: string;
+  price_currency: string;
+  version: number;
+}
+
+export type QuoteStatus = "DRAFT" | "SENT" | "ACCEPTED" | "REJECTED";
+
+export interface QuotesTable {
+  id: Generated<string>;
+  seq: Generated<string>;
+  number: string;
+  customer_id: string;
+  currency: string;
+  status: Generated<QuoteStatus>;
+  valid_until: string;
+  notes: string | null;
+  rejection_reason: string | null;
+  sales_order_id: string | null;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export type OrderStatus =
+  | "DRAFT"
+  | "PENDING_CONFIRMATION"
+  | "CONFIRMED"
+  | "PARTIALLY_SHIPPED"
+  | "SHIPPED"
+  | "CANCELLED"
+  | "REJECTED";
+
+export interface SalesOrdersTable {
+  id: Generated<string>;
+  seq: Generated<string>;
+  number: string;
+  customer_id: string;
+  warehouse_id: string;
+  currency: string;
+  status: Generated<OrderStatus>;
+  status_reason: string | null;
+  salesperson: string | null;
+  notes: string | null;
+  quote_id: string | null;
+  version: Generated<number>;
+  placed_at: Generated<Date>;
+  confirmed_at: Date | null;
+  updated_at: Generated<Date>;
+}
+
+export interface LinesTable {
+  id: Generated<string>;
+  order_id: string | null;
+  quote_id: string | null;
+  line_number: number;
+  product_id: string;
+  sku: string;
+  quantity: string;
+  shipped_quantity: Numeric;
+  unit_price: string;
+  discount_percent: string;
+  tax_rate: string;
+  net_amount: string;
+  tax_amount: string;
+  reservation_id: string | null;
+}
+
+export interface ShipmentsTable {
+  id: Generated<string>;
+  number: string;
+  order_id: string;
+  carrier_reference: string | null;
+  shipped_at: Generated<Date>;
+  shipped_by: string;
+}
+
+export interface ShipmentLinesTable {
+  shipment_id: string;
+  line_id: string;
+  product_id: string;
+  quantity: string;
+}
+
+/** The sales schema, as Kysely sees it. */
+export interface SalesDatabase {
+  "sales.known_customers": KnownCustomersTable;
+  "sales.known_products": KnownProductsTable;
+  "sales.quotes": QuotesTable;
+  "sales.sales_orders": SalesOrdersTable;
+  "sales.lines": LinesTable;
+  "sales.shipments": ShipmentsTable;
+  "sales.shipment_lines": ShipmentLinesTable;
+}

@@ -1,0 +1,16 @@
+import { KernelErrorCode } from "@erp/core";
+
+/** Sales' business error codes; schema.graphql documents each one in SalesErrorCode. */
+export const SalesErrorCode = {
+  ...KernelErrorCode,
+  CUSTOMER_NOT_FOUND: "CUSTOMER_NOT_FOUND",
+  CUSTOMER_BLOCKED: "CUSTOMER_BLOCKED",
+  PRODUCT_NOT_FOUND: "PRODUCT_NOT_FOUND",
+  PRODUCT_DISCONTINUED: "PRODUCT_DISCONTINUED",
+  CURRENCY_MISMATCH: "CURRENCY_MISMATCH",
+  ORDER_NOT_FOUND: "ORDER_NOT_FOUND",
+  ORDER_LINE_NOT_FOUND: "ORDER_LINE_NOT_FOUND",
+  OVER_SHIPMENT: "OVER_SHIPMENT",
+  QUOTE_NOT_FOUND: "QUOTE_NOT_FOUND",
+  QUOTE_EXPIRED: "QUOTE_EXPIRED",
+} as const;

@@ -1,0 +1,21 @@
+import { defineSubgraph, loadSchemaFile } from "@erp/core";
+import type { SalesDatabase } from "./db.js";
+import { salesHandlers } from "./handlers.js";
+import { createSalesLoaders, type SalesLoaders } from "./loaders.js";
+import { migrations } from "./migrations/index.js";
+import { resolvers } from "./resolvers.js";
+import { seedSales } from "./seed.js";
+
+/** Sales: quotes, sales orders and shipments; stock through inventory's events, customers through CRM's. */
+export const sales = defineSubgraph<SalesDatabase, SalesLoaders>({
+  name: "sales",
+  typeDefs: loadSchemaFile(new URL("../schema.graphql", import.meta.url)),
+  resolvers,
+  migrations,
+  createLoaders: createSalesLoaders,
+  handlers: salesHandlers,
+  seed: seedSales,
+});
+
+export type { SalesContext } from "./context.js";
+export { SalesErrorCode } from "./errors.js";

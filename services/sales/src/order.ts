@@ -1,0 +1,286 @@
+import {
+  type ActionScope,
+  Dec,
+  type DeliveredEvent,
+  defineStateMachine,
+  fields,
+  notFound,
+  parseInput,
+  refuse,
+  sql,
+} from "@erp/core";
+import type { Kysely, Selectable, Transaction } from "kysely";
+import { z } from "zod";
+import type { OrderStatus, SalesDatabase, SalesOrdersTable } from "./db.js";
+import { SalesErrorCode } from "./errors.js";
+import { type PricedLine, priceLines, storedLine } from "./pricing.js";
+
+/** The order lifecycle; every other move is refused with INVALID_STATE_TRANSITION. */
+export const orderLifecycle = defineStateMachine<OrderStatus>("Sales order", {
+  DRAFT: ["PENDING_CONFIRMATION", "CANCELLED"],
+  PENDING_CONFIRMATION: ["CONFIRMED", "REJECTED"],
+  CONFIRMED: ["PARTIALLY_SHIPPED", "SHIPPED", "CANCELLED"],
+  PARTIALLY_SHIPPED: ["PARTIALLY_SHIPPED", "SHIPPED"],
+  SHIPPED: [],
+  CANCELLED: [],
+  REJECTED: [],
+});
+
+export interface SalesOrder {
+  id: string;
+  number: string;
+  customerId: string;
+  warehouseId: string;
+  currency: string;
+  status: OrderStatus;
+  statusReason: string | null;
+  salesperson: string | null;
+  notes: string | null;
+  quoteId: string | null;
+  version: number;
+  placedAt: string;
+  confirmedAt: string | null;
+  cursorPosition: string;
+}
+
+export function toSalesOrder(row: Selectable<SalesOrdersTable>): SalesOrder {
+  return {
+    id: row.id,
+    number: row.number,
+    customerId: row.customer_id,
+    warehouseId: row.warehouse_id,
+    currency: row.currency.trim(),
+    status: row.status,
+    statusReason: row.status_reason,
+    salesperson: row.salesperson,
+    notes: row.notes,
+    quoteId: row.quote_id,
+    version: row.version,
+    placedAt: new Date(row.placed_at).toISOString(),
+    confirmedAt: row.confirmed_at ? new Date(row.confirmed_at).toISOString() : null,
+    cursorPosition: row.seq,
+  };
+}
+
+export function orderActions(status: OrderStatus): ("CONFIRM" | "CANCEL" | "SHIP")[] {
+  const next = orderLifecycle.nextStates(status);
+  return [
+    ...(next.includes("PENDING_CONFIRMATION") ? (["CONFIRM"] as const) : []),
+    ...(next.includes("CANCELLED") ? (["CANCEL"] as const) : []),
+    ...(next.includes("SHIPPED") ? (["SHIP"] as const) : []),
+  ];
+}
+
+/** A customer sales has heard of and who may order; refuses CUSTOMER_NOT_FOUND or CUSTOMER_BLOCKED. */
+export async function assertCustomerMayOrder(db: Kysely<SalesDatabase>, customerId: string, field = "customerId") {
+  const customer = await db
+    .selectFrom("sales.known_customers")
+    .selectAll()
+    .where("customer_id", "=", customerId)
+    .executeTakeFirst();
+  if (!customer) return notFound(SalesErrorCode.CUSTOMER_NOT_FOUND, "The customer", field);
+  if (customer.status === "BLOCKED")
+    refuse(SalesErrorCode.CUSTOMER_BLOCKED, `${customer.name} is blocked and cannot order`, field);
+  return customer;
+}
+
+const lineSchema = z.object({
+  productId: z.string(),
+  quantity: z.string(),
+  unitPrice: z.string().nullish(),
+  discountPercent: z.string().nullish(),
+  taxRate: z.string().nullish(),
+});
+
+const placeSchema = z.object({
+  customerId: fields.id("customerId"),
+  warehouseId: fields.id("warehouseId"),
+  currency: z.string(),
+  lines: z.array(lineSchema),
+  salesperson: fields.optionalText("Salesperson", 200),
+  notes: fields.optionalText("Notes", 2000),
+});
+
+async function nextNumber(trx: Transaction<SalesDatabase>, sequence: string, prefix: string): Promise<string> {
+  const { rows } = await sql<{ n: string }>`select nextval(${`sales.${sequence}`}::regclass)::text as n`.execute(trx);
+  return `${prefix}-${rows[0]!.n.padStart(6, "0")}`;
+}
+
+export async function placeSalesOrder(
+  scope: ActionScope<SalesDatabase>,
+  input: z.input<typeof placeSchema>,
+  quoteId?: string,
+) {
+  const data = parseInput(placeSchema, input);
+  await assertCustomerMayOrder(scope.trx, data.customerId);
+  const lines = await priceLines(scope.trx, data.lines, data.currency);
+  return createOrder(scope, { ...data, lines, quoteId: quoteId ?? null });
+}
+
+export async function createOrder(
+  scope: ActionScope<SalesDatabase>,
+  order: {
+    customerId: string;
+    warehouseId: string;
+    currency: string;
+    lines: PricedLine[];
+    salesperson?: string | null;
+    notes?: string | null;
+    quoteId: string | null;
+  },
+): Promise<SalesOrder> {
+  const row = await scope.trx
+    .insertInto("sales.sales_orders")
+    .values({
+      number: await nextNumber(scope.trx, "order_number_seq", "SO"),
+      customer_id: order.customerId,
+      warehouse_id: order.warehouseId,
+      currency: order.currency,
+      salesperson: order.salesperson ?? null,
+      notes: order.notes ?? null,
+      quote_id: order.quoteId,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await scope.trx
+    .insertInto("sales.lines")
+    .values(order.lines.map((l) => ({ ...storedLine(l), order_id: row.id })))
+    .execute();
+  const salesOrder = toSalesOrder(row);
+  await scope.audit("SalesOrder", row.id, { number: row.number, lines: order.lines.length });
+  await scope.emit({
+    type: "sales.order.placed",
+    aggregateType: "SalesOrder",
+    aggregateId: row.id,
+    payload: { orderId: row.id, number: row.number, customerId: row.customer_id, currency: salesOrder.currency },
+  });
+  return salesOrder;
+}
+
+export async function lockOrder(trx: Transaction<SalesDatabase>, id: string, field = "salesOrderId") {
+  const row = await trx
+    .selectFrom("sales.sales_orders")
+    .selectAll()
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+  return row ?? notFound(SalesErrorCode.ORDER_NOT_FOUND, "The sales order", field);
+}
+
+export async function moveOrder(
+  scope: ActionScope<SalesDatabase>,
+  current: Selectable<SalesOrdersTable>,
+  to: OrderStatus,
+  changes: Partial<{ status_reason: string | null; confirmed_at: Date }> = {},
+): Promise<SalesOrder> {
+  orderLifecycle.assertTransition(current.status, to);
+  const row = await scope.trx
+    .updateTable("sales.sales_orders")
+    .set((eb) => ({ ...changes, status: to, version: eb("version", "+", 1), updated_at: sql`now()` }))
+    .where("id", "=", current.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await scope.audit("SalesOrder", row.id, { from: current.status, to, ...changes });
+  return toSalesOrder(row);
+}
+
+const orderIdSchema = z.object({ salesOrderId: fields.id("salesOrderId") });
+
+/**
+ * Asks inventory to reserve every line (a saga): the order waits in PENDING_CONFIRMATION until
+ * inventory answers inventory.stock.reserved (→ CONFIRMED) or inventory.reservation.rejected
+ * (→ REJECTED with the reason). Stock is never held by sales itself.
+ */
+export async function confirmSalesOrder(scope: ActionScope<SalesDatabase>, input: z.input<typeof orderIdSchema>) {
+  const data = parseInput(orderIdSchema, input);
+  const current = await lockOrder(scope.trx, data.salesOrderId);
+  orderLifecycle.assertTransition(current.status, "PENDING_CONFIRMATION");
+  await assertCustomerMayOrder(scope.trx, current.customer_id, "salesOrderId");
+  const lines = await scope.trx
+    .selectFrom("sales.lines")
+    .selectAll()
+    .where("order_id", "=", current.id)
+    .orderBy("line_number")
+    .execute();
+  const order = await moveOrder(scope, current, "PENDING_CONFIRMATION");
+  await scope.emit({
+    type: "sales.order.confirmation_requested",
+    aggregateType: "SalesOrder",
+    aggregateId: order.id,
+    payload: {
+      orderId: order.id,
+      reference: { type: "SalesOrder", id: order.id },
+      warehouseId: order.warehouseId,
+      lines: lines.map((l) => ({ lineId: l.id, productId: l.product_id, quantity: new Dec(l.quantity).toFixed() })),
+    },
+  });
+  return order;
+}
+
+const cancelSchema = orderIdSchema.extend({ reason: fields.text("Reason", 500) });
+
+export async function cancelSalesOrder(scope: ActionScope<SalesDatabase>, input: z.input<typeof cancelSchema>) {
+  const data = parseInput(cancelSchema, input);
+  const current = await lockOrder(scope.trx, data.salesOrderId);
+  const order = await moveOrder(scope, current, "CANCELLED", { status_reason: data.reason });
+  const lines = await scope.trx
+    .selectFrom("sales.lines")
+    .select("reservation_id")
+    .where("order_id", "=", order.id)
+    .execute();
+  await scope.emit({
+    type: "sales.order.cancelled",
+    aggregateType: "SalesOrder",
+    aggregateId: order.id,
+    payload: { orderId: order.id, reason: data.reason, reservationIds: lines.flatMap((l) => l.reservation_id ?? []) },
+  });
+  return order;
+}
+
+interface ReservedPayload {
+  reference: { type: string; id: string };
+  reservations: { id: string; productId: string; quantity: string }[];
+}
+
+/** Inventory reserved every line: remember each line's reservation and confirm. */
+export async function confirmWithReservations(event: DeliveredEvent, scope: ActionScope<SalesDatabase>): Promise<void> {
+  const { reference, reservations } = event.payload as unknown as ReservedPayload;
+  if (reference.type !== "SalesOrder") return;
+  const current = await lockOrder(scope.trx, reference.id);
+  if (current.status !== "PENDING_CONFIRMATION") return;
+  const lines = await scope.trx
+    .selectFrom("sales.lines")
+    .select("id")
+    .where("order_id", "=", current.id)
+    .orderBy("line_number")
+    .execute();
+  // inventory answers with one reservation per requested line, in the order requested
+  for (const [i, line] of lines.entries())
+    await scope.trx
+      .updateTable("sales.lines")
+      .set({ reservation_id: reservations[i]!.id })
+      .where("id", "=", line.id)
+      .execute();
+  const order = await moveOrder(scope, current, "CONFIRMED", { confirmed_at: new Date() });
+  await scope.emit({
+    type: "sales.order.confirmed",
+    aggregateType: "SalesOrder",
+    aggregateId: order.id,
+    payload: { orderId: order.id, customerId: order.customerId, currency: order.currency },
+  });
+}
+
+/** Inventory could not reserve: the order is REJECTED with inventory's reason. */
+export async function rejectForStock(event: DeliveredEvent, scope: ActionScope<SalesDatabase>): Promise<void> {
+  const { reference, reason } = event.payload as { reference: { type: string; id: string }; reason: string };
+  if (reference.type !== "SalesOrder") return;
+  const current = await lockOrder(scope.trx, reference.id);
+  if (current.status !== "PENDING_CONFIRMATION") return;
+  const order = await moveOrder(scope, current, "REJECTED", { status_reason: reason });
+  await scope.emit({
+    type: "sales.order.rejected",
+    aggregateType: "SalesOrder",
+    aggregateId: order.id,
+    payload: { orderId: order.id, reason },
+  });
+}
