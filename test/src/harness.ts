@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { type Database, EventBus, migrateDomain, openDatabase, type RunningServer } from "@erp/core";
 import { type GatewayConfig, loadConfig, SUBGRAPHS, startGateway, subgraphModules } from "@erp/gateway";
 import { createTestDatabase } from "@erp/testing";
-import type { Kysely } from "kysely";
+import type { Kysely, KyselyPlugin } from "kysely";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -40,7 +40,9 @@ function gatewayConfig(overrides: Partial<GatewayConfig>): GatewayConfig {
 }
 
 /** Every subgraph inside the gateway's process, on one fresh database. */
-export async function startSingleProcess(): Promise<RunningErp> {
+export async function startSingleProcess(
+  options: { plugins?: KyselyPlugin[] } = {},
+): Promise<RunningErp & { bus: EventBus }> {
   const database = await createTestDatabase();
   for (const module of subgraphModules()) await migrateDomain(database.db, module.name, module.migrations);
   const bus = await EventBus.start(database, subgraphModules(), { retryLimit: 2, retryDelaySeconds: 1 });
@@ -48,10 +50,12 @@ export async function startSingleProcess(): Promise<RunningErp> {
   const server = await startGateway({
     config: gatewayConfig({ mode: "single", port }),
     modules: subgraphModules(),
-    database,
+    // Plugins (e.g. a statement counter) see what the subgraphs run, not the event bus.
+    database: { ...database, db: (options.plugins ?? []).reduce((db, p) => db.withPlugin(p), database.db) },
   });
   return {
     mode: "single",
+    bus,
     url: `http://127.0.0.1:${server.port}/graphql`,
     withSubgraphDatabase: (_name, work) => work(database.db),
     settle: () => bus.settle(),
