@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { type Database, Dec, type DeliveredEvent, handleOnce, sql } from "@erp/core";
 import { createMigratedDatabase, newKey, subgraphClient, testDatabaseKind } from "@erp/testing";
+import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SalesDatabase } from "../src/db.js";
 import { salesHandlers } from "../src/handlers.js";
 import { sales } from "../src/index.js";
 import { lineAmounts } from "../src/pricing.js";
@@ -28,7 +30,7 @@ async function deliver(type: string, payload: Record<string, unknown>) {
     requestId: "test",
   };
   for (const handler of salesHandlers.filter((h) => h.on === type))
-    await handleOnce(database.db, "sales", handler, event);
+    await handleOnce(database.db as Kysely<SalesDatabase>, "sales", handler, event);
 }
 
 async function customer(status = "ACTIVE", version = 1, id: string = randomUUID()) {
