@@ -127,6 +127,74 @@ describe(`one process and split answer alike on ${testDatabaseKind()}`, () => {
     ]);
   });
 
+  it.runIf(testDatabaseKind() === "postgres")("runs the order-to-cash saga the same way in both modes", async () => {
+    const outcomes = [];
+    for (const erp of [single, split]) {
+      const client = httpClient(erp.url);
+      const run = async (query: string, variables?: Record<string, unknown>) =>
+        (await client.request(query, variables)).data;
+      const customerId = (
+        await run(
+          `mutation { registerCustomer(input: { idempotencyKey: "saga-c", name: "Saga AG" }) { customer { id } } }`,
+        )
+      ).registerCustomer.customer.id;
+      const warehouseId = (
+        await run(
+          `mutation { openWarehouse(input: { idempotencyKey: "saga-w", code: "SAGA", name: "Saga" }) { warehouse { id } } }`,
+        )
+      ).openWarehouse.warehouse.id;
+      const productId = (
+        await run(
+          `mutation { registerProduct(input: { idempotencyKey: "saga-p", sku: "SAGA-1", name: "Saga chair", unitOfMeasure: PIECE, type: STOCKED, standardCost: { amount: "5.00", currency: "EUR" }, listPrice: { amount: "12.50", currency: "EUR" } }) { product { id } } }`,
+        )
+      ).registerProduct.product.id;
+      await run(
+        `mutation($p: ID!, $w: ID!) { receiveStock(input: { idempotencyKey: "saga-r", productId: $p, warehouseId: $w, quantity: "5", unitCost: { amount: "5.00", currency: "EUR" } }) { errors { code } } }`,
+        { p: productId, w: warehouseId },
+      );
+      await erp.settle();
+      const place = (key: string, quantity: string) =>
+        run(
+          `mutation($i: PlaceSalesOrderInput!) { placeSalesOrder(input: $i) { salesOrder { id } errors { code } } }`,
+          {
+            i: { idempotencyKey: key, customerId, warehouseId, currency: "EUR", lines: [{ productId, quantity }] },
+          },
+        );
+      const fits = (await place("saga-o1", "3")).placeSalesOrder.salesOrder.id;
+      const tooBig = (await place("saga-o2", "3")).placeSalesOrder.salesOrder.id;
+      for (const [key, id] of [
+        ["saga-k1", fits],
+        ["saga-k2", tooBig],
+      ]) {
+        await run(`mutation($i: ConfirmSalesOrderInput!) { confirmSalesOrder(input: $i) { errors { code } } }`, {
+          i: { idempotencyKey: key, salesOrderId: id },
+        });
+        await erp.settle();
+      }
+      const line = (await run(`query($id: ID!) { salesOrder(id: $id) { lines { id } } }`, { id: fits })).salesOrder
+        .lines[0].id;
+      await run(`mutation($i: ShipSalesOrderInput!) { shipSalesOrder(input: $i) { errors { code } } }`, {
+        i: { idempotencyKey: "saga-s", salesOrderId: fits, lines: [{ orderLineId: line, quantity: "2" }] },
+      });
+      await erp.settle();
+      outcomes.push(
+        await client.request(
+          `query($a: ID!, $b: ID!, $p: ID) { a: salesOrder(id: $a) { number status total { amount } lines { shippedQuantity product { sku totalAvailable reservedForOrders } } } b: salesOrder(id: $b) { status statusReason } stockLevels(productId: $p) { onHand reserved available } }`,
+          { a: fits, b: tooBig, p: productId },
+        ),
+      );
+    }
+    expect(normalise(outcomes[1])).toEqual(normalise(outcomes[0]));
+    expect((outcomes[0] as any).data).toMatchObject({
+      a: {
+        status: "PARTIALLY_SHIPPED",
+        lines: [{ shippedQuantity: "2", product: { totalAvailable: "2", reservedForOrders: "1" } }],
+      },
+      b: { status: "REJECTED", statusReason: "Only 2 of SAGA-1 available, 3 requested" },
+      stockLevels: [{ onHand: "3", reserved: "1", available: "2" }],
+    });
+  });
+
   it("masks an unexpected failure identically: same code, same message, no SQL", async () => {
     const query = `query { customers(first: 5) { nodes { code contacts { name } } } }`;
     const results = [];

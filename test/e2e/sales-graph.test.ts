@@ -141,6 +141,35 @@ describe(`sales in the federated graph on ${testDatabaseKind()}`, () => {
   });
 });
 
+describe(`recovery on ${testDatabaseKind()}`, () => {
+  it("completes a confirmation committed while no dispatcher ran, once one starts again", async () => {
+    const order = (
+      await data(`mutation($i: PlaceSalesOrderInput!) { placeSalesOrder(input: $i) { salesOrder { id } } }`, {
+        i: {
+          idempotencyKey: newKey(),
+          customerId: ids.customers[1],
+          warehouseId: ids.warehouse,
+          currency: "EUR",
+          lines: [{ productId: ids.products[4], quantity: "1" }],
+        },
+      })
+    ).placeSalesOrder.salesOrder;
+    await erp.bus.stop();
+    await data(`mutation($i: ConfirmSalesOrderInput!) { confirmSalesOrder(input: $i) { errors { code } } }`, {
+      i: { idempotencyKey: newKey(), salesOrderId: order.id },
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    const waiting = (await data(`query($id: ID!) { salesOrder(id: $id) { status } }`, { id: order.id })).salesOrder
+      .status;
+    expect(waiting).toBe("PENDING_CONFIRMATION");
+    await erp.restartBus();
+    await erp.settle();
+    const status = (await data(`query($id: ID!) { salesOrder(id: $id) { status } }`, { id: order.id })).salesOrder
+      .status;
+    expect(status).toBe("CONFIRMED");
+  });
+});
+
 async function dbOf() {
   let db: any;
   await erp.withSubgraphDatabase("sales", async (d) => {

@@ -42,10 +42,11 @@ function gatewayConfig(overrides: Partial<GatewayConfig>): GatewayConfig {
 /** Every subgraph inside the gateway's process, on one fresh database. */
 export async function startSingleProcess(
   options: { plugins?: KyselyPlugin[] } = {},
-): Promise<RunningErp & { bus: EventBus }> {
+): Promise<RunningErp & { bus: EventBus; database: Database; restartBus(): Promise<void> }> {
   const database = await createTestDatabase();
   for (const module of subgraphModules()) await migrateDomain(database.db, module.name, module.migrations);
-  const bus = await EventBus.start(database, subgraphModules(), { retryLimit: 2, retryDelaySeconds: 1 });
+  const busOptions = { retryLimit: 2, retryDelaySeconds: 1 };
+  let bus = await EventBus.start(database, subgraphModules(), busOptions);
   const port = await freePort();
   const server = await startGateway({
     config: gatewayConfig({ mode: "single", port }),
@@ -55,7 +56,15 @@ export async function startSingleProcess(
   });
   return {
     mode: "single",
-    bus,
+    get bus() {
+      return bus;
+    },
+    database,
+    // A crash stand-in: the old bus is gone before it dispatched; a new one starts on the same data.
+    restartBus: async () => {
+      await bus.stop();
+      bus = await EventBus.start(database, subgraphModules(), busOptions);
+    },
     url: `http://127.0.0.1:${server.port}/graphql`,
     withSubgraphDatabase: (_name, work) => work(database.db),
     settle: () => bus.settle(),
