@@ -62,7 +62,8 @@ export async function startGateway({ config, modules, database }: GatewayOptions
 
 function landingPage(config: GatewayConfig, modules: SubgraphModule[]): ApolloServerPlugin {
   if (config.production) return ApolloServerPluginLandingPageDisabled();
-  const document = modules.find((m) => m.exampleOperation)?.exampleOperation;
+  // The last domain with an example shows the most of the graph (sales spans CRM and inventory).
+  const document = modules.findLast((m) => m.exampleOperation)?.exampleOperation;
   return ApolloServerPluginLandingPageLocalDefault({
     embed: true,
     includeCookies: false,

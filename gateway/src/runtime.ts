@@ -36,7 +36,10 @@ export async function migrateAll(database: Database, modules: SubgraphModule[]):
 /** Seeds domain by domain, letting events flow between them so later domains know earlier ones' data. */
 export async function seedDomains(database: Database, modules: SubgraphModule[], bus?: EventBus): Promise<void> {
   for (const module of modules) {
-    await module.seed?.(subgraphRunner(module, database.db));
+    await module.seed?.(subgraphRunner(module, database.db), {
+      db: database.db,
+      settle: async () => bus?.settle(120_000),
+    });
     await bus?.settle(120_000);
   }
 }

@@ -40,7 +40,7 @@ describe(`gateway on ${testDatabaseKind()}`, () => {
   it("opens Apollo Sandbox on the root URL in development, with the example operation", async () => {
     const page = await (await fetch(url(dev), { headers: { accept: "text/html" } })).text();
     expect(page).toContain("embeddable-sandbox");
-    expect(page).toContain("CustomersWithPipeline");
+    expect(page).toContain("OrdersAcrossTheGraph");
   });
 
   it("shows no Sandbox and refuses introspection in production", async () => {

@@ -10,6 +10,14 @@ import { kernelScalarResolvers } from "./scalars.js";
 /** Runs one GraphQL operation against a subgraph, e.g. for demo data. */
 export type OperationRunner = (query: string, variables?: Record<string, unknown>) => Promise<ExecutionResult>;
 
+/** What a seed may use besides its own GraphQL operations. */
+export interface SeedTools<DB> {
+  /** The domain's own tables, e.g. to find what it learned from other domains' events. */
+  db: Kysely<DB>;
+  /** Waits until every event so far has been delivered and handled. */
+  settle(): Promise<void>;
+}
+
 /** Everything a domain exports: open its index.ts and the whole module is in view. */
 // biome-ignore lint/suspicious/noExplicitAny: a list of modules holds each domain's own DB and loader types
 export interface SubgraphModule<DB = any, Loaders = any> {
@@ -24,7 +32,7 @@ export interface SubgraphModule<DB = any, Loaders = any> {
   /** Reactions to other domains' events, delivered at least once and applied once. */
   handlers?: EventHandler<DB>[];
   /** Demo data, written through the domain's own business actions. */
-  seed?: (run: OperationRunner) => Promise<void>;
+  seed?: (run: OperationRunner, tools: SeedTools<DB>) => Promise<void>;
   /** A ready operation that Sandbox opens with. */
   exampleOperation?: string;
 }

@@ -48,7 +48,7 @@ export async function openWarehouse(scope: ActionScope<InventoryDatabase>, input
     type: "inventory.warehouse.opened",
     aggregateType: "Warehouse",
     aggregateId: warehouse.id,
-    payload: { warehouseId: warehouse.id, code: warehouse.code },
+    payload: { warehouseId: warehouse.id, code: warehouse.code, name: warehouse.name },
   });
   return warehouse;
 }

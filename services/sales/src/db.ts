@@ -21,6 +21,12 @@ export interface KnownProductsTable {
   version: number;
 }
 
+export interface KnownWarehousesTable {
+  warehouse_id: string;
+  code: string;
+  name: string;
+}
+
 export type QuoteStatus = "DRAFT" | "SENT" | "ACCEPTED" | "REJECTED";
 
 export interface QuotesTable {
@@ -103,6 +109,7 @@ export interface ShipmentLinesTable {
 export interface SalesDatabase {
   "sales.known_customers": KnownCustomersTable;
   "sales.known_products": KnownProductsTable;
+  "sales.known_warehouses": KnownWarehousesTable;
   "sales.quotes": QuotesTable;
   "sales.sales_orders": SalesOrdersTable;
   "sales.lines": LinesTable;

@@ -4,7 +4,7 @@ import { salesHandlers } from "./handlers.js";
 import { createSalesLoaders, type SalesLoaders } from "./loaders.js";
 import { migrations } from "./migrations/index.js";
 import { resolvers } from "./resolvers.js";
-import { seedSales } from "./seed.js";
+import { exampleOperation, seedSales } from "./seed.js";
 
 /** Sales: quotes, sales orders and shipments; stock through inventory's events, customers through CRM's. */
 export const sales = defineSubgraph<SalesDatabase, SalesLoaders>({
@@ -15,6 +15,7 @@ export const sales = defineSubgraph<SalesDatabase, SalesLoaders>({
   createLoaders: createSalesLoaders,
   handlers: salesHandlers,
   seed: seedSales,
+  exampleOperation,
 });
 
 export type { SalesContext } from "./context.js";

@@ -55,6 +55,15 @@ async function rememberProduct(event: DeliveredEvent, scope: Parameters<EventHan
     .execute();
 }
 
+async function rememberWarehouse(event: DeliveredEvent, scope: Parameters<EventHandler<SalesDatabase>["handle"]>[1]) {
+  const w = event.payload as { warehouseId: string; code: string; name: string };
+  await scope.trx
+    .insertInto("sales.known_warehouses")
+    .values({ warehouse_id: w.warehouseId, code: w.code, name: w.name })
+    .onConflict((oc) => oc.column("warehouse_id").doNothing())
+    .execute();
+}
+
 const customerEvents = [
   "crm.customer.registered",
   "crm.customer.details_updated",
@@ -71,4 +80,5 @@ const productEvents = [
 export const knownPartyHandlers: EventHandler<SalesDatabase>[] = [
   ...customerEvents.map((on) => ({ name: `remember-customer-${on.split(".").at(-1)}`, on, handle: rememberCustomer })),
   ...productEvents.map((on) => ({ name: `remember-product-${on.split(".").at(-1)}`, on, handle: rememberProduct })),
+  { name: "remember-warehouse", on: "inventory.warehouse.opened", handle: rememberWarehouse },
 ];

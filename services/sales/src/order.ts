@@ -106,6 +106,16 @@ async function nextNumber(trx: Transaction<SalesDatabase>, sequence: string, pre
   return `${prefix}-${rows[0]!.n.padStart(6, "0")}`;
 }
 
+/** A warehouse sales has heard of from inventory; refuses WAREHOUSE_NOT_FOUND. */
+export async function assertWarehouseKnown(db: Kysely<SalesDatabase>, warehouseId: string, field = "warehouseId") {
+  const found = await db
+    .selectFrom("sales.known_warehouses")
+    .select("warehouse_id")
+    .where("warehouse_id", "=", warehouseId)
+    .executeTakeFirst();
+  if (!found) notFound(SalesErrorCode.WAREHOUSE_NOT_FOUND, "The warehouse", field);
+}
+
 export async function placeSalesOrder(
   scope: ActionScope<SalesDatabase>,
   input: z.input<typeof placeSchema>,
@@ -113,6 +123,7 @@ export async function placeSalesOrder(
 ) {
   const data = parseInput(placeSchema, input);
   await assertCustomerMayOrder(scope.trx, data.customerId);
+  await assertWarehouseKnown(scope.trx, data.warehouseId);
   const lines = await priceLines(scope.trx, data.lines, data.currency);
   return createOrder(scope, { ...data, lines, quoteId: quoteId ?? null });
 }

@@ -12,7 +12,7 @@ import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
 import type { QuoteStatus, QuotesTable, SalesDatabase } from "./db.js";
 import { SalesErrorCode } from "./errors.js";
-import { assertCustomerMayOrder, createOrder, type SalesOrder } from "./order.js";
+import { assertCustomerMayOrder, assertWarehouseKnown, createOrder, type SalesOrder } from "./order.js";
 import { priceLines, storedLine } from "./pricing.js";
 
 /** DRAFT → SENT → ACCEPTED | REJECTED; EXPIRED is a SENT quote past its validity date. */
@@ -192,6 +192,7 @@ export async function acceptQuote(
     refuse(SalesErrorCode.QUOTE_EXPIRED, `The quote was valid until ${current.valid_until}`, "quoteId");
   quoteLifecycle.assertTransition(current.status, "ACCEPTED");
   await assertCustomerMayOrder(scope.trx, current.customer_id, "quoteId");
+  await assertWarehouseKnown(scope.trx, data.warehouseId);
   const rows = await scope.trx
     .selectFrom("sales.lines")
     .selectAll()

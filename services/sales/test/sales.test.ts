@@ -14,6 +14,7 @@ let client: ReturnType<typeof subgraphClient>;
 beforeAll(async () => {
   database = await createMigratedDatabase([sales]);
   client = subgraphClient(sales, database.db);
+  await deliver("inventory.warehouse.opened", { warehouseId, code: "W-1", name: "Main" });
 });
 afterAll(() => database.close());
 
@@ -153,6 +154,12 @@ describe(`sales orders and quotes on ${testDatabaseKind()}`, () => {
     expect(
       (await place(c, [{ productId: usd, quantity: "1", unitPrice: "4.50" }])).data.placeSalesOrder.errors,
     ).toEqual([]);
+  });
+
+  it("refuses a warehouse inventory never announced", async () => {
+    const [c, p] = [await customer(), await product()];
+    const { data } = await place(c, [{ productId: p, quantity: "1" }], { warehouseId: randomUUID() });
+    expect(data.placeSalesOrder.errors[0]).toMatchObject({ code: "WAREHOUSE_NOT_FOUND", field: "warehouseId" });
   });
 
   it("knows customers from CRM's events, newest version wins, and refuses blocked or unknown ones", async () => {

@@ -497,6 +497,8 @@ export type SalesErrorCode =
   | 'CUSTOMER_BLOCKED'
   /** Sales knows no product with this id. */
   | 'PRODUCT_NOT_FOUND'
+  /** Sales knows no warehouse with this id. */
+  | 'WAREHOUSE_NOT_FOUND'
   /** The product is discontinued. */
   | 'PRODUCT_DISCONTINUED'
   /** The list price is in another currency; give a unit price. */
