@@ -1,5 +1,6 @@
 import { operations, type SubgraphModule } from "@erp/core";
 import { crm } from "@erp/crm";
+import { finance } from "@erp/finance";
 import { inventory } from "@erp/inventory";
 import { sales } from "@erp/sales";
 
@@ -8,6 +9,7 @@ export const SUBGRAPHS: { module: SubgraphModule; port: number; server: string }
   { module: crm, port: 4001, server: "services/crm/src/server.ts" },
   { module: inventory, port: 4002, server: "services/inventory/src/server.ts" },
   { module: sales, port: 4003, server: "services/sales/src/server.ts" },
+  { module: finance, port: 4004, server: "services/finance/src/server.ts" },
   { module: operations, port: 4009, server: "gateway/src/operations-server.ts" },
 ];
 

@@ -15,6 +15,7 @@ import { z } from "zod";
 import type { SalesDatabase, ShipmentsTable } from "./db.js";
 import { SalesErrorCode } from "./errors.js";
 import { lockOrder, moveOrder, orderLifecycle, type SalesOrder } from "./order.js";
+import { lineAmounts } from "./pricing.js";
 
 export interface Shipment {
   id: string;
@@ -22,6 +23,21 @@ export interface Shipment {
   orderId: string;
   carrierReference: string | null;
   shippedAt: string;
+}
+
+function shippedAmounts(
+  quantity: InstanceType<typeof Dec>,
+  line: { unit_price: string; discount_percent: string; tax_rate: string },
+  currency: string,
+) {
+  const { net, tax } = lineAmounts(
+    quantity,
+    new Dec(line.unit_price),
+    new Dec(line.discount_percent),
+    new Dec(line.tax_rate),
+    currency,
+  );
+  return { netAmount: net.toFixed(), taxAmount: tax.toFixed() };
 }
 
 export const toShipment = (row: Selectable<ShipmentsTable>): Shipment => ({
@@ -147,9 +163,11 @@ export async function shipSalesOrder(
         productId: line.product_id,
         sku: line.sku,
         quantity: quantity.toFixed(),
-        unitPrice: line.unit_price,
-        discountPercent: line.discount_percent,
-        taxRate: line.tax_rate,
+        unitPrice: new Dec(line.unit_price).toFixed(),
+        discountPercent: new Dec(line.discount_percent).toFixed(),
+        taxRate: new Dec(line.tax_rate).toFixed(),
+        // What to invoice for the shipped quantity, rounded the way the order was.
+        ...shippedAmounts(quantity, line, salesOrder.currency),
       })),
     },
   });

@@ -1,0 +1,12 @@
+import type { SubgraphContext } from "@erp/core";
+import type { FinanceDatabase } from "./db.js";
+import type { FinanceLoaders } from "./loaders.js";
+
+/** What every finance resolver receives, in-process or in its own server. */
+export type FinanceContext = SubgraphContext<FinanceDatabase, FinanceLoaders> & { domain: string };
+
+export const FINANCE_READ = "finance:read";
+export const FINANCE_WRITE = "finance:write";
+
+/** Days between issuing an invoice and its due date. */
+export const paymentTermDays = (): number => Number(process.env.PAYMENT_TERM_DAYS ?? 30);

@@ -1,0 +1,93 @@
+import type { ColumnType, Generated } from "kysely";
+
+type Numeric = ColumnType<string, string | undefined, string>;
+
+export interface JournalEntriesTable {
+  id: Generated<string>;
+  seq: Generated<string>;
+  number: string;
+  entry_date: string;
+  description: string;
+  source_type: string | null;
+  source_id: string | null;
+  reverses_id: string | null;
+  posted_by: string;
+  posted_at: Generated<Date>;
+}
+
+export interface JournalLinesTable {
+  id: Generated<string>;
+  entry_id: string;
+  account_id: string;
+  currency: string;
+  debit: Numeric;
+  credit: Numeric;
+}
+
+export type InvoiceStatus = "ISSUED" | "PARTIALLY_PAID" | "PAID" | "VOID";
+
+export interface InvoicesTable {
+  id: Generated<string>;
+  seq: Generated<string>;
+  number: string;
+  customer_id: string;
+  sales_order_id: string | null;
+  shipment_id: string | null;
+  currency: string;
+  status: Generated<InvoiceStatus>;
+  issued_on: string;
+  due_on: string;
+  subtotal: string;
+  tax_total: string;
+  total: string;
+  amount_paid: Numeric;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+}
+
+export interface InvoiceLinesTable {
+  invoice_id: string;
+  line_number: number;
+  description: string;
+  product_id: string | null;
+  quantity: string;
+  unit_price: string;
+  net_amount: string;
+  tax_amount: string;
+}
+
+export interface PaymentsTable {
+  id: Generated<string>;
+  seq: Generated<string>;
+  customer_id: string;
+  amount: string;
+  currency: string;
+  method: "BANK_TRANSFER" | "CARD" | "CASH" | "CHEQUE";
+  external_reference: string;
+  received_on: string;
+  created_at: Generated<Date>;
+}
+
+export interface AllocationsTable {
+  payment_id: string;
+  invoice_id: string;
+  amount: string;
+  created_at: Generated<Date>;
+}
+
+/** The finance schema, as Kysely sees it. */
+export interface FinanceDatabase {
+  "finance.known_customers": { customer_id: string; name: string; version: number };
+  "finance.accounts": {
+    id: Generated<string>;
+    code: string;
+    name: string;
+    type: "ASSET" | "LIABILITY" | "EQUITY" | "REVENUE" | "EXPENSE";
+  };
+  "finance.journal_entries": JournalEntriesTable;
+  "finance.journal_lines": JournalLinesTable;
+  "finance.invoices": InvoicesTable;
+  "finance.invoice_lines": InvoiceLinesTable;
+  "finance.payments": PaymentsTable;
+  "finance.allocations": AllocationsTable;
+}

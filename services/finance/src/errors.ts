@@ -1,0 +1,27 @@
+import { businessError, KernelErrorCode } from "@erp/core";
+
+/** Finance's business error codes; schema.graphql documents each one in FinanceErrorCode. */
+export const FinanceErrorCode = {
+  ...KernelErrorCode,
+  UNBALANCED_ENTRY: "UNBALANCED_ENTRY",
+  ACCOUNT_NOT_FOUND: "ACCOUNT_NOT_FOUND",
+  JOURNAL_ENTRY_NOT_FOUND: "JOURNAL_ENTRY_NOT_FOUND",
+  ALREADY_REVERSED: "ALREADY_REVERSED",
+  CUSTOMER_NOT_FOUND: "CUSTOMER_NOT_FOUND",
+  DUPLICATE_REFERENCE: "DUPLICATE_REFERENCE",
+  INVOICE_NOT_FOUND: "INVOICE_NOT_FOUND",
+  INVOICE_HAS_PAYMENTS: "INVOICE_HAS_PAYMENTS",
+} as const;
+
+export const financeConstraintViolations = {
+  payments_reference_key: businessError(
+    FinanceErrorCode.DUPLICATE_REFERENCE,
+    "This customer already has a payment with this reference",
+    "externalReference",
+  ),
+  journal_entries_reversed_once: businessError(
+    FinanceErrorCode.ALREADY_REVERSED,
+    "The entry was already reversed",
+    "journalEntryId",
+  ),
+};

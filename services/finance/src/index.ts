@@ -1,0 +1,19 @@
+import { defineSubgraph, loadSchemaFile } from "@erp/core";
+import type { FinanceDatabase } from "./db.js";
+import { financeHandlers } from "./handlers.js";
+import { createFinanceLoaders, type FinanceLoaders } from "./loaders.js";
+import { migrations } from "./migrations/index.js";
+import { resolvers } from "./resolvers.js";
+
+/** Finance: the double-entry ledger, invoices from shipments, payments allocated to invoices. */
+export const finance = defineSubgraph<FinanceDatabase, FinanceLoaders>({
+  name: "finance",
+  typeDefs: loadSchemaFile(new URL("../schema.graphql", import.meta.url)),
+  resolvers,
+  migrations,
+  createLoaders: createFinanceLoaders,
+  handlers: financeHandlers,
+});
+
+export type { FinanceContext } from "./context.js";
+export { FinanceErrorCode } from "./errors.js";

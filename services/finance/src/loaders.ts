@@ -1,0 +1,119 @@
+import { isUuid } from "@erp/core";
+import DataLoader from "dataloader";
+import type { Kysely } from "kysely";
+import type { FinanceDatabase } from "./db.js";
+import { type Invoice, toInvoice } from "./invoice.js";
+import { type JournalEntry, showMoney, toJournalEntry } from "./journal.js";
+import { type Payment, toPayment } from "./payment.js";
+
+type Db = Kysely<FinanceDatabase>;
+
+function byKey<Row, T>(fetch: (keys: string[]) => Promise<Row[]>, keyOf: (row: Row) => string, map: (row: Row) => T) {
+  return new DataLoader<string, T[]>(async (keys) => {
+    const valid = keys.filter(isUuid);
+    const rows = valid.length ? await fetch(valid) : [];
+    return keys.map((k) => rows.filter((r) => keyOf(r) === k).map(map));
+  });
+}
+
+/** Per-request loaders: one SQL statement per kind of lookup, whatever the page size. */
+export function createFinanceLoaders(db: Db) {
+  return {
+    account: new DataLoader<
+      string,
+      { id: string; code: string; name: string; type: "ASSET" | "LIABILITY" | "EQUITY" | "REVENUE" | "EXPENSE" } | null
+    >(async (ids) => {
+      const rows = await db.selectFrom("finance.accounts").selectAll().where("id", "in", ids.filter(isUuid)).execute();
+      return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+    }),
+    entry: new DataLoader<string, JournalEntry | null>(async (ids) => {
+      const valid = ids.filter(isUuid);
+      const rows = valid.length
+        ? await db.selectFrom("finance.journal_entries").selectAll().where("id", "in", valid).execute()
+        : [];
+      return ids.map((id) => {
+        const row = rows.find((r) => r.id === id);
+        return row ? toJournalEntry(row) : null;
+      });
+    }),
+    reversalOf: byKey(
+      (ids) => db.selectFrom("finance.journal_entries").selectAll().where("reverses_id", "in", ids).execute(),
+      (r) => r.reverses_id!,
+      toJournalEntry,
+    ),
+    entriesOfSource: byKey(
+      (ids) =>
+        db
+          .selectFrom("finance.journal_entries")
+          .selectAll()
+          .where("source_id", "in", ids)
+          .where("reverses_id", "is", null)
+          .execute(),
+      (r) => r.source_id!,
+      toJournalEntry,
+    ),
+    linesOfEntry: byKey(
+      (ids) => db.selectFrom("finance.journal_lines").selectAll().where("entry_id", "in", ids).orderBy("id").execute(),
+      (r) => r.entry_id,
+      (r) => ({
+        accountId: r.account_id,
+        debit: showMoney(r.debit, r.currency),
+        credit: showMoney(r.credit, r.currency),
+      }),
+    ),
+    invoice: new DataLoader<string, Invoice | null>(async (ids) => {
+      const valid = ids.filter(isUuid);
+      const rows = valid.length
+        ? await db.selectFrom("finance.invoices").selectAll().where("id", "in", valid).execute()
+        : [];
+      return ids.map((id) => {
+        const row = rows.find((r) => r.id === id);
+        return row ? toInvoice(row) : null;
+      });
+    }),
+    invoicesOfOrder: byKey(
+      (ids) =>
+        db.selectFrom("finance.invoices").selectAll().where("sales_order_id", "in", ids).orderBy("seq").execute(),
+      (r) => r.sales_order_id!,
+      toInvoice,
+    ),
+    openInvoicesOfCustomer: byKey(
+      (ids) =>
+        db
+          .selectFrom("finance.invoices")
+          .selectAll()
+          .where("customer_id", "in", ids)
+          .where("status", "in", ["ISSUED", "PARTIALLY_PAID"])
+          .orderBy(["due_on", "seq"])
+          .execute(),
+      (r) => r.customer_id,
+      toInvoice,
+    ),
+    paymentsOfCustomer: byKey(
+      (ids) =>
+        db.selectFrom("finance.payments").selectAll().where("customer_id", "in", ids).orderBy("seq", "desc").execute(),
+      (r) => r.customer_id,
+      toPayment,
+    ),
+    linesOfInvoice: byKey(
+      (ids) =>
+        db
+          .selectFrom("finance.invoice_lines")
+          .selectAll()
+          .where("invoice_id", "in", ids)
+          .orderBy("line_number")
+          .execute(),
+      (r) => r.invoice_id,
+      (r) => r,
+    ),
+    allocationsOfPayment: byKey(
+      (ids) =>
+        db.selectFrom("finance.allocations").selectAll().where("payment_id", "in", ids).orderBy("created_at").execute(),
+      (r) => r.payment_id,
+      (r) => r,
+    ),
+  };
+}
+
+export type FinanceLoaders = ReturnType<typeof createFinanceLoaders>;
+export type { Payment };

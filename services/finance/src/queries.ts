@@ -1,0 +1,125 @@
+import { type Connection, Dec, decodeCursor, encodeCursor, type Money, pageSize, sql, toConnection } from "@erp/core";
+import type { Kysely } from "kysely";
+import type { FinanceDatabase, InvoiceStatus } from "./db.js";
+import { type Invoice, toInvoice } from "./invoice.js";
+import { type JournalEntry, showMoney, toJournalEntry } from "./journal.js";
+
+type Db = Kysely<FinanceDatabase>;
+const today = () => new Date().toISOString().slice(0, 10);
+
+export interface TrialBalanceRow {
+  accountId: string;
+  debit: Money;
+  credit: Money;
+  balance: Money;
+}
+
+export interface TrialBalance {
+  asOf: string;
+  rows: TrialBalanceRow[];
+  totals: { debit: Money; credit: Money }[];
+}
+
+/** Sums per account and currency of every entry dated up to `asOf`; debits equal credits per currency. */
+export async function trialBalance(db: Db, asOf: string = today()): Promise<TrialBalance> {
+  const { rows } = await sql<{ account_id: string; currency: string; debit: string; credit: string }>`
+    select l.account_id, l.currency, sum(l.debit) as debit, sum(l.credit) as credit
+    from finance.journal_lines l
+    join finance.journal_entries e on e.id = l.entry_id
+    join finance.accounts a on a.id = l.account_id
+    where e.entry_date <= ${asOf}
+    group by l.account_id, a.code, l.currency
+    order by a.code, l.currency`.execute(db);
+  const totals = new Map<string, { debit: InstanceType<typeof Dec>; credit: InstanceType<typeof Dec> }>();
+  for (const r of rows) {
+    const t = totals.get(r.currency) ?? { debit: new Dec(0), credit: new Dec(0) };
+    totals.set(r.currency, { debit: t.debit.plus(r.debit), credit: t.credit.plus(r.credit) });
+  }
+  return {
+    asOf,
+    rows: rows.map((r) => ({
+      accountId: r.account_id,
+      debit: showMoney(r.debit, r.currency),
+      credit: showMoney(r.credit, r.currency),
+      balance: showMoney(new Dec(r.debit).minus(r.credit), r.currency),
+    })),
+    totals: [...totals].map(([currency, t]) => ({
+      debit: showMoney(t.debit, currency),
+      credit: showMoney(t.credit, currency),
+    })),
+  };
+}
+
+export async function accountBalance(
+  db: Db,
+  accountId: string,
+  currency: string,
+  asOf: string = today(),
+): Promise<Money> {
+  const { rows } = await sql<{ balance: string | null }>`
+    select sum(l.debit) - sum(l.credit) as balance
+    from finance.journal_lines l join finance.journal_entries e on e.id = l.entry_id
+    where l.account_id = ${accountId} and l.currency = ${currency} and e.entry_date <= ${asOf}`.execute(db);
+  return showMoney(rows[0]?.balance ?? "0", currency);
+}
+
+export async function listJournalEntries(
+  db: Db,
+  args: { first?: number | null; after?: string | null },
+): Promise<Connection<JournalEntry>> {
+  const size = pageSize(args.first);
+  const after = decodeCursor("JournalEntry", args.after);
+  let query = db
+    .selectFrom("finance.journal_entries")
+    .selectAll()
+    .orderBy("seq", "desc")
+    .limit(size + 1);
+  if (after) query = query.where("seq", "<", after);
+  const rows = await query.execute();
+  return toConnection(rows, size, !!after, (r) => encodeCursor("JournalEntry", r.seq), toJournalEntry);
+}
+
+export async function listInvoices(
+  db: Db,
+  args: {
+    first?: number | null;
+    after?: string | null;
+    filter?: { customerId?: string | null; status?: InvoiceStatus | null } | null;
+  },
+): Promise<Connection<Invoice>> {
+  const size = pageSize(args.first);
+  const after = decodeCursor("Invoice", args.after);
+  let query = db
+    .selectFrom("finance.invoices")
+    .selectAll()
+    .orderBy("seq", "desc")
+    .limit(size + 1);
+  if (after) query = query.where("seq", "<", after);
+  if (args.filter?.customerId) query = query.where("customer_id", "=", args.filter.customerId);
+  if (args.filter?.status) query = query.where("status", "=", args.filter.status);
+  const rows = await query.execute();
+  return toConnection(rows, size, !!after, (r) => encodeCursor("Invoice", r.seq), toInvoice);
+}
+
+/** What a customer owes in a currency: open invoice balances minus payments not yet allocated. */
+export async function customerBalance(db: Db, customerId: string, currency: string): Promise<Money> {
+  const { rows } = await sql<{ owed: string | null; unallocated: string | null }>`
+    select
+      (select sum(total - amount_paid) from finance.invoices
+        where customer_id = ${customerId} and currency = ${currency} and status in ('ISSUED', 'PARTIALLY_PAID')) as owed,
+      (select sum(p.amount) - coalesce(sum(a.allocated), 0) from finance.payments p
+        left join (select payment_id, sum(amount) as allocated from finance.allocations group by payment_id) a on a.payment_id = p.id
+        where p.customer_id = ${customerId} and p.currency = ${currency}) as unallocated`.execute(db);
+  return showMoney(new Dec(rows[0]?.owed ?? 0).minus(rows[0]?.unallocated ?? 0), currency);
+}
+
+export interface JournalLineView {
+  accountId: string;
+  debit: Money;
+  credit: Money;
+}
+
+export interface AllocationView {
+  invoiceId: string;
+  amount: Money;
+}

@@ -1,0 +1,133 @@
+import { type ActionScope, assertScope, badUserInput, Dec, isUuid, runBusinessAction } from "@erp/core";
+import { FINANCE_READ, FINANCE_WRITE, type FinanceContext } from "./context.js";
+import type { FinanceDatabase } from "./db.js";
+import { financeConstraintViolations } from "./errors.js";
+import type { Resolvers } from "./generated/resolvers-types.js";
+import { voidInvoice } from "./invoice.js";
+import { postJournalEntry, reverseJournalEntry, showMoney } from "./journal.js";
+import { recordPayment, toPayment } from "./payment.js";
+import { accountBalance, customerBalance, listInvoices, listJournalEntries, trialBalance } from "./queries.js";
+
+/** A customer or order of another domain, as finance refers to it. */
+export interface Reference {
+  id: string;
+}
+
+type Input = { idempotencyKey: string } & Record<string, unknown>;
+
+function act<P extends object>(
+  ctx: FinanceContext,
+  operation: string,
+  input: Input,
+  work: (s: ActionScope<FinanceDatabase>) => Promise<P>,
+) {
+  return runBusinessAction(
+    ctx,
+    { operation, scope: FINANCE_WRITE, input, uniqueViolations: financeConstraintViolations },
+    work,
+  );
+}
+
+function reading(ctx: FinanceContext, ids: Record<string, string | null | undefined> = {}): void {
+  assertScope(ctx.principal, FINANCE_READ);
+  for (const [field, id] of Object.entries(ids))
+    if (id != null && !isUuid(id)) throw badUserInput(`${field} is not a valid id`, field);
+}
+
+async function required<T>(value: Promise<T | null>, what: string): Promise<T> {
+  const found = await value;
+  if (found === null) throw new Error(`${what} is missing: referential integrity broken`);
+  return found;
+}
+
+export const resolvers: Resolvers = {
+  Query: {
+    accounts: (_, __, ctx) => (
+      reading(ctx), ctx.db.selectFrom("finance.accounts").selectAll().orderBy("code").execute()
+    ),
+    trialBalance: (_, { asOf }, ctx) => (reading(ctx), trialBalance(ctx.db, asOf ?? undefined)),
+    accountBalance: (_, { accountId, asOf, currency }, ctx) => (
+      reading(ctx, { accountId }), accountBalance(ctx.db, accountId, currency, asOf ?? undefined)
+    ),
+    journalEntries: (_, args, ctx) => (reading(ctx), listJournalEntries(ctx.db, args)),
+    invoice: (_, { id }, ctx) => (reading(ctx, { id }), ctx.loaders.invoice.load(id)),
+    invoices: (_, args, ctx) => (reading(ctx, { customerId: args.filter?.customerId }), listInvoices(ctx.db, args)),
+    payment: async (_, { id }, ctx) => {
+      reading(ctx, { id });
+      const row = await ctx.db.selectFrom("finance.payments").selectAll().where("id", "=", id).executeTakeFirst();
+      return row ? toPayment(row) : null;
+    },
+  },
+  Mutation: {
+    postJournalEntry: (_, { input }, ctx) =>
+      act(ctx, "postJournalEntry", input, async (s) => ({ journalEntry: await postJournalEntry(s, input) })),
+    reverseJournalEntry: (_, { input }, ctx) =>
+      act(ctx, "reverseJournalEntry", input, async (s) => ({ journalEntry: await reverseJournalEntry(s, input) })),
+    recordPayment: (_, { input }, ctx) =>
+      act(ctx, "recordPayment", input, async (s) => ({ payment: await recordPayment(s, input) })),
+    voidInvoice: (_, { input }, ctx) =>
+      act(ctx, "voidInvoice", input, async (s) => ({ invoice: await voidInvoice(s, input) })),
+  },
+  Customer: {
+    __resolveReference: (ref) => ({ id: ref.id }),
+    balance: (customer, { currency }, ctx) => (reading(ctx), customerBalance(ctx.db, customer.id, currency)),
+    openInvoices: (customer, _, ctx) => (reading(ctx), ctx.loaders.openInvoicesOfCustomer.load(customer.id)),
+    payments: (customer, _, ctx) => (reading(ctx), ctx.loaders.paymentsOfCustomer.load(customer.id)),
+  },
+  SalesOrder: {
+    __resolveReference: (ref) => ({ id: ref.id }),
+    invoices: (order, _, ctx) => (reading(ctx), ctx.loaders.invoicesOfOrder.load(order.id)),
+    amountPaid: async (order, _, ctx) => {
+      const invoices = await ctx.loaders.invoicesOfOrder.load(order.id);
+      if (!invoices.length) return null;
+      return showMoney(
+        invoices.reduce((s, i) => s.plus(i.amountPaid.amount), new Dec(0)),
+        invoices[0]!.currency,
+      );
+    },
+  },
+  JournalEntry: {
+    reverses: (entry, _, ctx) => (entry.reversesId ? ctx.loaders.entry.load(entry.reversesId) : null),
+    reversedBy: async (entry, _, ctx) => (await ctx.loaders.reversalOf.load(entry.id))[0] ?? null,
+    lines: (entry, _, ctx) => ctx.loaders.linesOfEntry.load(entry.id),
+  },
+  JournalLine: {
+    account: (line, _, ctx) => required(ctx.loaders.account.load(line.accountId), "Account"),
+  },
+  TrialBalanceRow: {
+    account: (row, _, ctx) => required(ctx.loaders.account.load(row.accountId), "Account"),
+  },
+  Invoice: {
+    __resolveReference: (ref, ctx) => ctx.loaders.invoice.load(ref.id),
+    customer: (invoice) => ({ id: invoice.customerId }),
+    lines: async (invoice, _, ctx) =>
+      (await ctx.loaders.linesOfInvoice.load(invoice.id)).map((l) => ({
+        description: l.description,
+        productId: l.product_id,
+        quantity: new Dec(l.quantity).toFixed(),
+        unitPrice: showMoney(l.unit_price, invoice.currency),
+        netAmount: showMoney(l.net_amount, invoice.currency),
+        taxAmount: showMoney(l.tax_amount, invoice.currency),
+      })),
+    journalEntry: async (invoice, _, ctx) => (await ctx.loaders.entriesOfSource.load(invoice.id))[0] ?? null,
+  },
+  Payment: {
+    customer: (payment) => ({ id: payment.customerId }),
+    allocations: async (payment, _, ctx) =>
+      (await ctx.loaders.allocationsOfPayment.load(payment.id)).map((a) => ({
+        invoiceId: a.invoice_id,
+        amount: showMoney(a.amount, payment.amount.currency),
+      })),
+    unallocated: async (payment, _, ctx) => {
+      const allocated = (await ctx.loaders.allocationsOfPayment.load(payment.id)).reduce(
+        (s, a) => s.plus(a.amount),
+        new Dec(0),
+      );
+      return showMoney(new Dec(payment.amount.amount).minus(allocated), payment.amount.currency);
+    },
+    journalEntry: async (payment, _, ctx) => (await ctx.loaders.entriesOfSource.load(payment.id))[0] ?? null,
+  },
+  PaymentAllocation: {
+    invoice: (allocation, _, ctx) => required(ctx.loaders.invoice.load(allocation.invoiceId), "Invoice"),
+  },
+};

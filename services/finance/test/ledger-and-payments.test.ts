@@ -1,0 +1,284 @@
+import { randomUUID } from "node:crypto";
+import { type Database, type DeliveredEvent, handleOnce, sql } from "@erp/core";
+import { createMigratedDatabase, newKey, subgraphClient, testDatabaseKind } from "@erp/testing";
+import type { Kysely } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FinanceDatabase } from "../src/db.js";
+import { financeHandlers } from "../src/handlers.js";
+import { finance } from "../src/index.js";
+
+let database: Database;
+let client: ReturnType<typeof subgraphClient>;
+const accounts = new Map<string, string>();
+
+beforeAll(async () => {
+  database = await createMigratedDatabase([finance]);
+  client = subgraphClient(finance, database.db);
+  const { data } = await client.request(`{ accounts { id code } }`);
+  for (const a of data.accounts) accounts.set(a.code, a.id);
+});
+afterAll(() => database.close());
+
+/** Delivers another domain's event to finance's handlers, as the event bus would. */
+async function deliver(type: string, payload: Record<string, unknown>) {
+  const event: DeliveredEvent = {
+    id: randomUUID(),
+    type,
+    source: type.split(".")[0]!,
+    aggregateType: "X",
+    aggregateId: "x",
+    payload,
+    occurredAt: new Date().toISOString(),
+    requestId: "test",
+  };
+  for (const h of financeHandlers.filter((h) => h.on === type))
+    await handleOnce(database.db as Kysely<FinanceDatabase>, "finance", h, event);
+}
+
+async function customer() {
+  const id = randomUUID();
+  await deliver("crm.customer.registered", { customerId: id, name: "Payer GmbH", status: "ACTIVE", version: 1 });
+  return id;
+}
+
+/** A shipment of `net` plus 19 % tax, invoiced by finance's own handler. */
+async function shipped(customerId: string, net: string, tax: string) {
+  const shipmentId = randomUUID();
+  await deliver("sales.shipment.dispatched", {
+    shipmentId,
+    number: "SH-1",
+    orderId: randomUUID(),
+    orderNumber: "SO-1",
+    customerId,
+    currency: "EUR",
+    lines: [{ productId: randomUUID(), sku: "CHAIR", quantity: "1", unitPrice: net, netAmount: net, taxAmount: tax }],
+  });
+  const { rows } = await sql<{ id: string }>`select id from finance.invoices where shipment_id = ${shipmentId}`.execute(
+    database.db,
+  );
+  return rows[0]!.id;
+}
+
+const PAYMENT =
+  "payment { id amount { amount currency } unallocated { amount } allocations { amount { amount } invoice { number status balanceDue { amount } } } journalEntry { lines { account { code } debit { amount } credit { amount } } } } errors { code field message }";
+const pay = (customerId: string, amount: string, extra: Record<string, unknown> = {}) =>
+  client.request(`mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { ${PAYMENT} } }`, {
+    i: {
+      idempotencyKey: newKey(),
+      customerId,
+      amount: { amount, currency: "EUR" },
+      method: "BANK_TRANSFER",
+      externalReference: newKey("ref"),
+      ...extra,
+    },
+  });
+const count = async (table: string, where = "true") =>
+  (
+    await sql<{ n: number }>`select count(*)::int as n from ${sql.raw(table)} where ${sql.raw(where)}`.execute(
+      database.db,
+    )
+  ).rows[0]!.n;
+const trial = async () =>
+  (
+    await client.request(
+      `{ trialBalance { totals { debit { amount } credit { amount } } rows { account { code } balance { amount } } } }`,
+    )
+  ).data.trialBalance;
+
+describe(`the ledger on ${testDatabaseKind()}`, () => {
+  it("posts a balanced manual entry and refuses an unbalanced one, writing nothing", async () => {
+    const ok = await client.request(
+      `mutation($i: PostJournalEntryInput!) { postJournalEntry(input: $i) { journalEntry { number lines { account { code } debit { amount } credit { amount } } } errors { code } } }`,
+      {
+        i: {
+          idempotencyKey: newKey(),
+          description: "Owner's capital",
+          lines: [
+            { accountId: accounts.get("1000"), debit: { amount: "5000.00", currency: "EUR" } },
+            { accountId: accounts.get("3000"), credit: { amount: "5000.00", currency: "EUR" } },
+          ],
+        },
+      },
+    );
+    expect(ok.data.postJournalEntry.journalEntry.lines).toHaveLength(2);
+    const before = await count("finance.journal_lines");
+    const bad = await client.request(
+      `mutation($i: PostJournalEntryInput!) { postJournalEntry(input: $i) { errors { code message } } }`,
+      {
+        i: {
+          idempotencyKey: newKey(),
+          description: "Oops",
+          lines: [
+            { accountId: accounts.get("1000"), debit: { amount: "10.00", currency: "EUR" } },
+            { accountId: accounts.get("3000"), credit: { amount: "9.99", currency: "EUR" } },
+          ],
+        },
+      },
+    );
+    expect(bad.data.postJournalEntry.errors[0]).toMatchObject({
+      code: "UNBALANCED_ENTRY",
+      message: "Debits and credits differ by 0.01 EUR",
+    });
+    expect(await count("finance.journal_lines")).toBe(before);
+    const t = await trial();
+    for (const total of t.totals) expect(total.debit.amount).toBe(total.credit.amount);
+  });
+
+  it("reverses an entry once, and the database refuses to change or unbalance entries", async () => {
+    const entry = (
+      await client.request(
+        `mutation($i: PostJournalEntryInput!) { postJournalEntry(input: $i) { journalEntry { id } } }`,
+        {
+          i: {
+            idempotencyKey: newKey(),
+            description: "Bank charge",
+            lines: [
+              { accountId: accounts.get("5100"), debit: { amount: "3.50", currency: "EUR" } },
+              { accountId: accounts.get("1000"), credit: { amount: "3.50", currency: "EUR" } },
+            ],
+          },
+        },
+      )
+    ).data.postJournalEntry.journalEntry;
+    const reverse = () =>
+      client.request(
+        `mutation($i: ReverseJournalEntryInput!) { reverseJournalEntry(input: $i) { journalEntry { reverses { id } lines { debit { amount } credit { amount } } } errors { code } } }`,
+        { i: { idempotencyKey: newKey(), journalEntryId: entry.id, reason: "Refunded by bank" } },
+      );
+    const first = await reverse();
+    expect(first.data.reverseJournalEntry.journalEntry.reverses.id).toBe(entry.id);
+    expect((await reverse()).data.reverseJournalEntry.errors[0].code).toBe("ALREADY_REVERSED");
+    await expect(
+      sql`update finance.journal_lines set debit = 1000 where entry_id = ${entry.id}`.execute(database.db),
+    ).rejects.toThrow(/append-only/);
+    await expect(sql`delete from finance.journal_entries where id = ${entry.id}`.execute(database.db)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(
+      database.db.transaction().execute(async (trx) => {
+        await sql`insert into finance.journal_lines (entry_id, account_id, currency, debit) values (${entry.id}, ${accounts.get("1000")}, 'EUR', 1)`.execute(
+          trx,
+        );
+      }),
+    ).rejects.toThrow(/does not balance/);
+  });
+});
+
+describe(`invoices and payments on ${testDatabaseKind()}`, () => {
+  it("invoices a shipment once: receivable against revenue and tax", async () => {
+    const c = await customer();
+    const invoiceId = await shipped(c, "100.00", "19.00");
+    const { data } = await client.request(
+      `query($id: ID!) { invoice(id: $id) { status total { amount } balanceDue { amount } journalEntry { lines { account { code } debit { amount } credit { amount } } } } }`,
+      { id: invoiceId },
+    );
+    expect(data.invoice).toMatchObject({
+      status: "ISSUED",
+      total: { amount: "119.00" },
+      balanceDue: { amount: "119.00" },
+    });
+    expect(data.invoice.journalEntry.lines).toEqual([
+      { account: { code: "1100" }, debit: { amount: "119.00" }, credit: { amount: "0.00" } },
+      { account: { code: "4000" }, debit: { amount: "0.00" }, credit: { amount: "100.00" } },
+      { account: { code: "2100" }, debit: { amount: "0.00" }, credit: { amount: "19.00" } },
+    ]);
+  });
+
+  it("allocates payments oldest invoice first, keeps the rest as credit, one journal entry each", async () => {
+    const c = await customer();
+    const older = await shipped(c, "100.00", "19.00");
+    const newer = await shipped(c, "50.00", "9.50");
+    const part = await pay(c, "100.00");
+    expect(part.data.recordPayment.payment.allocations).toEqual([
+      {
+        amount: { amount: "100.00" },
+        invoice: expect.objectContaining({ status: "PARTIALLY_PAID", balanceDue: { amount: "19.00" } }),
+      },
+    ]);
+    const rest = await pay(c, "100.00");
+    expect(rest.data.recordPayment.payment.allocations.map((a: any) => [a.amount.amount, a.invoice.status])).toEqual([
+      ["19.00", "PAID"],
+      ["59.50", "PAID"],
+    ]);
+    expect(rest.data.recordPayment.payment.unallocated.amount).toBe("21.50");
+    expect(
+      rest.data.recordPayment.payment.journalEntry.lines.map((l: any) => [
+        l.account.code,
+        l.debit.amount,
+        l.credit.amount,
+      ]),
+    ).toEqual([
+      ["1000", "100.00", "0.00"],
+      ["1100", "0.00", "78.50"],
+      ["2200", "0.00", "21.50"],
+    ]);
+    const balance = await client.request(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { balance(currency: "EUR") { amount } openInvoices { id } } } }`,
+      { r: [{ __typename: "Customer", id: c }] },
+    );
+    expect(balance.data._entities[0]).toEqual({ balance: { amount: "-21.50" }, openInvoices: [] });
+    expect([older, newer].length).toBe(2);
+  });
+
+  it("50 concurrent payments with one key: one payment, one journal entry, 50 identical answers", async () => {
+    const c = await customer();
+    await shipped(c, "200.00", "38.00");
+    const input = {
+      idempotencyKey: newKey("pay"),
+      customerId: c,
+      amount: { amount: "80.00", currency: "EUR" },
+      method: "CARD",
+      externalReference: "CARD-42",
+    };
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        client.request(`mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { ${PAYMENT} } }`, { i: input }),
+      ),
+    );
+    expect(new Set(results.map((r) => JSON.stringify(r))).size).toBe(1);
+    expect(await count("finance.payments", `customer_id = '${c}'`)).toBe(1);
+    const paymentId = results[0]!.data.recordPayment.payment.id;
+    expect(await count("finance.journal_entries", `source_id = '${paymentId}'`)).toBe(1);
+    const reused = await client.request(
+      `mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { errors { code } } }`,
+      { i: { ...input, amount: { amount: "81.00", currency: "EUR" } } },
+    );
+    expect(reused.data.recordPayment.errors[0].code).toBe("IDEMPOTENCY_KEY_REUSED");
+    expect(await count("finance.payments", `customer_id = '${c}'`)).toBe(1);
+  });
+
+  it("refuses a duplicate reference, bad amounts and unknown customers, writing nothing", async () => {
+    const c = await customer();
+    await pay(c, "10.00", { externalReference: "BANK-1" });
+    const before = [await count("finance.payments"), await count("finance.journal_entries")];
+    expect((await pay(c, "10.00", { externalReference: "BANK-1" })).data.recordPayment.errors[0]).toMatchObject({
+      code: "DUPLICATE_REFERENCE",
+      field: "externalReference",
+    });
+    expect((await pay(c, "-5.00")).data.recordPayment.errors[0]).toMatchObject({
+      code: "VALIDATION_FAILED",
+      field: "amount.amount",
+    });
+    expect((await pay(c, "0.00")).data.recordPayment.errors[0].field).toBe("amount.amount");
+    expect((await pay(c, "1.005")).data.recordPayment.errors[0].field).toBe("amount.amount");
+    expect((await pay(randomUUID(), "1.00")).data.recordPayment.errors[0].code).toBe("CUSTOMER_NOT_FOUND");
+    expect([await count("finance.payments"), await count("finance.journal_entries")]).toEqual(before);
+  });
+
+  it("voids an unpaid invoice by reversing its entry, and refuses to void one with payments", async () => {
+    const c = await customer();
+    const unpaid = await shipped(c, "10.00", "1.90");
+    const voidIt = (id: string) =>
+      client.request(
+        `mutation($i: VoidInvoiceInput!) { voidInvoice(input: $i) { invoice { status } errors { code } } }`,
+        { i: { idempotencyKey: newKey(), invoiceId: id, reason: "Billed twice" } },
+      );
+    expect((await voidIt(unpaid)).data.voidInvoice.invoice.status).toBe("VOID");
+    expect(await count("finance.journal_entries", `source_id = '${unpaid}'`)).toBe(2);
+    const paid = await shipped(c, "10.00", "1.90");
+    await pay(c, "5.00");
+    expect((await voidIt(paid)).data.voidInvoice.errors[0].code).toBe("INVOICE_HAS_PAYMENTS");
+    const t = await trial();
+    for (const total of t.totals) expect(total.debit.amount).toBe(total.credit.amount);
+  });
+});
