@@ -39,3 +39,20 @@ describe("the composed supergraph documents itself (Sandbox is the documentation
     expect(undocumented()).toEqual([]);
   });
 });
+
+describe("every operation is served", () => {
+  it("has a resolver for every Query and Mutation field of every subgraph", () => {
+    const missing: string[] = [];
+    for (const module of subgraphModules()) {
+      const resolvers = module.resolvers as Record<string, Record<string, unknown> | undefined>;
+      for (const definition of module.typeDefs.definitions) {
+        if (definition.kind !== "ObjectTypeDefinition" || !["Query", "Mutation"].includes(definition.name.value))
+          continue;
+        for (const field of definition.fields ?? [])
+          if (typeof resolvers[definition.name.value]?.[field.name.value] !== "function")
+            missing.push(`${module.name}: ${definition.name.value}.${field.name.value}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});

@@ -10,6 +10,15 @@ import { kernelScalarResolvers } from "./scalars.js";
 /** Runs one GraphQL operation against a subgraph, e.g. for demo data. */
 export type OperationRunner = (query: string, variables?: Record<string, unknown>) => Promise<ExecutionResult>;
 
+/** A domain's periodic work, e.g. reconciliation or interest accrual. */
+export interface ScheduledJob<DB> {
+  /** Unique within the domain; letters, digits and dashes. */
+  name: string;
+  /** When, as a cron expression in UTC, e.g. "0 * * * *" for hourly. */
+  cron: string;
+  run(db: Kysely<DB>): Promise<void>;
+}
+
 /** What a seed may use besides its own GraphQL operations. */
 export interface SeedTools<DB> {
   /** The domain's own tables, e.g. to find what it learned from other domains' events. */
@@ -31,6 +40,8 @@ export interface SubgraphModule<DB = any, Loaders = any> {
   createLoaders(db: Kysely<DB>): Loaders;
   /** Reactions to other domains' events, delivered at least once and applied once. */
   handlers?: EventHandler<DB>[];
+  /** Work on a schedule (cron, UTC), run by the job queue so it survives restarts. */
+  jobs?: ScheduledJob<DB>[];
   /** Demo data, written through the domain's own business actions. */
   seed?: (run: OperationRunner, tools: SeedTools<DB>) => Promise<void>;
   /** A ready operation that Sandbox opens with. */

@@ -75,6 +75,43 @@ export interface AllocationsTable {
   created_at: Generated<Date>;
 }
 
+export interface ReconciliationRunsTable {
+  id: Generated<string>;
+  seq: Generated<string>;
+  trigger: "SCHEDULE" | "ON_DEMAND";
+  window_start: Date;
+  window_end: Date;
+  checks: number;
+  discrepancies: number;
+  opened: number;
+  resolved: number;
+  duration_ms: number;
+  outcome: "OK" | "NOT_OK";
+  started_by: string;
+}
+
+export type AlertStatus = "OPEN" | "ACKNOWLEDGED" | "RESOLVED";
+
+export interface ReconciliationAlertsTable {
+  id: Generated<string>;
+  seq: Generated<string>;
+  kind: string;
+  severity: "WARNING" | "CRITICAL";
+  fingerprint: string;
+  description: string;
+  documents: ColumnType<{ type: string; id: string }[], string, string>;
+  expected: string | null;
+  found: string | null;
+  status: Generated<AlertStatus>;
+  first_run_id: string;
+  last_seen_run_id: string;
+  acknowledged_by: string | null;
+  resolved_by: string | null;
+  resolution: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 /** The finance schema, as Kysely sees it. */
 export interface FinanceDatabase {
   "finance.known_customers": { customer_id: string; name: string; version: number };
@@ -90,4 +127,6 @@ export interface FinanceDatabase {
   "finance.invoice_lines": InvoiceLinesTable;
   "finance.payments": PaymentsTable;
   "finance.allocations": AllocationsTable;
+  "finance.reconciliation_runs": ReconciliationRunsTable;
+  "finance.reconciliation_alerts": ReconciliationAlertsTable;
 }

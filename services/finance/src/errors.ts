@@ -11,6 +11,7 @@ export const FinanceErrorCode = {
   DUPLICATE_REFERENCE: "DUPLICATE_REFERENCE",
   INVOICE_NOT_FOUND: "INVOICE_NOT_FOUND",
   INVOICE_HAS_PAYMENTS: "INVOICE_HAS_PAYMENTS",
+  ALERT_NOT_FOUND: "ALERT_NOT_FOUND",
 } as const;
 
 export const financeConstraintViolations = {

@@ -3,6 +3,7 @@ import type { FinanceDatabase } from "./db.js";
 import { financeHandlers } from "./handlers.js";
 import { createFinanceLoaders, type FinanceLoaders } from "./loaders.js";
 import { migrations } from "./migrations/index.js";
+import { scheduledReconciliation } from "./reconciliation.js";
 import { resolvers } from "./resolvers.js";
 
 /** Finance: the double-entry ledger, invoices from shipments, payments allocated to invoices. */
@@ -13,6 +14,7 @@ export const finance = defineSubgraph<FinanceDatabase, FinanceLoaders>({
   migrations,
   createLoaders: createFinanceLoaders,
   handlers: financeHandlers,
+  jobs: [{ name: "reconciliation", cron: "0 * * * *", run: scheduledReconciliation }],
 });
 
 export type { FinanceContext } from "./context.js";

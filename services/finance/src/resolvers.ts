@@ -1,4 +1,4 @@
-import { type ActionScope, assertScope, badUserInput, Dec, isUuid, runBusinessAction } from "@erp/core";
+import { type ActionScope, assertScope, badUserInput, Dec, isUuid, pageSize, runBusinessAction } from "@erp/core";
 import { FINANCE_READ, FINANCE_WRITE, type FinanceContext } from "./context.js";
 import type { FinanceDatabase } from "./db.js";
 import { financeConstraintViolations } from "./errors.js";
@@ -7,6 +7,7 @@ import { voidInvoice } from "./invoice.js";
 import { postJournalEntry, reverseJournalEntry, showMoney } from "./journal.js";
 import { recordPayment, toPayment } from "./payment.js";
 import { accountBalance, customerBalance, listInvoices, listJournalEntries, trialBalance } from "./queries.js";
+import { acknowledgeAlert, resolveAlert, runReconciliation, toAlert, toRun } from "./reconciliation.js";
 
 /** A customer or order of another domain, as finance refers to it. */
 export interface Reference {
@@ -52,6 +53,22 @@ export const resolvers: Resolvers = {
     journalEntries: (_, args, ctx) => (reading(ctx), listJournalEntries(ctx.db, args)),
     invoice: (_, { id }, ctx) => (reading(ctx, { id }), ctx.loaders.invoice.load(id)),
     invoices: (_, args, ctx) => (reading(ctx, { customerId: args.filter?.customerId }), listInvoices(ctx.db, args)),
+    reconciliationAlerts: async (_, { status }, ctx) => {
+      reading(ctx);
+      let query = ctx.db.selectFrom("finance.reconciliation_alerts").selectAll().orderBy("seq", "desc").limit(500);
+      if (status) query = query.where("status", "=", status);
+      return (await query.execute()).map(toAlert);
+    },
+    reconciliationRuns: async (_, { first }, ctx) => {
+      reading(ctx);
+      const rows = await ctx.db
+        .selectFrom("finance.reconciliation_runs")
+        .selectAll()
+        .orderBy("seq", "desc")
+        .limit(pageSize(first))
+        .execute();
+      return rows.map(toRun);
+    },
     payment: async (_, { id }, ctx) => {
       reading(ctx, { id });
       const row = await ctx.db.selectFrom("finance.payments").selectAll().where("id", "=", id).executeTakeFirst();
@@ -67,6 +84,12 @@ export const resolvers: Resolvers = {
       act(ctx, "recordPayment", input, async (s) => ({ payment: await recordPayment(s, input) })),
     voidInvoice: (_, { input }, ctx) =>
       act(ctx, "voidInvoice", input, async (s) => ({ invoice: await voidInvoice(s, input) })),
+    runReconciliation: (_, { input }, ctx) =>
+      act(ctx, "runReconciliation", input, async (s) => ({ run: await runReconciliation(s) })),
+    acknowledgeReconciliationAlert: (_, { input }, ctx) =>
+      act(ctx, "acknowledgeReconciliationAlert", input, async (s) => ({ alert: await acknowledgeAlert(s, input) })),
+    resolveReconciliationAlert: (_, { input }, ctx) =>
+      act(ctx, "resolveReconciliationAlert", input, async (s) => ({ alert: await resolveAlert(s, input) })),
   },
   Customer: {
     __resolveReference: (ref) => ({ id: ref.id }),

@@ -71,6 +71,7 @@ export class EventBus {
     const bus = new EventBus(boss, database, modules, settings);
     listenForCommits(database.db, bus);
     await bus.startWorkers();
+    await bus.scheduleJobs();
     await boss.createQueue("outbox-sweep", { name: "outbox-sweep", policy: "singleton" } as PgBoss.Queue);
     await boss.schedule("outbox-sweep", "* * * * *");
     await boss.work("outbox-sweep", async () => bus.relayNow());
@@ -94,6 +95,25 @@ export class EventBus {
           async ([job]) => this.deliver(module, handler, queue, job!),
         );
         this.workers.push(id);
+      }
+  }
+
+  /** Each domain's scheduled jobs, on pg-boss's cron: one run per tick across all processes. */
+  private async scheduleJobs(): Promise<void> {
+    for (const module of this.modules)
+      for (const job of module.jobs ?? []) {
+        const queue = `${module.name}-${job.name}`;
+        await this.boss.createQueue(queue, {
+          name: queue,
+          policy: "singleton",
+          retryLimit: 2,
+          retryDelay: 30,
+        } as PgBoss.Queue);
+        await this.boss.schedule(queue, job.cron);
+        await this.boss.work(queue, async () => {
+          await job.run(this.database.db);
+          this.wake();
+        });
       }
   }
 

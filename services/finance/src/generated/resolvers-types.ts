@@ -7,6 +7,7 @@ import type { Payment as PaymentModel } from '../payment.js';
 import type { JournalEntry as JournalEntryModel } from '../journal.js';
 import type { JournalLineView as JournalLineViewModel, TrialBalance as TrialBalanceModel, TrialBalanceRow as TrialBalanceRowModel, AllocationView as AllocationViewModel } from '../queries.js';
 import type { BusinessError as BusinessErrorModel } from '@erp/core';
+import type { ReconciliationRun as ReconciliationRunModel, ReconciliationAlert as ReconciliationAlertModel } from '../reconciliation.js';
 import type { FinanceContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -51,6 +52,10 @@ export type Query = {
   invoices: InvoiceConnection;
   /** A payment by id; null when there is none. */
   payment?: Maybe<Payment>;
+  /** Alerts raised by reconciliation, newest first. */
+  reconciliationAlerts: Array<ReconciliationAlert>;
+  /** Reconciliation runs, newest first. */
+  reconciliationRuns: Array<ReconciliationRun>;
 };
 
 
@@ -94,6 +99,18 @@ export type QueryPaymentArgs = {
   id: Scalars['ID']['input'];
 };
 
+
+/** Reading the ledger, invoices and payments. */
+export type QueryReconciliationAlertsArgs = {
+  status?: InputMaybe<ReconciliationAlertStatus>;
+};
+
+
+/** Reading the ledger, invoices and payments. */
+export type QueryReconciliationRunsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /**
  * Business actions of finance. Each takes an idempotencyKey: a retry with the same key and input
  * returns the first answer and posts nothing again.
@@ -108,6 +125,12 @@ export type Mutation = {
   recordPayment: PaymentPayload;
   /** Voids an invoice that has no payments, reversing its journal entry. */
   voidInvoice: InvoicePayload;
+  /** Runs every reconciliation check now (it also runs hourly): raises, refreshes and resolves alerts. */
+  runReconciliation: ReconciliationRunPayload;
+  /** An operator takes ownership of an OPEN alert. */
+  acknowledgeReconciliationAlert: ReconciliationAlertPayload;
+  /** An operator closes an alert, with a note on what was done. */
+  resolveReconciliationAlert: ReconciliationAlertPayload;
 };
 
 
@@ -144,6 +167,155 @@ export type MutationRecordPaymentArgs = {
  */
 export type MutationVoidInvoiceArgs = {
   input: VoidInvoiceInput;
+};
+
+
+/**
+ * Business actions of finance. Each takes an idempotencyKey: a retry with the same key and input
+ * returns the first answer and posts nothing again.
+ */
+export type MutationRunReconciliationArgs = {
+  input: RunReconciliationInput;
+};
+
+
+/**
+ * Business actions of finance. Each takes an idempotencyKey: a retry with the same key and input
+ * returns the first answer and posts nothing again.
+ */
+export type MutationAcknowledgeReconciliationAlertArgs = {
+  input: ReconciliationAlertInput;
+};
+
+
+/**
+ * Business actions of finance. Each takes an idempotencyKey: a retry with the same key and input
+ * returns the first answer and posts nothing again.
+ */
+export type MutationResolveReconciliationAlertArgs = {
+  input: ReconciliationAlertInput;
+};
+
+/** One run of the reconciliation checks. */
+export type ReconciliationRun = {
+  __typename?: 'ReconciliationRun';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+  /** SCHEDULE or ON_DEMAND. */
+  trigger: ReconciliationTrigger;
+  /** End of the previous run: what this run is the first to look at. */
+  windowStart: Scalars['DateTime']['output'];
+  /** When this run looked. */
+  windowEnd: Scalars['DateTime']['output'];
+  /** How many checks ran. */
+  checks: Scalars['Int']['output'];
+  /** How many discrepancies were found. */
+  discrepancies: Scalars['Int']['output'];
+  /** How many new alerts were raised. */
+  opened: Scalars['Int']['output'];
+  /** How many alerts resolved themselves. */
+  resolved: Scalars['Int']['output'];
+  /** How long the run took, in milliseconds. */
+  durationMs: Scalars['Int']['output'];
+  /** OK when nothing was found. */
+  outcome: ReconciliationOutcome;
+  /** Who or what started it. */
+  startedBy: Scalars['String']['output'];
+};
+
+/** What started a run. */
+export type ReconciliationTrigger =
+  /** The hourly job. */
+  | 'SCHEDULE'
+  /** runReconciliation. */
+  | 'ON_DEMAND';
+
+/** A run's verdict. */
+export type ReconciliationOutcome =
+  /** Every check agreed. */
+  | 'OK'
+  /** Some check found a discrepancy. */
+  | 'NOT_OK';
+
+/** A discrepancy found by reconciliation, for an operator. */
+export type ReconciliationAlert = {
+  __typename?: 'ReconciliationAlert';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+  /** Which control failed, e.g. RECEIVABLE_CONTROL_MISMATCH. */
+  kind: Scalars['String']['output'];
+  /** WARNING or CRITICAL. */
+  severity: ReconciliationSeverity;
+  /** Stable identity of the discrepancy across runs. */
+  fingerprint: Scalars['String']['output'];
+  /** What disagrees. */
+  description: Scalars['String']['output'];
+  /** The documents involved. */
+  documents: Array<FinanceDocument>;
+  /** What the control expected. */
+  expected?: Maybe<Scalars['String']['output']>;
+  /** What it found. */
+  found?: Maybe<Scalars['String']['output']>;
+  /** OPEN, ACKNOWLEDGED or RESOLVED. */
+  status: ReconciliationAlertStatus;
+  /** Who acknowledged it. */
+  acknowledgedBy?: Maybe<Scalars['String']['output']>;
+  /** Who resolved it: an operator, or reconciliation when the discrepancy went away. */
+  resolvedBy?: Maybe<Scalars['String']['output']>;
+  /** How it was resolved. */
+  resolution?: Maybe<Scalars['String']['output']>;
+  /** When it was first raised. */
+  firstSeenAt: Scalars['DateTime']['output'];
+};
+
+/** How bad a discrepancy is. */
+export type ReconciliationSeverity =
+  /** Worth a look. */
+  | 'WARNING'
+  /** Money or records disagree. */
+  | 'CRITICAL';
+
+/** Life of an alert: OPEN → ACKNOWLEDGED → RESOLVED (or OPEN → RESOLVED). */
+export type ReconciliationAlertStatus =
+  /** Raised, nobody on it yet. */
+  | 'OPEN'
+  /** An operator is on it. */
+  | 'ACKNOWLEDGED'
+  /** Closed by an operator, or by a run that no longer finds it. */
+  | 'RESOLVED';
+
+/** Asking for a reconciliation run. */
+export type RunReconciliationInput = {
+  /** Idempotency key for this run. */
+  idempotencyKey: Scalars['String']['input'];
+};
+
+/** Acting on an alert. */
+export type ReconciliationAlertInput = {
+  /** Idempotency key for this action. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The alert. */
+  alertId: Scalars['ID']['input'];
+  /** What was done, at most 1000 characters. */
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Result of runReconciliation. */
+export type ReconciliationRunPayload = {
+  __typename?: 'ReconciliationRunPayload';
+  /** The run; null when it failed. */
+  run?: Maybe<ReconciliationRun>;
+  /** Why the action failed; empty on success. */
+  errors: Array<FinanceError>;
+};
+
+/** Result of an alert action. */
+export type ReconciliationAlertPayload = {
+  __typename?: 'ReconciliationAlertPayload';
+  /** The alert after the action; null when it failed. */
+  alert?: Maybe<ReconciliationAlert>;
+  /** Why the action failed; empty on success. */
+  errors: Array<FinanceError>;
 };
 
 /** A CRM customer; finance adds what they owe and paid. */
@@ -474,7 +646,9 @@ export type FinanceErrorCode =
   /** No invoice has the given id. */
   | 'INVOICE_NOT_FOUND'
   /** The invoice has payments allocated. */
-  | 'INVOICE_HAS_PAYMENTS';
+  | 'INVOICE_HAS_PAYMENTS'
+  /** No reconciliation alert has the given id. */
+  | 'ALERT_NOT_FOUND';
 
 /** Result of a journal action. */
 export type JournalEntryPayload = {
@@ -677,6 +851,16 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Mutation: ResolverTypeWrapper<{}>;
+  ReconciliationRun: ResolverTypeWrapper<ReconciliationRunModel>;
+  ReconciliationTrigger: ReconciliationTrigger;
+  ReconciliationOutcome: ReconciliationOutcome;
+  ReconciliationAlert: ResolverTypeWrapper<ReconciliationAlertModel>;
+  ReconciliationSeverity: ReconciliationSeverity;
+  ReconciliationAlertStatus: ReconciliationAlertStatus;
+  RunReconciliationInput: RunReconciliationInput;
+  ReconciliationAlertInput: ReconciliationAlertInput;
+  ReconciliationRunPayload: ResolverTypeWrapper<Omit<ReconciliationRunPayload, 'run' | 'errors'> & { run?: Maybe<ResolversTypes['ReconciliationRun']>, errors: Array<ResolversTypes['FinanceError']> }>;
+  ReconciliationAlertPayload: ResolverTypeWrapper<Omit<ReconciliationAlertPayload, 'alert' | 'errors'> & { alert?: Maybe<ResolversTypes['ReconciliationAlert']>, errors: Array<ResolversTypes['FinanceError']> }>;
   Customer: ResolverTypeWrapper<ReferenceModel>;
   SalesOrder: ResolverTypeWrapper<ReferenceModel>;
   Account: ResolverTypeWrapper<Account>;
@@ -725,6 +909,12 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Mutation: {};
+  ReconciliationRun: ReconciliationRunModel;
+  ReconciliationAlert: ReconciliationAlertModel;
+  RunReconciliationInput: RunReconciliationInput;
+  ReconciliationAlertInput: ReconciliationAlertInput;
+  ReconciliationRunPayload: Omit<ReconciliationRunPayload, 'run' | 'errors'> & { run?: Maybe<ResolversParentTypes['ReconciliationRun']>, errors: Array<ResolversParentTypes['FinanceError']> };
+  ReconciliationAlertPayload: Omit<ReconciliationAlertPayload, 'alert' | 'errors'> & { alert?: Maybe<ResolversParentTypes['ReconciliationAlert']>, errors: Array<ResolversParentTypes['FinanceError']> };
   Customer: ReferenceModel;
   SalesOrder: ReferenceModel;
   Account: Account;
@@ -775,6 +965,8 @@ export type QueryResolvers<ContextType = FinanceContext, ParentType extends Reso
   invoice?: Resolver<Maybe<ResolversTypes['Invoice']>, ParentType, ContextType, RequireFields<QueryInvoiceArgs, 'id'>>;
   invoices?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, RequireFields<QueryInvoicesArgs, 'first'>>;
   payment?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<QueryPaymentArgs, 'id'>>;
+  reconciliationAlerts?: Resolver<Array<ResolversTypes['ReconciliationAlert']>, ParentType, ContextType, Partial<QueryReconciliationAlertsArgs>>;
+  reconciliationRuns?: Resolver<Array<ResolversTypes['ReconciliationRun']>, ParentType, ContextType, RequireFields<QueryReconciliationRunsArgs, 'first'>>;
 };
 
 export type MutationResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -782,6 +974,53 @@ export type MutationResolvers<ContextType = FinanceContext, ParentType extends R
   reverseJournalEntry?: Resolver<ResolversTypes['JournalEntryPayload'], ParentType, ContextType, RequireFields<MutationReverseJournalEntryArgs, 'input'>>;
   recordPayment?: Resolver<ResolversTypes['PaymentPayload'], ParentType, ContextType, RequireFields<MutationRecordPaymentArgs, 'input'>>;
   voidInvoice?: Resolver<ResolversTypes['InvoicePayload'], ParentType, ContextType, RequireFields<MutationVoidInvoiceArgs, 'input'>>;
+  runReconciliation?: Resolver<ResolversTypes['ReconciliationRunPayload'], ParentType, ContextType, RequireFields<MutationRunReconciliationArgs, 'input'>>;
+  acknowledgeReconciliationAlert?: Resolver<ResolversTypes['ReconciliationAlertPayload'], ParentType, ContextType, RequireFields<MutationAcknowledgeReconciliationAlertArgs, 'input'>>;
+  resolveReconciliationAlert?: Resolver<ResolversTypes['ReconciliationAlertPayload'], ParentType, ContextType, RequireFields<MutationResolveReconciliationAlertArgs, 'input'>>;
+};
+
+export type ReconciliationRunResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['ReconciliationRun'] = ResolversParentTypes['ReconciliationRun']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  trigger?: Resolver<ResolversTypes['ReconciliationTrigger'], ParentType, ContextType>;
+  windowStart?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  windowEnd?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  checks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  discrepancies?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  opened?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resolved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  durationMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['ReconciliationOutcome'], ParentType, ContextType>;
+  startedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ReconciliationAlertResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['ReconciliationAlert'] = ResolversParentTypes['ReconciliationAlert']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  severity?: Resolver<ResolversTypes['ReconciliationSeverity'], ParentType, ContextType>;
+  fingerprint?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  documents?: Resolver<Array<ResolversTypes['FinanceDocument']>, ParentType, ContextType>;
+  expected?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  found?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ReconciliationAlertStatus'], ParentType, ContextType>;
+  acknowledgedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resolvedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resolution?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  firstSeenAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ReconciliationRunPayloadResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['ReconciliationRunPayload'] = ResolversParentTypes['ReconciliationRunPayload']> = {
+  run?: Resolver<Maybe<ResolversTypes['ReconciliationRun']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['FinanceError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ReconciliationAlertPayloadResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['ReconciliationAlertPayload'] = ResolversParentTypes['ReconciliationAlertPayload']> = {
+  alert?: Resolver<Maybe<ResolversTypes['ReconciliationAlert']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['FinanceError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type CustomerResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = {
@@ -991,6 +1230,10 @@ export type PageInfoResolvers<ContextType = FinanceContext, ParentType extends R
 export type Resolvers<ContextType = FinanceContext> = {
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  ReconciliationRun?: ReconciliationRunResolvers<ContextType>;
+  ReconciliationAlert?: ReconciliationAlertResolvers<ContextType>;
+  ReconciliationRunPayload?: ReconciliationRunPayloadResolvers<ContextType>;
+  ReconciliationAlertPayload?: ReconciliationAlertPayloadResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   SalesOrder?: SalesOrderResolvers<ContextType>;
   Account?: AccountResolvers<ContextType>;

@@ -1,0 +1,207 @@
+import { type RawBuilder, sql, type Transaction } from "kysely";
+import type { FinanceDatabase } from "./db.js";
+
+/** One disagreement between records that must agree. */
+export interface Discrepancy {
+  kind: string;
+  severity: "WARNING" | "CRITICAL";
+  /** Stable across runs for the same disagreement, so a rerun finds its alert again. */
+  fingerprint: string;
+  description: string;
+  documents: { type: string; id: string }[];
+  expected: string | null;
+  found: string | null;
+}
+
+type Trx = Transaction<FinanceDatabase>;
+type Check = (trx: Trx) => Promise<Discrepancy[]>;
+
+const rows = async <T>(trx: Trx, query: RawBuilder<T>) => (await query.execute(trx)).rows;
+
+const invoicePaidMatchesAllocations: Check = async (trx) =>
+  (
+    await rows<{ id: string; number: string; paid: string; allocated: string }>(
+      trx,
+      sql`
+      select i.id, i.number, i.amount_paid::text as paid, coalesce(sum(a.amount), 0)::text as allocated
+      from finance.invoices i left join finance.allocations a on a.invoice_id = i.id
+      group by i.id having i.amount_paid <> coalesce(sum(a.amount), 0)`,
+    )
+  ).map((r) => ({
+    kind: "INVOICE_PAID_MISMATCH",
+    severity: "CRITICAL",
+    fingerprint: `INVOICE_PAID_MISMATCH:${r.id}`,
+    description: `Invoice ${r.number}: amount paid differs from its allocations`,
+    documents: [{ type: "Invoice", id: r.id }],
+    expected: r.allocated,
+    found: r.paid,
+  }));
+
+const paymentsNotOverAllocated: Check = async (trx) =>
+  (
+    await rows<{ id: string; amount: string; allocated: string }>(
+      trx,
+      sql`
+      select p.id, p.amount::text as amount, sum(a.amount)::text as allocated
+      from finance.payments p join finance.allocations a on a.payment_id = p.id
+      group by p.id having sum(a.amount) > p.amount`,
+    )
+  ).map((r) => ({
+    kind: "PAYMENT_OVER_ALLOCATED",
+    severity: "CRITICAL",
+    fingerprint: `PAYMENT_OVER_ALLOCATED:${r.id}`,
+    description: "A payment is allocated beyond its amount",
+    documents: [{ type: "Payment", id: r.id }],
+    expected: `at most ${r.amount}`,
+    found: r.allocated,
+  }));
+
+/** Each invoice or payment has exactly one (unreversed-origin) entry whose control line matches its amount. */
+function oneEntryPerDocument(
+  type: "Invoice" | "Payment",
+  table: string,
+  amountColumn: string,
+  accountCode: string,
+): Check {
+  return async (trx) =>
+    (
+      await rows<{ id: string; amount: string; entries: number; posted: string }>(
+        trx,
+        sql`
+        select d.id, d.${sql.raw(amountColumn)}::text as amount, count(distinct e.id)::int as entries,
+               coalesce(sum(l.debit) filter (where acc.code = ${accountCode}), 0)::text as posted
+        from ${sql.raw(table)} d
+        left join finance.journal_entries e on e.source_type = ${type} and e.source_id = d.id::text and e.reverses_id is null
+        left join finance.journal_lines l on l.entry_id = e.id
+        left join finance.accounts acc on acc.id = l.account_id
+        group by d.id
+        having count(distinct e.id) <> 1 or coalesce(sum(l.debit) filter (where acc.code = ${accountCode}), 0) <> d.${sql.raw(amountColumn)}`,
+      )
+    ).map((r) => ({
+      kind: `${type.toUpperCase()}_JOURNAL_MISMATCH`,
+      severity: "CRITICAL",
+      fingerprint: `${type.toUpperCase()}_JOURNAL_MISMATCH:${r.id}`,
+      description:
+        r.entries === 1
+          ? `The ${type.toLowerCase()}'s journal entry posts a different amount`
+          : `The ${type.toLowerCase()} has ${r.entries} journal entries instead of one`,
+      documents: [{ type, id: r.id }],
+      expected: `1 entry of ${r.amount}`,
+      found: `${r.entries} entr${r.entries === 1 ? "y" : "ies"} of ${r.posted}`,
+    }));
+}
+
+const receivableMatchesOpenInvoices: Check = async (trx) =>
+  (
+    await rows<{ currency: string; ledger: string; open: string }>(
+      trx,
+      sql`
+      with ledger as (
+        select l.currency, sum(l.debit - l.credit) as balance from finance.journal_lines l
+        join finance.accounts a on a.id = l.account_id where a.code = '1100' group by l.currency
+      ), open as (
+        select currency, sum(total - amount_paid) as balance from finance.invoices
+        where status in ('ISSUED', 'PARTIALLY_PAID') group by currency
+      )
+      select coalesce(ledger.currency, open.currency) as currency, coalesce(ledger.balance, 0)::text as ledger, coalesce(open.balance, 0)::text as open
+      from ledger full join open on open.currency = ledger.currency
+      where coalesce(ledger.balance, 0) <> coalesce(open.balance, 0)`,
+    )
+  ).map((r) => ({
+    kind: "RECEIVABLE_CONTROL_MISMATCH",
+    severity: "CRITICAL",
+    fingerprint: `RECEIVABLE_CONTROL_MISMATCH:${r.currency.trim()}`,
+    description: `Accounts receivable (${r.currency.trim()}) differs from the open invoice balances`,
+    documents: [{ type: "Account", id: "1100" }],
+    expected: r.open,
+    found: r.ledger,
+  }));
+
+const paymentReferencesUnique: Check = async (trx) =>
+  (
+    await rows<{ customer_id: string; external_reference: string; ids: string[] }>(
+      trx,
+      sql`
+      select customer_id, external_reference, array_agg(id::text order by id) as ids from finance.payments
+      group by customer_id, external_reference having count(*) > 1`,
+    )
+  ).map((r) => ({
+    kind: "DUPLICATE_PAYMENT_REFERENCE",
+    severity: "CRITICAL",
+    fingerprint: `DUPLICATE_PAYMENT_REFERENCE:${r.customer_id}:${r.external_reference}`,
+    description: `Payments share the reference ${r.external_reference}`,
+    documents: r.ids.map((id) => ({ type: "Payment", id })),
+    expected: "1 payment",
+    found: `${r.ids.length} payments`,
+  }));
+
+const everyShipmentInvoicedOnce: Check = async (trx) =>
+  (
+    await rows<{ handled: number; invoiced: number }>(
+      trx,
+      sql`
+      select (select count(*) from finance.inbox_events where handler = 'invoice-shipment')::int as handled,
+             (select count(*) from finance.invoices where shipment_id is not null)::int as invoiced`,
+    )
+  )
+    .filter((r) => r.handled !== r.invoiced)
+    .map((r) => ({
+      kind: "SHIPMENT_INVOICE_MISMATCH",
+      severity: "CRITICAL",
+      fingerprint: "SHIPMENT_INVOICE_MISMATCH",
+      description: "Shipment events handled and invoices for shipments differ in number",
+      documents: [],
+      expected: `${r.handled} invoices`,
+      found: `${r.invoiced} invoices`,
+    }));
+
+const journalBalances: Check = async (trx) => [
+  ...(
+    await rows<{ currency: string; debit: string; credit: string }>(
+      trx,
+      sql`
+      select currency, sum(debit)::text as debit, sum(credit)::text as credit from finance.journal_lines
+      group by currency having sum(debit) <> sum(credit)`,
+    )
+  ).map(
+    (r): Discrepancy => ({
+      kind: "TRIAL_BALANCE_NOT_ZERO",
+      severity: "CRITICAL",
+      fingerprint: `TRIAL_BALANCE_NOT_ZERO:${r.currency.trim()}`,
+      description: `Debits and credits differ in ${r.currency.trim()}`,
+      documents: [],
+      expected: r.debit,
+      found: r.credit,
+    }),
+  ),
+  ...(
+    await rows<{ id: string; number: string }>(
+      trx,
+      sql`
+      select e.id, e.number from finance.journal_entries e left join finance.journal_lines l on l.entry_id = e.id
+      group by e.id having coalesce(sum(l.debit), 0) <> coalesce(sum(l.credit), 0) or count(l.id) < 2`,
+    )
+  ).map(
+    (r): Discrepancy => ({
+      kind: "UNBALANCED_JOURNAL_ENTRY",
+      severity: "CRITICAL",
+      fingerprint: `UNBALANCED_JOURNAL_ENTRY:${r.id}`,
+      description: `Journal entry ${r.number} does not balance`,
+      documents: [{ type: "JournalEntry", id: r.id }],
+      expected: "debits = credits",
+      found: "unbalanced",
+    }),
+  ),
+];
+
+/** Every control reconciliation runs; each returns the discrepancies it finds. */
+export const RECONCILIATION_CHECKS: Check[] = [
+  invoicePaidMatchesAllocations,
+  paymentsNotOverAllocated,
+  oneEntryPerDocument("Invoice", "finance.invoices", "total", "1100"),
+  oneEntryPerDocument("Payment", "finance.payments", "amount", "1000"),
+  receivableMatchesOpenInvoices,
+  paymentReferencesUnique,
+  everyShipmentInvoicedOnce,
+  journalBalances,
+];
