@@ -123,3 +123,35 @@ export interface AllocationView {
   invoiceId: string;
   amount: Money;
 }
+
+export interface AgingBuckets {
+  current: Money;
+  days1To30: Money;
+  days31To60: Money;
+  days61To90: Money;
+  over90: Money;
+}
+
+/** Open balances by days past due (as of today): current, 1–30, 31–60, 61–90, over 90. */
+export async function agingBuckets(db: Db, customerId: string, currency: string): Promise<AgingBuckets> {
+  const { rows } = await sql<{ bucket: keyof AgingBuckets; amount: string }>`
+    select case
+             when current_date - due_on <= 0 then 'current'
+             when current_date - due_on <= 30 then 'days1To30'
+             when current_date - due_on <= 60 then 'days31To60'
+             when current_date - due_on <= 90 then 'days61To90'
+             else 'over90' end as bucket,
+           sum(total - amount_paid)::text as amount
+    from finance.invoices
+    where customer_id = ${customerId} and currency = ${currency} and status in ('ISSUED', 'PARTIALLY_PAID')
+    group by 1`.execute(db);
+  const amount = (bucket: keyof AgingBuckets) =>
+    showMoney(rows.find((r) => r.bucket === bucket)?.amount ?? "0", currency);
+  return {
+    current: amount("current"),
+    days1To30: amount("days1To30"),
+    days31To60: amount("days31To60"),
+    days61To90: amount("days61To90"),
+    over90: amount("over90"),
+  };
+}

@@ -6,7 +6,14 @@ import type { Resolvers } from "./generated/resolvers-types.js";
 import { voidInvoice } from "./invoice.js";
 import { postJournalEntry, reverseJournalEntry, showMoney } from "./journal.js";
 import { recordPayment, toPayment } from "./payment.js";
-import { accountBalance, customerBalance, listInvoices, listJournalEntries, trialBalance } from "./queries.js";
+import {
+  accountBalance,
+  agingBuckets,
+  customerBalance,
+  listInvoices,
+  listJournalEntries,
+  trialBalance,
+} from "./queries.js";
 import { acknowledgeAlert, resolveAlert, runReconciliation, toAlert, toRun } from "./reconciliation.js";
 
 /** A customer or order of another domain, as finance refers to it. */
@@ -96,6 +103,7 @@ export const resolvers: Resolvers = {
     balance: (customer, { currency }, ctx) => (reading(ctx), customerBalance(ctx.db, customer.id, currency)),
     openInvoices: (customer, _, ctx) => (reading(ctx), ctx.loaders.openInvoicesOfCustomer.load(customer.id)),
     payments: (customer, _, ctx) => (reading(ctx), ctx.loaders.paymentsOfCustomer.load(customer.id)),
+    agingBuckets: (customer, { currency }, ctx) => (reading(ctx), agingBuckets(ctx.db, customer.id, currency)),
   },
   SalesOrder: {
     __resolveReference: (ref) => ({ id: ref.id }),

@@ -265,6 +265,32 @@ describe(`invoices and payments on ${testDatabaseKind()}`, () => {
     expect([await count("finance.payments"), await count("finance.journal_entries")]).toEqual(before);
   });
 
+  it("ages open balances by days past due", async () => {
+    const c = await customer();
+    const [a, b, d] = [
+      await shipped(c, "10.00", "0.00"),
+      await shipped(c, "20.00", "0.00"),
+      await shipped(c, "40.00", "0.00"),
+    ];
+    // Time passes for two of them: their due dates move into the past.
+    await sql`update finance.invoices set due_on = current_date - 45 where id = ${b}`.execute(database.db);
+    await sql`update finance.invoices set due_on = current_date - 120 where id = ${d}`.execute(database.db);
+    const { data } = await client.request(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { agingBuckets(currency: "EUR") { current { amount } days1To30 { amount } days31To60 { amount } days61To90 { amount } over90 { amount } } } } }`,
+      { r: [{ __typename: "Customer", id: c }] },
+    );
+    expect(data._entities[0].agingBuckets).toEqual({
+      current: { amount: "10.00" },
+      days1To30: { amount: "0.00" },
+      days31To60: { amount: "20.00" },
+      days61To90: { amount: "0.00" },
+      over90: { amount: "40.00" },
+    });
+    const overdue = await client.request(`query($id: ID!) { invoice(id: $id) { overdue } }`, { id: d });
+    expect(overdue.data.invoice.overdue).toBe(true);
+    expect(a).toBeTruthy();
+  });
+
   it("voids an unpaid invoice by reversing its entry, and refuses to void one with payments", async () => {
     const c = await customer();
     const unpaid = await shipped(c, "10.00", "1.90");

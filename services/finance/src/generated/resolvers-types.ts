@@ -5,7 +5,7 @@ import type { Reference as ReferenceModel } from '../resolvers.js';
 import type { Invoice as InvoiceModel } from '../invoice.js';
 import type { Payment as PaymentModel } from '../payment.js';
 import type { JournalEntry as JournalEntryModel } from '../journal.js';
-import type { JournalLineView as JournalLineViewModel, TrialBalance as TrialBalanceModel, TrialBalanceRow as TrialBalanceRowModel, AllocationView as AllocationViewModel } from '../queries.js';
+import type { JournalLineView as JournalLineViewModel, TrialBalance as TrialBalanceModel, TrialBalanceRow as TrialBalanceRowModel, AllocationView as AllocationViewModel, AgingBuckets as AgingBucketsModel } from '../queries.js';
 import type { BusinessError as BusinessErrorModel } from '@erp/core';
 import type { ReconciliationRun as ReconciliationRunModel, ReconciliationAlert as ReconciliationAlertModel } from '../reconciliation.js';
 import type { FinanceContext } from '../context.js';
@@ -329,12 +329,35 @@ export type Customer = {
   openInvoices: Array<Invoice>;
   /** Payments received, newest first. */
   payments: Array<Payment>;
+  /** Open invoice balances by how long past due they are. */
+  agingBuckets: AgingBuckets;
 };
 
 
 /** A CRM customer; finance adds what they owe and paid. */
 export type CustomerBalanceArgs = {
   currency?: Scalars['CurrencyCode']['input'];
+};
+
+
+/** A CRM customer; finance adds what they owe and paid. */
+export type CustomerAgingBucketsArgs = {
+  currency?: Scalars['CurrencyCode']['input'];
+};
+
+/** Receivables of one customer by days past due. */
+export type AgingBuckets = {
+  __typename?: 'AgingBuckets';
+  /** Not yet due. */
+  current: Money;
+  /** 1 to 30 days past due. */
+  days1To30: Money;
+  /** 31 to 60 days past due. */
+  days31To60: Money;
+  /** 61 to 90 days past due. */
+  days61To90: Money;
+  /** More than 90 days past due. */
+  over90: Money;
 };
 
 /** A sales order; finance adds its invoices and what was paid of them. */
@@ -862,6 +885,7 @@ export type ResolversTypes = {
   ReconciliationRunPayload: ResolverTypeWrapper<Omit<ReconciliationRunPayload, 'run' | 'errors'> & { run?: Maybe<ResolversTypes['ReconciliationRun']>, errors: Array<ResolversTypes['FinanceError']> }>;
   ReconciliationAlertPayload: ResolverTypeWrapper<Omit<ReconciliationAlertPayload, 'alert' | 'errors'> & { alert?: Maybe<ResolversTypes['ReconciliationAlert']>, errors: Array<ResolversTypes['FinanceError']> }>;
   Customer: ResolverTypeWrapper<ReferenceModel>;
+  AgingBuckets: ResolverTypeWrapper<AgingBucketsModel>;
   SalesOrder: ResolverTypeWrapper<ReferenceModel>;
   Account: ResolverTypeWrapper<Account>;
   AccountType: AccountType;
@@ -916,6 +940,7 @@ export type ResolversParentTypes = {
   ReconciliationRunPayload: Omit<ReconciliationRunPayload, 'run' | 'errors'> & { run?: Maybe<ResolversParentTypes['ReconciliationRun']>, errors: Array<ResolversParentTypes['FinanceError']> };
   ReconciliationAlertPayload: Omit<ReconciliationAlertPayload, 'alert' | 'errors'> & { alert?: Maybe<ResolversParentTypes['ReconciliationAlert']>, errors: Array<ResolversParentTypes['FinanceError']> };
   Customer: ReferenceModel;
+  AgingBuckets: AgingBucketsModel;
   SalesOrder: ReferenceModel;
   Account: Account;
   JournalEntry: JournalEntryModel;
@@ -1029,6 +1054,16 @@ export type CustomerResolvers<ContextType = FinanceContext, ParentType extends R
   balance?: Resolver<ResolversTypes['Money'], ParentType, ContextType, RequireFields<CustomerBalanceArgs, 'currency'>>;
   openInvoices?: Resolver<Array<ResolversTypes['Invoice']>, ParentType, ContextType>;
   payments?: Resolver<Array<ResolversTypes['Payment']>, ParentType, ContextType>;
+  agingBuckets?: Resolver<ResolversTypes['AgingBuckets'], ParentType, ContextType, RequireFields<CustomerAgingBucketsArgs, 'currency'>>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type AgingBucketsResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['AgingBuckets'] = ResolversParentTypes['AgingBuckets']> = {
+  current?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  days1To30?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  days31To60?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  days61To90?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  over90?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1235,6 +1270,7 @@ export type Resolvers<ContextType = FinanceContext> = {
   ReconciliationRunPayload?: ReconciliationRunPayloadResolvers<ContextType>;
   ReconciliationAlertPayload?: ReconciliationAlertPayloadResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
+  AgingBuckets?: AgingBucketsResolvers<ContextType>;
   SalesOrder?: SalesOrderResolvers<ContextType>;
   Account?: AccountResolvers<ContextType>;
   JournalEntry?: JournalEntryResolvers<ContextType>;
