@@ -41,6 +41,7 @@ export interface InvoicesTable {
   tax_total: string;
   total: string;
   amount_paid: Numeric;
+  interest_accrued: Numeric;
   version: Generated<number>;
   created_at: Generated<Date>;
 }
@@ -112,6 +113,15 @@ export interface ReconciliationAlertsTable {
   updated_at: Generated<Date>;
 }
 
+export interface InterestAccrualsTable {
+  invoice_id: string;
+  accrual_date: string;
+  principal: string;
+  annual_rate: string;
+  amount: string;
+  remainder: string;
+}
+
 /** The finance schema, as Kysely sees it. */
 export interface FinanceDatabase {
   "finance.known_customers": { customer_id: string; name: string; version: number };
@@ -128,5 +138,6 @@ export interface FinanceDatabase {
   "finance.payments": PaymentsTable;
   "finance.allocations": AllocationsTable;
   "finance.reconciliation_runs": ReconciliationRunsTable;
+  "finance.interest_accruals": InterestAccrualsTable;
   "finance.reconciliation_alerts": ReconciliationAlertsTable;
 }

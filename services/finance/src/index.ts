@@ -1,6 +1,7 @@
 import { defineSubgraph, loadSchemaFile } from "@erp/core";
 import type { FinanceDatabase } from "./db.js";
 import { financeHandlers } from "./handlers.js";
+import { scheduledInterestAccrual } from "./interest.js";
 import { createFinanceLoaders, type FinanceLoaders } from "./loaders.js";
 import { migrations } from "./migrations/index.js";
 import { scheduledReconciliation } from "./reconciliation.js";
@@ -14,7 +15,10 @@ export const finance = defineSubgraph<FinanceDatabase, FinanceLoaders>({
   migrations,
   createLoaders: createFinanceLoaders,
   handlers: financeHandlers,
-  jobs: [{ name: "reconciliation", cron: "0 * * * *", run: scheduledReconciliation }],
+  jobs: [
+    { name: "reconciliation", cron: "0 * * * *", run: scheduledReconciliation },
+    { name: "interest-accrual", cron: "15 0 * * *", run: scheduledInterestAccrual },
+  ],
 });
 
 export type { FinanceContext } from "./context.js";

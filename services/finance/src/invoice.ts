@@ -38,6 +38,7 @@ export interface Invoice {
   subtotal: Money;
   taxTotal: Money;
   total: Money;
+  interestAccrued: Money;
   amountPaid: Money;
   balanceDue: Money;
   cursorPosition: string;
@@ -61,8 +62,9 @@ export function toInvoice(row: Selectable<InvoicesTable>): Invoice {
     subtotal: showMoney(row.subtotal, row.currency),
     taxTotal: showMoney(row.tax_total, row.currency),
     total: showMoney(row.total, row.currency),
+    interestAccrued: showMoney(row.interest_accrued, row.currency),
     amountPaid: showMoney(row.amount_paid, row.currency),
-    balanceDue: showMoney(new Dec(row.total).minus(row.amount_paid), row.currency),
+    balanceDue: showMoney(new Dec(row.total).plus(row.interest_accrued).minus(row.amount_paid), row.currency),
     cursorPosition: row.seq,
   };
 }

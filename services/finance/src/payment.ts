@@ -112,10 +112,12 @@ async function allocateOldestFirst(
   let remaining = amount;
   for (const invoice of open) {
     if (remaining.isZero()) break;
-    const share = Dec.min(remaining, new Dec(invoice.total).minus(invoice.amount_paid));
+    // Interest is owed with the principal; payments cover it first (fees → interest → principal).
+    const due = new Dec(invoice.total).plus(invoice.interest_accrued);
+    const share = Dec.min(remaining, due.minus(invoice.amount_paid));
     if (share.lte(0)) continue;
     const paid = new Dec(invoice.amount_paid).plus(share);
-    const status = paid.eq(invoice.total) ? "PAID" : "PARTIALLY_PAID";
+    const status = paid.eq(due) ? "PAID" : "PARTIALLY_PAID";
     invoiceLifecycle.assertTransition(invoice.status, status);
     await scope.trx
       .insertInto("finance.allocations")

@@ -100,7 +100,7 @@ const receivableMatchesOpenInvoices: Check = async (trx) =>
         select l.currency, sum(l.debit - l.credit) as balance from finance.journal_lines l
         join finance.accounts a on a.id = l.account_id where a.code = '1100' group by l.currency
       ), open as (
-        select currency, sum(total - amount_paid) as balance from finance.invoices
+        select currency, sum(total + interest_accrued - amount_paid) as balance from finance.invoices
         where status in ('ISSUED', 'PARTIALLY_PAID') group by currency
       )
       select coalesce(ledger.currency, open.currency) as currency, coalesce(ledger.balance, 0)::text as ledger, coalesce(open.balance, 0)::text as open

@@ -3,6 +3,7 @@ import { FINANCE_READ, FINANCE_WRITE, type FinanceContext } from "./context.js";
 import type { FinanceDatabase } from "./db.js";
 import { financeConstraintViolations } from "./errors.js";
 import type { Resolvers } from "./generated/resolvers-types.js";
+import { accrueInterest } from "./interest.js";
 import { voidInvoice } from "./invoice.js";
 import { postJournalEntry, reverseJournalEntry, showMoney } from "./journal.js";
 import { recordPayment, toPayment } from "./payment.js";
@@ -91,6 +92,7 @@ export const resolvers: Resolvers = {
       act(ctx, "recordPayment", input, async (s) => ({ payment: await recordPayment(s, input) })),
     voidInvoice: (_, { input }, ctx) =>
       act(ctx, "voidInvoice", input, async (s) => ({ invoice: await voidInvoice(s, input) })),
+    accrueInterest: (_, { input }, ctx) => act(ctx, "accrueInterest", input, (s) => accrueInterest(s, input)),
     runReconciliation: (_, { input }, ctx) =>
       act(ctx, "runReconciliation", input, async (s) => ({ run: await runReconciliation(s) })),
     acknowledgeReconciliationAlert: (_, { input }, ctx) =>

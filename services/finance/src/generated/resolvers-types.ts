@@ -125,6 +125,8 @@ export type Mutation = {
   recordPayment: PaymentPayload;
   /** Voids an invoice that has no payments, reversing its journal entry. */
   voidInvoice: InvoicePayload;
+  /** Accrues late interest on every overdue invoice up to a date, once per invoice per day (it also runs daily). */
+  accrueInterest: InterestAccrualPayload;
   /** Runs every reconciliation check now (it also runs hourly): raises, refreshes and resolves alerts. */
   runReconciliation: ReconciliationRunPayload;
   /** An operator takes ownership of an OPEN alert. */
@@ -167,6 +169,15 @@ export type MutationRecordPaymentArgs = {
  */
 export type MutationVoidInvoiceArgs = {
   input: VoidInvoiceInput;
+};
+
+
+/**
+ * Business actions of finance. Each takes an idempotencyKey: a retry with the same key and input
+ * returns the first answer and posts nothing again.
+ */
+export type MutationAccrueInterestArgs = {
+  input: AccrueInterestInput;
 };
 
 
@@ -504,9 +515,11 @@ export type Invoice = {
   taxTotal: Money;
   /** Subtotal plus tax. */
   total: Money;
+  /** Late interest accrued while overdue; owed with the total and paid first. */
+  interestAccrued: Money;
   /** Allocated so far. */
   amountPaid: Money;
-  /** Total minus paid. */
+  /** Total plus interest minus paid. */
   balanceDue: Money;
   /** The journal entry that posted it. */
   journalEntry?: Maybe<JournalEntry>;
@@ -758,6 +771,27 @@ export type VoidInvoiceInput = {
   reason: Scalars['String']['input'];
 };
 
+/** Accruing late interest. */
+export type AccrueInterestInput = {
+  /** Idempotency key for this run. */
+  idempotencyKey: Scalars['String']['input'];
+  /** Accrue every day up to and including this one; today when absent. */
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+};
+
+/** Result of accrueInterest. */
+export type InterestAccrualPayload = {
+  __typename?: 'InterestAccrualPayload';
+  /** The last day accrued. */
+  asOf?: Maybe<Scalars['Date']['output']>;
+  /** How many invoices accrued interest in this run. */
+  invoices?: Maybe<Scalars['Int']['output']>;
+  /** Interest accrued in this run, per currency. */
+  accrued?: Maybe<Array<Money>>;
+  /** Why the action failed; empty on success. */
+  errors: Array<FinanceError>;
+};
+
 /** An amount of money in one currency; the amount is exact, at the currency's minor units. */
 export type Money = {
   __typename?: 'Money';
@@ -916,6 +950,8 @@ export type ResolversTypes = {
   ReverseJournalEntryInput: ReverseJournalEntryInput;
   RecordPaymentInput: RecordPaymentInput;
   VoidInvoiceInput: VoidInvoiceInput;
+  AccrueInterestInput: AccrueInterestInput;
+  InterestAccrualPayload: ResolverTypeWrapper<Omit<InterestAccrualPayload, 'errors'> & { errors: Array<ResolversTypes['FinanceError']> }>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
@@ -967,6 +1003,8 @@ export type ResolversParentTypes = {
   ReverseJournalEntryInput: ReverseJournalEntryInput;
   RecordPaymentInput: RecordPaymentInput;
   VoidInvoiceInput: VoidInvoiceInput;
+  AccrueInterestInput: AccrueInterestInput;
+  InterestAccrualPayload: Omit<InterestAccrualPayload, 'errors'> & { errors: Array<ResolversParentTypes['FinanceError']> };
   Decimal: Scalars['Decimal']['output'];
   DateTime: Scalars['DateTime']['output'];
   Date: Scalars['Date']['output'];
@@ -999,6 +1037,7 @@ export type MutationResolvers<ContextType = FinanceContext, ParentType extends R
   reverseJournalEntry?: Resolver<ResolversTypes['JournalEntryPayload'], ParentType, ContextType, RequireFields<MutationReverseJournalEntryArgs, 'input'>>;
   recordPayment?: Resolver<ResolversTypes['PaymentPayload'], ParentType, ContextType, RequireFields<MutationRecordPaymentArgs, 'input'>>;
   voidInvoice?: Resolver<ResolversTypes['InvoicePayload'], ParentType, ContextType, RequireFields<MutationVoidInvoiceArgs, 'input'>>;
+  accrueInterest?: Resolver<ResolversTypes['InterestAccrualPayload'], ParentType, ContextType, RequireFields<MutationAccrueInterestArgs, 'input'>>;
   runReconciliation?: Resolver<ResolversTypes['ReconciliationRunPayload'], ParentType, ContextType, RequireFields<MutationRunReconciliationArgs, 'input'>>;
   acknowledgeReconciliationAlert?: Resolver<ResolversTypes['ReconciliationAlertPayload'], ParentType, ContextType, RequireFields<MutationAcknowledgeReconciliationAlertArgs, 'input'>>;
   resolveReconciliationAlert?: Resolver<ResolversTypes['ReconciliationAlertPayload'], ParentType, ContextType, RequireFields<MutationResolveReconciliationAlertArgs, 'input'>>;
@@ -1146,6 +1185,7 @@ export type InvoiceResolvers<ContextType = FinanceContext, ParentType extends Re
   subtotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   taxTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  interestAccrued?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   amountPaid?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   balanceDue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   journalEntry?: Resolver<Maybe<ResolversTypes['JournalEntry']>, ParentType, ContextType>;
@@ -1232,6 +1272,14 @@ export type InvoicePayloadResolvers<ContextType = FinanceContext, ParentType ext
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type InterestAccrualPayloadResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['InterestAccrualPayload'] = ResolversParentTypes['InterestAccrualPayload']> = {
+  asOf?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  invoices?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  accrued?: Resolver<Maybe<Array<ResolversTypes['Money']>>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['FinanceError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -1291,6 +1339,7 @@ export type Resolvers<ContextType = FinanceContext> = {
   JournalEntryPayload?: JournalEntryPayloadResolvers<ContextType>;
   PaymentPayload?: PaymentPayloadResolvers<ContextType>;
   InvoicePayload?: InvoicePayloadResolvers<ContextType>;
+  InterestAccrualPayload?: InterestAccrualPayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Date?: GraphQLScalarType;

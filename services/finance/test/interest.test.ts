@@ -1,0 +1,134 @@
+import { randomUUID } from "node:crypto";
+import { type Database, Dec, type DeliveredEvent, handleOnce, sql } from "@erp/core";
+import { createMigratedDatabase, newKey, subgraphClient, testDatabaseKind } from "@erp/testing";
+import type { Kysely } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FinanceDatabase } from "../src/db.js";
+import { financeHandlers } from "../src/handlers.js";
+import { finance } from "../src/index.js";
+import { dailyInterest } from "../src/interest.js";
+
+let database: Database;
+let client: ReturnType<typeof subgraphClient>;
+
+beforeAll(async () => {
+  database = await createMigratedDatabase([finance]);
+  client = subgraphClient(finance, database.db);
+});
+afterAll(() => database.close());
+
+async function deliver(type: string, payload: Record<string, unknown>) {
+  const event: DeliveredEvent = {
+    id: randomUUID(),
+    type,
+    source: "test",
+    aggregateType: "X",
+    aggregateId: "x",
+    payload,
+    occurredAt: new Date().toISOString(),
+    requestId: "test",
+  };
+  for (const h of financeHandlers.filter((h) => h.on === type))
+    await handleOnce(database.db as Kysely<FinanceDatabase>, "finance", h, event);
+}
+
+/** A 5,000.00 invoice (no tax) that fell due on `dueOn`. */
+async function overdueInvoice(dueOn: string) {
+  const customerId = randomUUID();
+  await deliver("crm.customer.registered", { customerId, name: "Late Payer", status: "ACTIVE", version: 1 });
+  const shipmentId = randomUUID();
+  await deliver("sales.shipment.dispatched", {
+    shipmentId,
+    number: "SH-L",
+    orderId: randomUUID(),
+    orderNumber: "SO-L",
+    customerId,
+    currency: "EUR",
+    lines: [
+      {
+        productId: randomUUID(),
+        sku: "BIG",
+        quantity: "1",
+        unitPrice: "5000.00",
+        netAmount: "5000.00",
+        taxAmount: "0.00",
+      },
+    ],
+  });
+  const { rows } = await sql<{
+    id: string;
+  }>`update finance.invoices set due_on = ${dueOn} where shipment_id = ${shipmentId} returning id`.execute(database.db);
+  return { invoiceId: rows[0]!.id, customerId };
+}
+
+const accrue = (asOf: string, key = newKey()) =>
+  client.request(
+    `mutation($i: AccrueInterestInput!) { accrueInterest(input: $i) { asOf invoices accrued { amount currency } errors { code } } }`,
+    { i: { idempotencyKey: key, asOf } },
+  );
+const invoice = async (id: string) =>
+  (
+    await client.request(
+      `query($id: ID!) { invoice(id: $id) { interestAccrued { amount } balanceDue { amount } status } }`,
+      { id },
+    )
+  ).data.invoice;
+
+describe(`late interest on ${testDatabaseKind()}`, () => {
+  it("carries the fractional remainder from day to day", () => {
+    const first = dailyInterest(new Dec("5000.00"), "12", new Dec(0));
+    expect(first.amount.toFixed(2)).toBe("1.64");
+    expect(first.remainder.toFixed(6)).toBe("0.003836");
+  });
+
+  it("accrues 1.64 on 5,000.00 at 12 % for one day, and a second run the same day accrues nothing", async () => {
+    const { invoiceId } = await overdueInvoice("2026-01-01");
+    const first = await accrue("2026-01-02");
+    expect(first.data.accrueInterest).toMatchObject({ invoices: 1, accrued: [{ amount: "1.64", currency: "EUR" }] });
+    const again = await accrue("2026-01-02");
+    expect(again.data.accrueInterest).toMatchObject({ invoices: 0, accrued: [] });
+    expect(await invoice(invoiceId)).toMatchObject({
+      interestAccrued: { amount: "1.64" },
+      balanceDue: { amount: "5001.64" },
+    });
+    expect(
+      (
+        await sql<{
+          n: number;
+        }>`select count(*)::int as n from finance.interest_accruals where invoice_id = ${invoiceId}`.execute(
+          database.db,
+        )
+      ).rows[0]!.n,
+    ).toBe(1);
+  });
+
+  it("adds up over 30 days to the period's interest within one cent", async () => {
+    const { invoiceId } = await overdueInvoice("2026-03-01");
+    for (let day = 2; day <= 31; day++) await accrue(`2026-03-${String(day).padStart(2, "0")}`);
+    const accrued = new Dec((await invoice(invoiceId)).interestAccrued.amount);
+    const period = new Dec("5000").times("0.12").times(30).div(365);
+    expect(accrued.minus(period).abs().lte("0.01")).toBe(true);
+  });
+
+  it("is paid before principal, posts to interest income, and keeps the books reconciled", async () => {
+    const { invoiceId, customerId } = await overdueInvoice("2026-05-01");
+    await accrue("2026-05-02");
+    await client.request(`mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { errors { code } } }`, {
+      i: {
+        idempotencyKey: newKey(),
+        customerId,
+        amount: { amount: "1.64", currency: "EUR" },
+        method: "CASH",
+        externalReference: newKey("r"),
+      },
+    });
+    expect(await invoice(invoiceId)).toMatchObject({ status: "PARTIALLY_PAID", balanceDue: { amount: "5000.00" } });
+    const income = await client.request(`{ trialBalance { rows { account { code } balance { amount } } } }`);
+    expect(income.data.trialBalance.rows.find((r: any) => r.account.code === "4100").balance.amount).not.toBe("0.00");
+    const run = await client.request(
+      `mutation($i: RunReconciliationInput!) { runReconciliation(input: $i) { run { outcome discrepancies } } }`,
+      { i: { idempotencyKey: newKey() } },
+    );
+    expect(run.data.runReconciliation.run).toEqual({ outcome: "OK", discrepancies: 0 });
+  });
+});
