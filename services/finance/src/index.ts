@@ -6,6 +6,7 @@ import { createFinanceLoaders, type FinanceLoaders } from "./loaders.js";
 import { migrations } from "./migrations/index.js";
 import { scheduledReconciliation } from "./reconciliation.js";
 import { resolvers } from "./resolvers.js";
+import { seedFinance } from "./seed.js";
 
 /** Finance: the double-entry ledger, invoices from shipments, payments allocated to invoices. */
 export const finance = defineSubgraph<FinanceDatabase, FinanceLoaders>({
@@ -15,6 +16,7 @@ export const finance = defineSubgraph<FinanceDatabase, FinanceLoaders>({
   migrations,
   createLoaders: createFinanceLoaders,
   handlers: financeHandlers,
+  seed: seedFinance,
   jobs: [
     { name: "reconciliation", cron: "0 * * * *", run: scheduledReconciliation },
     { name: "interest-accrual", cron: "15 0 * * *", run: scheduledInterestAccrual },
