@@ -1,8 +1,9 @@
-import { type GraphQLClient, httpClient, newKey, testDatabaseKind } from "@erp/testing";
+import { finance } from "@erp/finance";
+import { type GraphQLClient, httpClient, newKey, subgraphClient, testDatabaseKind } from "@erp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningErp, startSingleProcess } from "../src/harness.js";
+import { startSingleProcess } from "../src/harness.js";
 
-let erp: RunningErp;
+let erp: Awaited<ReturnType<typeof startSingleProcess>>;
 let client: GraphQLClient;
 
 beforeAll(async () => {
@@ -142,5 +143,92 @@ describe(`order to cash, through finance, on ${testDatabaseKind()}`, () => {
       },
     );
     expect(again.data.recordPayment.errors[0].code).toBe("DUPLICATE_REFERENCE");
+  });
+
+  it("50 concurrent confirmations against one credit line never take exposure past its limit", async () => {
+    const customerId = (
+      await data(
+        `mutation { registerCustomer(input: { idempotencyKey: "cc", name: "Credit Rush AG" }) { customer { id } } }`,
+      )
+    ).registerCustomer.customer.id;
+    const warehouseId = (
+      await data(
+        `mutation { openWarehouse(input: { idempotencyKey: "cw", code: "CRD", name: "Credit" }) { warehouse { id } } }`,
+      )
+    ).openWarehouse.warehouse.id;
+    const productId = (
+      await data(
+        `mutation { registerProduct(input: { idempotencyKey: "cp", sku: "CRD-1", name: "Lamp", unitOfMeasure: PIECE, type: STOCKED, standardCost: { amount: "50.00", currency: "EUR" }, listPrice: { amount: "100.00", currency: "EUR" } }) { product { id } } }`,
+      )
+    ).registerProduct.product.id;
+    await data(
+      `mutation($p: ID!, $w: ID!) { receiveStock(input: { idempotencyKey: "cr", productId: $p, warehouseId: $w, quantity: "100", unitCost: { amount: "50.00", currency: "EUR" } }) { errors { code } } }`,
+      { p: productId, w: warehouseId },
+    );
+    await erp.settle();
+    const line = (
+      await data(
+        `mutation($c: ID!) { requestCreditLine(input: { idempotencyKey: "cl", customerId: $c, limit: { amount: "1000.00", currency: "EUR" } }) { creditLine { id } errors { code } } }`,
+        { c: customerId },
+      )
+    ).requestCreditLine.creditLine;
+    // The gateway acts as the development principal; a different person approves, as the rule demands.
+    const controller = subgraphClient(finance, erp.database.db, {
+      subject: "controller@erp.local",
+      kind: "user",
+      roles: [],
+      scopes: ["*"],
+    });
+    const approved = await controller.request(
+      `mutation($i: CreditLineInput!) { approveCreditLine(input: $i) { creditLine { status } } }`,
+      { i: { idempotencyKey: "ca", creditLineId: line.id } },
+    );
+    expect(approved.data.approveCreditLine.creditLine.status).toBe("ACTIVE");
+    const ids = await Promise.all(
+      Array.from(
+        { length: 50 },
+        async (_, i) =>
+          (
+            await data(
+              `mutation($i: PlaceSalesOrderInput!) { placeSalesOrder(input: $i) { salesOrder { id total { amount } } } }`,
+              {
+                i: {
+                  idempotencyKey: `co-${i}`,
+                  customerId,
+                  warehouseId,
+                  currency: "EUR",
+                  lines: [{ productId, quantity: "1", taxRate: "0" }],
+                },
+              },
+            )
+          ).placeSalesOrder.salesOrder.id,
+      ),
+    );
+    await Promise.all(
+      ids.map((id, i) =>
+        data(`mutation($i: ConfirmSalesOrderInput!) { confirmSalesOrder(input: $i) { errors { code } } }`, {
+          i: { idempotencyKey: `ck-${i}`, salesOrderId: id },
+        }),
+      ),
+    );
+    await erp.settle();
+    const orders = await Promise.all(
+      ids.map(
+        async (id) =>
+          (await data(`query($id: ID!) { salesOrder(id: $id) { status statusReason } }`, { id })).salesOrder,
+      ),
+    );
+    expect(orders.filter((o) => o.status === "CONFIRMED")).toHaveLength(10);
+    expect(
+      orders.filter((o) => o.status === "REJECTED" && o.statusReason.startsWith("CREDIT_LIMIT_EXCEEDED")),
+    ).toHaveLength(40);
+    const view = await data(
+      `query($c: ID!) { customer(id: $c) { creditLine { exposure { amount } available { amount } } } }`,
+      { c: customerId },
+    );
+    expect(view.customer.creditLine).toEqual({ exposure: { amount: "1000.00" }, available: { amount: "0.00" } });
+    await erp.settle();
+    const stock = await data(`query($p: ID) { stockLevels(productId: $p) { reserved available } }`, { p: productId });
+    expect(stock.stockLevels[0]).toEqual({ reserved: "10", available: "90" });
   });
 });

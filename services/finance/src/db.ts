@@ -122,6 +122,21 @@ export interface InterestAccrualsTable {
   remainder: string;
 }
 
+export type CreditLineStatus = "PENDING_APPROVAL" | "ACTIVE" | "REJECTED" | "SUSPENDED";
+
+export interface CreditLinesTable {
+  id: Generated<string>;
+  seq: Generated<string>;
+  customer_id: string;
+  limit_amount: string;
+  currency: string;
+  status: Generated<CreditLineStatus>;
+  requested_by: string;
+  decision_reason: string | null;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+}
+
 /** The finance schema, as Kysely sees it. */
 export interface FinanceDatabase {
   "finance.known_customers": { customer_id: string; name: string; version: number };
@@ -139,5 +154,15 @@ export interface FinanceDatabase {
   "finance.allocations": AllocationsTable;
   "finance.reconciliation_runs": ReconciliationRunsTable;
   "finance.interest_accruals": InterestAccrualsTable;
+  "finance.credit_lines": CreditLinesTable;
+  "finance.credit_line_approvals": { credit_line_id: string; approver: string; approved_at: Generated<Date> };
+  "finance.credit_holds": {
+    order_id: string;
+    customer_id: string;
+    currency: string;
+    amount: string;
+    status: "HELD" | "RELEASED";
+    updated_at: Generated<Date>;
+  };
   "finance.reconciliation_alerts": ReconciliationAlertsTable;
 }

@@ -12,6 +12,10 @@ export const FinanceErrorCode = {
   INVOICE_NOT_FOUND: "INVOICE_NOT_FOUND",
   INVOICE_HAS_PAYMENTS: "INVOICE_HAS_PAYMENTS",
   ALERT_NOT_FOUND: "ALERT_NOT_FOUND",
+  CREDIT_LINE_NOT_FOUND: "CREDIT_LINE_NOT_FOUND",
+  CREDIT_LINE_EXISTS: "CREDIT_LINE_EXISTS",
+  APPROVER_IS_REQUESTER: "APPROVER_IS_REQUESTER",
+  ALREADY_APPROVED: "ALREADY_APPROVED",
 } as const;
 
 export const financeConstraintViolations = {
@@ -19,6 +23,11 @@ export const financeConstraintViolations = {
     FinanceErrorCode.DUPLICATE_REFERENCE,
     "This customer already has a payment with this reference",
     "externalReference",
+  ),
+  credit_lines_one_live: businessError(
+    FinanceErrorCode.CREDIT_LINE_EXISTS,
+    "The customer already has a pending or active credit line",
+    "customerId",
   ),
   journal_entries_reversed_once: businessError(
     FinanceErrorCode.ALREADY_REVERSED,

@@ -1,4 +1,5 @@
 import type { DeliveredEvent, EventHandler } from "@erp/core";
+import { checkCreditForOrder, releaseCreditHold } from "./credit.js";
 import type { FinanceDatabase } from "./db.js";
 import { invoiceShipment } from "./invoice.js";
 
@@ -24,4 +25,7 @@ export const financeHandlers: EventHandler<FinanceDatabase>[] = [
     handle: rememberCustomer,
   })),
   { name: "invoice-shipment", on: "sales.shipment.dispatched", handle: invoiceShipment },
+  { name: "check-credit-for-order", on: "sales.order.confirmation_requested", handle: checkCreditForOrder },
+  { name: "release-credit-when-rejected", on: "sales.order.rejected", handle: releaseCreditHold },
+  { name: "release-credit-when-cancelled", on: "sales.order.cancelled", handle: releaseCreditHold },
 ];

@@ -13,6 +13,7 @@ import {
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
 import { paymentTermDays } from "./context.js";
+import { reduceHoldByInvoice } from "./credit.js";
 import type { FinanceDatabase, InvoiceStatus, InvoicesTable } from "./db.js";
 import { FinanceErrorCode } from "./errors.js";
 import { postEntry, reverseEntry, showMoney } from "./journal.js";
@@ -116,6 +117,7 @@ export async function invoiceShipment(event: DeliveredEvent, scope: ActionScope<
     .returningAll()
     .executeTakeFirst();
   if (!row) return;
+  await reduceHoldByInvoice(scope.trx, shipment.orderId, subtotal.plus(tax));
   await scope.trx
     .insertInto("finance.invoice_lines")
     .values(

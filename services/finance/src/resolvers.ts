@@ -1,5 +1,6 @@
 import { type ActionScope, assertScope, badUserInput, Dec, isUuid, pageSize, runBusinessAction } from "@erp/core";
 import { FINANCE_READ, FINANCE_WRITE, type FinanceContext } from "./context.js";
+import { approveCreditLine, rejectCreditLine, requestCreditLine, suspendCreditLine, toCreditLine } from "./credit.js";
 import type { FinanceDatabase } from "./db.js";
 import { financeConstraintViolations } from "./errors.js";
 import type { Resolvers } from "./generated/resolvers-types.js";
@@ -92,6 +93,14 @@ export const resolvers: Resolvers = {
       act(ctx, "recordPayment", input, async (s) => ({ payment: await recordPayment(s, input) })),
     voidInvoice: (_, { input }, ctx) =>
       act(ctx, "voidInvoice", input, async (s) => ({ invoice: await voidInvoice(s, input) })),
+    requestCreditLine: (_, { input }, ctx) =>
+      act(ctx, "requestCreditLine", input, async (s) => ({ creditLine: await requestCreditLine(s, input) })),
+    approveCreditLine: (_, { input }, ctx) =>
+      act(ctx, "approveCreditLine", input, async (s) => ({ creditLine: await approveCreditLine(s, input) })),
+    rejectCreditLine: (_, { input }, ctx) =>
+      act(ctx, "rejectCreditLine", input, async (s) => ({ creditLine: await rejectCreditLine(s, input) })),
+    suspendCreditLine: (_, { input }, ctx) =>
+      act(ctx, "suspendCreditLine", input, async (s) => ({ creditLine: await suspendCreditLine(s, input) })),
     accrueInterest: (_, { input }, ctx) => act(ctx, "accrueInterest", input, (s) => accrueInterest(s, input)),
     runReconciliation: (_, { input }, ctx) =>
       act(ctx, "runReconciliation", input, async (s) => ({ run: await runReconciliation(s) })),
@@ -105,6 +114,17 @@ export const resolvers: Resolvers = {
     balance: (customer, { currency }, ctx) => (reading(ctx), customerBalance(ctx.db, customer.id, currency)),
     openInvoices: (customer, _, ctx) => (reading(ctx), ctx.loaders.openInvoicesOfCustomer.load(customer.id)),
     payments: (customer, _, ctx) => (reading(ctx), ctx.loaders.paymentsOfCustomer.load(customer.id)),
+    creditLine: async (customer, _, ctx) => {
+      reading(ctx);
+      const row = await ctx.db
+        .selectFrom("finance.credit_lines")
+        .selectAll()
+        .where("customer_id", "=", customer.id)
+        .where("status", "in", ["PENDING_APPROVAL", "ACTIVE", "SUSPENDED"])
+        .orderBy("seq", "desc")
+        .executeTakeFirst();
+      return row ? toCreditLine(ctx.db, row) : null;
+    },
     agingBuckets: (customer, { currency }, ctx) => (reading(ctx), agingBuckets(ctx.db, customer.id, currency)),
   },
   SalesOrder: {

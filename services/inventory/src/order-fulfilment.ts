@@ -76,5 +76,7 @@ async function issueForShipment(event: DeliveredEvent, scope: Scope): Promise<vo
 export const orderFulfilmentHandlers: EventHandler<InventoryDatabase>[] = [
   { name: "reserve-for-order", on: "sales.order.confirmation_requested", handle: reserveForOrder },
   { name: "release-for-cancelled-order", on: "sales.order.cancelled", handle: releaseForCancelledOrder },
+  { name: "release-for-rejected-order", on: "sales.order.rejected", handle: releaseForCancelledOrder },
+  { name: "release-declined-reservations", on: "sales.order.reservations_declined", handle: releaseForCancelledOrder },
   { name: "issue-for-shipment", on: "sales.shipment.dispatched", handle: issueForShipment },
 ];

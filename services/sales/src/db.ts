@@ -69,6 +69,8 @@ export interface SalesOrdersTable {
   version: Generated<number>;
   placed_at: Generated<Date>;
   confirmed_at: Date | null;
+  stock_reserved: Generated<boolean>;
+  credit_approved: Generated<boolean>;
   updated_at: Generated<Date>;
 }
 

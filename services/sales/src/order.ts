@@ -1,5 +1,6 @@
 import {
   type ActionScope,
+  currencyScale,
   Dec,
   type DeliveredEvent,
   defineStateMachine,
@@ -220,8 +221,10 @@ export async function confirmSalesOrder(scope: ActionScope<SalesDatabase>, input
     aggregateId: order.id,
     payload: {
       orderId: order.id,
+      customerId: order.customerId,
       reference: { type: "SalesOrder", id: order.id },
       warehouseId: order.warehouseId,
+      total: orderTotal(lines, order.currency),
       lines: lines.map((l) => ({ lineId: l.id, productId: l.product_id, quantity: new Dec(l.quantity).toFixed() })),
     },
   });
@@ -248,17 +251,49 @@ export async function cancelSalesOrder(scope: ActionScope<SalesDatabase>, input:
   return order;
 }
 
+/** Gross total of stored lines, for the credit check. */
+function orderTotal(lines: { net_amount: string; tax_amount: string }[], currency: string) {
+  const total = lines.reduce((sum, l) => sum.plus(l.net_amount).plus(l.tax_amount), new Dec(0));
+  return { amount: total.toFixed(currencyScale(currency)), currency };
+}
+
 interface ReservedPayload {
   reference: { type: string; id: string };
   reservations: { id: string; productId: string; quantity: string }[];
 }
 
-/** Inventory reserved every line: remember each line's reservation and confirm. */
+/**
+ * The confirmation saga has two legs: inventory reserves the stock, finance checks the credit.
+ * The order is CONFIRMED when both said yes, REJECTED as soon as one says no; whatever the
+ * other leg already did is compensated (reservations released, credit hold dropped).
+ */
+async function confirmIfBothAgreed(scope: ActionScope<SalesDatabase>, orderId: string): Promise<void> {
+  const current = await lockOrder(scope.trx, orderId);
+  if (current.status !== "PENDING_CONFIRMATION" || !current.stock_reserved || !current.credit_approved) return;
+  const order = await moveOrder(scope, current, "CONFIRMED", { confirmed_at: new Date() });
+  await scope.emit({
+    type: "sales.order.confirmed",
+    aggregateType: "SalesOrder",
+    aggregateId: order.id,
+    payload: { orderId: order.id, customerId: order.customerId, currency: order.currency },
+  });
+}
+
+/** Inventory reserved every line: remember each line's reservation; confirm if finance agreed too. */
 export async function confirmWithReservations(event: DeliveredEvent, scope: ActionScope<SalesDatabase>): Promise<void> {
   const { reference, reservations } = event.payload as unknown as ReservedPayload;
   if (reference.type !== "SalesOrder") return;
   const current = await lockOrder(scope.trx, reference.id);
-  if (current.status !== "PENDING_CONFIRMATION") return;
+  if (current.status !== "PENDING_CONFIRMATION") {
+    // Too late: the order was rejected meanwhile, so the stock goes back.
+    await scope.emit({
+      type: "sales.order.reservations_declined",
+      aggregateType: "SalesOrder",
+      aggregateId: current.id,
+      payload: { orderId: current.id, reservationIds: reservations.map((r) => r.id) },
+    });
+    return;
+  }
   const lines = await scope.trx
     .selectFrom("sales.lines")
     .select("id")
@@ -272,26 +307,53 @@ export async function confirmWithReservations(event: DeliveredEvent, scope: Acti
       .set({ reservation_id: reservations[i]!.id })
       .where("id", "=", line.id)
       .execute();
-  const order = await moveOrder(scope, current, "CONFIRMED", { confirmed_at: new Date() });
+  await scope.trx
+    .updateTable("sales.sales_orders")
+    .set({ stock_reserved: true })
+    .where("id", "=", current.id)
+    .execute();
+  await confirmIfBothAgreed(scope, current.id);
+}
+
+/** Finance found room on the customer's credit line. */
+export async function confirmWithCredit(event: DeliveredEvent, scope: ActionScope<SalesDatabase>): Promise<void> {
+  const { reference } = event.payload as { reference: { type: string; id: string } };
+  if (reference.type !== "SalesOrder") return;
+  const current = await lockOrder(scope.trx, reference.id);
+  if (current.status !== "PENDING_CONFIRMATION") return;
+  await scope.trx
+    .updateTable("sales.sales_orders")
+    .set({ credit_approved: true })
+    .where("id", "=", current.id)
+    .execute();
+  await confirmIfBothAgreed(scope, current.id);
+}
+
+async function rejectOrder(scope: ActionScope<SalesDatabase>, orderId: string, reason: string): Promise<void> {
+  const current = await lockOrder(scope.trx, orderId);
+  if (current.status !== "PENDING_CONFIRMATION") return;
+  const order = await moveOrder(scope, current, "REJECTED", { status_reason: reason });
+  const lines = await scope.trx
+    .selectFrom("sales.lines")
+    .select("reservation_id")
+    .where("order_id", "=", order.id)
+    .execute();
   await scope.emit({
-    type: "sales.order.confirmed",
+    type: "sales.order.rejected",
     aggregateType: "SalesOrder",
     aggregateId: order.id,
-    payload: { orderId: order.id, customerId: order.customerId, currency: order.currency },
+    payload: { orderId: order.id, reason, reservationIds: lines.flatMap((l) => l.reservation_id ?? []) },
   });
 }
 
 /** Inventory could not reserve: the order is REJECTED with inventory's reason. */
 export async function rejectForStock(event: DeliveredEvent, scope: ActionScope<SalesDatabase>): Promise<void> {
   const { reference, reason } = event.payload as { reference: { type: string; id: string }; reason: string };
-  if (reference.type !== "SalesOrder") return;
-  const current = await lockOrder(scope.trx, reference.id);
-  if (current.status !== "PENDING_CONFIRMATION") return;
-  const order = await moveOrder(scope, current, "REJECTED", { status_reason: reason });
-  await scope.emit({
-    type: "sales.order.rejected",
-    aggregateType: "SalesOrder",
-    aggregateId: order.id,
-    payload: { orderId: order.id, reason },
-  });
+  if (reference.type === "SalesOrder") await rejectOrder(scope, reference.id, reason);
+}
+
+/** Finance refused the credit: the order is REJECTED with finance's reason. */
+export async function rejectForCredit(event: DeliveredEvent, scope: ActionScope<SalesDatabase>): Promise<void> {
+  const { reference, reason } = event.payload as { reference: { type: string; id: string }; reason: string };
+  if (reference.type === "SalesOrder") await rejectOrder(scope, reference.id, reason);
 }

@@ -208,11 +208,50 @@ describe(`sales orders and quotes on ${testDatabaseKind()}`, () => {
       reference: { type: "SalesOrder", id },
       reservations: [{ id: randomUUID(), productId: p, quantity: "2" }],
     });
+    const halfway = await client.request(`query($id: ID!) { salesOrder(id: $id) { status } }`, { id });
+    expect(halfway.data.salesOrder.status).toBe("PENDING_CONFIRMATION");
+    await deliver("finance.credit.approved", {
+      reference: { type: "SalesOrder", id },
+      amount: { amount: "237.98", currency: "EUR" },
+    });
     const after = await client.request(
       `query($id: ID!) { salesOrder(id: $id) { status confirmedAt availableActions } }`,
       { id },
     );
     expect(after.data.salesOrder).toMatchObject({ status: "CONFIRMED", availableActions: ["CANCEL", "SHIP"] });
+  });
+
+  it("rejects on a credit refusal and gives back stock reserved meanwhile", async () => {
+    const [c, p] = [await customer(), await product()];
+    const id = (await place(c, [{ productId: p, quantity: "1" }])).data.placeSalesOrder.salesOrder.id;
+    await client.request(`mutation($i: ConfirmSalesOrderInput!) { confirmSalesOrder(input: $i) { errors { code } } }`, {
+      i: { idempotencyKey: newKey(), salesOrderId: id },
+    });
+    const { rows: requested } = await sql<{
+      payload: any;
+    }>`select payload from sales.outbox_events where type = 'sales.order.confirmation_requested' and aggregate_id = ${id}`.execute(
+      database.db,
+    );
+    expect(requested[0]!.payload).toMatchObject({ customerId: c, total: { amount: "118.99", currency: "EUR" } });
+    await deliver("finance.credit.refused", {
+      reference: { type: "SalesOrder", id },
+      reason: "CREDIT_LIMIT_EXCEEDED: no room",
+    });
+    const reservationId = randomUUID();
+    await deliver("inventory.stock.reserved", {
+      reference: { type: "SalesOrder", id },
+      reservations: [{ id: reservationId, productId: p, quantity: "1" }],
+    });
+    const after = await client.request(`query($id: ID!) { salesOrder(id: $id) { status statusReason } }`, { id });
+    expect(after.data.salesOrder).toEqual({ status: "REJECTED", statusReason: "CREDIT_LIMIT_EXCEEDED: no room" });
+    const { rows } = await sql<{
+      type: string;
+      payload: any;
+    }>`select type, payload from sales.outbox_events where aggregate_id = ${id} and type in ('sales.order.rejected', 'sales.order.reservations_declined') order by sequence`.execute(
+      database.db,
+    );
+    expect(rows.map((r) => r.type)).toEqual(["sales.order.rejected", "sales.order.reservations_declined"]);
+    expect(rows[1]!.payload.reservationIds).toEqual([reservationId]);
   });
 
   it("takes a quote from draft through revision and sending to an accepted order with the quoted prices", async () => {

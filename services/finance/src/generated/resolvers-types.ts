@@ -8,6 +8,7 @@ import type { JournalEntry as JournalEntryModel } from '../journal.js';
 import type { JournalLineView as JournalLineViewModel, TrialBalance as TrialBalanceModel, TrialBalanceRow as TrialBalanceRowModel, AllocationView as AllocationViewModel, AgingBuckets as AgingBucketsModel } from '../queries.js';
 import type { BusinessError as BusinessErrorModel } from '@erp/core';
 import type { ReconciliationRun as ReconciliationRunModel, ReconciliationAlert as ReconciliationAlertModel } from '../reconciliation.js';
+import type { CreditLine as CreditLineModel } from '../credit.js';
 import type { FinanceContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -125,6 +126,14 @@ export type Mutation = {
   recordPayment: PaymentPayload;
   /** Voids an invoice that has no payments, reversing its journal entry. */
   voidInvoice: InvoicePayload;
+  /** Asks for a credit line for a customer; it needs approval before it counts. */
+  requestCreditLine: CreditLinePayload;
+  /** Approves a pending credit line: never by its requester; above the dual-approval limit, two different approvers. */
+  approveCreditLine: CreditLinePayload;
+  /** Rejects a pending credit line. */
+  rejectCreditLine: CreditLinePayload;
+  /** Suspends an active credit line: every further order confirmation is refused. */
+  suspendCreditLine: CreditLinePayload;
   /** Accrues late interest on every overdue invoice up to a date, once per invoice per day (it also runs daily). */
   accrueInterest: InterestAccrualPayload;
   /** Runs every reconciliation check now (it also runs hourly): raises, refreshes and resolves alerts. */
@@ -169,6 +178,42 @@ export type MutationRecordPaymentArgs = {
  */
 export type MutationVoidInvoiceArgs = {
   input: VoidInvoiceInput;
+};
+
+
+/**
+ * Business actions of finance. Each takes an idempotencyKey: a retry with the same key and input
+ * returns the first answer and posts nothing again.
+ */
+export type MutationRequestCreditLineArgs = {
+  input: RequestCreditLineInput;
+};
+
+
+/**
+ * Business actions of finance. Each takes an idempotencyKey: a retry with the same key and input
+ * returns the first answer and posts nothing again.
+ */
+export type MutationApproveCreditLineArgs = {
+  input: CreditLineInput;
+};
+
+
+/**
+ * Business actions of finance. Each takes an idempotencyKey: a retry with the same key and input
+ * returns the first answer and posts nothing again.
+ */
+export type MutationRejectCreditLineArgs = {
+  input: CreditLineDecisionInput;
+};
+
+
+/**
+ * Business actions of finance. Each takes an idempotencyKey: a retry with the same key and input
+ * returns the first answer and posts nothing again.
+ */
+export type MutationSuspendCreditLineArgs = {
+  input: CreditLineDecisionInput;
 };
 
 
@@ -340,6 +385,8 @@ export type Customer = {
   openInvoices: Array<Invoice>;
   /** Payments received, newest first. */
   payments: Array<Payment>;
+  /** The customer's current credit line (pending, active or suspended); null when none. */
+  creditLine?: Maybe<CreditLine>;
   /** Open invoice balances by how long past due they are. */
   agingBuckets: AgingBuckets;
 };
@@ -683,6 +730,14 @@ export type FinanceErrorCode =
   | 'INVOICE_NOT_FOUND'
   /** The invoice has payments allocated. */
   | 'INVOICE_HAS_PAYMENTS'
+  /** No credit line has the given id. */
+  | 'CREDIT_LINE_NOT_FOUND'
+  /** The customer already has a pending or active credit line. */
+  | 'CREDIT_LINE_EXISTS'
+  /** The approver is the requester. */
+  | 'APPROVER_IS_REQUESTER'
+  /** This approver already approved; another person must. */
+  | 'ALREADY_APPROVED'
   /** No reconciliation alert has the given id. */
   | 'ALERT_NOT_FOUND';
 
@@ -788,6 +843,75 @@ export type InterestAccrualPayload = {
   invoices?: Maybe<Scalars['Int']['output']>;
   /** Interest accrued in this run, per currency. */
   accrued?: Maybe<Array<Money>>;
+  /** Why the action failed; empty on success. */
+  errors: Array<FinanceError>;
+};
+
+/** How much a customer may owe: open invoices plus confirmed orders not yet invoiced. */
+export type CreditLine = {
+  __typename?: 'CreditLine';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+  /** The most the customer may owe. */
+  limit: Money;
+  /** PENDING_APPROVAL, ACTIVE, REJECTED or SUSPENDED. */
+  status: CreditLineStatus;
+  /** Who asked for it. */
+  requestedBy: Scalars['String']['output'];
+  /** Who approved it so far. */
+  approvers: Array<Scalars['String']['output']>;
+  /** Why it was rejected or suspended. */
+  decisionReason?: Maybe<Scalars['String']['output']>;
+  /** Open invoice balances plus confirmed orders not yet invoiced. */
+  exposure: Money;
+  /** Limit minus exposure, never below zero. */
+  available: Money;
+};
+
+/** Life of a credit line. */
+export type CreditLineStatus =
+  /** Waiting for approval. */
+  | 'PENDING_APPROVAL'
+  /** In force: order confirmations are checked against it. */
+  | 'ACTIVE'
+  /** Refused. */
+  | 'REJECTED'
+  /** Stopped: every order confirmation is refused. */
+  | 'SUSPENDED';
+
+/** Asking for a credit line. */
+export type RequestCreditLineInput = {
+  /** Idempotency key for this request. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The customer. */
+  customerId: Scalars['ID']['input'];
+  /** The limit; positive. */
+  limit: MoneyInput;
+};
+
+/** Acting on a credit line. */
+export type CreditLineInput = {
+  /** Idempotency key for this action. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The credit line. */
+  creditLineId: Scalars['ID']['input'];
+};
+
+/** Rejecting or suspending a credit line. */
+export type CreditLineDecisionInput = {
+  /** Idempotency key for this action. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The credit line. */
+  creditLineId: Scalars['ID']['input'];
+  /** Why, 1 to 500 characters. */
+  reason: Scalars['String']['input'];
+};
+
+/** Result of a credit line action. */
+export type CreditLinePayload = {
+  __typename?: 'CreditLinePayload';
+  /** The credit line after the action; null when it failed. */
+  creditLine?: Maybe<CreditLine>;
   /** Why the action failed; empty on success. */
   errors: Array<FinanceError>;
 };
@@ -952,6 +1076,12 @@ export type ResolversTypes = {
   VoidInvoiceInput: VoidInvoiceInput;
   AccrueInterestInput: AccrueInterestInput;
   InterestAccrualPayload: ResolverTypeWrapper<Omit<InterestAccrualPayload, 'errors'> & { errors: Array<ResolversTypes['FinanceError']> }>;
+  CreditLine: ResolverTypeWrapper<CreditLineModel>;
+  CreditLineStatus: CreditLineStatus;
+  RequestCreditLineInput: RequestCreditLineInput;
+  CreditLineInput: CreditLineInput;
+  CreditLineDecisionInput: CreditLineDecisionInput;
+  CreditLinePayload: ResolverTypeWrapper<Omit<CreditLinePayload, 'creditLine' | 'errors'> & { creditLine?: Maybe<ResolversTypes['CreditLine']>, errors: Array<ResolversTypes['FinanceError']> }>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
@@ -1005,6 +1135,11 @@ export type ResolversParentTypes = {
   VoidInvoiceInput: VoidInvoiceInput;
   AccrueInterestInput: AccrueInterestInput;
   InterestAccrualPayload: Omit<InterestAccrualPayload, 'errors'> & { errors: Array<ResolversParentTypes['FinanceError']> };
+  CreditLine: CreditLineModel;
+  RequestCreditLineInput: RequestCreditLineInput;
+  CreditLineInput: CreditLineInput;
+  CreditLineDecisionInput: CreditLineDecisionInput;
+  CreditLinePayload: Omit<CreditLinePayload, 'creditLine' | 'errors'> & { creditLine?: Maybe<ResolversParentTypes['CreditLine']>, errors: Array<ResolversParentTypes['FinanceError']> };
   Decimal: Scalars['Decimal']['output'];
   DateTime: Scalars['DateTime']['output'];
   Date: Scalars['Date']['output'];
@@ -1037,6 +1172,10 @@ export type MutationResolvers<ContextType = FinanceContext, ParentType extends R
   reverseJournalEntry?: Resolver<ResolversTypes['JournalEntryPayload'], ParentType, ContextType, RequireFields<MutationReverseJournalEntryArgs, 'input'>>;
   recordPayment?: Resolver<ResolversTypes['PaymentPayload'], ParentType, ContextType, RequireFields<MutationRecordPaymentArgs, 'input'>>;
   voidInvoice?: Resolver<ResolversTypes['InvoicePayload'], ParentType, ContextType, RequireFields<MutationVoidInvoiceArgs, 'input'>>;
+  requestCreditLine?: Resolver<ResolversTypes['CreditLinePayload'], ParentType, ContextType, RequireFields<MutationRequestCreditLineArgs, 'input'>>;
+  approveCreditLine?: Resolver<ResolversTypes['CreditLinePayload'], ParentType, ContextType, RequireFields<MutationApproveCreditLineArgs, 'input'>>;
+  rejectCreditLine?: Resolver<ResolversTypes['CreditLinePayload'], ParentType, ContextType, RequireFields<MutationRejectCreditLineArgs, 'input'>>;
+  suspendCreditLine?: Resolver<ResolversTypes['CreditLinePayload'], ParentType, ContextType, RequireFields<MutationSuspendCreditLineArgs, 'input'>>;
   accrueInterest?: Resolver<ResolversTypes['InterestAccrualPayload'], ParentType, ContextType, RequireFields<MutationAccrueInterestArgs, 'input'>>;
   runReconciliation?: Resolver<ResolversTypes['ReconciliationRunPayload'], ParentType, ContextType, RequireFields<MutationRunReconciliationArgs, 'input'>>;
   acknowledgeReconciliationAlert?: Resolver<ResolversTypes['ReconciliationAlertPayload'], ParentType, ContextType, RequireFields<MutationAcknowledgeReconciliationAlertArgs, 'input'>>;
@@ -1093,6 +1232,7 @@ export type CustomerResolvers<ContextType = FinanceContext, ParentType extends R
   balance?: Resolver<ResolversTypes['Money'], ParentType, ContextType, RequireFields<CustomerBalanceArgs, 'currency'>>;
   openInvoices?: Resolver<Array<ResolversTypes['Invoice']>, ParentType, ContextType>;
   payments?: Resolver<Array<ResolversTypes['Payment']>, ParentType, ContextType>;
+  creditLine?: Resolver<Maybe<ResolversTypes['CreditLine']>, ParentType, ContextType>;
   agingBuckets?: Resolver<ResolversTypes['AgingBuckets'], ParentType, ContextType, RequireFields<CustomerAgingBucketsArgs, 'currency'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -1280,6 +1420,24 @@ export type InterestAccrualPayloadResolvers<ContextType = FinanceContext, Parent
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type CreditLineResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['CreditLine'] = ResolversParentTypes['CreditLine']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  limit?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CreditLineStatus'], ParentType, ContextType>;
+  requestedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  approvers?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  decisionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  exposure?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  available?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type CreditLinePayloadResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['CreditLinePayload'] = ResolversParentTypes['CreditLinePayload']> = {
+  creditLine?: Resolver<Maybe<ResolversTypes['CreditLine']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['FinanceError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -1340,6 +1498,8 @@ export type Resolvers<ContextType = FinanceContext> = {
   PaymentPayload?: PaymentPayloadResolvers<ContextType>;
   InvoicePayload?: InvoicePayloadResolvers<ContextType>;
   InterestAccrualPayload?: InterestAccrualPayloadResolvers<ContextType>;
+  CreditLine?: CreditLineResolvers<ContextType>;
+  CreditLinePayload?: CreditLinePayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Date?: GraphQLScalarType;
