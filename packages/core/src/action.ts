@@ -106,7 +106,7 @@ async function transact<DB, P extends object>(
   const result = await work(actionScope(ctx, request, trx));
   // Stored and returned in the same JSON form, so a replay is identical to the first answer.
   const payload = JSON.parse(JSON.stringify({ ...result, errors: [] })) as ActionPayload<P>;
-  await storeIdempotentPayload(trx, ctx.domain, key, payload);
+  await storeIdempotentPayload(trx, ctx.domain, ctx.principal.subject, key, payload);
   return payload;
 }
 

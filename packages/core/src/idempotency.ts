@@ -46,13 +46,14 @@ export async function claimIdempotencyKey<DB>(
       request_hash: request.requestHash,
       principal: request.principal,
     })
-    .onConflict((oc) => oc.column("key").doNothing())
+    .onConflict((oc) => oc.columns(["principal", "key"]).doNothing())
     .returning("key")
     .executeTakeFirst();
   if (inserted) return { kind: "claimed" };
   const existing = await db
     .selectFrom("idempotency_keys")
     .select(["operation", "request_hash", "payload"])
+    .where("principal", "=", request.principal)
     .where("key", "=", request.key)
     .executeTakeFirstOrThrow();
   if (existing.request_hash !== request.requestHash) return { kind: "reused", operation: existing.operation };
@@ -62,12 +63,14 @@ export async function claimIdempotencyKey<DB>(
 export async function storeIdempotentPayload<DB>(
   trx: Transaction<DB>,
   schema: string,
+  principal: string,
   key: string,
   payload: unknown,
 ): Promise<void> {
   await kernel(trx, schema)
     .updateTable("idempotency_keys")
     .set({ payload: JSON.stringify(payload) })
+    .where("principal", "=", principal)
     .where("key", "=", key)
     .execute();
 }

@@ -53,12 +53,14 @@ export function kernelMigration(schema: string): Migration {
       await runStatements(db, [
         sql`
         create table ${s}.idempotency_keys (
-          key text primary key check (length(key) between 1 and 200),
+          key text not null check (length(key) between 1 and 200),
           operation text not null,
           request_hash text not null,
           principal text not null,
           payload jsonb,
-          created_at timestamptz not null default now()
+          created_at timestamptz not null default now(),
+          -- Keys are scoped to the caller, as payment APIs scope them to the account.
+          primary key (principal, key)
         )
         `,
         sql`

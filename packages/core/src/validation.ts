@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BusinessRuleViolation, businessError, KernelErrorCode, validationErrors } from "./errors.js";
+import { BusinessRuleViolation, badUserInput, businessError, KernelErrorCode, validationErrors } from "./errors.js";
 import { currencyScale, decimalPlaces, isCurrencyCode, isDecimalString } from "./money.js";
 
 /** Parses input with a zod schema; failures roll back the action as VALIDATION_FAILED errors. */
@@ -61,4 +61,17 @@ export const VERSION_CONFLICT_MESSAGE = "The record was changed by someone else;
 
 export function versionConflict(field = "expectedVersion"): never {
   throw new BusinessRuleViolation([businessError(KernelErrorCode.VERSION_CONFLICT, VERSION_CONFLICT_MESSAGE, field)]);
+}
+
+/** Query arguments that must be ids: a malformed one is the caller's error (BAD_USER_INPUT), never SQL's. */
+export function assertIds(ids: Record<string, string | null | undefined>): void {
+  for (const [field, id] of Object.entries(ids))
+    if (id != null && !isUuid(id)) throw badUserInput(`${field} is not a valid id`, field);
+}
+
+/** A reference that must resolve; a missing one is a broken invariant, reported as an internal error. */
+export async function present<T>(value: Promise<T | null>, what: string): Promise<T> {
+  const found = await value;
+  if (found === null) throw new Error(`${what} is missing: referential integrity broken`);
+  return found;
 }

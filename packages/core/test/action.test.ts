@@ -92,6 +92,22 @@ describe(`runBusinessAction on ${testDatabaseKind()}`, () => {
     expect(await count("kernel_test.idempotency_keys")).toBe(1);
   });
 
+  it("scopes idempotency keys to the caller: another principal's same key is its own action", async () => {
+    const other = { subject: "partner-b", kind: "partner" as const, roles: [], scopes: ["*"] };
+    const write = (principal: typeof other | typeof DEVELOPMENT_PRINCIPAL, text: string) =>
+      runBusinessAction(
+        { ...ctx(), principal },
+        { operation: "writeNote", scope: "notes:write", input: { idempotencyKey: "shared-key", text } },
+        async (s) => {
+          await sql`insert into kernel_test.notes (text) values (${text})`.execute(s.trx);
+          return { text };
+        },
+      );
+    expect(await write(DEVELOPMENT_PRINCIPAL, "from A")).toEqual({ text: "from A", errors: [] });
+    expect(await write(other, "from B")).toEqual({ text: "from B", errors: [] });
+    expect(await count("kernel_test.notes")).toBe(3);
+  });
+
   it("keeps the audit log append-only in the database itself", async () => {
     await expect(sql`update kernel_test.audit_log set actor = 'mallory'`.execute(database.db)).rejects.toThrow(
       /append-only/,

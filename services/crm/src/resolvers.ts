@@ -1,4 +1,4 @@
-import { type ActionScope, assertScope, badUserInput, isUuid, pageSize, runBusinessAction } from "@erp/core";
+import { type ActionScope, assertScope, badUserInput, isUuid, pageSize, present, runBusinessAction } from "@erp/core";
 import { type Activity, logActivity } from "./activity.js";
 import { addContact } from "./contact.js";
 import { CRM_READ, CRM_WRITE, type CrmContext } from "./context.js";
@@ -31,12 +31,6 @@ function readable(ctx: CrmContext, id: string, field = "id"): string {
 
 const activitiesOf = (ctx: CrmContext, target: ActivityTarget, id: string, first: number | null | undefined) =>
   ctx.loaders.recentActivities.load({ target, id, first: pageSize(first) });
-
-async function required<T>(value: Promise<T | null>, what: string): Promise<T> {
-  const found = await value;
-  if (found === null) throw new Error(`${what} is missing: referential integrity broken`);
-  return found;
-}
 
 export const resolvers: Resolvers = {
   Query: {
@@ -89,7 +83,7 @@ export const resolvers: Resolvers = {
     activities: (customer, { first }, ctx) => activitiesOf(ctx, "customer_id", customer.id, first),
   },
   Contact: {
-    customer: (contact, _, ctx) => required(ctx.loaders.customer.load(contact.customerId), "Customer"),
+    customer: (contact, _, ctx) => present(ctx.loaders.customer.load(contact.customerId), "Customer"),
   },
   Lead: {
     convertedCustomer: (lead, _, ctx) =>
@@ -99,7 +93,7 @@ export const resolvers: Resolvers = {
     activities: (lead, { first }, ctx) => activitiesOf(ctx, "lead_id", lead.id, first),
   },
   Opportunity: {
-    customer: (opportunity, _, ctx) => required(ctx.loaders.customer.load(opportunity.customerId), "Customer"),
+    customer: (opportunity, _, ctx) => present(ctx.loaders.customer.load(opportunity.customerId), "Customer"),
     availableActions: (opportunity) => opportunityActions(opportunity.stage),
     activities: (opportunity, { first }, ctx) => activitiesOf(ctx, "opportunity_id", opportunity.id, first),
   },

@@ -43,7 +43,7 @@ type Db = Kysely<FinanceDatabase>;
 /** Open invoice balances plus confirmed orders not yet invoiced, in the line's currency. */
 export async function exposure(db: Db, customerId: string, currency: string) {
   const { rows } = await sql<{ invoices: string | null; holds: string | null }>`
-    select (select sum(total + interest_accrued - amount_paid) from finance.invoices
+    select (select sum(total + interest_accrued - amount_paid - amount_credited) from finance.invoices
              where customer_id = ${customerId} and currency = ${currency} and status in ('ISSUED', 'PARTIALLY_PAID')) as invoices,
            (select sum(amount) from finance.credit_holds where customer_id = ${customerId} and currency = ${currency} and status = 'HELD') as holds`.execute(
     db,

@@ -42,6 +42,7 @@ export interface InvoicesTable {
   total: string;
   amount_paid: Numeric;
   interest_accrued: Numeric;
+  amount_credited: Numeric;
   version: Generated<number>;
   created_at: Generated<Date>;
 }
@@ -70,6 +71,7 @@ export interface PaymentsTable {
 }
 
 export interface AllocationsTable {
+  id: Generated<string>;
   payment_id: string;
   invoice_id: string;
   amount: string;
@@ -155,6 +157,23 @@ export interface FinanceDatabase {
   "finance.reconciliation_runs": ReconciliationRunsTable;
   "finance.interest_accruals": InterestAccrualsTable;
   "finance.credit_lines": CreditLinesTable;
+  "finance.credit_notes": {
+    id: Generated<string>;
+    number: string;
+    invoice_id: string;
+    amount: string;
+    reason: string;
+    issued_by: string;
+    issued_at: Generated<Date>;
+  };
+  "finance.refunds": {
+    id: Generated<string>;
+    payment_id: string;
+    amount: string;
+    reason: string;
+    refunded_by: string;
+    refunded_at: Generated<Date>;
+  };
   "finance.credit_line_approvals": { credit_line_id: string; approver: string; approved_at: Generated<Date> };
   "finance.credit_holds": {
     order_id: string;

@@ -12,9 +12,11 @@ const MAX_DAYS = 3660;
 const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 /** Principal still open: payments cover interest first, then principal. */
-export function openPrincipal(invoice: Pick<Selectable<InvoicesTable>, "total" | "amount_paid" | "interest_accrued">) {
+export function openPrincipal(
+  invoice: Pick<Selectable<InvoicesTable>, "total" | "amount_paid" | "interest_accrued" | "amount_credited">,
+) {
   const paidToPrincipal = Dec.max(new Dec(0), new Dec(invoice.amount_paid).minus(invoice.interest_accrued));
-  return new Dec(invoice.total).minus(paidToPrincipal);
+  return Dec.max(new Dec(0), new Dec(invoice.total).minus(invoice.amount_credited).minus(paidToPrincipal));
 }
 
 /**

@@ -41,6 +41,7 @@ export interface Invoice {
   total: Money;
   interestAccrued: Money;
   amountPaid: Money;
+  amountCredited: Money;
   balanceDue: Money;
   cursorPosition: string;
 }
@@ -65,7 +66,11 @@ export function toInvoice(row: Selectable<InvoicesTable>): Invoice {
     total: showMoney(row.total, row.currency),
     interestAccrued: showMoney(row.interest_accrued, row.currency),
     amountPaid: showMoney(row.amount_paid, row.currency),
-    balanceDue: showMoney(new Dec(row.total).plus(row.interest_accrued).minus(row.amount_paid), row.currency),
+    amountCredited: showMoney(row.amount_credited, row.currency),
+    balanceDue: showMoney(
+      new Dec(row.total).plus(row.interest_accrued).minus(row.amount_paid).minus(row.amount_credited),
+      row.currency,
+    ),
     cursorPosition: row.seq,
   };
 }

@@ -95,6 +95,11 @@ export function createFinanceLoaders(db: Db) {
       (r) => r.customer_id,
       toPayment,
     ),
+    refundsOfPayment: byKey(
+      (ids) => db.selectFrom("finance.refunds").selectAll().where("payment_id", "in", ids).execute(),
+      (r) => r.payment_id,
+      (r) => r,
+    ),
     linesOfInvoice: byKey(
       (ids) =>
         db

@@ -113,7 +113,7 @@ async function allocateOldestFirst(
   for (const invoice of open) {
     if (remaining.isZero()) break;
     // Interest is owed with the principal; payments cover it first (fees → interest → principal).
-    const due = new Dec(invoice.total).plus(invoice.interest_accrued);
+    const due = new Dec(invoice.total).plus(invoice.interest_accrued).minus(invoice.amount_credited);
     const share = Dec.min(remaining, due.minus(invoice.amount_paid));
     if (share.lte(0)) continue;
     const paid = new Dec(invoice.amount_paid).plus(share);

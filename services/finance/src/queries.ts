@@ -105,10 +105,11 @@ export async function listInvoices(
 export async function customerBalance(db: Db, customerId: string, currency: string): Promise<Money> {
   const { rows } = await sql<{ owed: string | null; unallocated: string | null }>`
     select
-      (select sum(total + interest_accrued - amount_paid) from finance.invoices
+      (select sum(total + interest_accrued - amount_paid - amount_credited) from finance.invoices
         where customer_id = ${customerId} and currency = ${currency} and status in ('ISSUED', 'PARTIALLY_PAID')) as owed,
-      (select sum(p.amount) - coalesce(sum(a.allocated), 0) from finance.payments p
+      (select sum(p.amount) - coalesce(sum(a.allocated), 0) - coalesce(sum(r.refunded), 0) from finance.payments p
         left join (select payment_id, sum(amount) as allocated from finance.allocations group by payment_id) a on a.payment_id = p.id
+        left join (select payment_id, sum(amount) as refunded from finance.refunds group by payment_id) r on r.payment_id = p.id
         where p.customer_id = ${customerId} and p.currency = ${currency}) as unallocated`.execute(db);
   return showMoney(new Dec(rows[0]?.owed ?? 0).minus(rows[0]?.unallocated ?? 0), currency);
 }
@@ -141,7 +142,7 @@ export async function agingBuckets(db: Db, customerId: string, currency: string)
              when current_date - due_on <= 60 then 'days31To60'
              when current_date - due_on <= 90 then 'days61To90'
              else 'over90' end as bucket,
-           sum(total + interest_accrued - amount_paid)::text as amount
+           sum(total + interest_accrued - amount_paid - amount_credited)::text as amount
     from finance.invoices
     where customer_id = ${customerId} and currency = ${currency} and status in ('ISSUED', 'PARTIALLY_PAID')
     group by 1`.execute(db);

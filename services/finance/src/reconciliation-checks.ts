@@ -42,9 +42,11 @@ const paymentsNotOverAllocated: Check = async (trx) =>
     await rows<{ id: string; amount: string; allocated: string }>(
       trx,
       sql`
-      select p.id, p.amount::text as amount, sum(a.amount)::text as allocated
-      from finance.payments p join finance.allocations a on a.payment_id = p.id
-      group by p.id having sum(a.amount) > p.amount`,
+      select p.id, p.amount::text as amount, (coalesce(a.total, 0) + coalesce(r.total, 0))::text as allocated
+      from finance.payments p
+      left join (select payment_id, sum(amount) as total from finance.allocations group by payment_id) a on a.payment_id = p.id
+      left join (select payment_id, sum(amount) as total from finance.refunds group by payment_id) r on r.payment_id = p.id
+      where coalesce(a.total, 0) + coalesce(r.total, 0) > p.amount`,
     )
   ).map((r) => ({
     kind: "PAYMENT_OVER_ALLOCATED",
@@ -100,7 +102,7 @@ const receivableMatchesOpenInvoices: Check = async (trx) =>
         select l.currency, sum(l.debit - l.credit) as balance from finance.journal_lines l
         join finance.accounts a on a.id = l.account_id where a.code = '1100' group by l.currency
       ), open as (
-        select currency, sum(total + interest_accrued - amount_paid) as balance from finance.invoices
+        select currency, sum(total + interest_accrued - amount_paid - amount_credited) as balance from finance.invoices
         where status in ('ISSUED', 'PARTIALLY_PAID') group by currency
       )
       select coalesce(ledger.currency, open.currency) as currency, coalesce(ledger.balance, 0)::text as ledger, coalesce(open.balance, 0)::text as open

@@ -1,4 +1,4 @@
-import { type ActionScope, assertScope, badUserInput, Dec, isUuid, pageSize, runBusinessAction } from "@erp/core";
+import { type ActionScope, assertIds, assertScope, Dec, pageSize, present, runBusinessAction } from "@erp/core";
 import { FINANCE_READ, FINANCE_WRITE, type FinanceContext } from "./context.js";
 import { approveCreditLine, rejectCreditLine, requestCreditLine, suspendCreditLine, toCreditLine } from "./credit.js";
 import type { FinanceDatabase } from "./db.js";
@@ -17,6 +17,7 @@ import {
   trialBalance,
 } from "./queries.js";
 import { acknowledgeAlert, resolveAlert, runReconciliation, toAlert, toRun } from "./reconciliation.js";
+import { allocatePayment, issueCreditNote, refundPayment } from "./settlement.js";
 
 /** A customer or order of another domain, as finance refers to it. */
 export interface Reference {
@@ -40,14 +41,7 @@ function act<P extends object>(
 
 function reading(ctx: FinanceContext, ids: Record<string, string | null | undefined> = {}): void {
   assertScope(ctx.principal, FINANCE_READ);
-  for (const [field, id] of Object.entries(ids))
-    if (id != null && !isUuid(id)) throw badUserInput(`${field} is not a valid id`, field);
-}
-
-async function required<T>(value: Promise<T | null>, what: string): Promise<T> {
-  const found = await value;
-  if (found === null) throw new Error(`${what} is missing: referential integrity broken`);
-  return found;
+  assertIds(ids);
 }
 
 export const resolvers: Resolvers = {
@@ -93,6 +87,9 @@ export const resolvers: Resolvers = {
       act(ctx, "recordPayment", input, async (s) => ({ payment: await recordPayment(s, input) })),
     voidInvoice: (_, { input }, ctx) =>
       act(ctx, "voidInvoice", input, async (s) => ({ invoice: await voidInvoice(s, input) })),
+    allocatePayment: (_, { input }, ctx) => act(ctx, "allocatePayment", input, (s) => allocatePayment(s, input)),
+    refundPayment: (_, { input }, ctx) => act(ctx, "refundPayment", input, (s) => refundPayment(s, input)),
+    issueCreditNote: (_, { input }, ctx) => act(ctx, "issueCreditNote", input, (s) => issueCreditNote(s, input)),
     requestCreditLine: (_, { input }, ctx) =>
       act(ctx, "requestCreditLine", input, async (s) => ({ creditLine: await requestCreditLine(s, input) })),
     approveCreditLine: (_, { input }, ctx) =>
@@ -145,10 +142,10 @@ export const resolvers: Resolvers = {
     lines: (entry, _, ctx) => ctx.loaders.linesOfEntry.load(entry.id),
   },
   JournalLine: {
-    account: (line, _, ctx) => required(ctx.loaders.account.load(line.accountId), "Account"),
+    account: (line, _, ctx) => present(ctx.loaders.account.load(line.accountId), "Account"),
   },
   TrialBalanceRow: {
-    account: (row, _, ctx) => required(ctx.loaders.account.load(row.accountId), "Account"),
+    account: (row, _, ctx) => present(ctx.loaders.account.load(row.accountId), "Account"),
   },
   Invoice: {
     __resolveReference: (ref, ctx) => ctx.loaders.invoice.load(ref.id),
@@ -172,15 +169,16 @@ export const resolvers: Resolvers = {
         amount: showMoney(a.amount, payment.amount.currency),
       })),
     unallocated: async (payment, _, ctx) => {
-      const allocated = (await ctx.loaders.allocationsOfPayment.load(payment.id)).reduce(
-        (s, a) => s.plus(a.amount),
-        new Dec(0),
-      );
+      const used = [
+        ...(await ctx.loaders.allocationsOfPayment.load(payment.id)),
+        ...(await ctx.loaders.refundsOfPayment.load(payment.id)),
+      ];
+      const allocated = used.reduce((s, a) => s.plus(a.amount), new Dec(0));
       return showMoney(new Dec(payment.amount.amount).minus(allocated), payment.amount.currency);
     },
     journalEntry: async (payment, _, ctx) => (await ctx.loaders.entriesOfSource.load(payment.id))[0] ?? null,
   },
   PaymentAllocation: {
-    invoice: (allocation, _, ctx) => required(ctx.loaders.invoice.load(allocation.invoiceId), "Invoice"),
+    invoice: (allocation, _, ctx) => present(ctx.loaders.invoice.load(allocation.invoiceId), "Invoice"),
   },
 };

@@ -308,3 +308,91 @@ describe(`invoices and payments on ${testDatabaseKind()}`, () => {
     for (const total of t.totals) expect(total.debit.amount).toBe(total.credit.amount);
   });
 });
+
+describe(`settling invoices by hand on ${testDatabaseKind()}`, () => {
+  const allocate = (paymentId: string, invoiceId: string, amount: string, currency = "EUR") =>
+    client.request(
+      `mutation($i: AllocatePaymentInput!) { allocatePayment(input: $i) { invoice { status balanceDue { amount } } payment { unallocated { amount } } errors { code field message } } }`,
+      {
+        i: { idempotencyKey: newKey(), paymentId, invoiceId, amount: { amount, currency } },
+      },
+    );
+
+  it("applies credit to a chosen invoice, refunds the rest, and refuses overpaying, void invoices and other currencies", async () => {
+    const c = await customer();
+    const payment = (await pay(c, "100.00")).data.recordPayment.payment;
+    expect(payment.unallocated.amount).toBe("100.00");
+    const invoice = await shipped(c, "50.00", "9.50");
+    // The automatic allocation ran at payment time, before this invoice existed; apply by hand now.
+    const applied = await allocate(payment.id, invoice, "40.00");
+    expect(applied.data.allocatePayment).toMatchObject({
+      invoice: { status: "PARTIALLY_PAID", balanceDue: { amount: "19.50" } },
+      payment: { unallocated: { amount: "60.00" } },
+      errors: [],
+    });
+    expect((await allocate(payment.id, invoice, "20.00")).data.allocatePayment.errors[0]).toMatchObject({
+      code: "OVERPAYMENT",
+      field: "amount.amount",
+    });
+    expect((await allocate(payment.id, invoice, "1.00", "USD")).data.allocatePayment.errors[0].code).toBe(
+      "CURRENCY_MISMATCH",
+    );
+    const voided = await shipped(c, "5.00", "0.95");
+    await client.request(`mutation($i: VoidInvoiceInput!) { voidInvoice(input: $i) { errors { code } } }`, {
+      i: { idempotencyKey: newKey(), invoiceId: voided, reason: "Wrong customer" },
+    });
+    expect((await allocate(payment.id, voided, "1.00")).data.allocatePayment.errors[0].code).toBe(
+      "INVALID_STATE_TRANSITION",
+    );
+    const refund = (amount: string) =>
+      client.request(
+        `mutation($i: RefundPaymentInput!) { refundPayment(input: $i) { payment { unallocated { amount } } errors { code } } }`,
+        {
+          i: {
+            idempotencyKey: newKey(),
+            paymentId: payment.id,
+            amount: { amount, currency: "EUR" },
+            reason: "Overpaid",
+          },
+        },
+      );
+    expect((await refund("60.01")).data.refundPayment.errors[0].code).toBe("INSUFFICIENT_CREDIT");
+    expect((await refund("60.00")).data.refundPayment.payment.unallocated.amount).toBe("0.00");
+    const run = await client.request(
+      `mutation($i: RunReconciliationInput!) { runReconciliation(input: $i) { run { outcome discrepancies } } }`,
+      { i: { idempotencyKey: newKey() } },
+    );
+    expect(run.data.runReconciliation.run).toEqual({ outcome: "OK", discrepancies: 0 });
+  });
+
+  it("credits part of an invoice, reversing revenue and tax in proportion, never more than is open", async () => {
+    const c = await customer();
+    const invoice = await shipped(c, "100.00", "19.00");
+    const credit = (amount: string) =>
+      client.request(
+        `mutation($i: IssueCreditNoteInput!) { issueCreditNote(input: $i) { invoice { status amountCredited { amount } balanceDue { amount } } errors { code field } } }`,
+        {
+          i: {
+            idempotencyKey: newKey(),
+            invoiceId: invoice,
+            amount: { amount, currency: "EUR" },
+            reason: "Damaged in transit",
+          },
+        },
+      );
+    expect((await credit("23.80")).data.issueCreditNote.invoice).toEqual({
+      status: "PARTIALLY_PAID",
+      amountCredited: { amount: "23.80" },
+      balanceDue: { amount: "95.20" },
+    });
+    expect((await credit("95.21")).data.issueCreditNote.errors[0]).toMatchObject({
+      code: "OVER_CREDIT",
+      field: "amount.amount",
+    });
+    const t = await trial();
+    for (const total of t.totals) expect(total.debit.amount).toBe(total.credit.amount);
+    const tax = t.rows.find((r: any) => r.account.code === "2100");
+    expect(tax).toBeTruthy();
+    expect((await credit("95.20")).data.issueCreditNote.invoice.status).toBe("PAID");
+  });
+});

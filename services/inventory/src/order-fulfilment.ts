@@ -45,25 +45,29 @@ async function reserveForOrder(event: DeliveredEvent, scope: Scope): Promise<voi
 /** A cancelled order's reservations go back to available stock. */
 async function releaseForCancelledOrder(event: DeliveredEvent, scope: Scope): Promise<void> {
   const { reservationIds } = event.payload as { reservationIds: string[] };
-  for (const reservationId of reservationIds) {
-    const row = await scope.trx
-      .selectFrom("inventory.reservations")
-      .select("status")
-      .where("id", "=", reservationId)
-      .executeTakeFirst();
-    if (row?.status === "ACTIVE") await releaseReservation(scope, { reservationId });
-  }
+  if (!reservationIds.length) return;
+  // Lock in the global (product, warehouse) order that reservations use, so releases cannot deadlock.
+  const active = await scope.trx
+    .selectFrom("inventory.reservations")
+    .select("id")
+    .where("id", "in", reservationIds)
+    .where("status", "=", "ACTIVE")
+    .orderBy(["product_id", "warehouse_id"])
+    .execute();
+  for (const { id } of active) await releaseReservation(scope, { reservationId: id });
 }
 
 interface Dispatched {
   shipmentId: string;
-  lines: { reservationId: string | null; quantity: string }[];
+  lines: { reservationId: string | null; productId: string; quantity: string }[];
 }
 
 /** A shipment issues the reserved stock: ISSUE movements that reference the shipment. */
 async function issueForShipment(event: DeliveredEvent, scope: Scope): Promise<void> {
   const shipment = event.payload as unknown as Dispatched;
-  for (const line of shipment.lines) {
+  // Issue in the global (product) order that reservations lock in, so shipments cannot deadlock.
+  const lines = [...shipment.lines].sort((a, b) => a.productId.localeCompare(b.productId));
+  for (const line of lines) {
     if (!line.reservationId) throw new Error(`Shipment ${shipment.shipmentId} has a line without a reservation`);
     await issueReservedStock(scope, {
       reservationId: line.reservationId,

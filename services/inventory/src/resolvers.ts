@@ -1,4 +1,4 @@
-import { type ActionScope, assertScope, badUserInput, Dec, isUuid, runBusinessAction } from "@erp/core";
+import { type ActionScope, assertIds, assertScope, Dec, present, runBusinessAction } from "@erp/core";
 import { adjustStock, approveStockAdjustment, rejectStockAdjustment } from "./adjustment.js";
 import { INVENTORY_READ, INVENTORY_WRITE, type InventoryContext } from "./context.js";
 import type { InventoryDatabase } from "./db.js";
@@ -39,14 +39,7 @@ function act<P extends object>(
 /** Read scope, and ids that are ids: a malformed one is the caller's error, never SQL's. */
 function reading(ctx: InventoryContext, ids: Record<string, string | null | undefined> = {}): void {
   assertScope(ctx.principal, INVENTORY_READ);
-  for (const [field, id] of Object.entries(ids))
-    if (id != null && !isUuid(id)) throw badUserInput(`${field} is not a valid id`, field);
-}
-
-async function required<T>(value: Promise<T | null>, what: string): Promise<T> {
-  const found = await value;
-  if (found === null) throw new Error(`${what} is missing: referential integrity broken`);
-  return found;
+  assertIds(ids);
 }
 
 export const resolvers: Resolvers = {
@@ -120,29 +113,29 @@ export const resolvers: Resolvers = {
     stockLevels: (warehouse, _, ctx) => ctx.loaders.stockLevelsOfWarehouse.load(warehouse.id),
   },
   StockLevel: {
-    product: (level, _, ctx) => required(ctx.loaders.product.load(level.productId), "Product"),
-    warehouse: (level, _, ctx) => required(ctx.loaders.warehouse.load(level.warehouseId), "Warehouse"),
+    product: (level, _, ctx) => present(ctx.loaders.product.load(level.productId), "Product"),
+    warehouse: (level, _, ctx) => present(ctx.loaders.warehouse.load(level.warehouseId), "Warehouse"),
   },
   StockMovement: {
-    product: (m, _, ctx) => required(ctx.loaders.product.load(m.productId), "Product"),
-    warehouse: (m, _, ctx) => required(ctx.loaders.warehouse.load(m.warehouseId), "Warehouse"),
+    product: (m, _, ctx) => present(ctx.loaders.product.load(m.productId), "Product"),
+    warehouse: (m, _, ctx) => present(ctx.loaders.warehouse.load(m.warehouseId), "Warehouse"),
   },
   Reservation: {
-    product: (r, _, ctx) => required(ctx.loaders.product.load(r.productId), "Product"),
-    warehouse: (r, _, ctx) => required(ctx.loaders.warehouse.load(r.warehouseId), "Warehouse"),
+    product: (r, _, ctx) => present(ctx.loaders.product.load(r.productId), "Product"),
+    warehouse: (r, _, ctx) => present(ctx.loaders.warehouse.load(r.warehouseId), "Warehouse"),
   },
   StockAdjustment: {
-    product: (a, _, ctx) => required(ctx.loaders.product.load(a.productId), "Product"),
-    warehouse: (a, _, ctx) => required(ctx.loaders.warehouse.load(a.warehouseId), "Warehouse"),
+    product: (a, _, ctx) => present(ctx.loaders.product.load(a.productId), "Product"),
+    warehouse: (a, _, ctx) => present(ctx.loaders.warehouse.load(a.warehouseId), "Warehouse"),
   },
   InventoryValuation: {
-    warehouse: (v, _, ctx) => required(ctx.loaders.warehouse.load(v.warehouseId), "Warehouse"),
+    warehouse: (v, _, ctx) => present(ctx.loaders.warehouse.load(v.warehouseId), "Warehouse"),
   },
   InventoryValuationLine: {
-    product: (l, _, ctx) => required(ctx.loaders.product.load(l.productId), "Product"),
+    product: (l, _, ctx) => present(ctx.loaders.product.load(l.productId), "Product"),
   },
   StockLedgerDiscrepancy: {
-    product: (d, _, ctx) => required(ctx.loaders.product.load(d.productId), "Product"),
-    warehouse: (d, _, ctx) => required(ctx.loaders.warehouse.load(d.warehouseId), "Warehouse"),
+    product: (d, _, ctx) => present(ctx.loaders.product.load(d.productId), "Product"),
+    warehouse: (d, _, ctx) => present(ctx.loaders.warehouse.load(d.warehouseId), "Warehouse"),
   },
 };

@@ -296,11 +296,15 @@ export async function confirmWithReservations(event: DeliveredEvent, scope: Acti
   }
   const lines = await scope.trx
     .selectFrom("sales.lines")
-    .select("id")
+    .select(["id", "product_id"])
     .where("order_id", "=", current.id)
     .orderBy("line_number")
     .execute();
-  // inventory answers with one reservation per requested line, in the order requested
+  // Inventory answers the saga's request with one reservation per line, in the order requested;
+  // anything else (say, a manual reservation naming this order) is not the answer.
+  const answers =
+    lines.length === reservations.length && lines.every((l, i) => reservations[i]!.productId === l.product_id);
+  if (!answers) return;
   for (const [i, line] of lines.entries())
     await scope.trx
       .updateTable("sales.lines")

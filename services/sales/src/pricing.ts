@@ -6,6 +6,7 @@ import {
   Dec,
   decimalPlaces,
   isDecimalString,
+  isUuid,
   type Money,
   money,
 } from "@erp/core";
@@ -65,7 +66,7 @@ export async function priceLines(
   const errors: BusinessError[] = [];
   if (lines.length < 1 || lines.length > 100)
     throw new BusinessRuleViolation([businessError(SalesErrorCode.VALIDATION_FAILED, "Give 1 to 100 lines", "lines")]);
-  const ids = [...new Set(lines.map((l) => l.productId))].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  const ids = [...new Set(lines.map((l) => l.productId))].filter(isUuid);
   const products = new Map(
     (ids.length
       ? await db.selectFrom("sales.known_products").selectAll().where("product_id", "in", ids).execute()

@@ -1,4 +1,4 @@
-import { type ActionScope, assertScope, badUserInput, isUuid, runBusinessAction } from "@erp/core";
+import { type ActionScope, assertIds, assertScope, runBusinessAction } from "@erp/core";
 import { SALES_READ, SALES_WRITE, type SalesContext } from "./context.js";
 import type { SalesDatabase } from "./db.js";
 import type { Resolvers } from "./generated/resolvers-types.js";
@@ -32,8 +32,7 @@ function act<P extends object>(
 
 function reading(ctx: SalesContext, ids: Record<string, string | null | undefined> = {}): void {
   assertScope(ctx.principal, SALES_READ);
-  for (const [field, id] of Object.entries(ids))
-    if (id != null && !isUuid(id)) throw badUserInput(`${field} is not a valid id`, field);
+  assertIds(ids);
 }
 
 export const resolvers: Resolvers = {

@@ -25,19 +25,20 @@ export interface Shipment {
   shippedAt: string;
 }
 
+/**
+ * What this shipment bills for a line: the line's amount for everything shipped so far minus
+ * its amount for what was shipped before, so partial shipments add up to the order exactly.
+ */
 function shippedAmounts(
   quantity: InstanceType<typeof Dec>,
-  line: { unit_price: string; discount_percent: string; tax_rate: string },
+  line: { unit_price: string; discount_percent: string; tax_rate: string; shipped_quantity: string },
   currency: string,
 ) {
-  const { net, tax } = lineAmounts(
-    quantity,
-    new Dec(line.unit_price),
-    new Dec(line.discount_percent),
-    new Dec(line.tax_rate),
-    currency,
-  );
-  return { netAmount: net.toFixed(), taxAmount: tax.toFixed() };
+  const amounts = (q: InstanceType<typeof Dec>) =>
+    lineAmounts(q, new Dec(line.unit_price), new Dec(line.discount_percent), new Dec(line.tax_rate), currency);
+  const before = amounts(new Dec(line.shipped_quantity));
+  const after = amounts(new Dec(line.shipped_quantity).plus(quantity));
+  return { netAmount: after.net.minus(before.net).toFixed(), taxAmount: after.tax.minus(before.tax).toFixed() };
 }
 
 export const toShipment = (row: Selectable<ShipmentsTable>): Shipment => ({
@@ -77,6 +78,17 @@ export async function shipSalesOrder(
     .where("order_id", "=", current.id)
     .orderBy("line_number")
     .execute();
+  // Shipped quantities must fit the product's unit, as inventory will insist when it issues them.
+  const known = await scope.trx
+    .selectFrom("sales.known_products")
+    .select(["product_id", "quantity_precision"])
+    .where(
+      "product_id",
+      "in",
+      lines.map((l) => l.product_id),
+    )
+    .execute();
+  const precisions = new Map(known.map((p) => [p.product_id, p.quantity_precision]));
   const byId = new Map(lines.map((l) => [l.id, l]));
   const errors: BusinessError[] = [];
   const shipping = new Map<string, InstanceType<typeof Dec>>();
@@ -88,8 +100,15 @@ export async function shipSalesOrder(
       );
       continue;
     }
-    if (!isDecimalString(line.quantity) || new Dec(line.quantity).lte(0) || decimalPlaces(line.quantity) > 6) {
-      errors.push(businessError(SalesErrorCode.VALIDATION_FAILED, "Quantity must be positive", `lines.${i}.quantity`));
+    const precision = precisions.get(orderLine.product_id) ?? 0;
+    if (!isDecimalString(line.quantity) || new Dec(line.quantity).lte(0) || decimalPlaces(line.quantity) > precision) {
+      errors.push(
+        businessError(
+          SalesErrorCode.VALIDATION_FAILED,
+          `Quantity must be positive with at most ${precision} decimal places`,
+          `lines.${i}.quantity`,
+        ),
+      );
       continue;
     }
     const total = (shipping.get(orderLine.id) ?? new Dec(0)).plus(line.quantity);

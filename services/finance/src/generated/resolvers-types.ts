@@ -124,6 +124,12 @@ export type Mutation = {
   reverseJournalEntry: JournalEntryPayload;
   /** Records money received from a customer, allocated to the oldest open invoices; the rest stays as customer credit. */
   recordPayment: PaymentPayload;
+  /** Applies unallocated money of a payment to a chosen invoice. */
+  allocatePayment: AllocatePaymentPayload;
+  /** Pays unallocated money of a payment back to the customer. */
+  refundPayment: PaymentPayload;
+  /** Credits part of an open invoice (gross, tax included), reversing revenue and tax in proportion. */
+  issueCreditNote: InvoicePayload;
   /** Voids an invoice that has no payments, reversing its journal entry. */
   voidInvoice: InvoicePayload;
   /** Asks for a credit line for a customer; it needs approval before it counts. */
@@ -169,6 +175,33 @@ export type MutationReverseJournalEntryArgs = {
  */
 export type MutationRecordPaymentArgs = {
   input: RecordPaymentInput;
+};
+
+
+/**
+ * Business actions of finance. Each takes an idempotencyKey: a retry with the same key and input
+ * returns the first answer and posts nothing again.
+ */
+export type MutationAllocatePaymentArgs = {
+  input: AllocatePaymentInput;
+};
+
+
+/**
+ * Business actions of finance. Each takes an idempotencyKey: a retry with the same key and input
+ * returns the first answer and posts nothing again.
+ */
+export type MutationRefundPaymentArgs = {
+  input: RefundPaymentInput;
+};
+
+
+/**
+ * Business actions of finance. Each takes an idempotencyKey: a retry with the same key and input
+ * returns the first answer and posts nothing again.
+ */
+export type MutationIssueCreditNoteArgs = {
+  input: IssueCreditNoteInput;
 };
 
 
@@ -566,6 +599,8 @@ export type Invoice = {
   interestAccrued: Money;
   /** Allocated so far. */
   amountPaid: Money;
+  /** Credited by credit notes. */
+  amountCredited: Money;
   /** Total plus interest minus paid. */
   balanceDue: Money;
   /** The journal entry that posted it. */
@@ -738,6 +773,16 @@ export type FinanceErrorCode =
   | 'APPROVER_IS_REQUESTER'
   /** This approver already approved; another person must. */
   | 'ALREADY_APPROVED'
+  /** No payment has the given id. */
+  | 'PAYMENT_NOT_FOUND'
+  /** The payment has less unallocated money than asked for. */
+  | 'INSUFFICIENT_CREDIT'
+  /** More than the invoice has left to pay. */
+  | 'OVERPAYMENT'
+  /** More than the invoice has open to credit. */
+  | 'OVER_CREDIT'
+  /** The amount is in another currency than the invoice or payment. */
+  | 'CURRENCY_MISMATCH'
   /** No reconciliation alert has the given id. */
   | 'ALERT_NOT_FOUND';
 
@@ -916,6 +961,53 @@ export type CreditLinePayload = {
   errors: Array<FinanceError>;
 };
 
+/** Applying a payment to an invoice. */
+export type AllocatePaymentInput = {
+  /** Idempotency key for this allocation. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The payment with unallocated money. */
+  paymentId: Scalars['ID']['input'];
+  /** The open invoice of the same customer and currency. */
+  invoiceId: Scalars['ID']['input'];
+  /** How much; at most the payment's unallocated money and the invoice's balance. */
+  amount: MoneyInput;
+};
+
+/** Result of allocatePayment. */
+export type AllocatePaymentPayload = {
+  __typename?: 'AllocatePaymentPayload';
+  /** The payment. */
+  payment?: Maybe<Payment>;
+  /** The invoice after the allocation. */
+  invoice?: Maybe<Invoice>;
+  /** Why the action failed; empty on success. */
+  errors: Array<FinanceError>;
+};
+
+/** Refunding a payment. */
+export type RefundPaymentInput = {
+  /** Idempotency key for this refund. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The payment. */
+  paymentId: Scalars['ID']['input'];
+  /** How much; at most its unallocated money. */
+  amount: MoneyInput;
+  /** Why, 1 to 500 characters. */
+  reason: Scalars['String']['input'];
+};
+
+/** Crediting an invoice. */
+export type IssueCreditNoteInput = {
+  /** Idempotency key for this credit note. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The open invoice. */
+  invoiceId: Scalars['ID']['input'];
+  /** How much, tax included; at most the invoice's open balance. */
+  amount: MoneyInput;
+  /** Why, 1 to 500 characters. */
+  reason: Scalars['String']['input'];
+};
+
 /** An amount of money in one currency; the amount is exact, at the currency's minor units. */
 export type Money = {
   __typename?: 'Money';
@@ -1082,6 +1174,10 @@ export type ResolversTypes = {
   CreditLineInput: CreditLineInput;
   CreditLineDecisionInput: CreditLineDecisionInput;
   CreditLinePayload: ResolverTypeWrapper<Omit<CreditLinePayload, 'creditLine' | 'errors'> & { creditLine?: Maybe<ResolversTypes['CreditLine']>, errors: Array<ResolversTypes['FinanceError']> }>;
+  AllocatePaymentInput: AllocatePaymentInput;
+  AllocatePaymentPayload: ResolverTypeWrapper<Omit<AllocatePaymentPayload, 'payment' | 'invoice' | 'errors'> & { payment?: Maybe<ResolversTypes['Payment']>, invoice?: Maybe<ResolversTypes['Invoice']>, errors: Array<ResolversTypes['FinanceError']> }>;
+  RefundPaymentInput: RefundPaymentInput;
+  IssueCreditNoteInput: IssueCreditNoteInput;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
@@ -1140,6 +1236,10 @@ export type ResolversParentTypes = {
   CreditLineInput: CreditLineInput;
   CreditLineDecisionInput: CreditLineDecisionInput;
   CreditLinePayload: Omit<CreditLinePayload, 'creditLine' | 'errors'> & { creditLine?: Maybe<ResolversParentTypes['CreditLine']>, errors: Array<ResolversParentTypes['FinanceError']> };
+  AllocatePaymentInput: AllocatePaymentInput;
+  AllocatePaymentPayload: Omit<AllocatePaymentPayload, 'payment' | 'invoice' | 'errors'> & { payment?: Maybe<ResolversParentTypes['Payment']>, invoice?: Maybe<ResolversParentTypes['Invoice']>, errors: Array<ResolversParentTypes['FinanceError']> };
+  RefundPaymentInput: RefundPaymentInput;
+  IssueCreditNoteInput: IssueCreditNoteInput;
   Decimal: Scalars['Decimal']['output'];
   DateTime: Scalars['DateTime']['output'];
   Date: Scalars['Date']['output'];
@@ -1171,6 +1271,9 @@ export type MutationResolvers<ContextType = FinanceContext, ParentType extends R
   postJournalEntry?: Resolver<ResolversTypes['JournalEntryPayload'], ParentType, ContextType, RequireFields<MutationPostJournalEntryArgs, 'input'>>;
   reverseJournalEntry?: Resolver<ResolversTypes['JournalEntryPayload'], ParentType, ContextType, RequireFields<MutationReverseJournalEntryArgs, 'input'>>;
   recordPayment?: Resolver<ResolversTypes['PaymentPayload'], ParentType, ContextType, RequireFields<MutationRecordPaymentArgs, 'input'>>;
+  allocatePayment?: Resolver<ResolversTypes['AllocatePaymentPayload'], ParentType, ContextType, RequireFields<MutationAllocatePaymentArgs, 'input'>>;
+  refundPayment?: Resolver<ResolversTypes['PaymentPayload'], ParentType, ContextType, RequireFields<MutationRefundPaymentArgs, 'input'>>;
+  issueCreditNote?: Resolver<ResolversTypes['InvoicePayload'], ParentType, ContextType, RequireFields<MutationIssueCreditNoteArgs, 'input'>>;
   voidInvoice?: Resolver<ResolversTypes['InvoicePayload'], ParentType, ContextType, RequireFields<MutationVoidInvoiceArgs, 'input'>>;
   requestCreditLine?: Resolver<ResolversTypes['CreditLinePayload'], ParentType, ContextType, RequireFields<MutationRequestCreditLineArgs, 'input'>>;
   approveCreditLine?: Resolver<ResolversTypes['CreditLinePayload'], ParentType, ContextType, RequireFields<MutationApproveCreditLineArgs, 'input'>>;
@@ -1327,6 +1430,7 @@ export type InvoiceResolvers<ContextType = FinanceContext, ParentType extends Re
   total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   interestAccrued?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   amountPaid?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  amountCredited?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   balanceDue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   journalEntry?: Resolver<Maybe<ResolversTypes['JournalEntry']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1438,6 +1542,13 @@ export type CreditLinePayloadResolvers<ContextType = FinanceContext, ParentType 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type AllocatePaymentPayloadResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['AllocatePaymentPayload'] = ResolversParentTypes['AllocatePaymentPayload']> = {
+  payment?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType>;
+  invoice?: Resolver<Maybe<ResolversTypes['Invoice']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['FinanceError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -1500,6 +1611,7 @@ export type Resolvers<ContextType = FinanceContext> = {
   InterestAccrualPayload?: InterestAccrualPayloadResolvers<ContextType>;
   CreditLine?: CreditLineResolvers<ContextType>;
   CreditLinePayload?: CreditLinePayloadResolvers<ContextType>;
+  AllocatePaymentPayload?: AllocatePaymentPayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Date?: GraphQLScalarType;
