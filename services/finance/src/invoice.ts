@@ -1,5 +1,6 @@
 import {
   type ActionScope,
+  currencyScale,
   Dec,
   type DeliveredEvent,
   defineStateMachine,
@@ -99,19 +100,62 @@ interface ShipmentDispatched {
  */
 export async function invoiceShipment(event: DeliveredEvent, scope: ActionScope<FinanceDatabase>): Promise<void> {
   const shipment = event.payload as unknown as ShipmentDispatched;
-  const subtotal = shipment.lines.reduce((s, l) => s.plus(l.netAmount), new Dec(0));
-  const tax = shipment.lines.reduce((s, l) => s.plus(l.taxAmount), new Dec(0));
+  const invoice = await createInvoice(scope, {
+    customerId: shipment.customerId,
+    currency: shipment.currency,
+    salesOrderId: shipment.orderId,
+    shipmentId: shipment.shipmentId,
+    description: `shipment ${shipment.number}`,
+    lines: shipment.lines.map((l) => ({
+      description: `${l.sku} (order ${shipment.orderNumber}, shipment ${shipment.number})`,
+      productId: l.productId,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      netAmount: l.netAmount,
+      taxAmount: l.taxAmount,
+    })),
+  });
+  if (invoice) await reduceHoldByInvoice(scope.trx, shipment.orderId, new Dec(invoice.total.amount));
+}
+
+export interface NewInvoiceLine {
+  description: string;
+  productId: string | null;
+  quantity: string;
+  unitPrice: string;
+  netAmount: string;
+  taxAmount: string;
+}
+
+/**
+ * Issues an invoice and posts it: receivable against revenue and tax payable. Returns null when
+ * the shipment already has its invoice (the unique shipment id is the second line of defence).
+ */
+export async function createInvoice(
+  scope: ActionScope<FinanceDatabase>,
+  invoice: {
+    customerId: string;
+    currency: string;
+    salesOrderId: string | null;
+    shipmentId: string | null;
+    description: string;
+    dueOn?: string;
+    lines: NewInvoiceLine[];
+  },
+): Promise<Invoice | null> {
+  const subtotal = invoice.lines.reduce((s, l) => s.plus(l.netAmount), new Dec(0));
+  const tax = invoice.lines.reduce((s, l) => s.plus(l.taxAmount), new Dec(0));
   const issuedOn = today();
-  const dueOn = new Date(Date.now() + paymentTermDays() * 86_400_000).toISOString().slice(0, 10);
+  const dueOn = invoice.dueOn ?? new Date(Date.now() + paymentTermDays() * 86_400_000).toISOString().slice(0, 10);
   const { rows } = await sql<{ n: string }>`select nextval('finance.invoice_number_seq')::text as n`.execute(scope.trx);
   const row = await scope.trx
     .insertInto("finance.invoices")
     .values({
       number: `INV-${rows[0]!.n.padStart(6, "0")}`,
-      customer_id: shipment.customerId,
-      sales_order_id: shipment.orderId,
-      shipment_id: shipment.shipmentId,
-      currency: shipment.currency,
+      customer_id: invoice.customerId,
+      sales_order_id: invoice.salesOrderId,
+      shipment_id: invoice.shipmentId,
+      currency: invoice.currency,
       issued_on: issuedOn,
       due_on: dueOn,
       subtotal: subtotal.toFixed(),
@@ -121,15 +165,14 @@ export async function invoiceShipment(event: DeliveredEvent, scope: ActionScope<
     .onConflict((oc) => oc.column("shipment_id").doNothing())
     .returningAll()
     .executeTakeFirst();
-  if (!row) return;
-  await reduceHoldByInvoice(scope.trx, shipment.orderId, subtotal.plus(tax));
+  if (!row) return null;
   await scope.trx
     .insertInto("finance.invoice_lines")
     .values(
-      shipment.lines.map((l, i) => ({
+      invoice.lines.map((l, i) => ({
         invoice_id: row.id,
         line_number: i + 1,
-        description: `${l.sku} (order ${shipment.orderNumber}, shipment ${shipment.number})`,
+        description: l.description,
         product_id: l.productId,
         quantity: l.quantity,
         unit_price: l.unitPrice,
@@ -140,15 +183,15 @@ export async function invoiceShipment(event: DeliveredEvent, scope: ActionScope<
     .execute();
   await postEntry(scope, {
     entryDate: issuedOn,
-    description: `Invoice ${row.number} for shipment ${shipment.number}`,
+    description: `Invoice ${row.number} for ${invoice.description}`,
     source: { type: "Invoice", id: row.id },
     postings: [
-      { account: { code: "1100" }, currency: shipment.currency, debit: subtotal.plus(tax) },
-      { account: { code: "4000" }, currency: shipment.currency, credit: subtotal },
-      { account: { code: "2100" }, currency: shipment.currency, credit: tax },
+      { account: { code: "1100" }, currency: invoice.currency, debit: subtotal.plus(tax) },
+      { account: { code: "4000" }, currency: invoice.currency, credit: subtotal },
+      { account: { code: "2100" }, currency: invoice.currency, credit: tax },
     ],
   });
-  await scope.audit("Invoice", row.id, { number: row.number, shipmentId: shipment.shipmentId });
+  await scope.audit("Invoice", row.id, { number: row.number, shipmentId: invoice.shipmentId });
   await scope.emit({
     type: "finance.invoice.issued",
     aggregateType: "Invoice",
@@ -162,6 +205,62 @@ export async function invoiceShipment(event: DeliveredEvent, scope: ActionScope<
       total: showMoney(row.total, row.currency),
     },
   });
+  return toInvoice(row);
+}
+
+const serviceLine = z.object({
+  description: fields.text("Description", 500),
+  quantity: z
+    .string()
+    .regex(/^(0|[1-9]\d*)(\.\d{1,4})?$/, "Quantity must be positive with at most 4 decimals")
+    .refine((q) => new Dec(q).gt(0), "Quantity must be positive"),
+  unitPrice: z
+    .string()
+    .regex(/^(0|[1-9]\d{0,14})(\.\d{1,4})?$/, "Unit price must be zero or more with at most 4 decimals"),
+  taxRate: z.string().regex(/^(100|[1-9]?\d)(\.\d{1,2})?$/, "Tax rate is 0 to 100 with at most 2 decimals"),
+});
+
+const issueSchema = z.object({
+  customerId: fields.id("customerId"),
+  currency: z.string(),
+  dueOn: z.string().nullish(),
+  lines: z.array(serviceLine).min(1, "Give at least one line").max(100, "At most 100 lines"),
+});
+
+/** Bills services (nothing shipped): each line net = quantity × price, tax on the rounded net, half-even. */
+export async function issueInvoice(
+  scope: ActionScope<FinanceDatabase>,
+  input: z.input<typeof issueSchema>,
+): Promise<Invoice> {
+  const data = parseInput(issueSchema, input);
+  const known = await scope.trx
+    .selectFrom("finance.known_customers")
+    .select("customer_id")
+    .where("customer_id", "=", data.customerId)
+    .executeTakeFirst();
+  if (!known) notFound(FinanceErrorCode.CUSTOMER_NOT_FOUND, "The customer", "customerId");
+  const scale = currencyScale(data.currency);
+  const lines = data.lines.map((l) => {
+    const net = new Dec(l.quantity).times(l.unitPrice).toDecimalPlaces(scale, Dec.ROUND_HALF_EVEN);
+    const tax = net.times(l.taxRate).div(100).toDecimalPlaces(scale, Dec.ROUND_HALF_EVEN);
+    return {
+      description: l.description,
+      productId: null,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      netAmount: net.toFixed(),
+      taxAmount: tax.toFixed(),
+    };
+  });
+  return (await createInvoice(scope, {
+    customerId: data.customerId,
+    currency: data.currency,
+    salesOrderId: null,
+    shipmentId: null,
+    description: "services",
+    dueOn: data.dueOn ?? undefined,
+    lines,
+  }))!;
 }
 
 export async function lockInvoice(trx: Transaction<FinanceDatabase>, id: string) {

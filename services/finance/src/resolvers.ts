@@ -5,7 +5,7 @@ import type { FinanceDatabase } from "./db.js";
 import { financeConstraintViolations } from "./errors.js";
 import type { Resolvers } from "./generated/resolvers-types.js";
 import { accrueInterest } from "./interest.js";
-import { voidInvoice } from "./invoice.js";
+import { issueInvoice, voidInvoice } from "./invoice.js";
 import { postJournalEntry, reverseJournalEntry, showMoney } from "./journal.js";
 import { recordPayment, toPayment } from "./payment.js";
 import {
@@ -87,6 +87,8 @@ export const resolvers: Resolvers = {
       act(ctx, "recordPayment", input, async (s) => ({ payment: await recordPayment(s, input) })),
     voidInvoice: (_, { input }, ctx) =>
       act(ctx, "voidInvoice", input, async (s) => ({ invoice: await voidInvoice(s, input) })),
+    issueInvoice: (_, { input }, ctx) =>
+      act(ctx, "issueInvoice", input, async (s) => ({ invoice: await issueInvoice(s, input) })),
     allocatePayment: (_, { input }, ctx) => act(ctx, "allocatePayment", input, (s) => allocatePayment(s, input)),
     refundPayment: (_, { input }, ctx) => act(ctx, "refundPayment", input, (s) => refundPayment(s, input)),
     issueCreditNote: (_, { input }, ctx) => act(ctx, "issueCreditNote", input, (s) => issueCreditNote(s, input)),

@@ -365,6 +365,35 @@ describe(`settling invoices by hand on ${testDatabaseKind()}`, () => {
     expect(run.data.runReconciliation.run).toEqual({ outcome: "OK", discrepancies: 0 });
   });
 
+  it("bills services directly, rounding each line half-even, and refuses bad lines", async () => {
+    const c = await customer();
+    const issue = (lines: Record<string, unknown>[]) =>
+      client.request(
+        `mutation($i: IssueInvoiceInput!) { issueInvoice(input: $i) { invoice { status subtotal { amount } taxTotal { amount } total { amount } lines { description netAmount { amount } } journalEntry { number } } errors { code field } } }`,
+        {
+          i: { idempotencyKey: newKey(), customerId: c, currency: "EUR", lines },
+        },
+      );
+    const { data } = await issue([
+      { description: "Installation", quantity: "2.5", unitPrice: "65.00", taxRate: "19" },
+      { description: "Travel", quantity: "1", unitPrice: "33.335", taxRate: "0" },
+    ]);
+    // 2.5 × 65 = 162.50, tax 30.875 → 30.88; 33.335 → 33.34 (half-even keeps the even 4)
+    expect(data.issueInvoice.invoice).toMatchObject({
+      status: "ISSUED",
+      subtotal: { amount: "195.84" },
+      taxTotal: { amount: "30.88" },
+      total: { amount: "226.72" },
+    });
+    expect(data.issueInvoice.invoice.journalEntry.number).toMatch(/^JE-/);
+    const bad = await issue([{ description: "", quantity: "-1", unitPrice: "1", taxRate: "120" }]);
+    expect([...new Set(bad.data.issueInvoice.errors.map((e: any) => e.field))].sort()).toEqual([
+      "lines.0.description",
+      "lines.0.quantity",
+      "lines.0.taxRate",
+    ]);
+  });
+
   it("credits part of an invoice, reversing revenue and tax in proportion, never more than is open", async () => {
     const c = await customer();
     const invoice = await shipped(c, "100.00", "19.00");

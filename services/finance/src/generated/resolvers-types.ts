@@ -130,6 +130,8 @@ export type Mutation = {
   refundPayment: PaymentPayload;
   /** Credits part of an open invoice (gross, tax included), reversing revenue and tax in proportion. */
   issueCreditNote: InvoicePayload;
+  /** Bills services directly (goods are invoiced when they ship). */
+  issueInvoice: InvoicePayload;
   /** Voids an invoice that has no payments, reversing its journal entry. */
   voidInvoice: InvoicePayload;
   /** Asks for a credit line for a customer; it needs approval before it counts. */
@@ -202,6 +204,15 @@ export type MutationRefundPaymentArgs = {
  */
 export type MutationIssueCreditNoteArgs = {
   input: IssueCreditNoteInput;
+};
+
+
+/**
+ * Business actions of finance. Each takes an idempotencyKey: a retry with the same key and input
+ * returns the first answer and posts nothing again.
+ */
+export type MutationIssueInvoiceArgs = {
+  input: IssueInvoiceInput;
 };
 
 
@@ -1008,6 +1019,32 @@ export type IssueCreditNoteInput = {
   reason: Scalars['String']['input'];
 };
 
+/** A service invoice. */
+export type IssueInvoiceInput = {
+  /** Idempotency key for this invoice. */
+  idempotencyKey: Scalars['String']['input'];
+  /** Who is billed (a CRM customer id). */
+  customerId: Scalars['ID']['input'];
+  /** The invoice's currency. */
+  currency: Scalars['CurrencyCode']['input'];
+  /** When it must be paid; after the payment term when absent. */
+  dueOn?: InputMaybe<Scalars['Date']['input']>;
+  /** The billed services, 1 to 100. */
+  lines: Array<ServiceLineInput>;
+};
+
+/** One billed service. */
+export type ServiceLineInput = {
+  /** What was done, 1 to 500 characters. */
+  description: Scalars['String']['input'];
+  /** How much, e.g. hours; positive, at most 4 decimals. */
+  quantity: Scalars['Decimal']['input'];
+  /** Price of one unit, at most 4 decimals. */
+  unitPrice: Scalars['Decimal']['input'];
+  /** Tax rate in percent, 0 to 100. */
+  taxRate: Scalars['Decimal']['input'];
+};
+
 /** An amount of money in one currency; the amount is exact, at the currency's minor units. */
 export type Money = {
   __typename?: 'Money';
@@ -1178,6 +1215,8 @@ export type ResolversTypes = {
   AllocatePaymentPayload: ResolverTypeWrapper<Omit<AllocatePaymentPayload, 'payment' | 'invoice' | 'errors'> & { payment?: Maybe<ResolversTypes['Payment']>, invoice?: Maybe<ResolversTypes['Invoice']>, errors: Array<ResolversTypes['FinanceError']> }>;
   RefundPaymentInput: RefundPaymentInput;
   IssueCreditNoteInput: IssueCreditNoteInput;
+  IssueInvoiceInput: IssueInvoiceInput;
+  ServiceLineInput: ServiceLineInput;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
@@ -1240,6 +1279,8 @@ export type ResolversParentTypes = {
   AllocatePaymentPayload: Omit<AllocatePaymentPayload, 'payment' | 'invoice' | 'errors'> & { payment?: Maybe<ResolversParentTypes['Payment']>, invoice?: Maybe<ResolversParentTypes['Invoice']>, errors: Array<ResolversParentTypes['FinanceError']> };
   RefundPaymentInput: RefundPaymentInput;
   IssueCreditNoteInput: IssueCreditNoteInput;
+  IssueInvoiceInput: IssueInvoiceInput;
+  ServiceLineInput: ServiceLineInput;
   Decimal: Scalars['Decimal']['output'];
   DateTime: Scalars['DateTime']['output'];
   Date: Scalars['Date']['output'];
@@ -1274,6 +1315,7 @@ export type MutationResolvers<ContextType = FinanceContext, ParentType extends R
   allocatePayment?: Resolver<ResolversTypes['AllocatePaymentPayload'], ParentType, ContextType, RequireFields<MutationAllocatePaymentArgs, 'input'>>;
   refundPayment?: Resolver<ResolversTypes['PaymentPayload'], ParentType, ContextType, RequireFields<MutationRefundPaymentArgs, 'input'>>;
   issueCreditNote?: Resolver<ResolversTypes['InvoicePayload'], ParentType, ContextType, RequireFields<MutationIssueCreditNoteArgs, 'input'>>;
+  issueInvoice?: Resolver<ResolversTypes['InvoicePayload'], ParentType, ContextType, RequireFields<MutationIssueInvoiceArgs, 'input'>>;
   voidInvoice?: Resolver<ResolversTypes['InvoicePayload'], ParentType, ContextType, RequireFields<MutationVoidInvoiceArgs, 'input'>>;
   requestCreditLine?: Resolver<ResolversTypes['CreditLinePayload'], ParentType, ContextType, RequireFields<MutationRequestCreditLineArgs, 'input'>>;
   approveCreditLine?: Resolver<ResolversTypes['CreditLinePayload'], ParentType, ContextType, RequireFields<MutationApproveCreditLineArgs, 'input'>>;
