@@ -139,6 +139,14 @@ export interface CreditLinesTable {
   created_at: Generated<Date>;
 }
 
+/** A stock level whose on hand disagrees with its movements, as inventory reports it. */
+export interface StockDiscrepancy {
+  productId: string;
+  warehouseId: string;
+  onHand: string;
+  ledgerQuantity: string;
+}
+
 /** The finance schema, as Kysely sees it. */
 export interface FinanceDatabase {
   "finance.known_customers": { customer_id: string; name: string; version: number };
@@ -157,6 +165,11 @@ export interface FinanceDatabase {
   "finance.reconciliation_runs": ReconciliationRunsTable;
   "finance.interest_accruals": InterestAccrualsTable;
   "finance.credit_lines": CreditLinesTable;
+  "finance.inventory_ledger_reports": {
+    id: string;
+    checked_at: Date;
+    discrepancies: ColumnType<StockDiscrepancy[], string, string>;
+  };
   "finance.credit_notes": {
     id: Generated<string>;
     number: string;

@@ -17,6 +17,28 @@ async function rememberCustomer(event: DeliveredEvent, scope: Parameters<EventHa
     .execute();
 }
 
+/** Keeps inventory's latest stock-ledger check; an older report never replaces a newer one. */
+async function rememberLedgerCheck(
+  event: DeliveredEvent,
+  scope: Parameters<EventHandler<FinanceDatabase>["handle"]>[1],
+) {
+  const report = event.payload as { checkedAt: string; discrepancies: unknown[] };
+  await scope.trx
+    .insertInto("finance.inventory_ledger_reports")
+    .values({
+      id: "latest",
+      checked_at: new Date(report.checkedAt),
+      discrepancies: JSON.stringify(report.discrepancies),
+    })
+    .onConflict((oc) =>
+      oc
+        .column("id")
+        .doUpdateSet({ checked_at: new Date(report.checkedAt), discrepancies: JSON.stringify(report.discrepancies) })
+        .where("finance.inventory_ledger_reports.checked_at", "<", new Date(report.checkedAt)),
+    )
+    .execute();
+}
+
 /** Finance learns customers from CRM and bills what sales ships, never reading their tables. */
 export const financeHandlers: EventHandler<FinanceDatabase>[] = [
   ...["registered", "details_updated", "blocked", "unblocked"].map((what) => ({
@@ -25,6 +47,7 @@ export const financeHandlers: EventHandler<FinanceDatabase>[] = [
     handle: rememberCustomer,
   })),
   { name: "invoice-shipment", on: "sales.shipment.dispatched", handle: invoiceShipment },
+  { name: "remember-inventory-ledger-check", on: "inventory.ledger.checked", handle: rememberLedgerCheck },
   { name: "check-credit-for-order", on: "sales.order.confirmation_requested", handle: checkCreditForOrder },
   { name: "release-credit-when-rejected", on: "sales.order.rejected", handle: releaseCreditHold },
   { name: "release-credit-when-cancelled", on: "sales.order.cancelled", handle: releaseCreditHold },

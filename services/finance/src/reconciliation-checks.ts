@@ -196,6 +196,27 @@ const journalBalances: Check = async (trx) => [
   ),
 ];
 
+/** Inventory's own control (on hand = sum of movements), from the report inventory publishes. */
+const inventoryLedgerConsistent: Check = async (trx) => {
+  const report = await trx
+    .selectFrom("finance.inventory_ledger_reports")
+    .selectAll()
+    .where("id", "=", "latest")
+    .executeTakeFirst();
+  return (report?.discrepancies ?? []).map((d) => ({
+    kind: "INVENTORY_LEDGER_MISMATCH",
+    severity: "CRITICAL" as const,
+    fingerprint: `INVENTORY_LEDGER_MISMATCH:${d.productId}:${d.warehouseId}`,
+    description: "Stock on hand differs from the sum of its movements (reported by inventory)",
+    documents: [
+      { type: "Product", id: d.productId },
+      { type: "Warehouse", id: d.warehouseId },
+    ],
+    expected: d.ledgerQuantity,
+    found: d.onHand,
+  }));
+};
+
 /** Every control reconciliation runs; each returns the discrepancies it finds. */
 export const RECONCILIATION_CHECKS: Check[] = [
   invoicePaidMatchesAllocations,
@@ -206,4 +227,5 @@ export const RECONCILIATION_CHECKS: Check[] = [
   paymentReferencesUnique,
   everyShipmentInvoicedOnce,
   journalBalances,
+  inventoryLedgerConsistent,
 ];

@@ -84,7 +84,7 @@ afterAll(() => database.close());
 
 describe(`reconciliation on ${testDatabaseKind()}`, () => {
   it("finds nothing in consistent books and records an OK run", async () => {
-    expect(await run()).toMatchObject({ outcome: "OK", discrepancies: 0, opened: 0, checks: 8 });
+    expect(await run()).toMatchObject({ outcome: "OK", discrepancies: 0, opened: 0, checks: 9 });
     expect(await alerts()).toEqual([]);
   });
 
@@ -181,6 +181,20 @@ describe(`reconciliation on ${testDatabaseKind()}`, () => {
       ).toBe(true);
     },
   );
+
+  it("raises an alert from inventory's published ledger check, and resolves it when a clean report follows", async () => {
+    const [productId, warehouseId] = [randomUUID(), randomUUID()];
+    await deliver("inventory.ledger.checked", {
+      checkedAt: new Date(Date.now() - 1000).toISOString(),
+      discrepancies: [{ productId, warehouseId, onHand: "9", ledgerQuantity: "8" }],
+    });
+    expect((await run()).outcome).toBe("NOT_OK");
+    expect((await alerts("OPEN")).map((a: any) => [a.kind, a.expected, a.found])).toEqual([
+      ["INVENTORY_LEDGER_MISMATCH", "8", "9"],
+    ]);
+    await deliver("inventory.ledger.checked", { checkedAt: new Date().toISOString(), discrepancies: [] });
+    expect(await run()).toMatchObject({ outcome: "OK", resolved: 1 });
+  });
 
   it("lets an operator acknowledge then resolve an alert, in that order only", async () => {
     await tamper([`update finance.allocations set amount = 45 where payment_id = '${paymentId}'`]);

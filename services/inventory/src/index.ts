@@ -1,5 +1,6 @@
 import { defineSubgraph, loadSchemaFile } from "@erp/core";
 import type { InventoryDatabase } from "./db.js";
+import { scheduledLedgerCheck } from "./ledger-check.js";
 import { createInventoryLoaders, type InventoryLoaders } from "./loaders.js";
 import { migrations } from "./migrations/index.js";
 import { orderFulfilmentHandlers } from "./order-fulfilment.js";
@@ -14,6 +15,7 @@ export const inventory = defineSubgraph<InventoryDatabase, InventoryLoaders>({
   migrations,
   createLoaders: createInventoryLoaders,
   handlers: orderFulfilmentHandlers,
+  jobs: [{ name: "ledger-check", cron: "30 * * * *", run: scheduledLedgerCheck }],
   seed: seedInventory,
 });
 

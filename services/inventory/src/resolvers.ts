@@ -4,6 +4,7 @@ import { INVENTORY_READ, INVENTORY_WRITE, type InventoryContext } from "./contex
 import type { InventoryDatabase } from "./db.js";
 import { inventoryConstraintViolations } from "./errors.js";
 import type { Resolvers } from "./generated/resolvers-types.js";
+import { checkStockLedger } from "./ledger-check.js";
 import { discontinueProduct, registerProduct, updateProductDetails } from "./product.js";
 import { showQuantity } from "./quantity.js";
 import {
@@ -96,6 +97,7 @@ export const resolvers: Resolvers = {
       act(ctx, "releaseReservation", input, (s) => releaseReservation(s, input)),
     issueReservedStock: (_, { input }, ctx) =>
       act(ctx, "issueReservedStock", input, (s) => issueReservedStock(s, input)),
+    checkStockLedger: (_, { input }, ctx) => act(ctx, "checkStockLedger", input, (s) => checkStockLedger(s)),
     setReorderPoint: (_, { input }, ctx) =>
       act(ctx, "setReorderPoint", input, async (s) => ({ stockLevel: await setReorderPoint(s, input) })),
   },

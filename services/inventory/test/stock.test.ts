@@ -200,6 +200,13 @@ describe(`receiving and transferring stock on ${testDatabaseKind()}`, () => {
     expect(data.stockLedgerDiscrepancies).toEqual([
       { product: { sku: product.sku }, warehouse: { id: warehouseId }, onHand: "9", ledgerQuantity: "8" },
     ]);
+    // The check inventory publishes for finance's reconciliation carries the same finding.
+    const check = await env.client.request(
+      `mutation($i: CheckStockLedgerInput!) { checkStockLedger(input: $i) { discrepancies { onHand ledgerQuantity } errors { code } } }`,
+      { i: { idempotencyKey: newKey() } },
+    );
+    expect(check.data.checkStockLedger.discrepancies).toEqual([{ onHand: "9", ledgerQuantity: "8" }]);
+    expect(await env.count("inventory.outbox_events", "type = 'inventory.ledger.checked'")).toBeGreaterThan(0);
     await sql`update inventory.stock_levels set on_hand = 8 where product_id = ${product.id}`.execute(env.database.db);
   });
 

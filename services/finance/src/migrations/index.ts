@@ -4,6 +4,7 @@ import * as m0002 from "./0002_reconciliation.js";
 import * as m0003 from "./0003_interest.js";
 import * as m0004 from "./0004_credit.js";
 import * as m0005 from "./0005_credit_notes_and_refunds.js";
+import * as m0006 from "./0006_inventory_ledger_reports.js";
 
 export const migrations: DomainMigrations = {
   "0001_finance": m0001,
@@ -11,4 +12,5 @@ export const migrations: DomainMigrations = {
   "0003_interest": m0003,
   "0004_credit": m0004,
   "0005_credit_notes_and_refunds": m0005,
+  "0006_inventory_ledger_reports": m0006,
 };

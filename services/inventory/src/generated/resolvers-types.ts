@@ -154,6 +154,8 @@ export type Mutation = {
   releaseReservation: ReservationPayload;
   /** Issues reserved stock out of the warehouse (e.g. on shipment), all of it or part. */
   issueReservedStock: ReservationPayload;
+  /** Checks on hand against the movement ledger for every stock level and publishes the result (it also runs hourly). */
+  checkStockLedger: StockLedgerCheckPayload;
   /** Sets the reorder point and reorder quantity of a product in a warehouse. */
   setReorderPoint: StockLevelPayload;
 };
@@ -264,6 +266,15 @@ export type MutationReleaseReservationArgs = {
  */
 export type MutationIssueReservedStockArgs = {
   input: IssueReservedStockInput;
+};
+
+
+/**
+ * Business actions on products, warehouses and stock. Each takes an idempotencyKey: a retry
+ * with the same key and input returns the first answer and moves nothing again.
+ */
+export type MutationCheckStockLedgerArgs = {
+  input: CheckStockLedgerInput;
 };
 
 
@@ -928,6 +939,23 @@ export type SetReorderPointInput = {
   reorderQuantity: Scalars['Decimal']['input'];
 };
 
+/** Asking for a stock ledger check. */
+export type CheckStockLedgerInput = {
+  /** Idempotency key for this check. */
+  idempotencyKey: Scalars['String']['input'];
+};
+
+/** Result of checkStockLedger. */
+export type StockLedgerCheckPayload = {
+  __typename?: 'StockLedgerCheckPayload';
+  /** When the check ran. */
+  checkedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Stock levels that disagree with their ledger; empty when consistent. */
+  discrepancies?: Maybe<Array<StockLedgerDiscrepancy>>;
+  /** Why the action failed; empty on success. */
+  errors: Array<InventoryError>;
+};
+
 /** An amount of money in one currency; the amount is exact, at the currency's minor units. */
 export type Money = {
   __typename?: 'Money';
@@ -1093,6 +1121,8 @@ export type ResolversTypes = {
   ReleaseReservationInput: ReleaseReservationInput;
   IssueReservedStockInput: IssueReservedStockInput;
   SetReorderPointInput: SetReorderPointInput;
+  CheckStockLedgerInput: CheckStockLedgerInput;
+  StockLedgerCheckPayload: ResolverTypeWrapper<Omit<StockLedgerCheckPayload, 'discrepancies' | 'errors'> & { discrepancies?: Maybe<Array<ResolversTypes['StockLedgerDiscrepancy']>>, errors: Array<ResolversTypes['InventoryError']> }>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
@@ -1152,6 +1182,8 @@ export type ResolversParentTypes = {
   ReleaseReservationInput: ReleaseReservationInput;
   IssueReservedStockInput: IssueReservedStockInput;
   SetReorderPointInput: SetReorderPointInput;
+  CheckStockLedgerInput: CheckStockLedgerInput;
+  StockLedgerCheckPayload: Omit<StockLedgerCheckPayload, 'discrepancies' | 'errors'> & { discrepancies?: Maybe<Array<ResolversParentTypes['StockLedgerDiscrepancy']>>, errors: Array<ResolversParentTypes['InventoryError']> };
   Decimal: Scalars['Decimal']['output'];
   DateTime: Scalars['DateTime']['output'];
   Date: Scalars['Date']['output'];
@@ -1195,6 +1227,7 @@ export type MutationResolvers<ContextType = InventoryContext, ParentType extends
   reserveStock?: Resolver<ResolversTypes['ReserveStockPayload'], ParentType, ContextType, RequireFields<MutationReserveStockArgs, 'input'>>;
   releaseReservation?: Resolver<ResolversTypes['ReservationPayload'], ParentType, ContextType, RequireFields<MutationReleaseReservationArgs, 'input'>>;
   issueReservedStock?: Resolver<ResolversTypes['ReservationPayload'], ParentType, ContextType, RequireFields<MutationIssueReservedStockArgs, 'input'>>;
+  checkStockLedger?: Resolver<ResolversTypes['StockLedgerCheckPayload'], ParentType, ContextType, RequireFields<MutationCheckStockLedgerArgs, 'input'>>;
   setReorderPoint?: Resolver<ResolversTypes['StockLevelPayload'], ParentType, ContextType, RequireFields<MutationSetReorderPointArgs, 'input'>>;
 };
 
@@ -1404,6 +1437,13 @@ export type StockLevelPayloadResolvers<ContextType = InventoryContext, ParentTyp
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type StockLedgerCheckPayloadResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['StockLedgerCheckPayload'] = ResolversParentTypes['StockLedgerCheckPayload']> = {
+  checkedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  discrepancies?: Resolver<Maybe<Array<ResolversTypes['StockLedgerDiscrepancy']>>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['InventoryError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -1461,6 +1501,7 @@ export type Resolvers<ContextType = InventoryContext> = {
   ReserveStockPayload?: ReserveStockPayloadResolvers<ContextType>;
   ReservationPayload?: ReservationPayloadResolvers<ContextType>;
   StockLevelPayload?: StockLevelPayloadResolvers<ContextType>;
+  StockLedgerCheckPayload?: StockLedgerCheckPayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Date?: GraphQLScalarType;

@@ -1,0 +1,32 @@
+import { type ActionScope, logger, runBusinessAction, SYSTEM_PRINCIPAL } from "@erp/core";
+import type { Kysely } from "kysely";
+import type { InventoryDatabase } from "./db.js";
+import { stockLedgerDiscrepancies } from "./queries.js";
+
+/**
+ * Checks that on hand equals the sum of movements for every stock level and publishes the
+ * result, so finance's reconciliation can raise alerts from what inventory exposes, without
+ * reading inventory's tables.
+ */
+export async function checkStockLedger(scope: ActionScope<InventoryDatabase>) {
+  const discrepancies = await stockLedgerDiscrepancies(scope.trx);
+  const checkedAt = new Date().toISOString();
+  await scope.emit({
+    type: "inventory.ledger.checked",
+    aggregateType: "StockLedger",
+    aggregateId: "stock-ledger",
+    payload: { checkedAt, discrepancies },
+  });
+  return { checkedAt, discrepancies };
+}
+
+/** The hourly job: the same check as the system. */
+export async function scheduledLedgerCheck(db: Kysely<InventoryDatabase>): Promise<void> {
+  const key = `ledger-check-${new Date().toISOString().slice(0, 13)}`;
+  const principal = { ...SYSTEM_PRINCIPAL, subject: "job:checkStockLedger" };
+  await runBusinessAction(
+    { db, principal, requestId: key, log: logger, domain: "inventory" },
+    { operation: "checkStockLedger", scope: "inventory:write", input: { idempotencyKey: key } },
+    (s) => checkStockLedger(s),
+  );
+}
