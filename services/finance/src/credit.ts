@@ -30,6 +30,7 @@ export interface CreditLine {
   id: string;
   customerId: string;
   limit: Money;
+  annualInterestRate: string | null;
   status: CreditLineStatus;
   requestedBy: string;
   approvers: string[];
@@ -64,6 +65,7 @@ export async function toCreditLine(db: Db, row: Selectable<CreditLinesTable>): P
     id: row.id,
     customerId: row.customer_id,
     limit: showMoney(row.limit_amount, currency),
+    annualInterestRate: row.annual_interest_rate === null ? null : new Dec(row.annual_interest_rate).toFixed(),
     status: row.status,
     requestedBy: row.requested_by,
     approvers: approvers.map((a) => a.approver),
@@ -73,7 +75,14 @@ export async function toCreditLine(db: Db, row: Selectable<CreditLinesTable>): P
   };
 }
 
-const requestSchema = z.object({ customerId: fields.id("customerId"), limit: fields.money() });
+const requestSchema = z.object({
+  customerId: fields.id("customerId"),
+  limit: fields.money(),
+  annualInterestRate: z
+    .string()
+    .regex(/^(100|[1-9]?\d)(\.\d{1,4})?$/, "The rate is 0 to 100 percent with at most 4 decimals")
+    .nullish(),
+});
 
 export async function requestCreditLine(scope: ActionScope<FinanceDatabase>, input: z.input<typeof requestSchema>) {
   const data = parseInput(requestSchema, input);
@@ -89,6 +98,7 @@ export async function requestCreditLine(scope: ActionScope<FinanceDatabase>, inp
       customer_id: data.customerId,
       limit_amount: data.limit.amount,
       currency: data.limit.currency,
+      annual_interest_rate: data.annualInterestRate ?? null,
       requested_by: scope.actor.subject,
     })
     .returningAll()

@@ -132,6 +132,7 @@ export interface CreditLinesTable {
   customer_id: string;
   limit_amount: string;
   currency: string;
+  annual_interest_rate: string | null;
   status: Generated<CreditLineStatus>;
   requested_by: string;
   decision_reason: string | null;

@@ -90,6 +90,19 @@ async function accrueInvoice(
   return total;
 }
 
+/** Each customer's agreed rate, from an active (or suspended) credit line that names one. */
+async function customerRates(scope: ActionScope<FinanceDatabase>, customerIds: string[]) {
+  if (!customerIds.length) return new Map<string, string>();
+  const rows = await scope.trx
+    .selectFrom("finance.credit_lines")
+    .select(["customer_id", "annual_interest_rate"])
+    .where("customer_id", "in", customerIds)
+    .where("status", "in", ["ACTIVE", "SUSPENDED"])
+    .where("annual_interest_rate", "is not", null)
+    .execute();
+  return new Map(rows.map((r) => [r.customer_id, new Dec(r.annual_interest_rate!).toFixed()]));
+}
+
 const accrueSchema = z.object({
   asOf: z
     .string()
@@ -100,7 +113,6 @@ const accrueSchema = z.object({
 /** Accrues late interest on every overdue open invoice up to `asOf`, once per invoice per day. */
 export async function accrueInterest(scope: ActionScope<FinanceDatabase>, input: z.input<typeof accrueSchema>) {
   const asOf = parseInput(accrueSchema, input).asOf ?? new Date().toISOString().slice(0, 10);
-  const rate = lateInterestRate();
   const overdue = await scope.trx
     .selectFrom("finance.invoices")
     .selectAll()
@@ -111,8 +123,9 @@ export async function accrueInterest(scope: ActionScope<FinanceDatabase>, input:
     .execute();
   const totals = new Map<string, InstanceType<typeof Dec>>();
   let invoices = 0;
+  const rates = await customerRates(scope, [...new Set(overdue.map((i) => i.customer_id))]);
   for (const invoice of overdue) {
-    const accrued = await accrueInvoice(scope, invoice, asOf, rate);
+    const accrued = await accrueInvoice(scope, invoice, asOf, rates.get(invoice.customer_id) ?? lateInterestRate());
     if (accrued.isZero()) continue;
     invoices++;
     const currency = invoice.currency.trim();

@@ -110,6 +110,34 @@ describe(`late interest on ${testDatabaseKind()}`, () => {
     expect(accrued.minus(period).abs().lte("0.01")).toBe(true);
   });
 
+  it("uses the customer's own rate from their credit line", async () => {
+    const { invoiceId, customerId } = await overdueInvoice("2026-07-01");
+    const line = await client.request(
+      `mutation($i: RequestCreditLineInput!) { requestCreditLine(input: $i) { creditLine { id annualInterestRate } } }`,
+      {
+        i: {
+          idempotencyKey: newKey(),
+          customerId,
+          limit: { amount: "10000.00", currency: "EUR" },
+          annualInterestRate: "7.3",
+        },
+      },
+    );
+    expect(line.data.requestCreditLine.creditLine.annualInterestRate).toBe("7.3");
+    const approver = subgraphClient(finance, database.db, {
+      subject: "controller",
+      kind: "user",
+      roles: [],
+      scopes: ["*"],
+    });
+    await approver.request(`mutation($i: CreditLineInput!) { approveCreditLine(input: $i) { errors { code } } }`, {
+      i: { idempotencyKey: newKey(), creditLineId: line.data.requestCreditLine.creditLine.id },
+    });
+    await accrue("2026-07-02");
+    // 5,000.00 × 7.3 % / 365 = 1.00 exactly
+    expect((await invoice(invoiceId)).interestAccrued.amount).toBe("1.00");
+  });
+
   it("is paid before principal, posts to interest income, and keeps the books reconciled", async () => {
     const { invoiceId, customerId } = await overdueInvoice("2026-05-01");
     await accrue("2026-05-02");

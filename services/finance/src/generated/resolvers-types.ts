@@ -910,6 +910,8 @@ export type CreditLine = {
   id: Scalars['ID']['output'];
   /** The most the customer may owe. */
   limit: Money;
+  /** Late interest in percent per year for this customer; the default rate applies when null. */
+  annualInterestRate?: Maybe<Scalars['Decimal']['output']>;
   /** PENDING_APPROVAL, ACTIVE, REJECTED or SUSPENDED. */
   status: CreditLineStatus;
   /** Who asked for it. */
@@ -943,6 +945,8 @@ export type RequestCreditLineInput = {
   customerId: Scalars['ID']['input'];
   /** The limit; positive. */
   limit: MoneyInput;
+  /** Late interest in percent per year, 0 to 100; the default rate when absent. */
+  annualInterestRate?: InputMaybe<Scalars['Decimal']['input']>;
 };
 
 /** Acting on a credit line. */
@@ -1569,6 +1573,7 @@ export type InterestAccrualPayloadResolvers<ContextType = FinanceContext, Parent
 export type CreditLineResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['CreditLine'] = ResolversParentTypes['CreditLine']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   limit?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  annualInterestRate?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['CreditLineStatus'], ParentType, ContextType>;
   requestedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   approvers?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;

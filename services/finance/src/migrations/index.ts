@@ -5,6 +5,7 @@ import * as m0003 from "./0003_interest.js";
 import * as m0004 from "./0004_credit.js";
 import * as m0005 from "./0005_credit_notes_and_refunds.js";
 import * as m0006 from "./0006_inventory_ledger_reports.js";
+import * as m0007 from "./0007_credit_line_interest.js";
 
 export const migrations: DomainMigrations = {
   "0001_finance": m0001,
@@ -13,4 +14,5 @@ export const migrations: DomainMigrations = {
   "0004_credit": m0004,
   "0005_credit_notes_and_refunds": m0005,
   "0006_inventory_ledger_reports": m0006,
+  "0007_credit_line_interest": m0007,
 };
