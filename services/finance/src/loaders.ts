@@ -84,7 +84,8 @@ export function createFinanceLoaders(db: Db) {
           .selectAll()
           .where("customer_id", "in", ids)
           .where("status", "in", ["ISSUED", "PARTIALLY_PAID"])
-          .orderBy(["due_on", "seq"])
+          .orderBy("due_on")
+          .orderBy("seq")
           .execute(),
       (r) => r.customer_id,
       toInvoice,

@@ -106,7 +106,8 @@ async function allocateOldestFirst(
     .where("customer_id", "=", customerId)
     .where("currency", "=", currency)
     .where("status", "in", ["ISSUED", "PARTIALLY_PAID"])
-    .orderBy(["due_on", "seq"])
+    .orderBy("due_on")
+    .orderBy("seq")
     .forUpdate()
     .execute();
   let remaining = amount;

@@ -43,7 +43,8 @@ function levelsBy(db: Kysely<InventoryDatabase>, column: "product_id" | "warehou
       .selectFrom("inventory.stock_levels")
       .selectAll()
       .where(column, "in", ids)
-      .orderBy(["product_id", "warehouse_id"])
+      .orderBy("product_id")
+      .orderBy("warehouse_id")
       .execute();
     return ids.map((id) => rows.filter((r) => r[column] === id).map(toStockLevel));
   });

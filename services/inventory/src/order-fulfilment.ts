@@ -52,7 +52,8 @@ async function releaseForCancelledOrder(event: DeliveredEvent, scope: Scope): Pr
     .select("id")
     .where("id", "in", reservationIds)
     .where("status", "=", "ACTIVE")
-    .orderBy(["product_id", "warehouse_id"])
+    .orderBy("product_id")
+    .orderBy("warehouse_id")
     .execute();
   for (const { id } of active) await releaseReservation(scope, { reservationId: id });
 }

@@ -99,7 +99,7 @@ export async function listStockLevels(
   db: Db,
   filter: { productId?: string | null; warehouseId?: string | null; onlyLow?: boolean },
 ) {
-  let query = db.selectFrom("inventory.stock_levels").selectAll().orderBy(["product_id", "warehouse_id"]);
+  let query = db.selectFrom("inventory.stock_levels").selectAll().orderBy("product_id").orderBy("warehouse_id");
   if (filter.productId) query = query.where("product_id", "=", filter.productId);
   if (filter.warehouseId) query = query.where("warehouse_id", "=", filter.warehouseId);
   if (filter.onlyLow) query = query.where(belowReorderPoint);
