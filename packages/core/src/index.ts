@@ -3,6 +3,7 @@ export * from "./audit.js";
 export * from "./connection.js";
 export * from "./context.js";
 export * from "./database.js";
+export * from "./documents.js";
 export * from "./error-masking.js";
 export * from "./errors.js";
 export * from "./events/event-bus.js";

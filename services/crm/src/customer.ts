@@ -2,6 +2,7 @@ import {
   type ActionScope,
   defineStateMachine,
   fields,
+  nextDocumentNumber,
   notFound,
   parseInput,
   refuse,
@@ -110,9 +111,7 @@ export async function registerCustomer(scope: ActionScope<CrmDatabase>, input: R
 /** Next free generated code; skips codes someone chose by hand. */
 async function nextCustomerCode(trx: Transaction<CrmDatabase>): Promise<string> {
   for (;;) {
-    const { rows } = await sql<{ code: string }>`
-      select 'C-' || lpad(nextval('crm.customer_code_seq')::text, 6, '0') as code`.execute(trx);
-    const code = rows[0]!.code;
+    const code = await nextDocumentNumber(trx, "crm.customer_code_seq", "C");
     const taken = await trx.selectFrom("crm.customers").select("id").where("code", "=", code).executeTakeFirst();
     if (!taken) return code;
   }

@@ -1,4 +1,4 @@
-import { isUuid } from "@erp/core";
+import { loaderById } from "@erp/core";
 import DataLoader from "dataloader";
 import { type Kysely, sql } from "kysely";
 import { type Activity, toActivity } from "./activity.js";
@@ -20,13 +20,13 @@ export interface ActivityKey {
 /** Per-request loaders: one SQL statement per kind of lookup, whatever the page size. */
 export function createCrmLoaders(db: Kysely<CrmDatabase>) {
   return {
-    customer: byId(async (ids) =>
+    customer: loaderById(async (ids) =>
       (await db.selectFrom("crm.customers").selectAll().where("id", "in", ids).execute()).map(toCustomer),
     ),
-    lead: byId(async (ids) =>
+    lead: loaderById(async (ids) =>
       (await db.selectFrom("crm.leads").selectAll().where("id", "in", ids).execute()).map(toLead),
     ),
-    opportunity: byId(async (ids) =>
+    opportunity: loaderById(async (ids) =>
       (await db.selectFrom("crm.opportunities").selectAll().where("id", "in", ids).execute()).map(toOpportunity),
     ),
     contactsOfCustomer: new DataLoader<string, Contact[]>(async (ids) => {
@@ -54,15 +54,6 @@ export function createCrmLoaders(db: Kysely<CrmDatabase>) {
 }
 
 export type CrmLoaders = ReturnType<typeof createCrmLoaders>;
-
-/** A loader by id; malformed ids resolve to null without reaching SQL. */
-function byId<T extends { id: string }>(fetch: (ids: string[]) => Promise<T[]>) {
-  return new DataLoader<string, T | null>(async (ids) => {
-    const valid = ids.filter(isUuid);
-    const found = new Map((valid.length ? await fetch(valid) : []).map((item) => [item.id, item]));
-    return ids.map((id) => found.get(id) ?? null);
-  });
-}
 
 async function loadRecentActivities(db: Kysely<CrmDatabase>, keys: readonly ActivityKey[]): Promise<Activity[][]> {
   const targets = [...new Set(keys.map((k) => k.target))];

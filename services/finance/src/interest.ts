@@ -1,9 +1,8 @@
-import { type ActionScope, Dec, parseInput } from "@erp/core";
+import { type ActionScope, Dec, parseInput, runScheduledAction } from "@erp/core";
 import type { Kysely, Selectable } from "kysely";
 import { z } from "zod";
 import type { FinanceDatabase, InvoicesTable } from "./db.js";
 import { postEntry, showMoney } from "./journal.js";
-import { runAsSystem } from "./system-action.js";
 
 /** Late interest, percent per year, until credit lines carry a customer's own rate. */
 export const lateInterestRate = (): string => process.env.LATE_INTEREST_ANNUAL_RATE ?? "12";
@@ -137,7 +136,7 @@ export async function accrueInterest(scope: ActionScope<FinanceDatabase>, input:
 /** The daily job: accrue up to yesterday, in its own transaction, as the system. */
 export async function scheduledInterestAccrual(db: Kysely<FinanceDatabase>): Promise<void> {
   const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-  await runAsSystem(db, "accrueInterest", `interest-${yesterday}`, (scope) =>
+  await runScheduledAction(db, "finance", "accrueInterest", `interest-${yesterday}`, (scope) =>
     accrueInterest(scope, { asOf: yesterday }),
   );
 }

@@ -6,10 +6,10 @@ import {
   defineStateMachine,
   fields,
   type Money,
+  nextDocumentNumber,
   notFound,
   parseInput,
   refuse,
-  sql,
 } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
@@ -147,11 +147,11 @@ export async function createInvoice(
   const tax = invoice.lines.reduce((s, l) => s.plus(l.taxAmount), new Dec(0));
   const issuedOn = today();
   const dueOn = invoice.dueOn ?? new Date(Date.now() + paymentTermDays() * 86_400_000).toISOString().slice(0, 10);
-  const { rows } = await sql<{ n: string }>`select nextval('finance.invoice_number_seq')::text as n`.execute(scope.trx);
+  const number = await nextDocumentNumber(scope.trx, "finance.invoice_number_seq", "INV");
   const row = await scope.trx
     .insertInto("finance.invoices")
     .values({
-      number: `INV-${rows[0]!.n.padStart(6, "0")}`,
+      number,
       customer_id: invoice.customerId,
       sales_order_id: invoice.salesOrderId,
       shipment_id: invoice.shipmentId,

@@ -7,10 +7,10 @@ import {
   fields,
   isUuid,
   money,
+  nextDocumentNumber,
   notFound,
   parseInput,
   refuse,
-  sql,
 } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
@@ -89,11 +89,11 @@ export async function postEntry(scope: ActionScope<FinanceDatabase>, entry: NewE
   );
   assertBalanced(postings);
   const { byCode } = await accountIds(scope.trx);
-  const { rows } = await sql<{ n: string }>`select nextval('finance.journal_number_seq')::text as n`.execute(scope.trx);
+  const number = await nextDocumentNumber(scope.trx, "finance.journal_number_seq", "JE");
   const row = await scope.trx
     .insertInto("finance.journal_entries")
     .values({
-      number: `JE-${rows[0]!.n.padStart(6, "0")}`,
+      number,
       entry_date: entry.entryDate ?? today(),
       description: entry.description,
       source_type: entry.source?.type ?? null,

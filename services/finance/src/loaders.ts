@@ -1,9 +1,9 @@
-import { isUuid } from "@erp/core";
+import { isUuid, loaderById } from "@erp/core";
 import DataLoader from "dataloader";
 import type { Kysely } from "kysely";
 import type { FinanceDatabase } from "./db.js";
-import { type Invoice, toInvoice } from "./invoice.js";
-import { type JournalEntry, showMoney, toJournalEntry } from "./journal.js";
+import { toInvoice } from "./invoice.js";
+import { showMoney, toJournalEntry } from "./journal.js";
 import { type Payment, toPayment } from "./payment.js";
 
 type Db = Kysely<FinanceDatabase>;
@@ -19,23 +19,10 @@ function byKey<Row, T>(fetch: (keys: string[]) => Promise<Row[]>, keyOf: (row: R
 /** Per-request loaders: one SQL statement per kind of lookup, whatever the page size. */
 export function createFinanceLoaders(db: Db) {
   return {
-    account: new DataLoader<
-      string,
-      { id: string; code: string; name: string; type: "ASSET" | "LIABILITY" | "EQUITY" | "REVENUE" | "EXPENSE" } | null
-    >(async (ids) => {
-      const rows = await db.selectFrom("finance.accounts").selectAll().where("id", "in", ids.filter(isUuid)).execute();
-      return ids.map((id) => rows.find((r) => r.id === id) ?? null);
-    }),
-    entry: new DataLoader<string, JournalEntry | null>(async (ids) => {
-      const valid = ids.filter(isUuid);
-      const rows = valid.length
-        ? await db.selectFrom("finance.journal_entries").selectAll().where("id", "in", valid).execute()
-        : [];
-      return ids.map((id) => {
-        const row = rows.find((r) => r.id === id);
-        return row ? toJournalEntry(row) : null;
-      });
-    }),
+    account: loaderById((ids) => db.selectFrom("finance.accounts").selectAll().where("id", "in", ids).execute()),
+    entry: loaderById(async (ids) =>
+      (await db.selectFrom("finance.journal_entries").selectAll().where("id", "in", ids).execute()).map(toJournalEntry),
+    ),
     reversalOf: byKey(
       (ids) => db.selectFrom("finance.journal_entries").selectAll().where("reverses_id", "in", ids).execute(),
       (r) => r.reverses_id!,
@@ -61,16 +48,9 @@ export function createFinanceLoaders(db: Db) {
         credit: showMoney(r.credit, r.currency),
       }),
     ),
-    invoice: new DataLoader<string, Invoice | null>(async (ids) => {
-      const valid = ids.filter(isUuid);
-      const rows = valid.length
-        ? await db.selectFrom("finance.invoices").selectAll().where("id", "in", valid).execute()
-        : [];
-      return ids.map((id) => {
-        const row = rows.find((r) => r.id === id);
-        return row ? toInvoice(row) : null;
-      });
-    }),
+    invoice: loaderById(async (ids) =>
+      (await db.selectFrom("finance.invoices").selectAll().where("id", "in", ids).execute()).map(toInvoice),
+    ),
     invoicesOfOrder: byKey(
       (ids) =>
         db.selectFrom("finance.invoices").selectAll().where("sales_order_id", "in", ids).orderBy("seq").execute(),

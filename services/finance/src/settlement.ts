@@ -1,4 +1,4 @@
-import { type ActionScope, Dec, fields, notFound, parseInput, refuse, sql } from "@erp/core";
+import { type ActionScope, Dec, fields, nextDocumentNumber, notFound, parseInput, refuse, sql } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
 import type { FinanceDatabase, InvoicesTable } from "./db.js";
@@ -187,13 +187,11 @@ export async function issueCreditNote(
   const tax = new Dec(invoice.total).isZero()
     ? new Dec(0)
     : amount.times(invoice.tax_total).div(invoice.total).toDecimalPlaces(2, Dec.ROUND_HALF_EVEN);
-  const { rows } = await sql<{ n: string }>`select nextval('finance.credit_note_number_seq')::text as n`.execute(
-    scope.trx,
-  );
+  const number = await nextDocumentNumber(scope.trx, "finance.credit_note_number_seq", "CN");
   const note = await scope.trx
     .insertInto("finance.credit_notes")
     .values({
-      number: `CN-${rows[0]!.n.padStart(6, "0")}`,
+      number,
       invoice_id: invoice.id,
       amount: amount.toFixed(),
       reason: data.reason,

@@ -1,4 +1,4 @@
-import { type ActionScope, logger, runBusinessAction, SYSTEM_PRINCIPAL } from "@erp/core";
+import { type ActionScope, runScheduledAction } from "@erp/core";
 import type { Kysely } from "kysely";
 import type { InventoryDatabase } from "./db.js";
 import { stockLedgerDiscrepancies } from "./queries.js";
@@ -23,10 +23,5 @@ export async function checkStockLedger(scope: ActionScope<InventoryDatabase>) {
 /** The hourly job: the same check as the system. */
 export async function scheduledLedgerCheck(db: Kysely<InventoryDatabase>): Promise<void> {
   const key = `ledger-check-${new Date().toISOString().slice(0, 13)}`;
-  const principal = { ...SYSTEM_PRINCIPAL, subject: "job:checkStockLedger" };
-  await runBusinessAction(
-    { db, principal, requestId: key, log: logger, domain: "inventory" },
-    { operation: "checkStockLedger", scope: "inventory:write", input: { idempotencyKey: key } },
-    (s) => checkStockLedger(s),
-  );
+  await runScheduledAction(db, "inventory", "checkStockLedger", key, (s) => checkStockLedger(s));
 }

@@ -1,35 +1,25 @@
-import { isUuid } from "@erp/core";
+import { loaderById } from "@erp/core";
 import DataLoader from "dataloader";
 import type { Kysely } from "kysely";
 import type { InventoryDatabase } from "./db.js";
 import { type Product, toProduct } from "./product.js";
 import { type StockLevel, toStockLevel } from "./stock-level.js";
-import { toWarehouse, type Warehouse } from "./warehouse.js";
+import { toWarehouse } from "./warehouse.js";
 
 /** Per-request loaders: one SQL statement per kind of lookup, whatever the page size. */
 export function createInventoryLoaders(db: Kysely<InventoryDatabase>) {
   return {
-    product: new DataLoader<string, Product | null>(async (ids) => {
-      const valid = ids.filter(isUuid);
-      const rows = valid.length
-        ? await db.selectFrom("inventory.products").selectAll().where("id", "in", valid).execute()
-        : [];
-      const found = new Map(rows.map((r) => [r.id, toProduct(r)]));
-      return ids.map((id) => found.get(id) ?? null);
-    }),
+    product: loaderById(async (ids) =>
+      (await db.selectFrom("inventory.products").selectAll().where("id", "in", ids).execute()).map(toProduct),
+    ),
     productBySku: new DataLoader<string, Product | null>(async (skus) => {
       const rows = await db.selectFrom("inventory.products").selectAll().where("sku", "in", skus).execute();
       const found = new Map(rows.map((r) => [r.sku, toProduct(r)]));
       return skus.map((sku) => found.get(sku) ?? null);
     }),
-    warehouse: new DataLoader<string, Warehouse | null>(async (ids) => {
-      const valid = ids.filter(isUuid);
-      const rows = valid.length
-        ? await db.selectFrom("inventory.warehouses").selectAll().where("id", "in", valid).execute()
-        : [];
-      const found = new Map(rows.map((r) => [r.id, toWarehouse(r)]));
-      return ids.map((id) => found.get(id) ?? null);
-    }),
+    warehouse: loaderById(async (ids) =>
+      (await db.selectFrom("inventory.warehouses").selectAll().where("id", "in", ids).execute()).map(toWarehouse),
+    ),
     stockLevelsOfProduct: levelsBy(db, "product_id"),
     stockLevelsOfWarehouse: levelsBy(db, "warehouse_id"),
   };

@@ -1,31 +1,21 @@
-import { Dec, isUuid } from "@erp/core";
+import { Dec, isUuid, loaderById } from "@erp/core";
 import DataLoader from "dataloader";
 import type { Kysely } from "kysely";
 import type { SalesDatabase } from "./db.js";
-import { type SalesOrder, toSalesOrder } from "./order.js";
+import { toSalesOrder } from "./order.js";
 import { type Line, toLine } from "./pricing.js";
-import { type Quote, toQuote } from "./quote.js";
+import { toQuote } from "./quote.js";
 import { type Shipment, toShipment } from "./shipment.js";
 
 /** Per-request loaders: one SQL statement per kind of lookup, whatever the page size. */
 export function createSalesLoaders(db: Kysely<SalesDatabase>) {
   return {
-    order: new DataLoader<string, SalesOrder | null>(async (ids) => {
-      const valid = ids.filter(isUuid);
-      const rows = valid.length
-        ? await db.selectFrom("sales.sales_orders").selectAll().where("id", "in", valid).execute()
-        : [];
-      const found = new Map(rows.map((r) => [r.id, toSalesOrder(r)]));
-      return ids.map((id) => found.get(id) ?? null);
-    }),
-    quote: new DataLoader<string, Quote | null>(async (ids) => {
-      const valid = ids.filter(isUuid);
-      const rows = valid.length
-        ? await db.selectFrom("sales.quotes").selectAll().where("id", "in", valid).execute()
-        : [];
-      const found = new Map(rows.map((r) => [r.id, toQuote(r)]));
-      return ids.map((id) => found.get(id) ?? null);
-    }),
+    order: loaderById(async (ids) =>
+      (await db.selectFrom("sales.sales_orders").selectAll().where("id", "in", ids).execute()).map(toSalesOrder),
+    ),
+    quote: loaderById(async (ids) =>
+      (await db.selectFrom("sales.quotes").selectAll().where("id", "in", ids).execute()).map(toQuote),
+    ),
     /** Lines of an order or a quote, keyed "order:<id>:<currency>" or "quote:<id>:<currency>". */
     lines: new DataLoader<string, Line[]>(async (keys) => {
       const parsed = keys.map((k) => k.split(":") as ["order" | "quote", string, string]);

@@ -5,6 +5,7 @@ import {
   type DeliveredEvent,
   defineStateMachine,
   fields,
+  nextDocumentNumber,
   notFound,
   parseInput,
   refuse,
@@ -102,11 +103,6 @@ const placeSchema = z.object({
   notes: fields.optionalText("Notes", 2000),
 });
 
-async function nextNumber(trx: Transaction<SalesDatabase>, sequence: string, prefix: string): Promise<string> {
-  const { rows } = await sql<{ n: string }>`select nextval(${`sales.${sequence}`}::regclass)::text as n`.execute(trx);
-  return `${prefix}-${rows[0]!.n.padStart(6, "0")}`;
-}
-
 /** A warehouse sales has heard of from inventory; refuses WAREHOUSE_NOT_FOUND. */
 export async function assertWarehouseKnown(db: Kysely<SalesDatabase>, warehouseId: string, field = "warehouseId") {
   const found = await db
@@ -144,7 +140,7 @@ export async function createOrder(
   const row = await scope.trx
     .insertInto("sales.sales_orders")
     .values({
-      number: await nextNumber(scope.trx, "order_number_seq", "SO"),
+      number: await nextDocumentNumber(scope.trx, "sales.order_number_seq", "SO"),
       customer_id: order.customerId,
       warehouse_id: order.warehouseId,
       currency: order.currency,

@@ -2,6 +2,7 @@ import {
   type ActionScope,
   defineStateMachine,
   fields,
+  nextDocumentNumber,
   notFound,
   parseInput,
   refuse,
@@ -80,11 +81,11 @@ export async function createQuote(scope: ActionScope<SalesDatabase>, input: z.in
   const data = parseInput(createSchema, input);
   await assertCustomerMayOrder(scope.trx, data.customerId);
   const lines = await priceLines(scope.trx, data.lines, data.currency);
-  const { rows } = await sql<{ n: string }>`select nextval('sales.quote_number_seq')::text as n`.execute(scope.trx);
+  const number = await nextDocumentNumber(scope.trx, "sales.quote_number_seq", "Q");
   const row = await scope.trx
     .insertInto("sales.quotes")
     .values({
-      number: `Q-${rows[0]!.n.padStart(6, "0")}`,
+      number,
       customer_id: data.customerId,
       currency: data.currency,
       valid_until: data.validUntil,

@@ -7,8 +7,8 @@ import {
   decimalPlaces,
   fields,
   isDecimalString,
+  nextDocumentNumber,
   parseInput,
-  sql,
 } from "@erp/core";
 import type { Selectable } from "kysely";
 import { z } from "zod";
@@ -124,11 +124,11 @@ export async function shipSalesOrder(
     shipping.set(orderLine.id, total);
   }
   if (errors.length) throw new BusinessRuleViolation(errors);
-  const { rows } = await sql<{ n: string }>`select nextval('sales.shipment_number_seq')::text as n`.execute(scope.trx);
+  const number = await nextDocumentNumber(scope.trx, "sales.shipment_number_seq", "SH");
   const shipmentRow = await scope.trx
     .insertInto("sales.shipments")
     .values({
-      number: `SH-${rows[0]!.n.padStart(6, "0")}`,
+      number,
       order_id: current.id,
       carrier_reference: data.carrierReference,
       shipped_by: scope.actor.subject,
