@@ -1,5 +1,5 @@
 import DataLoader from "dataloader";
-import { type Kysely, type Transaction, sql } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import { runBusinessAction } from "./action.js";
 import { SYSTEM_PRINCIPAL } from "./context.js";
 import { logger } from "./logger.js";
@@ -12,7 +12,9 @@ export async function nextDocumentNumber<DB>(trx: Transaction<DB>, sequence: str
 }
 
 /** A per-request loader by id: one query per batch; malformed ids resolve to null without reaching SQL. */
-export function loaderById<T extends { id: string }>(fetch: (ids: string[]) => Promise<T[]>): DataLoader<string, T | null> {
+export function loaderById<T extends { id: string }>(
+  fetch: (ids: string[]) => Promise<T[]>,
+): DataLoader<string, T | null> {
   return new DataLoader<string, T | null>(async (ids) => {
     const valid = ids.filter(isUuid);
     const found = new Map((valid.length ? await fetch(valid) : []).map((item) => [item.id, item]));
@@ -33,7 +35,11 @@ export async function runScheduledAction<DB, P extends object>(
 ) {
   const principal = { ...SYSTEM_PRINCIPAL, subject: `job:${operation}` };
   const context = { db, principal, requestId: key, log: logger, domain };
-  const result = await runBusinessAction(context, { operation, scope: `${domain}:write`, input: { idempotencyKey: key } }, work);
+  const result = await runBusinessAction(
+    context,
+    { operation, scope: `${domain}:write`, input: { idempotencyKey: key } },
+    work,
+  );
   if (result.errors.length) logger.error({ errors: result.errors, operation }, "scheduled action refused");
   return result;
 }

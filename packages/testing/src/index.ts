@@ -1,3 +1,4 @@
 export * from "./client.js";
 export * from "./database.js";
+export * from "./events.js";
 export * from "./factories.js";

@@ -1,10 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { type Database, type DeliveredEvent, handleOnce, type Principal, sql } from "@erp/core";
-import { createMigratedDatabase, newKey, subgraphClient, testDatabaseKind } from "@erp/testing";
-import type { Kysely } from "kysely";
+import { type Database, type Principal, sql } from "@erp/core";
+import { createMigratedDatabase, deliverEvent, newKey, subgraphClient, testDatabaseKind } from "@erp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FinanceDatabase } from "../src/db.js";
-import { financeHandlers } from "../src/handlers.js";
 import { finance } from "../src/index.js";
 
 let database: Database;
@@ -16,20 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-async function deliver(type: string, payload: Record<string, unknown>) {
-  const event: DeliveredEvent = {
-    id: randomUUID(),
-    type,
-    source: "test",
-    aggregateType: "X",
-    aggregateId: "x",
-    payload,
-    occurredAt: new Date().toISOString(),
-    requestId: "test",
-  };
-  for (const h of financeHandlers.filter((h) => h.on === type))
-    await handleOnce(database.db as Kysely<FinanceDatabase>, "finance", h, event);
-}
+const deliver = (type: string, payload: Record<string, unknown>) => deliverEvent(database.db, finance, type, payload);
 
 async function customer() {
   const id = randomUUID();

@@ -1,10 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { type Database, Dec, type DeliveredEvent, handleOnce, sql } from "@erp/core";
-import { createMigratedDatabase, newKey, subgraphClient, testDatabaseKind } from "@erp/testing";
-import type { Kysely } from "kysely";
+import { type Database, Dec, sql } from "@erp/core";
+import { createMigratedDatabase, deliverEvent, newKey, subgraphClient, testDatabaseKind } from "@erp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FinanceDatabase } from "../src/db.js";
-import { financeHandlers } from "../src/handlers.js";
 import { finance } from "../src/index.js";
 import { dailyInterest } from "../src/interest.js";
 
@@ -17,20 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-async function deliver(type: string, payload: Record<string, unknown>) {
-  const event: DeliveredEvent = {
-    id: randomUUID(),
-    type,
-    source: "test",
-    aggregateType: "X",
-    aggregateId: "x",
-    payload,
-    occurredAt: new Date().toISOString(),
-    requestId: "test",
-  };
-  for (const h of financeHandlers.filter((h) => h.on === type))
-    await handleOnce(database.db as Kysely<FinanceDatabase>, "finance", h, event);
-}
+const deliver = (type: string, payload: Record<string, unknown>) => deliverEvent(database.db, finance, type, payload);
 
 /** A 5,000.00 invoice (no tax) that fell due on `dueOn`. */
 async function overdueInvoice(dueOn: string) {
@@ -152,7 +136,13 @@ describe(`late interest on ${testDatabaseKind()}`, () => {
     });
     expect(await invoice(invoiceId)).toMatchObject({ status: "PARTIALLY_PAID", balanceDue: { amount: "5000.00" } });
     const income = await client.request(`{ trialBalance { rows { account { code } balance { amount } } } }`);
-    expect(income.data.trialBalance.rows.find((r: any) => r.account.code === "4100").balance.amount).not.toBe("0.00");
+    // Interest income holds exactly the interest accrued on every invoice so far.
+    const { rows } = await sql<{
+      total: string;
+    }>`select sum(interest_accrued)::numeric(20, 2)::text as total from finance.invoices`.execute(database.db);
+    expect(income.data.trialBalance.rows.find((r: any) => r.account.code === "4100").balance.amount).toBe(
+      `-${rows[0]!.total}`,
+    );
     const run = await client.request(
       `mutation($i: RunReconciliationInput!) { runReconciliation(input: $i) { run { outcome discrepancies } } }`,
       { i: { idempotencyKey: newKey() } },

@@ -1,10 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { type Database, type DeliveredEvent, handleOnce, sql } from "@erp/core";
-import { createMigratedDatabase, newKey, subgraphClient, testDatabaseKind } from "@erp/testing";
-import type { Kysely } from "kysely";
+import { type Database, sql } from "@erp/core";
+import { createMigratedDatabase, deliverEvent, newKey, subgraphClient, testDatabaseKind } from "@erp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FinanceDatabase } from "../src/db.js";
-import { financeHandlers } from "../src/handlers.js";
 import { finance } from "../src/index.js";
 
 let database: Database;
@@ -13,20 +10,7 @@ let customerId: string;
 let invoiceId: string;
 let paymentId: string;
 
-async function deliver(type: string, payload: Record<string, unknown>) {
-  const event: DeliveredEvent = {
-    id: randomUUID(),
-    type,
-    source: "test",
-    aggregateType: "X",
-    aggregateId: "x",
-    payload,
-    occurredAt: new Date().toISOString(),
-    requestId: "test",
-  };
-  for (const h of financeHandlers.filter((h) => h.on === type))
-    await handleOnce(database.db as Kysely<FinanceDatabase>, "finance", h, event);
-}
+const deliver = (type: string, payload: Record<string, unknown>) => deliverEvent(database.db, finance, type, payload);
 
 /** Drift behind the application's back: triggers and constraints off, as a stray script would. */
 async function tamper(statements: string[]) {

@@ -1,10 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { type Database, Dec, type DeliveredEvent, handleOnce, sql } from "@erp/core";
-import { createMigratedDatabase, newKey, subgraphClient, testDatabaseKind } from "@erp/testing";
-import type { Kysely } from "kysely";
+import { type Database, Dec, sql } from "@erp/core";
+import { createMigratedDatabase, deliverEvent, newKey, subgraphClient, testDatabaseKind } from "@erp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SalesDatabase } from "../src/db.js";
-import { salesHandlers } from "../src/handlers.js";
 import { sales } from "../src/index.js";
 import { lineAmounts } from "../src/pricing.js";
 
@@ -18,21 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-/** Delivers another domain's event to sales' own handler, as the event bus would. */
-async function deliver(type: string, payload: Record<string, unknown>) {
-  const event: DeliveredEvent = {
-    id: randomUUID(),
-    type,
-    source: type.split(".")[0]!,
-    aggregateType: "X",
-    aggregateId: "x",
-    payload,
-    occurredAt: new Date().toISOString(),
-    requestId: "test",
-  };
-  for (const handler of salesHandlers.filter((h) => h.on === type))
-    await handleOnce(database.db as Kysely<SalesDatabase>, "sales", handler, event);
-}
+const deliver = (type: string, payload: Record<string, unknown>) => deliverEvent(database.db, sales, type, payload);
 
 async function customer(status = "ACTIVE", version = 1, id: string = randomUUID()) {
   await deliver(`crm.customer.${version === 1 ? "registered" : status === "BLOCKED" ? "blocked" : "unblocked"}`, {

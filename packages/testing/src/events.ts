@@ -1,0 +1,28 @@
+import { randomUUID } from "node:crypto";
+import { type DeliveredEvent, handleOnce, type SubgraphModule } from "@erp/core";
+import type { Kysely } from "kysely";
+
+/**
+ * Delivers another domain's event to a module's own handlers exactly as the event bus would
+ * (through the inbox, in the module's transaction), for subgraph tests without the bus.
+ */
+export async function deliverEvent(
+  db: Kysely<unknown>,
+  module: SubgraphModule,
+  type: string,
+  payload: Record<string, unknown>,
+): Promise<DeliveredEvent> {
+  const event: DeliveredEvent = {
+    id: randomUUID(),
+    type,
+    source: type.split(".")[0]!,
+    aggregateType: "Test",
+    aggregateId: "test",
+    payload,
+    occurredAt: new Date().toISOString(),
+    requestId: "test",
+  };
+  for (const handler of module.handlers ?? [])
+    if (handler.on === type) await handleOnce(db, module.name, handler, event);
+  return event;
+}
