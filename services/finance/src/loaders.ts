@@ -1,10 +1,11 @@
-import { isUuid, loaderById } from "@erp/core";
+import { isUuid, loaderById, type Money } from "@erp/core";
 import DataLoader from "dataloader";
 import type { Kysely } from "kysely";
 import type { FinanceDatabase } from "./db.js";
 import { toInvoice } from "./invoice.js";
 import { showMoney, toJournalEntry } from "./journal.js";
 import { type Payment, toPayment } from "./payment.js";
+import { customerBalances } from "./queries.js";
 
 type Db = Kysely<FinanceDatabase>;
 
@@ -51,6 +52,19 @@ export function createFinanceLoaders(db: Db) {
     invoice: loaderById(async (ids) =>
       (await db.selectFrom("finance.invoices").selectAll().where("id", "in", ids).execute()).map(toInvoice),
     ),
+    /** Balance per customer, keyed "<customer id>:<currency>"; one statement per currency asked for. */
+    customerBalance: new DataLoader<string, Money>(async (keys) => {
+      const byCurrency = new Map<string, string[]>();
+      for (const key of keys) {
+        const [id, currency] = key.split(":") as [string, string];
+        if (isUuid(id)) byCurrency.set(currency, [...(byCurrency.get(currency) ?? []), id]);
+      }
+      const balances = new Map<string, Money>();
+      for (const [currency, ids] of byCurrency)
+        for (const [id, balance] of await customerBalances(db, ids, currency))
+          balances.set(`${id}:${currency}`, balance);
+      return keys.map((k) => balances.get(k) ?? showMoney("0", k.split(":")[1]!));
+    }),
     invoicesOfOrder: byKey(
       (ids) =>
         db.selectFrom("finance.invoices").selectAll().where("sales_order_id", "in", ids).orderBy("seq").execute(),

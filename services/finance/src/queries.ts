@@ -102,16 +102,28 @@ export async function listInvoices(
 }
 
 /** What a customer owes in a currency: open invoice balances minus payments not yet allocated. */
-export async function customerBalance(db: Db, customerId: string, currency: string): Promise<Money> {
-  const { rows } = await sql<{ owed: string | null; unallocated: string | null }>`
-    select
-      (select sum(total + interest_accrued - amount_paid - amount_credited) from finance.invoices
-        where customer_id = ${customerId} and currency = ${currency} and status in ('ISSUED', 'PARTIALLY_PAID')) as owed,
-      (select sum(p.amount) - coalesce(sum(a.allocated), 0) - coalesce(sum(r.refunded), 0) from finance.payments p
+/**
+ * What customers owe in a currency: open invoice balances minus payments not yet allocated or
+ * refunded. One statement for every customer asked for at once (the balance loader batches).
+ */
+export async function customerBalances(
+  db: Db,
+  customerIds: readonly string[],
+  currency: string,
+): Promise<Map<string, Money>> {
+  const ids = [...customerIds];
+  const { rows } = await sql<{ customer_id: string; balance: string }>`
+    select customer_id, sum(amount)::text as balance from (
+      select customer_id, total + interest_accrued - amount_paid - amount_credited as amount from finance.invoices
+        where customer_id = any(${ids}::uuid[]) and currency = ${currency} and status in ('ISSUED', 'PARTIALLY_PAID')
+      union all
+      select p.customer_id, -(p.amount - coalesce(a.allocated, 0) - coalesce(r.refunded, 0)) from finance.payments p
         left join (select payment_id, sum(amount) as allocated from finance.allocations group by payment_id) a on a.payment_id = p.id
         left join (select payment_id, sum(amount) as refunded from finance.refunds group by payment_id) r on r.payment_id = p.id
-        where p.customer_id = ${customerId} and p.currency = ${currency}) as unallocated`.execute(db);
-  return showMoney(new Dec(rows[0]?.owed ?? 0).minus(rows[0]?.unallocated ?? 0), currency);
+        where p.customer_id = any(${ids}::uuid[]) and p.currency = ${currency}
+    ) owed group by customer_id`.execute(db);
+  const found = new Map(rows.map((r) => [r.customer_id, showMoney(r.balance, currency)]));
+  return new Map(ids.map((id) => [id, found.get(id) ?? showMoney("0", currency)]));
 }
 
 export interface JournalLineView {

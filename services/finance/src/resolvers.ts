@@ -8,14 +8,7 @@ import { accrueInterest } from "./interest.js";
 import { issueInvoice, voidInvoice } from "./invoice.js";
 import { postJournalEntry, reverseJournalEntry, showMoney } from "./journal.js";
 import { recordPayment, toPayment } from "./payment.js";
-import {
-  accountBalance,
-  agingBuckets,
-  customerBalance,
-  listInvoices,
-  listJournalEntries,
-  trialBalance,
-} from "./queries.js";
+import { accountBalance, agingBuckets, listInvoices, listJournalEntries, trialBalance } from "./queries.js";
 import { acknowledgeAlert, resolveAlert, runReconciliation, toAlert, toRun } from "./reconciliation.js";
 import { allocatePayment, issueCreditNote, refundPayment } from "./settlement.js";
 
@@ -110,7 +103,9 @@ export const resolvers: Resolvers = {
   },
   Customer: {
     __resolveReference: (ref) => ({ id: ref.id }),
-    balance: (customer, { currency }, ctx) => (reading(ctx), customerBalance(ctx.db, customer.id, currency)),
+    balance: (customer, { currency }, ctx) => (
+      reading(ctx), ctx.loaders.customerBalance.load(`${customer.id}:${currency}`)
+    ),
     openInvoices: (customer, _, ctx) => (reading(ctx), ctx.loaders.openInvoicesOfCustomer.load(customer.id)),
     payments: (customer, _, ctx) => (reading(ctx), ctx.loaders.paymentsOfCustomer.load(customer.id)),
     creditLine: async (customer, _, ctx) => {

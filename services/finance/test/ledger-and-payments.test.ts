@@ -207,6 +207,20 @@ describe(`invoices and payments on ${testDatabaseKind()}`, () => {
     expect(statuses.data).toEqual({ a: { status: "PAID" }, b: { status: "PAID" } });
   });
 
+  it("reports each customer's own balance when many are asked for at once", async () => {
+    const [x, y, z] = [await customer(), await customer(), await customer()];
+    await shipped(x, "100.00", "19.00");
+    await shipped(y, "10.00", "1.90");
+    await pay(y, "20.00");
+    const { data } = await client.request(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { balance(currency: "EUR") { amount } } } }`,
+      {
+        r: [x, y, z].map((id) => ({ __typename: "Customer", id })),
+      },
+    );
+    expect(data._entities.map((e: any) => e.balance.amount)).toEqual(["119.00", "-8.10", "0.00"]);
+  });
+
   it("50 concurrent payments with one key: one payment, one journal entry, 50 identical answers", async () => {
     const c = await customer();
     await shipped(c, "200.00", "38.00");
