@@ -6,11 +6,10 @@ import type { FetcherResponse } from "@apollo/utils.fetcher";
 import {
   buildSubgraph,
   createSubgraphContext,
-  encodePrincipal,
   errorMaskingPlugin,
-  HEADERS,
   type RequestInfo,
   type SubgraphModule,
+  signedHeaders,
 } from "@erp/core";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Kysely } from "kysely";
@@ -73,11 +72,14 @@ function toGraphQLError(error: GraphQLFormattedError): GraphQLError {
   return new GraphQLError(error.message, { path: error.path, extensions: error.extensions });
 }
 
-/** Split mode: forwards the principal and request id; the subgraph rebuilds the same context. */
+/**
+ * Split mode: forwards the principal and request id, signed with the gateway secret; the
+ * subgraph checks the signature and rebuilds the same context.
+ */
 export class RemoteSubgraph extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     url: string,
-    private readonly secret: string | undefined,
+    private readonly secret: string,
   ) {
     super({ url });
   }
@@ -86,9 +88,9 @@ export class RemoteSubgraph extends RemoteGraphQLDataSource<GatewayContext> {
     const { request } = options;
     const context = "context" in options ? (options.context as GatewayContext | undefined) : undefined;
     if (!context?.principal) return;
-    request.http?.headers.set(HEADERS.principal, encodePrincipal(context.principal));
-    request.http?.headers.set(HEADERS.requestId, context.requestId);
-    if (this.secret) request.http?.headers.set(HEADERS.gatewaySecret, this.secret);
+    const info = { principal: context.principal, requestId: context.requestId };
+    for (const [name, value] of Object.entries(signedHeaders(this.secret, info)))
+      request.http?.headers.set(name, value);
   }
 
   /** A subgraph that rejects a request outright still answers in GraphQL: keep its first error. */

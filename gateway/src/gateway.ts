@@ -4,7 +4,6 @@ import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import {
   type Database,
-  DEVELOPMENT_PRINCIPAL,
   errorMaskingPlugin,
   HEADERS,
   isReachable,
@@ -14,6 +13,7 @@ import {
   type SubgraphModule,
   serveGraphQL,
 } from "@erp/core";
+import { type ApiKeyVerifier, createAuthenticator } from "./auth/authenticate.js";
 import { composeSupergraph } from "./compose.js";
 import type { GatewayConfig } from "./config.js";
 import { type GatewayContext, InProcessSubgraph, RemoteSubgraph } from "./data-sources.js";
@@ -23,10 +23,15 @@ export interface GatewayOptions {
   modules: SubgraphModule[];
   /** The database of one-process mode; split mode leaves the data to the subgraph servers. */
   database?: Database;
+  /** Checks partners' API keys (the identity domain's); without it API keys are refused. */
+  apiKeys?: ApiKeyVerifier;
+  /** Development: the API key Sandbox sends by default, so the example operation just runs. */
+  developmentToken?: string;
 }
 
 /** Starts the Apollo gateway over the composed supergraph, in one process or split. */
-export async function startGateway({ config, modules, database }: GatewayOptions): Promise<RunningServer> {
+export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
+  const { config, modules, database } = options;
   // @apollo/gateway otherwise reports usage metrics to Apollo and probes cloud metadata
   // endpoints; an ERP does not phone home unless its operator opts in.
   process.env.APOLLO_TELEMETRY_DISABLED ??= "true";
@@ -37,21 +42,22 @@ export async function startGateway({ config, modules, database }: GatewayOptions
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
-      if (config.mode === "split") return new RemoteSubgraph(url!, config.gatewaySecret);
+      if (config.mode === "split") return new RemoteSubgraph(url!, config.gatewaySecret!);
       if (!database) throw new Error("One-process mode needs a database");
       return new InProcessSubgraph(byName.get(name)!, database.db);
     },
   });
+  const authenticate = createAuthenticator(config.auth, options.apiKeys);
   return serveGraphQL<GatewayContext & { log: ReturnType<typeof requestLogger> }>({
     apollo: {
       gateway,
       introspection: config.introspection,
       includeStacktraceInErrorResponses: false,
-      plugins: [errorMaskingPlugin(), requestIdHeaderPlugin(), landingPage(config, modules)],
+      plugins: [errorMaskingPlugin(), requestIdHeaderPlugin(), landingPage(config, modules, options.developmentToken)],
     },
     context: async (req) => {
-      // Authentication is its own issue; until then every caller is the development principal.
-      const info = { principal: DEVELOPMENT_PRINCIPAL, requestId: requestIdFrom(req.header(HEADERS.requestId)) };
+      const { principal } = await authenticate(req);
+      const info = { principal, requestId: requestIdFrom(req.header(HEADERS.requestId)) };
       return { ...info, log: requestLogger(info) };
     },
     ready: async () => (database ? isReachable(database.db) : true),
@@ -60,12 +66,12 @@ export async function startGateway({ config, modules, database }: GatewayOptions
   });
 }
 
-function landingPage(config: GatewayConfig, modules: SubgraphModule[]): ApolloServerPlugin {
+function landingPage(config: GatewayConfig, modules: SubgraphModule[], token: string | undefined): ApolloServerPlugin {
   if (config.production) return ApolloServerPluginLandingPageDisabled();
   // The last domain with an example shows the most of the graph (sales spans CRM and inventory).
   const document = modules.findLast((m) => m.exampleOperation)?.exampleOperation;
   return ApolloServerPluginLandingPageLocalDefault({
-    embed: true,
+    embed: { initialState: { ...(token && { sharedHeaders: { "x-api-key": token } }) } },
     includeCookies: false,
     ...(document && { document }),
   });

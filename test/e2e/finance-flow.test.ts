@@ -1,14 +1,14 @@
 import { finance } from "@erp/finance";
-import { type GraphQLClient, httpClient, newKey, subgraphClient, testDatabaseKind } from "@erp/testing";
+import { type GraphQLClient, newKey, subgraphClient, testDatabaseKind } from "@erp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSingleProcess } from "../src/harness.js";
+import { clientOf, startSingleProcess } from "../src/harness.js";
 
 let erp: Awaited<ReturnType<typeof startSingleProcess>>;
 let client: GraphQLClient;
 
 beforeAll(async () => {
   erp = await startSingleProcess();
-  client = httpClient(erp.url);
+  client = await clientOf(erp);
 });
 afterAll(() => erp?.stop());
 
@@ -175,7 +175,7 @@ describe(`order to cash, through finance, on ${testDatabaseKind()}`, () => {
     // The gateway acts as the development principal; a different person approves, as the rule demands.
     const controller = subgraphClient(finance, erp.database.db, {
       subject: "controller@erp.local",
-      kind: "user",
+      kind: "person",
       roles: [],
       scopes: ["*"],
     });

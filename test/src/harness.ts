@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Database, EventBus, migrateDomain, openDatabase, type RunningServer } from "@erp/core";
 import { type GatewayConfig, loadConfig, SUBGRAPHS, startGateway, subgraphModules } from "@erp/gateway";
-import { createTestDatabase } from "@erp/testing";
+import { bearer, createTestDatabase, type GraphQLClient, httpClient, TEST_JWT_SECRET } from "@erp/testing";
 import type { Kysely, KyselyPlugin } from "kysely";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -24,6 +24,15 @@ export interface RunningErp {
   stop(): Promise<void>;
 }
 
+/** A client of the gateway signed in as a person with these roles (admin by default). */
+export async function clientOf(
+  erp: Pick<RunningErp, "url">,
+  subject = "tester@erp.local",
+  roles = ["admin"],
+): Promise<GraphQLClient> {
+  return httpClient(erp.url, await bearer(subject, roles));
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -36,7 +45,8 @@ export function freePort(): Promise<number> {
 }
 
 function gatewayConfig(overrides: Partial<GatewayConfig>): GatewayConfig {
-  return { ...loadConfig({ NODE_ENV: "test" }), host: "127.0.0.1", seed: false, ...overrides };
+  const env = { NODE_ENV: "test", AUTH_JWT_SECRET: TEST_JWT_SECRET, ERP_DEVELOPMENT_KEY: "false" };
+  return { ...loadConfig(env), host: "127.0.0.1", seed: false, ...overrides };
 }
 
 /** Every subgraph inside the gateway's process, on one fresh database. */

@@ -1,5 +1,7 @@
 export * from "./action.js";
 export * from "./audit.js";
+export * from "./auth/gateway-signature.js";
+export * from "./auth/scope-directives.js";
 export * from "./connection.js";
 export * from "./context.js";
 export * from "./database.js";

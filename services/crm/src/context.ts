@@ -6,4 +6,3 @@ import type { CrmLoaders } from "./loaders.js";
 export type CrmContext = SubgraphContext<CrmDatabase, CrmLoaders> & { domain: string };
 
 export const CRM_READ = "crm:read";
-export const CRM_WRITE = "crm:write";
