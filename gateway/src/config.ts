@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { type EdgeConfig, loadEdgeConfig } from "./edge/config.js";
 import { SUBGRAPHS } from "./subgraphs.js";
 
 export type GatewayMode = "single" | "split";
@@ -18,6 +19,8 @@ export interface GatewayConfig {
   introspection: boolean;
   /** Fill an empty database with demo data on first start. */
   seed: boolean;
+  /** Limits on every request: shape, cost, rate, size, time, concurrency (edge/config.ts). */
+  edge: EdgeConfig;
 }
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -43,5 +46,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     production,
     introspection: env.INTROSPECTION ? env.INTROSPECTION === "true" : !production,
     seed: env.SEED !== "false",
+    edge: loadEdgeConfig(env, production),
   };
 }

@@ -4,6 +4,7 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import type { FetcherResponse } from "@apollo/utils.fetcher";
 import {
+  abortableFetch,
   buildSubgraph,
   createSubgraphContext,
   encodePrincipal,
@@ -11,6 +12,7 @@ import {
   HEADERS,
   type RequestInfo,
   type SubgraphModule,
+  throwIfCancelled,
 } from "@erp/core";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Kysely } from "kysely";
@@ -41,6 +43,7 @@ export class InProcessSubgraph extends LocalGraphQLDataSource<GatewayContext> {
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     const info = "context" in options && options.context?.principal ? (options.context as GatewayContext) : undefined;
     if (!info) return super.process(options);
+    throwIfCancelled(); // the time budget ran out: the query plan's next fetches do not run
     this.started ??= this.server.start();
     await this.started;
     const { query, variables, operationName } = options.request;
@@ -79,7 +82,8 @@ export class RemoteSubgraph extends RemoteGraphQLDataSource<GatewayContext> {
     url: string,
     private readonly secret: string | undefined,
   ) {
-    super({ url });
+    // The fetch follows the request's signal: a request out of time aborts its subgraph calls.
+    super({ url, fetcher: abortableFetch as RemoteGraphQLDataSource["fetcher"] });
   }
 
   override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>) {

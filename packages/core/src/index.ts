@@ -1,5 +1,6 @@
 export * from "./action.js";
 export * from "./audit.js";
+export * from "./cancellation.js";
 export * from "./connection.js";
 export * from "./context.js";
 export * from "./database.js";
@@ -10,6 +11,7 @@ export * from "./events/event-bus.js";
 export * from "./events/handler.js";
 export { operations } from "./events/operations.js";
 export * from "./http.js";
+export * from "./http-limits.js";
 export * from "./idempotency.js";
 export * from "./kernel-schema.js";
 export * from "./logger.js";

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import type { Request } from "express";
 import { GraphQLError } from "graphql";
+import { CancellationPlugin } from "./cancellation.js";
 import { DEVELOPMENT_PRINCIPAL, decodePrincipal, HEADERS, type RequestInfo, requestIdFrom } from "./context.js";
 import { type Database, isReachable, openDatabase } from "./database.js";
 import { errorMaskingPlugin } from "./error-masking.js";
@@ -32,14 +33,15 @@ export async function startSubgraphServer(
   // Dead letters land in the operations schema, whichever process delivered the event.
   await migrateDomain(database.db, operations.name, operations.migrations);
   const bus = await EventBus.start(database, [module]);
+  // Once the gateway gives up on a request (time budget, client gone), its SQL stops here too.
+  const db = database.db.withPlugin(new CancellationPlugin());
   const running = await serveGraphQL({
     apollo: {
       schema: buildSubgraph(module),
       plugins: [errorMaskingPlugin(), ApolloServerPluginInlineTraceDisabled()],
       introspection: true,
     },
-    context: async (req) =>
-      createSubgraphContext(module, database.db, requestInfoFromGateway(req, options.gatewaySecret)),
+    context: async (req) => createSubgraphContext(module, db, requestInfoFromGateway(req, options.gatewaySecret)),
     ready: () => isReachable(database.db),
     port: options.port,
     host: options.host,
