@@ -4,17 +4,25 @@ import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
 import { MaxTokensParserWLexer } from "@escape.tech/graphql-armor-max-tokens";
 import type { RequestHandler } from "express";
-import type { ValidationRule } from "graphql";
+import { GraphQLError, type ValidationContext, type ValidationRule } from "graphql";
 import type { EdgeConfig } from "./config.js";
 
 type ShapeLimits = Pick<EdgeConfig, "maxDepth" | "maxAliases" | "maxDirectives" | "maxTokens">;
 
 /** Depth, aliases and directives, checked with GraphQL's own validation, before the query is planned. */
 export function shapeRules(limits: ShapeLimits): ValidationRule[] {
+  // Reported as validation errors (400), not thrown: a thrown rule would surface as a 500.
+  const report = {
+    propagateOnRejection: false,
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) =>
+        context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ""))),
+    ],
+  };
   return [
-    maxDepthRule({ n: limits.maxDepth, flattenFragments: true }),
-    maxAliasesRule({ n: limits.maxAliases }),
-    maxDirectivesRule({ n: limits.maxDirectives }),
+    maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ...report }),
+    maxAliasesRule({ n: limits.maxAliases, ...report }),
+    maxDirectivesRule({ n: limits.maxDirectives, ...report }),
   ] as ValidationRule[];
 }
 

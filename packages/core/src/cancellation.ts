@@ -12,8 +12,11 @@ import { currentRequestScope } from "./http-limits.js";
 
 /** Stops work for a request that ran out of time or whose client left. */
 export function throwIfCancelled(): void {
-  const signal = currentRequestScope()?.signal;
-  if (signal?.aborted) {
+  const scope = currentRequestScope();
+  if (!scope) return;
+  // Busy work may never let the timer run: the deadline is also checked here.
+  if (!scope.signal.aborted && Date.now() >= scope.deadline) scope.expire();
+  if (scope.signal.aborted) {
     throw new GraphQLError("The request was cancelled: it ran out of time or its client went away", {
       extensions: { code: EdgeErrorCode.REQUEST_TIMEOUT },
     });

@@ -11,8 +11,12 @@ export interface HttpLimits {
   requestTimeoutMs: number;
   /** GraphQL requests executed at once; /health and /ready never count. */
   maxConcurrentRequests: number;
+  /** GraphQL requests one client address may have in flight or waiting; beyond, SERVER_BUSY at once. */
+  maxConcurrentPerClient: number;
   /** Requests allowed to wait for a slot; beyond, SERVER_BUSY at once. */
   maxQueuedRequests: number;
+  /** When the event loop has not turned for this long, new requests get SERVER_BUSY at once. */
+  maxEventLoopLagMs: number;
   /** How long a request may wait for a slot before SERVER_BUSY. */
   queueTimeoutMs: number;
   /** Express "trust proxy": whether X-Forwarded-For names the client (behind a load balancer). */
@@ -30,8 +34,10 @@ export function httpLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): HttpLim
     bodyLimitBytes: positive(env.BODY_LIMIT_BYTES, 1_048_576),
     requestTimeoutMs: positive(env.REQUEST_TIMEOUT_MS, 10_000),
     maxConcurrentRequests: positive(env.MAX_CONCURRENT_REQUESTS, 16),
+    maxConcurrentPerClient: positive(env.MAX_CONCURRENT_PER_CLIENT, 4),
     maxQueuedRequests: positive(env.MAX_QUEUED_REQUESTS, 32),
     queueTimeoutMs: positive(env.QUEUE_TIMEOUT_MS, 1_000),
+    maxEventLoopLagMs: positive(env.MAX_EVENT_LOOP_LAG_MS, 150),
     trustProxy: proxy === "true" ? true : proxy && Number.isInteger(Number(proxy)) ? Number(proxy) : false,
   };
 }
@@ -41,6 +47,10 @@ export interface RequestScope {
   /** Aborted when the request's time budget runs out or its client goes away. */
   signal: AbortSignal;
   clientAddress: string;
+  /** When the budget runs out (ms since epoch); checked between SQL statements too. */
+  deadline: number;
+  /** Cancels the request now and answers REQUEST_TIMEOUT. */
+  expire(): void;
 }
 
 const scope = new AsyncLocalStorage<RequestScope>();
@@ -111,19 +121,22 @@ export function timeBudget(limits: HttpLimits): RequestHandler {
   const ms = limits.requestTimeoutMs;
   return (req, res, next) => {
     const controller = new AbortController();
-    const timer = setTimeout(() => {
-      controller.abort(new Error(`request exceeded its ${ms} ms budget`));
+    const expire = () => {
+      if (!controller.signal.aborted) controller.abort(new Error(`request exceeded its ${ms} ms budget`));
       sendGraphQLError(res, 504, `The request did not finish within ${ms} ms and was cancelled`, {
         code: EdgeErrorCode.REQUEST_TIMEOUT,
         timeoutMs: ms,
       });
-    }, ms);
+    };
+    // The timer covers waits (subgraph calls); busy work that never yields is caught between statements.
+    const timer = setTimeout(expire, ms);
     res.once("close", () => {
       clearTimeout(timer);
       // The client went away before its answer: stop working for nobody.
       if (!res.writableFinished) controller.abort(new Error("client closed the connection"));
     });
-    scope.run({ signal: controller.signal, clientAddress: req.ip ?? "unknown" }, next);
+    const deadline = Date.now() + ms;
+    scope.run({ signal: controller.signal, clientAddress: req.ip ?? "unknown", deadline, expire }, next);
   };
 }
 
@@ -138,6 +151,14 @@ export interface LoadShedder extends RequestHandler {
 export function loadShedder(limits: HttpLimits): LoadShedder {
   let active = 0;
   let shed = 0;
+  // In flight or waiting, per client address: one client cannot take every slot.
+  const perClient = new Map<string, number>();
+  // In-process work (PGlite, planning) runs without yielding: many requests read in one turn of
+  // the event loop would run back to back. A heartbeat tells how long the loop has been busy.
+  let lastTurn = Date.now();
+  setInterval(() => {
+    lastTurn = Date.now();
+  }, 10).unref();
   const queue: Array<() => void> = [];
   const release = () => {
     active--;
@@ -158,7 +179,17 @@ export function loadShedder(limits: HttpLimits): LoadShedder {
     res.once("close", release);
     next();
   };
-  const handler: RequestHandler = (_req, res, next) => {
+  const handler: RequestHandler = (req, res, next) => {
+    if (Date.now() - lastTurn > limits.maxEventLoopLagMs) return refuse(res, "overloaded");
+    const client = req.ip ?? "unknown";
+    const held = perClient.get(client) ?? 0;
+    if (held >= limits.maxConcurrentPerClient) return refuse(res, "too many requests of yours in flight");
+    perClient.set(client, held + 1);
+    res.once("close", () => {
+      const left = (perClient.get(client) ?? 1) - 1;
+      if (left > 0) perClient.set(client, left);
+      else perClient.delete(client);
+    });
     if (active < limits.maxConcurrentRequests) return admit(res, next);
     if (queue.length >= limits.maxQueuedRequests) return refuse(res, "queue full");
     const waiter = () => {
