@@ -123,10 +123,15 @@ export function timeBudget(limits: HttpLimits): RequestHandler {
     const controller = new AbortController();
     const expire = () => {
       if (!controller.signal.aborted) controller.abort(new Error(`request exceeded its ${ms} ms budget`));
-      sendGraphQLError(res, 504, `The request did not finish within ${ms} ms and was cancelled`, {
-        code: EdgeErrorCode.REQUEST_TIMEOUT,
-        timeoutMs: ms,
-      });
+      if (res.headersSent) return;
+      sendGraphQLError(
+        res,
+        504,
+        `The request did not finish within ${ms} ms and was cancelled`,
+        { code: EdgeErrorCode.REQUEST_TIMEOUT, timeoutMs: ms },
+        { connection: "close" },
+      );
+      ignoreLateWrites(res);
     };
     // The timer covers waits (subgraph calls); busy work that never yields is caught between statements.
     const timer = setTimeout(expire, ms);
@@ -138,6 +143,19 @@ export function timeBudget(limits: HttpLimits): RequestHandler {
     const deadline = Date.now() + ms;
     scope.run({ signal: controller.signal, clientAddress: req.ip ?? "unknown", deadline, expire }, next);
   };
+}
+
+/** The cancelled request's handler may still try to answer: that must not break the connection. */
+function ignoreLateWrites(res: Response): void {
+  const ignore = () => res;
+  Object.assign(res, {
+    setHeader: ignore,
+    writeHead: ignore,
+    status: ignore,
+    set: ignore,
+    write: () => true,
+    end: ignore,
+  });
 }
 
 export interface LoadShedder extends RequestHandler {
