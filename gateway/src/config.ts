@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { gatewaySecretFrom } from "@erp/core";
 import type { AuthSettings } from "./auth/authenticate.js";
 import { DEFAULT_ROLE_SCOPES } from "./auth/roles.js";
+import { type EdgeConfig, loadEdgeConfig } from "./edge/config.js";
 import { SUBGRAPHS } from "./subgraphs.js";
 
 export type GatewayMode = "single" | "split";
@@ -25,6 +26,8 @@ export interface GatewayConfig {
   auth: AuthSettings;
   /** Development: issue an API key holding every scope on first start and show it in Sandbox. */
   developmentKey: boolean;
+  /** Limits on every request: shape, cost, rate, size, time, concurrency (edge/config.ts). */
+  edge: EdgeConfig;
 }
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -52,6 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     seed: env.SEED !== "false",
     auth: authSettings(env),
     developmentKey: env.ERP_DEVELOPMENT_KEY ? env.ERP_DEVELOPMENT_KEY === "true" : !production,
+    edge: loadEdgeConfig(env, production),
   };
 }
 

@@ -4,12 +4,14 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import type { FetcherResponse } from "@apollo/utils.fetcher";
 import {
+  abortableFetch,
   buildSubgraph,
   createSubgraphContext,
   errorMaskingPlugin,
   type RequestInfo,
   type SubgraphModule,
   signedHeaders,
+  throwIfCancelled,
 } from "@erp/core";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Kysely } from "kysely";
@@ -40,6 +42,7 @@ export class InProcessSubgraph extends LocalGraphQLDataSource<GatewayContext> {
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     const info = "context" in options && options.context?.principal ? (options.context as GatewayContext) : undefined;
     if (!info) return super.process(options);
+    throwIfCancelled(); // the time budget ran out: the query plan's next fetches do not run
     this.started ??= this.server.start();
     await this.started;
     const { query, variables, operationName } = options.request;
@@ -81,7 +84,8 @@ export class RemoteSubgraph extends RemoteGraphQLDataSource<GatewayContext> {
     url: string,
     private readonly secret: string,
   ) {
-    super({ url });
+    // The fetch follows the request's signal: a request out of time aborts its subgraph calls.
+    super({ url, fetcher: abortableFetch as RemoteGraphQLDataSource["fetcher"] });
   }
 
   override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>) {

@@ -3,10 +3,10 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import {
+  CancellationPlugin,
   type Database,
   errorMaskingPlugin,
   HEADERS,
-  isReachable,
   type RunningServer,
   requestIdFrom,
   requestLogger,
@@ -17,6 +17,7 @@ import { type ApiKeyVerifier, createAuthenticator } from "./auth/authenticate.js
 import { composeSupergraph } from "./compose.js";
 import type { GatewayConfig } from "./config.js";
 import { type GatewayContext, InProcessSubgraph, RemoteSubgraph } from "./data-sources.js";
+import { createEdge, readiness } from "./edge/index.js";
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -44,26 +45,37 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     buildService: ({ name, url }) => {
       if (config.mode === "split") return new RemoteSubgraph(url!, config.gatewaySecret!);
       if (!database) throw new Error("One-process mode needs a database");
-      return new InProcessSubgraph(byName.get(name)!, database.db);
+      // A cancelled request (time budget, client gone) runs no further SQL.
+      return new InProcessSubgraph(byName.get(name)!, database.db.withPlugin(new CancellationPlugin()));
     },
   });
   const authenticate = createAuthenticator(config.auth, options.apiKeys);
-  return serveGraphQL<GatewayContext & { log: ReturnType<typeof requestLogger> }>({
+  const edge = await createEdge(config);
+  const server = await serveGraphQL<GatewayContext & { log: ReturnType<typeof requestLogger> }>({
     apollo: {
       gateway,
       introspection: config.introspection,
       includeStacktraceInErrorResponses: false,
-      plugins: [errorMaskingPlugin(), requestIdHeaderPlugin(), landingPage(config, modules, options.developmentToken)],
+      ...edge.apollo,
+      plugins: [
+        errorMaskingPlugin(),
+        requestIdHeaderPlugin(),
+        landingPage(config, modules, options.developmentToken),
+        ...edge.plugins,
+      ],
     },
     context: async (req) => {
       const { principal } = await authenticate(req);
       const info = { principal, requestId: requestIdFrom(req.header(HEADERS.requestId)) };
       return { ...info, log: requestLogger(info) };
     },
-    ready: async () => (database ? isReachable(database.db) : true),
+    ready: readiness(config, database),
     port: config.port,
     host: config.host,
+    limits: edge.limits,
+    edge: edge.http,
   });
+  return { ...server, stop: async () => (await server.stop(), await edge.close()) };
 }
 
 function landingPage(config: GatewayConfig, modules: SubgraphModule[], token: string | undefined): ApolloServerPlugin {

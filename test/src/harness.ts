@@ -45,8 +45,18 @@ export function freePort(): Promise<number> {
 }
 
 function gatewayConfig(overrides: Partial<GatewayConfig>): GatewayConfig {
-  const env = { NODE_ENV: "test", AUTH_JWT_SECRET: TEST_JWT_SECRET, ERP_DEVELOPMENT_KEY: "false" };
-  return { ...loadConfig(env), host: "127.0.0.1", seed: false, ...overrides };
+  const base = loadConfig({ NODE_ENV: "test", AUTH_JWT_SECRET: TEST_JWT_SECRET, ERP_DEVELOPMENT_KEY: "false" });
+  // Every test client calls from loopback: one address, far more operations than a person's.
+  // Tests stand for many clients at once (20 customers ordering together) on a loaded machine:
+  // no per-client or lag shedding, and a time budget only a hang exceeds.
+  const http = {
+    ...base.edge.http,
+    maxConcurrentPerClient: 1_000,
+    maxEventLoopLagMs: 60_000,
+    requestTimeoutMs: 120_000,
+  };
+  const edge = { ...base.edge, http, rateLimitPerAddressPerMinute: 1_000_000 };
+  return { ...base, host: "127.0.0.1", seed: false, edge, ...overrides };
 }
 
 /** Every subgraph inside the gateway's process, on one fresh database. */

@@ -4,6 +4,7 @@ import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/dis
 import type { Request } from "express";
 import { GraphQLError } from "graphql";
 import { gatewaySecretFrom, verifySignedHeaders } from "./auth/gateway-signature.js";
+import { CancellationPlugin } from "./cancellation.js";
 import type { RequestInfo } from "./context.js";
 import { type Database, isReachable, openDatabase } from "./database.js";
 import { errorMaskingPlugin } from "./error-masking.js";
@@ -37,14 +38,15 @@ export async function startSubgraphServer(
   // Dead letters land in the operations schema, whichever process delivered the event.
   await migrateDomain(database.db, operations.name, operations.migrations);
   const bus = await EventBus.start(database, [module]);
+  // Once the gateway gives up on a request (time budget, client gone), its SQL stops here too.
+  const db = database.db.withPlugin(new CancellationPlugin());
   const running = await serveGraphQL({
     apollo: {
       schema: buildSubgraph(module),
       plugins: [errorMaskingPlugin(), ApolloServerPluginInlineTraceDisabled()],
       introspection: !options.production,
     },
-    context: async (req) =>
-      createSubgraphContext(module, database.db, requestInfoFromGateway(req, options.gatewaySecret)),
+    context: async (req) => createSubgraphContext(module, db, requestInfoFromGateway(req, options.gatewaySecret)),
     ready: () => isReachable(database.db),
     port: options.port,
     host: options.host,
