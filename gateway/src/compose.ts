@@ -11,3 +11,15 @@ export function composeSupergraph(modules: SubgraphModule[], urlOf: (name: strin
   }
   return result.supergraphSdl;
 }
+
+const SECURITY_LINK =
+  /(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes|policy)\/v[\d.]+"), for: SECURITY\)/g;
+
+/**
+ * @apollo/gateway refuses a supergraph whose links are `for: SECURITY` (only Apollo Router
+ * enforces @authenticated and @requiresScopes). Our kernel checks the scopes, so the gateway
+ * gets the same supergraph with those links as plain metadata; supergraph.graphql keeps them.
+ */
+export function forApolloGateway(supergraphSdl: string): string {
+  return supergraphSdl.replace(SECURITY_LINK, "$1)");
+}

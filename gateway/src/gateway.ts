@@ -14,7 +14,7 @@ import {
   serveGraphQL,
 } from "@erp/core";
 import { type ApiKeyVerifier, createAuthenticator } from "./auth/authenticate.js";
-import { composeSupergraph } from "./compose.js";
+import { composeSupergraph, forApolloGateway } from "./compose.js";
 import type { GatewayConfig } from "./config.js";
 import { type GatewayContext, InProcessSubgraph, RemoteSubgraph } from "./data-sources.js";
 
@@ -36,8 +36,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   // endpoints; an ERP does not phone home unless its operator opts in.
   process.env.APOLLO_TELEMETRY_DISABLED ??= "true";
   const byName = new Map(modules.map((m) => [m.name, m]));
-  const supergraphSdl = composeSupergraph(modules, (name) =>
-    config.mode === "split" ? config.subgraphUrls[name]! : `http://in-process/${name}`,
+  const supergraphSdl = forApolloGateway(
+    composeSupergraph(modules, (name) =>
+      config.mode === "split" ? config.subgraphUrls[name]! : `http://in-process/${name}`,
+    ),
   );
   const gateway = new ApolloGateway({
     supergraphSdl,
