@@ -65,6 +65,11 @@ describe(`gateway on ${testDatabaseKind()}`, () => {
     const body = await response.json();
     expect(body.errors[0].extensions).toEqual({ code: "BAD_USER_INPUT", requestId: "partner-req-42" });
   });
+
+  it("serves fields that declare @requiresScopes and @authenticated (Apollo Gateway refuses their SECURITY links)", async () => {
+    const result = await httpClient(url(dev, "graphql")).request("{ me { kind scopes } apiKeys { nodes { id } } }");
+    expect(result).toEqual({ data: { me: { kind: "PERSON", scopes: ["*"] }, apiKeys: { nodes: [] } } });
+  });
 });
 
 describe("the erp CLI", () => {

@@ -103,6 +103,21 @@ describe(`revokeApiKey and rotateApiKey on ${testDatabaseKind()}`, () => {
     expect(replay.data.rotateApiKey).toEqual({ ...rotated, secret: null });
   });
 
+  it("reads an ACTIVE key past its expiresAt as EXPIRED and refuses to rotate it", async () => {
+    const key = await env.issue({ expiresAt: inHours(1) });
+    await sql`update identity.api_keys set expires_at = now() - interval '1 minute' where id = ${key.id}`.execute(
+      env.database.db,
+    );
+    const { data } = await env.client.request(`{ apiKey(id: "${key.id}") { status } }`);
+    expect(data.apiKey.status).toBe("EXPIRED");
+    const rotate = await env.client.request(ROTATE, { input: { idempotencyKey: newKey(), id: key.id } });
+    expect(rotate.data.rotateApiKey).toEqual({
+      apiKey: null,
+      secret: null,
+      errors: [expect.objectContaining({ code: "API_KEY_EXPIRED", field: "id" })],
+    });
+  });
+
   it.each([-1, 604_801])("refuses a grace period of %i seconds", async (gracePeriodSeconds) => {
     const key = await env.issue();
     const { data } = await env.client.request(ROTATE, {
