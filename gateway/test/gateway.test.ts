@@ -67,8 +67,11 @@ describe(`gateway on ${testDatabaseKind()}`, () => {
   });
 
   it("serves fields that declare @requiresScopes and @authenticated (Apollo Gateway refuses their SECURITY links)", async () => {
-    const result = await httpClient(url(dev, "graphql")).request("{ me { kind scopes } apiKeys { nodes { id } } }");
-    expect(result).toEqual({ data: { me: { kind: "PERSON", scopes: ["*"] }, apiKeys: { nodes: [] } } });
+    const client = httpClient(url(dev, "graphql"), await bearer("ana@erp.local", ["auditor"]));
+    const result = await client.request("{ me { subject kind } apiKeys { nodes { id } } }");
+    expect(result).toEqual({ data: { me: { subject: "ana@erp.local", kind: "PERSON" }, apiKeys: { nodes: [] } } });
+    const anonymous = await httpClient(url(dev, "graphql")).request("{ me { kind } }");
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
   });
 });
 

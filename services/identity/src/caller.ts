@@ -11,9 +11,9 @@ export interface Caller {
   apiKeyId: string | null;
 }
 
-/** Null for an anonymous caller; "user" (today's kernel) and "person" both read as PERSON. */
+/** Null for an anonymous caller (whom @authenticated already refuses). */
 export function callerOf(principal: Principal): Caller | null {
-  const kind: string = principal.kind;
+  const kind = principal.kind;
   if (kind === "anonymous") return null;
   const callerKind: CallerKind = kind === "partner" ? "PARTNER" : kind === "system" ? "SYSTEM" : "PERSON";
   return {

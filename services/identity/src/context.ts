@@ -6,4 +6,3 @@ import type { IdentityLoaders } from "./loaders.js";
 export type IdentityContext = SubgraphContext<IdentityDatabase, IdentityLoaders> & { domain: string };
 
 export const IDENTITY_READ = "identity:read";
-export const IDENTITY_ADMIN = "identity:admin";

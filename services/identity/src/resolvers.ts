@@ -1,7 +1,7 @@
 import { type ActionScope, assertScope, badUserInput, isUuid, present, runBusinessAction } from "@erp/core";
 import { type ApiKey, apiKeyStatus, type IssuedKey, issueApiKey, revokeApiKey, rotateApiKey } from "./api-key.js";
 import { callerOf } from "./caller.js";
-import { IDENTITY_ADMIN, IDENTITY_READ, type IdentityContext } from "./context.js";
+import { IDENTITY_READ, type IdentityContext } from "./context.js";
 import type { IdentityDatabase } from "./db.js";
 import { identityUniqueViolations } from "./errors.js";
 import type { Resolvers } from "./generated/resolvers-types.js";
@@ -10,15 +10,14 @@ import { listApiKeys, listPersistedOperations } from "./queries.js";
 
 type Input = { idempotencyKey: string } & Record<string, unknown>;
 
-/** Every identity mutation: the identity:admin scope, one transaction, idempotent by its key. */
+/** Every identity mutation: one transaction, idempotent by its key; the SDL declares identity:admin. */
 function act<P extends object>(
   ctx: IdentityContext,
   operation: string,
   input: Input,
   work: (s: ActionScope<IdentityDatabase>) => Promise<P>,
 ) {
-  const request = { operation, scope: IDENTITY_ADMIN, input, uniqueViolations: identityUniqueViolations };
-  return runBusinessAction(ctx, request, work);
+  return runBusinessAction(ctx, { operation, input, uniqueViolations: identityUniqueViolations }, work);
 }
 
 /**

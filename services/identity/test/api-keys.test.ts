@@ -23,7 +23,7 @@ describe(`issueApiKey on ${testDatabaseKind()}`, () => {
     const { data } = await env.client.request(ISSUE, { input });
     const { apiKey, secret, errors } = data.issueApiKey;
     expect(errors).toEqual([]);
-    expect(apiKey).toMatchObject({ status: "ACTIVE", scopes: ["crm:read", "sales:*"], createdBy: "dev@erp.local" });
+    expect(apiKey).toMatchObject({ status: "ACTIVE", scopes: ["crm:read", "sales:*"], createdBy: "tester@erp.local" });
     expect(secret).toMatch(new RegExp(`^erp_${apiKey.prefix}_[A-Za-z0-9]{43}$`));
     const secretPart = secret.split("_")[2];
     const stored = await env.everything();
@@ -57,11 +57,13 @@ describe(`issueApiKey on ${testDatabaseKind()}`, () => {
   });
 
   it("refuses a caller without identity:admin with FORBIDDEN", async () => {
-    const reader = env.as({ subject: "auditor", kind: "user", roles: [], scopes: ["identity:read"] });
-    const { data } = await reader.request(ISSUE, {
+    const reader = env.as({ subject: "auditor", kind: "person", roles: [], scopes: ["identity:read"] });
+    const before = await env.count("identity.api_keys");
+    const refused = await reader.request(ISSUE, {
       input: { idempotencyKey: newKey(), name: "Nope", scopes: ["crm:read"] },
     });
-    expect(data.issueApiKey.errors).toEqual([expect.objectContaining({ code: "FORBIDDEN" })]);
+    expect(refused.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(await env.count("identity.api_keys")).toBe(before);
   });
 });
 
@@ -137,7 +139,7 @@ describe(`revokeApiKey and rotateApiKey on ${testDatabaseKind()}`, () => {
     expect(all.data.apiKeys.nodes).toContainEqual({ id: key.id, name: "Listed", status: "ACTIVE" });
     const page = await env.client.request(query, { first: 1 });
     expect(page.data.apiKeys.pageInfo.hasNextPage).toBe(true);
-    const stranger = env.as({ subject: "clerk", kind: "user", roles: [], scopes: ["crm:read"] });
+    const stranger = env.as({ subject: "clerk", kind: "person", roles: [], scopes: ["crm:read"] });
     const refused = await stranger.request(`{ apiKey(id: "${key.id}") { id } }`);
     expect(refused.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });

@@ -29,15 +29,20 @@ describe(`me on ${testDatabaseKind()}`, () => {
     });
     const denied = await partner.request(`{ apiKeys { nodes { id } } }`);
     expect(denied.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
-    const { data: issued } = await partner.request(
+    const escalation = await partner.request(
       `mutation($input: IssueApiKeyInput!) { issueApiKey(input: $input) { secret errors { code } } }`,
       { input: { idempotencyKey: newKey(), name: "Escalation", scopes: ["*"] } },
     );
-    expect(issued.issueApiKey).toEqual({ secret: null, errors: [{ code: "FORBIDDEN" }] });
+    expect(escalation.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
+
+  it("refuses an anonymous caller with UNAUTHENTICATED", async () => {
+    const anonymous = env.as({ subject: "anonymous", kind: "anonymous", roles: [], scopes: [] });
+    expect((await anonymous.request(ME)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
   });
 
   it("shows a person and the system without a key", async () => {
-    const person = env.as({ subject: "ana@example.com", kind: "user", roles: ["clerk"], scopes: ["crm:read"] });
+    const person = env.as({ subject: "ana@example.com", kind: "person", roles: ["clerk"], scopes: ["crm:read"] });
     expect((await person.request(ME)).data.me).toEqual({
       subject: "ana@example.com",
       kind: "PERSON",
