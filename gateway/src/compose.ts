@@ -20,7 +20,7 @@ export function composeSupergraph(modules: SubgraphModule[], urlOf: (name: strin
  */
 function declaredOnly(supergraphSdl: string): string {
   return supergraphSdl.replace(
-    /(@link\(url: "https:\/\/specs\.apollo\.dev\/(requiresScopes|authenticated)\/v[\d.]+"), for: SECURITY\)/g,
+    /(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes|policy)\/v[\d.]+"), for: SECURITY\)/g,
     "$1)",
   );
 }

@@ -65,6 +65,14 @@ describe(`gateway on ${testDatabaseKind()}`, () => {
     const body = await response.json();
     expect(body.errors[0].extensions).toEqual({ code: "BAD_USER_INPUT", requestId: "partner-req-42" });
   });
+
+  it("serves fields that declare @requiresScopes and @authenticated (Apollo Gateway refuses their SECURITY links)", async () => {
+    const client = httpClient(url(dev, "graphql"), await bearer("ana@erp.local", ["auditor"]));
+    const result = await client.request("{ me { subject kind } apiKeys { nodes { id } } }");
+    expect(result).toEqual({ data: { me: { subject: "ana@erp.local", kind: "PERSON" }, apiKeys: { nodes: [] } } });
+    const anonymous = await httpClient(url(dev, "graphql")).request("{ me { kind } }");
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+  });
 });
 
 describe("the erp CLI", () => {

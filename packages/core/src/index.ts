@@ -21,6 +21,7 @@ export * from "./migrations.js";
 export * from "./money.js";
 export * from "./outbox.js";
 export * from "./scalars.js";
+export * from "./scopes.js";
 export * from "./sql.js";
 export * from "./state-machine.js";
 export * from "./subgraph.js";
