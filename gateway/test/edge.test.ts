@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
 import type { Database, RunningServer } from "@erp/core";
-import { createMigratedDatabase, testDatabaseKind } from "@erp/testing";
+import { createMigratedDatabase, TEST_JWT_SECRET, testDatabaseKind } from "@erp/testing";
 import { getIntrospectionQuery } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type GatewayConfig, loadConfig } from "../src/config.js";
@@ -13,7 +13,7 @@ let database: Database;
 const servers: RunningServer[] = [];
 
 async function gateway(edge: Partial<EdgeConfig> = {}, env: NodeJS.ProcessEnv = {}): Promise<string> {
-  const base = loadConfig(env);
+  const base = loadConfig({ AUTH_JWT_SECRET: TEST_JWT_SECRET, ...env });
   const config: GatewayConfig = {
     ...base,
     host: "127.0.0.1",

@@ -1,3 +1,5 @@
+import { bearer } from "@erp/testing";
+
 export interface Sent {
   status: number;
   headers: Headers;
@@ -5,12 +7,18 @@ export interface Sent {
   body: any;
 }
 
-/** POSTs a body as is (string or bytes) or as JSON, and reads the answer whatever its type. */
+let signedIn: Record<string, string> | undefined;
+
+/**
+ * POSTs a body as is (string or bytes) or as JSON, as a signed-in administrator (gateways in
+ * these tests verify TEST_JWT_SECRET), and reads the answer whatever its type.
+ */
 export async function post(url: string | URL, body: unknown, headers: Record<string, string> = {}): Promise<Sent> {
   const raw = typeof body === "string" || Buffer.isBuffer(body);
+  signedIn ??= await bearer("edge-tester@erp.test", ["admin"]);
   const response = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", ...headers },
+    headers: { "content-type": "application/json", ...signedIn, ...headers },
     body: raw ? (body as string) : JSON.stringify(body),
   });
   const text = await response.text();

@@ -61,6 +61,11 @@ export function estimateCost(
   });
 }
 
+const costs = new WeakMap<object, number>();
+
+/** The estimated cost of an operation the cost plugin let through (rate limits weigh by it). */
+export const estimatedCostOf = (request: object): number => costs.get(request) ?? 0;
+
 /** Refuses, before anything runs, a query whose estimated cost is above the limit. */
 export function costLimitPlugin(options: CostOptions): ApolloServerPlugin {
   return {
@@ -77,6 +82,7 @@ export function costLimitPlugin(options: CostOptions): ApolloServerPlugin {
             return;
           }
           if (cost > options.maxQueryCost) throw tooCostly(cost, options);
+          costs.set(request, cost);
         },
       };
     },

@@ -8,6 +8,7 @@ import {
   RateLimiterPostgres,
   RateLimiterRes,
 } from "rate-limiter-flexible";
+import { estimatedCostOf } from "./cost.js";
 
 export interface RateLimitOptions {
   rateLimitPerMinute: number;
@@ -16,12 +17,12 @@ export interface RateLimitOptions {
   databaseUrl?: string | undefined;
 }
 
-/** The principal as authentication will shape it; today's kernel has no apiKeyId yet. */
-type Caller = Pick<Principal, "subject"> & { apiKeyId?: string | undefined };
+/** What the rate limit reads of the principal. */
+type Caller = Pick<Principal, "subject" | "kind"> & { apiKeyId?: string | undefined };
 
 export interface RateLimits {
-  /** Counts one operation for the caller; throws RATE_LIMITED when over the limit. */
-  consume(principal: Caller | undefined, clientAddress: string): Promise<void>;
+  /** Counts an operation of this many points for the caller; throws RATE_LIMITED when over the limit. */
+  consume(principal: Caller | undefined, clientAddress: string, points?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -31,10 +32,16 @@ export async function createRateLimits(options: RateLimitOptions): Promise<RateL
   const perKey = await limiter(pool, "key", options.rateLimitPerMinute);
   const perAddress = await limiter(pool, "address", options.rateLimitPerAddressPerMinute);
   return {
-    async consume(principal, clientAddress) {
-      const [bucket, key] = principal?.apiKeyId ? [perKey, principal.apiKeyId] : [perAddress, clientAddress];
+    async consume(principal, clientAddress, points = 1) {
+      // A partner counts per key, a person per subject (many people may share one office address),
+      // anyone else per client address.
+      const [bucket, key] = principal?.apiKeyId
+        ? [perKey, principal.apiKeyId]
+        : principal?.kind === "person"
+          ? [perAddress, `person:${principal.subject}`]
+          : [perAddress, clientAddress];
       try {
-        await bucket.consume(key);
+        await bucket.consume(key, Math.min(points, bucket.points));
       } catch (outcome) {
         if (!(outcome instanceof RateLimiterRes)) throw outcome;
         throw rateLimited(bucket.points, outcome.msBeforeNext);
@@ -77,13 +84,21 @@ function rateLimited(points: number, msBeforeNext: number): GraphQLError {
   });
 }
 
-/** Counts every operation once it is known (after authentication built the principal), before it runs. */
+/** Estimated cost that weighs as much as one more operation in the rate limit. */
+export const COST_PER_POINT = 1_000;
+
+/**
+ * Counts every operation once it is known (after authentication built the principal), before it
+ * runs, weighed by its estimated cost: one point, plus one per COST_PER_POINT, so a client sending
+ * costly queries reaches its limit sooner than one sending simple ones (the cost plugin runs first).
+ */
 export function rateLimitPlugin(limits: RateLimits): ApolloServerPlugin<{ principal?: Caller }> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ contextValue }) {
-          await limits.consume(contextValue.principal, currentRequestScope()?.clientAddress ?? "unknown");
+        async didResolveOperation({ contextValue, request }) {
+          const points = 1 + Math.floor(estimatedCostOf(request) / COST_PER_POINT);
+          await limits.consume(contextValue.principal, currentRequestScope()?.clientAddress ?? "unknown", points);
         },
       };
     },
