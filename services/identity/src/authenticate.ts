@@ -132,6 +132,8 @@ async function issueDevelopmentKey(db: Kysely<IdentityDatabase>): Promise<string
     const audit = (aggregateId: string, details: Record<string, unknown>) =>
       recordAudit(trx, "identity", {
         actor: "system",
+        actorKind: "system",
+        apiKeyId: null,
         operation: "ensureDevelopmentKey",
         aggregateType: "ApiKey",
         aggregateId,
