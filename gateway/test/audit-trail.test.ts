@@ -91,6 +91,15 @@ describe(`auditTrail on ${testDatabaseKind()}`, () => {
     expect(Date.parse(page.nodes[0].occurredAt)).toBeGreaterThanOrEqual(Date.parse(page.nodes[1].occurredAt));
     expect(JSON.parse(page.nodes[0].details)).toEqual({ changed: ["name"] });
     expect(page.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: false });
+    // Recorded, not inferred from the subject's shape.
+    const { rows } = await sql<{ actor_kind: string; api_key_id: string | null }>`
+      select actor_kind, api_key_id from crm.audit_log where aggregate_id = ${customer.id} order by id`.execute(
+      database.db,
+    );
+    expect(rows).toEqual([
+      { actor_kind: "person", api_key_id: null },
+      { actor_kind: "partner", api_key_id: "key-7" },
+    ]);
   });
 
   it("pages with cursors, newest first, and never repeats or skips a record", async () => {
