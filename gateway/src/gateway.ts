@@ -13,7 +13,9 @@ import {
   type SubgraphModule,
   serveGraphQL,
 } from "@erp/core";
-import { type ApiKeyVerifier, createAuthenticator } from "./auth/authenticate.js";
+import type { Kysely } from "kysely";
+import { safelistPlugin } from "./auth/api-keys.js";
+import { type ApiKeyVerifier, createAuthenticator, type VerifiedApiKey } from "./auth/authenticate.js";
 import { composeSupergraph } from "./compose.js";
 import type { GatewayConfig } from "./config.js";
 import { type GatewayContext, InProcessSubgraph, RemoteSubgraph } from "./data-sources.js";
@@ -26,6 +28,8 @@ export interface GatewayOptions {
   database?: Database;
   /** Checks partners' API keys (the identity domain's); without it API keys are refused. */
   apiKeys?: ApiKeyVerifier;
+  /** Where safelist-only keys' registered operations are read (the identity domain's tables). */
+  identityDb?: Kysely<unknown>;
   /** Development: the API key Sandbox sends by default, so the example operation just runs. */
   developmentToken?: string;
 }
@@ -51,7 +55,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   const authenticate = createAuthenticator(config.auth, options.apiKeys);
   const edge = await createEdge(config);
-  const server = await serveGraphQL<GatewayContext & { log: ReturnType<typeof requestLogger> }>({
+  const server = await serveGraphQL<
+    GatewayContext & { apiKey: VerifiedApiKey | undefined; log: ReturnType<typeof requestLogger> }
+  >({
     apollo: {
       gateway,
       introspection: config.introspection,
@@ -61,13 +67,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         errorMaskingPlugin(),
         requestIdHeaderPlugin(),
         landingPage(config, modules, options.developmentToken),
+        ...(options.identityDb ? [safelistPlugin(options.identityDb)] : []),
         ...edge.plugins,
       ],
     },
     context: async (req) => {
-      const { principal } = await authenticate(req);
+      const { principal, apiKey } = await authenticate(req);
       const info = { principal, requestId: requestIdFrom(req.header(HEADERS.requestId)) };
-      return { ...info, log: requestLogger(info) };
+      return { ...info, apiKey, log: requestLogger(info) };
     },
     ready: readiness(config, database),
     port: config.port,

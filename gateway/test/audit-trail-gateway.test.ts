@@ -1,7 +1,7 @@
 import type { Database, RunningServer } from "@erp/core";
-import { authenticateApiKey } from "@erp/identity";
 import { bearer, createMigratedDatabase, httpClient, newKey, TEST_JWT_SECRET, testDatabaseKind } from "@erp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiKeyVerifier } from "../src/auth/api-keys.js";
 import { loadConfig } from "../src/config.js";
 import { startGateway } from "../src/gateway.js";
 import { subgraphModules } from "../src/subgraphs.js";
@@ -17,7 +17,7 @@ beforeAll(async () => {
     config: { ...loadConfig({ AUTH_JWT_SECRET: TEST_JWT_SECRET }), host: "127.0.0.1", port: 0, mode: "single" },
     modules: subgraphModules(),
     database,
-    apiKeys: (token) => authenticateApiKey(database.db, token),
+    apiKeys: apiKeyVerifier(database.db),
   });
 });
 afterAll(async () => {

@@ -71,6 +71,7 @@ const CLIENT_SAFE_CODES = new Set([
   "FORBIDDEN",
   "NOT_FOUND",
   "QUERY_TOO_COMPLEX",
+  "OPERATION_NOT_SAFELISTED",
   ...Object.values(EdgeErrorCode),
 ]);
 

@@ -33,12 +33,28 @@ export function httpLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): HttpLim
   return {
     bodyLimitBytes: positive(env.BODY_LIMIT_BYTES, 1_048_576),
     requestTimeoutMs: positive(env.REQUEST_TIMEOUT_MS, 10_000),
-    maxConcurrentRequests: positive(env.MAX_CONCURRENT_REQUESTS, 16),
-    maxConcurrentPerClient: positive(env.MAX_CONCURRENT_PER_CLIENT, 4),
-    maxQueuedRequests: positive(env.MAX_QUEUED_REQUESTS, 32),
-    queueTimeoutMs: positive(env.QUEUE_TIMEOUT_MS, 1_000),
-    maxEventLoopLagMs: positive(env.MAX_EVENT_LOOP_LAG_MS, 150),
+    maxConcurrentRequests: positive(env.MAX_CONCURRENT_REQUESTS, 32),
+    maxConcurrentPerClient: positive(env.MAX_CONCURRENT_PER_CLIENT, 16),
+    maxQueuedRequests: positive(env.MAX_QUEUED_REQUESTS, 64),
+    queueTimeoutMs: positive(env.QUEUE_TIMEOUT_MS, 2_000),
+    // A loop busy this long is already late for everyone: new work is refused, not queued.
+    maxEventLoopLagMs: positive(env.MAX_EVENT_LOOP_LAG_MS, 1_000),
     trustProxy: proxy === "true" ? true : proxy && Number.isInteger(Number(proxy)) ? Number(proxy) : false,
+  };
+}
+
+/**
+ * A split-mode subgraph server has one client, the gateway: no per-client cap and no
+ * lag shedding there (the gateway sheds at the edge); the time budget and body limit stay.
+ */
+export function subgraphServerLimits(env: NodeJS.ProcessEnv = process.env): HttpLimits {
+  const edge = httpLimitsFromEnv(env);
+  return {
+    ...edge,
+    maxConcurrentRequests: edge.maxConcurrentRequests * 4,
+    maxConcurrentPerClient: Number.POSITIVE_INFINITY,
+    maxQueuedRequests: edge.maxQueuedRequests * 4,
+    maxEventLoopLagMs: Number.POSITIVE_INFINITY,
   };
 }
 

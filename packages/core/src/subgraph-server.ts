@@ -11,6 +11,7 @@ import { errorMaskingPlugin } from "./error-masking.js";
 import { EventBus } from "./events/event-bus.js";
 import { operations } from "./events/operations.js";
 import { onShutdown, type RunningServer, serveGraphQL } from "./http.js";
+import { subgraphServerLimits } from "./http-limits.js";
 import { logger } from "./logger.js";
 import { migrateDomain } from "./migrations.js";
 import { buildSubgraph, createSubgraphContext, type SubgraphModule } from "./subgraph.js";
@@ -46,6 +47,7 @@ export async function startSubgraphServer(
       plugins: [errorMaskingPlugin(), ApolloServerPluginInlineTraceDisabled()],
       introspection: !options.production,
     },
+    limits: subgraphServerLimits(),
     context: async (req) => createSubgraphContext(module, db, requestInfoFromGateway(req, options.gatewaySecret)),
     ready: () => isReachable(database.db),
     port: options.port,

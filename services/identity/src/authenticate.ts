@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { isUuid, logger, recordAudit, sql } from "@erp/core";
-import type { Kysely, Selectable } from "kysely";
+import type { Kysely, Selectable, Transaction } from "kysely";
 import { apiKeyStatus, insertKey, toApiKey } from "./api-key.js";
 import type { ApiKeysTable, IdentityDatabase } from "./db.js";
 import { hashSecret, parseToken, sameHash } from "./token.js";
@@ -127,28 +127,42 @@ export async function ensureDevelopmentKey<DB>(
   return { token, created: true };
 }
 
+const auditAsGateway =
+  (trx: Transaction<IdentityDatabase>, operation: string) => (aggregateId: string, details: Record<string, unknown>) =>
+    recordAudit(trx, "identity", {
+      actor: "system",
+      actorKind: "system",
+      apiKeyId: null,
+      operation,
+      aggregateType: "ApiKey",
+      aggregateId,
+      idempotencyKey: null,
+      requestId: "gateway-start",
+      details,
+    });
+
+async function revokeDevelopment(trx: Transaction<IdentityDatabase>, operation: string): Promise<number> {
+  const revoked = await trx
+    .updateTable("identity.api_keys")
+    .set((eb) => ({ status: "REVOKED", revoked_at: new Date(), version: eb("version", "+", 1) }))
+    .where("development", "=", true)
+    .where("status", "=", "ACTIVE")
+    .returning(["id", "prefix"])
+    .execute();
+  for (const old of revoked) await auditAsGateway(trx, operation)(old.id, { prefix: old.prefix, revoked: true });
+  return revoked.length;
+}
+
+/** Revokes every development key: what an operator runs before starting in production. */
+export async function revokeDevelopmentKeys<DB>(db: Kysely<DB>): Promise<number> {
+  return identityDb(db)
+    .transaction()
+    .execute((trx) => revokeDevelopment(trx, "revokeDevelopmentKeys"));
+}
+
 async function issueDevelopmentKey(db: Kysely<IdentityDatabase>): Promise<string> {
   return db.transaction().execute(async (trx) => {
-    const audit = (aggregateId: string, details: Record<string, unknown>) =>
-      recordAudit(trx, "identity", {
-        actor: "system",
-        actorKind: "system",
-        apiKeyId: null,
-        operation: "ensureDevelopmentKey",
-        aggregateType: "ApiKey",
-        aggregateId,
-        idempotencyKey: null,
-        requestId: "gateway-start",
-        details,
-      });
-    const revoked = await trx
-      .updateTable("identity.api_keys")
-      .set((eb) => ({ status: "REVOKED", revoked_at: new Date(), version: eb("version", "+", 1) }))
-      .where("development", "=", true)
-      .where("status", "=", "ACTIVE")
-      .returning(["id", "prefix"])
-      .execute();
-    for (const old of revoked) await audit(old.id, { prefix: old.prefix, revoked: true });
+    await revokeDevelopment(trx, "ensureDevelopmentKey");
     const issued = await insertKey(trx, {
       name: "development",
       scopes: ["*"],
@@ -157,7 +171,11 @@ async function issueDevelopmentKey(db: Kysely<IdentityDatabase>): Promise<string
       expires_at: null,
       created_by: "system",
     });
-    await audit(issued.apiKey.id, { name: "development", prefix: issued.apiKey.prefix, scopes: ["*"] });
+    await auditAsGateway(trx, "ensureDevelopmentKey")(issued.apiKey.id, {
+      name: "development",
+      prefix: issued.apiKey.prefix,
+      scopes: ["*"],
+    });
     return issued.token;
   });
 }

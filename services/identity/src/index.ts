@@ -20,6 +20,7 @@ export {
   ensureDevelopmentKey,
   findPersistedOperation,
   type PersistedOperationRef,
+  revokeDevelopmentKeys,
 } from "./authenticate.js";
 export type { IdentityContext } from "./context.js";
 export { IdentityErrorCode } from "./errors.js";
