@@ -1,5 +1,5 @@
 import type { Transaction } from "kysely";
-import { recordAudit } from "./audit.js";
+import { auditActorOf, recordAudit } from "./audit.js";
 import type { Principal, SubgraphContext } from "./context.js";
 import { type BusinessError, BusinessRuleViolation, businessError, KernelErrorCode } from "./errors.js";
 import { committed } from "./events/registry.js";
@@ -115,7 +115,7 @@ function actionScope<DB>(ctx: DomainContext<DB>, request: ActionRequest, trx: Tr
     requestId: ctx.requestId,
     audit: (aggregateType, aggregateId, details = {}) =>
       recordAudit(trx, ctx.domain, {
-        actor: ctx.principal.subject,
+        ...auditActorOf(ctx.principal),
         operation: request.operation,
         aggregateType,
         aggregateId,

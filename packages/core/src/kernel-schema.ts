@@ -32,12 +32,25 @@ export interface KernelTables {
     idempotency_key: string | null;
     request_id: string;
     details: unknown;
+    /** "person", "partner" or "system"; null on rows written before 0000_kernel_0002. */
+    actor_kind: string | null;
+    api_key_id: string | null;
   };
   inbox_events: {
     event_id: string;
     handler: string;
     processed_at: Generated<Date>;
   };
+}
+
+/**
+ * The kernel's migrations, applied in every domain schema before and among the domain's
+ * own. Names start with "0000_kernel" so they sort first on a fresh schema; on an existing
+ * one a new kernel migration runs after the domain's (the Migrator allows unordered ones).
+ * Never edit one that has shipped: add the next.
+ */
+export function kernelMigrations(schema: string): Record<string, Migration> {
+  return { "0000_kernel": kernelMigration(schema), "0000_kernel_0002_audit_actor": auditActorMigration(schema) };
 }
 
 /**
@@ -113,6 +126,32 @@ export function kernelMigration(schema: string): Migration {
         create trigger audit_log_append_only before update or delete on ${s}.audit_log
           for each row execute function ${s}.forbid_change()
         `,
+      ]);
+    },
+  };
+}
+
+/**
+ * Who acted, as a kind (person, partner or system) and the partner's API key, and an
+ * index that serves one entity's history newest first. Earlier rows keep nulls: the
+ * audit log is append-only, so readers infer their kind from the subject.
+ */
+export function auditActorMigration(schema: string): Migration {
+  const s = sql.id(schema);
+  return {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations take Kysely<any> so they stay frozen in time
+    async up(db: Kysely<any>) {
+      await runStatements(db, [
+        sql`
+        alter table ${s}.audit_log
+          add column actor_kind text check (actor_kind in ('person', 'partner', 'system')),
+          add column api_key_id text
+        `,
+        sql`
+        create index audit_log_entity_history on ${s}.audit_log (aggregate_type, aggregate_id, occurred_at desc, id desc)
+        `,
+        // The new index leads with the same columns, so the old one only costs writes.
+        sql`drop index ${s}.audit_log_aggregate`,
       ]);
     },
   };

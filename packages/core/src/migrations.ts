@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, Migrator, sql } from "kysely";
-import { kernelMigration } from "./kernel-schema.js";
+import { kernelMigrations } from "./kernel-schema.js";
 
 /** A domain's migrations, keyed by a name that sorts in the order they apply. */
 export type DomainMigrations = Record<string, Migration>;
@@ -30,7 +30,9 @@ export async function migrateDomain(
     migrationTableSchema: domain,
     migrationTableName: "schema_migrations",
     migrationLockTableName: "schema_migrations_lock",
-    provider: { getMigrations: async () => ({ "0000_kernel": kernelMigration(domain), ...migrations }) },
+    // A kernel migration added later sorts before the domain's applied ones; it still runs.
+    allowUnorderedMigrations: true,
+    provider: { getMigrations: async () => ({ ...kernelMigrations(domain), ...migrations }) },
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;

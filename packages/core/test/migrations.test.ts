@@ -1,7 +1,8 @@
 import { createTestDatabase, testDatabaseKind } from "@erp/testing";
-import { sql } from "kysely";
+import { Migrator, sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../src/database.js";
+import { kernelMigration } from "../src/kernel-schema.js";
 import { migrateDomain } from "../src/migrations.js";
 
 const migrations = {
@@ -20,8 +21,38 @@ describe(`migrateDomain on ${testDatabaseKind()}`, () => {
     try {
       const first = await migrateDomain(database.db, "race_test", migrations);
       const second = await migrateDomain(database.db, "race_test", migrations);
-      expect(first).toEqual({ domain: "race_test", applied: ["0000_kernel", "0001_things"], freshSchema: true });
+      expect(first).toEqual({
+        domain: "race_test",
+        applied: ["0000_kernel", "0000_kernel_0002_audit_actor", "0001_things"],
+        freshSchema: true,
+      });
       expect(second).toEqual({ domain: "race_test", applied: [], freshSchema: false });
+    } finally {
+      await database.close();
+    }
+  });
+
+  it("gives a database migrated before a kernel migration existed that migration, after its own", async () => {
+    const database = await createTestDatabase();
+    try {
+      // The state of a database that shipped with the first kernel migration only.
+      await sql`create schema race_test`.execute(database.db);
+      const before = new Migrator({
+        db: database.db,
+        migrationTableSchema: "race_test",
+        migrationTableName: "schema_migrations",
+        migrationLockTableName: "schema_migrations_lock",
+        provider: { getMigrations: async () => ({ "0000_kernel": kernelMigration("race_test"), ...migrations }) },
+      });
+      expect((await before.migrateToLatest()).error).toBeUndefined();
+
+      const report = await migrateDomain(database.db, "race_test", migrations);
+      expect(report).toEqual({ domain: "race_test", applied: ["0000_kernel_0002_audit_actor"], freshSchema: false });
+      const { rows } = await sql<{ column_name: string }>`
+        select column_name from information_schema.columns
+        where table_schema = 'race_test' and table_name = 'audit_log' and column_name in ('actor_kind', 'api_key_id')
+        order by column_name`.execute(database.db);
+      expect(rows.map((r) => r.column_name)).toEqual(["actor_kind", "api_key_id"]);
     } finally {
       await database.close();
     }
@@ -35,11 +66,15 @@ describe(`migrateDomain on ${testDatabaseKind()}`, () => {
       const others = await Promise.all([1, 2, 3].map(() => openDatabase({ url: database.url! })));
       try {
         const reports = await Promise.all(others.map((o) => migrateDomain(o.db, "race_test", migrations)));
-        expect(reports.flatMap((r) => r.applied).sort()).toEqual(["0000_kernel", "0001_things"]);
+        expect(reports.flatMap((r) => r.applied).sort()).toEqual([
+          "0000_kernel",
+          "0000_kernel_0002_audit_actor",
+          "0001_things",
+        ]);
         const { rows } = await sql<{ n: number }>`select count(*)::int as n from race_test.schema_migrations`.execute(
           database.db,
         );
-        expect(rows[0]!.n).toBe(2);
+        expect(rows[0]!.n).toBe(3);
       } finally {
         await Promise.all(others.map((o) => o.close()));
         await database.close();

@@ -18,7 +18,16 @@ export interface GraphQLResult<T = any> {
 
 /** Sends operations somewhere: one subgraph in-process, or the gateway over HTTP. */
 export interface GraphQLClient {
-  request<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
+  request<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: RequestOptions,
+  ): Promise<GraphQLResult<T>>;
+}
+
+export interface RequestOptions {
+  /** The request id to act under, e.g. to find it in the audit trail; a fresh one when absent. */
+  requestId?: string;
 }
 
 let requestCounter = 0;
@@ -51,8 +60,8 @@ export function subgraphClient(
   });
   return {
     server,
-    async request(query, variables) {
-      const requestId = `test-${++requestCounter}`;
+    async request(query, variables, options) {
+      const requestId = options?.requestId ?? `test-${++requestCounter}`;
       const contextValue = createSubgraphContext(module, db, { principal, requestId });
       const response = await server.executeOperation({ query, variables }, { contextValue });
       if (response.body.kind !== "single") throw new Error("Incremental delivery is not expected here");
@@ -72,13 +81,17 @@ export function httpClient(
   signAs?: { secret: string; principal: Principal },
 ): GraphQLClient {
   return {
-    async request(query, variables) {
-      const signed = signAs
-        ? signedHeaders(signAs.secret, { principal: signAs.principal, requestId: `test-${++requestCounter}` })
-        : {};
+    async request(query, variables, options) {
+      const requestId = options?.requestId ?? `test-${++requestCounter}`;
+      const signed = signAs ? signedHeaders(signAs.secret, { principal: signAs.principal, requestId }) : {};
       const response = await fetch(url, {
         method: "POST",
-        headers: { "content-type": "application/json", ...signed, ...headers },
+        headers: {
+          "content-type": "application/json",
+          ...(options?.requestId ? { "x-request-id": options.requestId } : {}),
+          ...signed,
+          ...headers,
+        },
         body: JSON.stringify({ query, variables }),
       });
       return (await response.json()) as GraphQLResult;

@@ -131,6 +131,8 @@ const auditAsGateway =
   (trx: Transaction<IdentityDatabase>, operation: string) => (aggregateId: string, details: Record<string, unknown>) =>
     recordAudit(trx, "identity", {
       actor: "system",
+      actorKind: "system",
+      apiKeyId: null,
       operation,
       aggregateType: "ApiKey",
       aggregateId,

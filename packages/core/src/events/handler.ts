@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import type { ActionScope } from "../action.js";
-import { recordAudit } from "../audit.js";
+import { auditActorOf, recordAudit } from "../audit.js";
 import { SYSTEM_PRINCIPAL } from "../context.js";
 import type { KernelTables } from "../kernel-schema.js";
 import { recordEvent } from "../outbox.js";
@@ -70,7 +70,7 @@ function handlerScope<DB>(
     requestId: event.requestId,
     audit: (aggregateType, aggregateId, details = {}) =>
       recordAudit(trx, domain, {
-        actor: actor.subject,
+        ...auditActorOf(actor),
         operation: `${handler.name} (on ${event.type})`,
         aggregateType,
         aggregateId,

@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, sql } from "kysely";
 import { z } from "zod";
 import { runBusinessAction } from "../action.js";
+import { type AuditTrailArgs, readAuditTrail } from "../audit-trail.js";
 import { assertScope, type SubgraphContext } from "../context.js";
 import { refuse } from "../errors.js";
 import { runStatements } from "../sql.js";
@@ -99,6 +100,8 @@ const resolvers = {
         .execute();
       return rows.map(toFailedEvent);
     },
+    auditTrail: (_: unknown, args: AuditTrailArgs, ctx: OperationsContext) =>
+      readAuditTrail(ctx.db as Kysely<unknown>, args),
   },
   Mutation: {
     retryFailedEvent: (
@@ -131,7 +134,7 @@ const resolvers = {
   },
 };
 
-/** The platform's own subgraph: dead letters an operator can see and retry. */
+/** The platform's own subgraph: dead letters an operator can see and retry, and every entity's audit trail. */
 export const operations = defineSubgraph<OperationsDatabase, Record<string, never>>({
   name: "operations",
   typeDefs: loadSchemaFile(new URL("./operations.graphql", import.meta.url)),
