@@ -121,7 +121,7 @@ describe(`customer details, blocking, contacts and activities on ${testDatabaseK
     const onCustomer = await logActivity({ kind: "CALL", customerId: customer.id });
     expect(onCustomer.data.logActivity.activity).toMatchObject({
       kind: "CALL",
-      loggedBy: "dev@erp.local",
+      loggedBy: "tester@erp.local",
       customer: { id: customer.id },
       lead: null,
     });

@@ -58,7 +58,7 @@ describe(`registerCustomer on ${testDatabaseKind()}`, () => {
       select idempotency_key, operation, actor from crm.audit_log where aggregate_id = ${customer.id}`.execute(
       database.db,
     );
-    expect(rows).toEqual([{ idempotency_key: key, operation: "registerCustomer", actor: "dev@erp.local" }]);
+    expect(rows).toEqual([{ idempotency_key: key, operation: "registerCustomer", actor: "tester@erp.local" }]);
   });
 
   it("returns the stored payload for a retried key and creates nothing more", async () => {

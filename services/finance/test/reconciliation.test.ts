@@ -193,7 +193,7 @@ describe(`reconciliation on ${testDatabaseKind()}`, () => {
       );
     expect((await act("acknowledgeReconciliationAlert")).data.acknowledgeReconciliationAlert.alert).toMatchObject({
       status: "ACKNOWLEDGED",
-      acknowledgedBy: "dev@erp.local",
+      acknowledgedBy: "tester@erp.local",
     });
     expect((await act("acknowledgeReconciliationAlert")).data.acknowledgeReconciliationAlert.errors[0].code).toBe(
       "INVALID_STATE_TRANSITION",
