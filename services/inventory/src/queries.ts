@@ -1,4 +1,5 @@
 import {
+  assertSearchText,
   type Connection,
   currencyScale,
   Dec,
@@ -28,7 +29,11 @@ export interface PageArgs {
   after?: string | null;
 }
 
-const likePattern = (search: string) => `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** An ILIKE pattern matching the search literally; control characters are refused, never sent. */
+function likePattern(search: string) {
+  assertSearchText(search, "filter.search");
+  return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
 const belowReorderPoint = sql<boolean>`reorder_point is not null and on_hand - reserved < reorder_point`;
 
 export async function listProducts(
