@@ -201,3 +201,13 @@ export function daysSetting(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
   return Number.isInteger(value) && value >= 0 ? value : fallback;
 }
+
+/**
+ * A query's date or instant filter: any day of years 1 to 9999 (a filter writes nothing, so no
+ * business window applies), refused as BAD_USER_INPUT outside, never a database error on year 0.
+ */
+export function assertQueryDate(value: string | Date | null | undefined, field: string): void {
+  if (value == null) return;
+  const year = (value instanceof Date ? value : new Date(value)).getUTCFullYear();
+  if (!(year >= 1 && year <= 9999)) throw badUserInput(`${field} must be a date in the years 1 to 9999`, field);
+}

@@ -159,3 +159,17 @@ describe(`finance refuses amounts its columns cannot hold on ${testDatabaseKind(
       );
   });
 });
+
+describe(`finance queries refuse a year 0 as the caller's error on ${testDatabaseKind()}`, () => {
+  it("answers trialBalance and accountBalance as of 0000-01-01 with BAD_USER_INPUT, 0001-01-01 with an empty balance", async () => {
+    const bad = await env.client.request(`{ trialBalance(asOf: "0000-01-01") { rows { account { code } } } }`);
+    expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const balance = await env.client.request(
+      `query($a: ID!) { accountBalance(accountId: $a, asOf: "0000-01-01", currency: "EUR") { amount } }`,
+      { a: accounts.get("1000") },
+    );
+    expect(balance.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const old = await env.client.request(`{ trialBalance(asOf: "0001-01-01") { rows { account { code } } } }`);
+    expect(old.data.trialBalance.rows).toEqual([]);
+  });
+});

@@ -1,4 +1,5 @@
 import {
+  assertQueryDate,
   assertSearchText,
   type Connection,
   currencyScale,
@@ -86,6 +87,8 @@ export async function listMovements(
   const size = pageSize(args.first);
   const after = decodeCursor("StockMovement", args.after);
   const { productId, warehouseId, from, to } = args.filter ?? {};
+  assertQueryDate(from, "filter.from");
+  assertQueryDate(to, "filter.to");
   let query = db
     .selectFrom("inventory.stock_movements")
     .selectAll()

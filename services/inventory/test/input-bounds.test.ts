@@ -111,3 +111,12 @@ describe(`inventory stores SQL-looking text literally on ${testDatabaseKind()}`,
     },
   );
 });
+
+describe(`stock ledger filters on ${testDatabaseKind()}`, () => {
+  it("answers a from in year 0 with BAD_USER_INPUT, not an internal error", async () => {
+    const { errors } = await env.client.request(
+      `{ stockMovements(filter: { from: "0000-01-01T00:00:00Z" }) { nodes { id } } }`,
+    );
+    expect(errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+});

@@ -104,3 +104,12 @@ describe(`sales refuses implausible quote validity on ${testDatabaseKind()}`, ()
     expect(await refused("reviseQuote", "ReviseQuoteInput", revision)).toEqual(only("validUntil"));
   });
 });
+
+describe(`sales order filters on ${testDatabaseKind()}`, () => {
+  it("answers a placedFrom in year 0 with BAD_USER_INPUT, not an internal error", async () => {
+    const { errors } = await env.client.request(
+      `{ salesOrders(filter: { placedFrom: "0000-01-01T00:00:00Z" }) { nodes { id } } }`,
+    );
+    expect(errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+});

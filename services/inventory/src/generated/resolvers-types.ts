@@ -587,9 +587,9 @@ export type StockMovementFilter = {
   productId?: InputMaybe<Scalars['ID']['input']>;
   /** Only this warehouse. */
   warehouseId?: InputMaybe<Scalars['ID']['input']>;
-  /** Only movements at or after this instant (any instant; a filter writes nothing). */
+  /** Only movements at or after this instant (years 1 to 9999, otherwise BAD_USER_INPUT). */
   from?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Only movements before this instant. */
+  /** Only movements before this instant (years 1 to 9999, otherwise BAD_USER_INPUT). */
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 

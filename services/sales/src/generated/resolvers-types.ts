@@ -414,9 +414,9 @@ export type SalesOrderFilter = {
   status?: InputMaybe<SalesOrderStatus>;
   /** Only this customer's orders. */
   customerId?: InputMaybe<Scalars['ID']['input']>;
-  /** Only orders placed at or after this instant (any instant; a filter writes nothing). */
+  /** Only orders placed at or after this instant (years 1 to 9999, otherwise BAD_USER_INPUT). */
   placedFrom?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Only orders placed before this instant. */
+  /** Only orders placed before this instant (years 1 to 9999, otherwise BAD_USER_INPUT). */
   placedTo?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
