@@ -16,6 +16,8 @@ const federationDirectives = parse(`
   directive @external on OBJECT | FIELD_DEFINITION
   directive @requires(fields: String!) on FIELD_DEFINITION
   directive @provides(fields: String!) on FIELD_DEFINITION
+  directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
+  directive @requiresScopes(scopes: [[String!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
 `);
 
 async function generate(serviceDir: string): Promise<void> {

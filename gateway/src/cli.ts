@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { EventBus, logger, onShutdown } from "@erp/core";
+import { revokeDevelopmentKeys } from "@erp/identity";
 import { composeSupergraph } from "./compose.js";
 import { loadConfig, REPO_ROOT } from "./config.js";
 import { migrateAll, openErpDatabase, seedDomains, startErp } from "./runtime.js";
@@ -17,10 +18,14 @@ Commands:
                      --check fails when the committed file is stale.
   migrate            Apply every domain's migrations, then exit.
   seed               Add the demo data (safe to repeat: it goes through idempotent actions).
+  revoke-development-keys
+                     Revoke the development API key(s) before starting in production.
 
 Environment:
   PORT (4000)  HOST  DATABASE_URL (else embedded PGlite in DATA_DIR, default .data/)
   ERP_MODE=single|split  <NAME>_SUBGRAPH_URL (split mode)  GATEWAY_SECRET
+  AUTH_JWT_SECRET | AUTH_JWKS_URL  AUTH_JWT_ISSUER  AUTH_JWT_AUDIENCE  AUTH_ROLES_CLAIM
+  AUTH_ROLE_SCOPES  ERP_DEVELOPMENT_KEY (true outside production)
   NODE_ENV=production (no Sandbox, no introspection unless INTROSPECTION=true)  SEED=false  LOG_LEVEL
 `;
 
@@ -42,6 +47,9 @@ async function start(): Promise<void> {
       `  subgraphs:  ${modules.map((m) => (config.mode === "split" ? `${m.name} → ${config.subgraphUrls[m.name]}` : m.name)).join(", ")}`,
       erp.seeded.length ? `  demo data:  added for ${erp.seeded.join(", ")}` : "",
       config.production ? "" : `  Sandbox:    open ${erp.server.url} in a browser`,
+      erp.developmentToken
+        ? `  dev key:    ${erp.developmentToken}\n              (every scope; send it as the X-API-Key header — Sandbox already does)`
+        : "",
       "",
     ]
       .filter((line) => line !== "")
@@ -87,6 +95,11 @@ try {
   else if (command === "start") await start();
   else if (command === "compose") compose(values.check ?? false);
   else if (command === "migrate") await withDatabase(async (d) => void (await migrateAll(d, subgraphModules())));
+  else if (command === "revoke-development-keys")
+    await withDatabase(async (d) => {
+      await migrateAll(d, subgraphModules());
+      console.log(`revoked ${await revokeDevelopmentKeys(d.db)} development key(s)`);
+    });
   else if (command === "seed")
     await withDatabase(async (d) => {
       await migrateAll(d, subgraphModules());

@@ -9,5 +9,18 @@ export function composeSupergraph(modules: SubgraphModule[], urlOf: (name: strin
   if (result.errors) {
     throw new Error(`Supergraph composition failed:\n${result.errors.map((e) => `- ${e.message}`).join("\n")}`);
   }
-  return result.supergraphSdl;
+  return declaredOnly(result.supergraphSdl);
+}
+
+/**
+ * Access is enforced inside every subgraph (the kernel reads each field's @requiresScopes),
+ * so the supergraph keeps the declarations as documentation only. Marked `for: SECURITY`,
+ * a gateway that does not enforce them itself (Apollo's Node gateway, a Router without
+ * its authorization plugin) would refuse to load the supergraph at all.
+ */
+function declaredOnly(supergraphSdl: string): string {
+  return supergraphSdl.replace(
+    /(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes|policy)\/v[\d.]+"), for: SECURITY\)/g,
+    "$1)",
+  );
 }

@@ -1,4 +1,8 @@
 import { fileURLToPath } from "node:url";
+import { gatewaySecretFrom } from "@erp/core";
+import type { AuthSettings } from "./auth/authenticate.js";
+import { DEFAULT_ROLE_SCOPES } from "./auth/roles.js";
+import { type EdgeConfig, loadEdgeConfig } from "./edge/config.js";
 import { SUBGRAPHS } from "./subgraphs.js";
 
 export type GatewayMode = "single" | "split";
@@ -12,12 +16,18 @@ export interface GatewayConfig {
   dataDir: string;
   /** Split mode: where each subgraph listens. */
   subgraphUrls: Record<string, string>;
-  /** Shared with split-mode subgraphs so they accept requests from the gateway only. */
+  /** Split mode: signs what the gateway forwards, so subgraphs accept requests from it only. */
   gatewaySecret: string | undefined;
   production: boolean;
   introspection: boolean;
   /** Fill an empty database with demo data on first start. */
   seed: boolean;
+  /** How callers prove who they are. */
+  auth: AuthSettings;
+  /** Development: issue an API key holding every scope on first start and show it in Sandbox. */
+  developmentKey: boolean;
+  /** Limits on every request: shape, cost, rate, size, time, concurrency (edge/config.ts). */
+  edge: EdgeConfig;
 }
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -39,9 +49,54 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
         env[`${module.name.toUpperCase()}_SUBGRAPH_URL`] ?? `http://localhost:${port}/graphql`,
       ]),
     ),
-    gatewaySecret: env.GATEWAY_SECRET || undefined,
+    gatewaySecret: mode === "split" ? gatewaySecretFrom(env) : undefined,
     production,
     introspection: env.INTROSPECTION ? env.INTROSPECTION === "true" : !production,
     seed: env.SEED !== "false",
+    auth: authSettings(env),
+    developmentKey: env.ERP_DEVELOPMENT_KEY ? env.ERP_DEVELOPMENT_KEY === "true" : !production,
+    edge: loadEdgeConfig(env, production),
   };
+}
+
+function authSettings(env: NodeJS.ProcessEnv): AuthSettings {
+  const secret = env.AUTH_JWT_SECRET || undefined;
+  const jwksUrl = env.AUTH_JWKS_URL || undefined;
+  if (secret && jwksUrl) throw new Error("Set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both");
+  if (secret && secret.length < 32) throw new Error("AUTH_JWT_SECRET must be at least 32 characters (HS256)");
+  if (jwksUrl && !/^https?:\/\//.test(jwksUrl))
+    throw new Error(`AUTH_JWKS_URL must be an http(s) URL, not "${jwksUrl}"`);
+  const skew = Number(env.AUTH_CLOCK_SKEW_SECONDS ?? 30);
+  if (!Number.isInteger(skew) || skew < 0 || skew > 300)
+    throw new Error(
+      `AUTH_CLOCK_SKEW_SECONDS must be a whole number from 0 to 300, not "${env.AUTH_CLOCK_SKEW_SECONDS}"`,
+    );
+  const jwt =
+    secret || jwksUrl
+      ? {
+          secret,
+          jwksUrl,
+          issuer: env.AUTH_JWT_ISSUER || undefined,
+          audience: env.AUTH_JWT_AUDIENCE || undefined,
+          rolesClaim: env.AUTH_ROLES_CLAIM || "roles",
+          clockToleranceSeconds: skew,
+        }
+      : undefined;
+  return { jwt, roleScopes: { ...DEFAULT_ROLE_SCOPES, ...roleScopesFrom(env.AUTH_ROLE_SCOPES) } };
+}
+
+function roleScopesFrom(json: string | undefined): Record<string, string[]> {
+  if (!json) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    throw new Error('AUTH_ROLE_SCOPES must be JSON such as {"clerk": ["crm:read"]}');
+  }
+  const valid =
+    parsed !== null &&
+    typeof parsed === "object" &&
+    Object.values(parsed).every((v) => Array.isArray(v) && v.every((s) => typeof s === "string"));
+  if (!valid) throw new Error('AUTH_ROLE_SCOPES must map role names to lists of scopes, e.g. {"clerk": ["crm:read"]}');
+  return parsed as Record<string, string[]>;
 }

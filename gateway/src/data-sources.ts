@@ -4,13 +4,14 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import type { FetcherResponse } from "@apollo/utils.fetcher";
 import {
+  abortableFetch,
   buildSubgraph,
   createSubgraphContext,
-  encodePrincipal,
   errorMaskingPlugin,
-  HEADERS,
   type RequestInfo,
   type SubgraphModule,
+  signedHeaders,
+  throwIfCancelled,
 } from "@erp/core";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Kysely } from "kysely";
@@ -41,6 +42,7 @@ export class InProcessSubgraph extends LocalGraphQLDataSource<GatewayContext> {
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     const info = "context" in options && options.context?.principal ? (options.context as GatewayContext) : undefined;
     if (!info) return super.process(options);
+    throwIfCancelled(); // the time budget ran out: the query plan's next fetches do not run
     this.started ??= this.server.start();
     await this.started;
     const { query, variables, operationName } = options.request;
@@ -73,22 +75,26 @@ function toGraphQLError(error: GraphQLFormattedError): GraphQLError {
   return new GraphQLError(error.message, { path: error.path, extensions: error.extensions });
 }
 
-/** Split mode: forwards the principal and request id; the subgraph rebuilds the same context. */
+/**
+ * Split mode: forwards the principal and request id, signed with the gateway secret; the
+ * subgraph checks the signature and rebuilds the same context.
+ */
 export class RemoteSubgraph extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     url: string,
-    private readonly secret: string | undefined,
+    private readonly secret: string,
   ) {
-    super({ url });
+    // The fetch follows the request's signal: a request out of time aborts its subgraph calls.
+    super({ url, fetcher: abortableFetch as RemoteGraphQLDataSource["fetcher"] });
   }
 
   override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     const { request } = options;
     const context = "context" in options ? (options.context as GatewayContext | undefined) : undefined;
     if (!context?.principal) return;
-    request.http?.headers.set(HEADERS.principal, encodePrincipal(context.principal));
-    request.http?.headers.set(HEADERS.requestId, context.requestId);
-    if (this.secret) request.http?.headers.set(HEADERS.gatewaySecret, this.secret);
+    const info = { principal: context.principal, requestId: context.requestId };
+    for (const [name, value] of Object.entries(signedHeaders(this.secret, info)))
+      request.http?.headers.set(name, value);
   }
 
   /** A subgraph that rejects a request outright still answers in GraphQL: keep its first error. */

@@ -3,30 +3,40 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import {
+  CancellationPlugin,
   type Database,
-  DEVELOPMENT_PRINCIPAL,
   errorMaskingPlugin,
   HEADERS,
-  isReachable,
   type RunningServer,
   requestIdFrom,
   requestLogger,
   type SubgraphModule,
   serveGraphQL,
 } from "@erp/core";
+import type { Kysely } from "kysely";
+import { safelistPlugin } from "./auth/api-keys.js";
+import { type ApiKeyVerifier, createAuthenticator, type VerifiedApiKey } from "./auth/authenticate.js";
 import { composeSupergraph } from "./compose.js";
 import type { GatewayConfig } from "./config.js";
 import { type GatewayContext, InProcessSubgraph, RemoteSubgraph } from "./data-sources.js";
+import { createEdge, readiness } from "./edge/index.js";
 
 export interface GatewayOptions {
   config: GatewayConfig;
   modules: SubgraphModule[];
   /** The database of one-process mode; split mode leaves the data to the subgraph servers. */
   database?: Database;
+  /** Checks partners' API keys (the identity domain's); without it API keys are refused. */
+  apiKeys?: ApiKeyVerifier;
+  /** Where safelist-only keys' registered operations are read (the identity domain's tables). */
+  identityDb?: Kysely<unknown>;
+  /** Development: the API key Sandbox sends by default, so the example operation just runs. */
+  developmentToken?: string;
 }
 
 /** Starts the Apollo gateway over the composed supergraph, in one process or split. */
-export async function startGateway({ config, modules, database }: GatewayOptions): Promise<RunningServer> {
+export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
+  const { config, modules, database } = options;
   // @apollo/gateway otherwise reports usage metrics to Apollo and probes cloud metadata
   // endpoints; an ERP does not phone home unless its operator opts in.
   process.env.APOLLO_TELEMETRY_DISABLED ??= "true";
@@ -37,35 +47,50 @@ export async function startGateway({ config, modules, database }: GatewayOptions
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
-      if (config.mode === "split") return new RemoteSubgraph(url!, config.gatewaySecret);
+      if (config.mode === "split") return new RemoteSubgraph(url!, config.gatewaySecret!);
       if (!database) throw new Error("One-process mode needs a database");
-      return new InProcessSubgraph(byName.get(name)!, database.db);
+      // A cancelled request (time budget, client gone) runs no further SQL.
+      return new InProcessSubgraph(byName.get(name)!, database.db.withPlugin(new CancellationPlugin()));
     },
   });
-  return serveGraphQL<GatewayContext & { log: ReturnType<typeof requestLogger> }>({
+  const authenticate = createAuthenticator(config.auth, options.apiKeys);
+  const edge = await createEdge(config);
+  const server = await serveGraphQL<
+    GatewayContext & { apiKey: VerifiedApiKey | undefined; log: ReturnType<typeof requestLogger> }
+  >({
     apollo: {
       gateway,
       introspection: config.introspection,
       includeStacktraceInErrorResponses: false,
-      plugins: [errorMaskingPlugin(), requestIdHeaderPlugin(), landingPage(config, modules)],
+      ...edge.apollo,
+      plugins: [
+        errorMaskingPlugin(),
+        requestIdHeaderPlugin(),
+        landingPage(config, modules, options.developmentToken),
+        ...(options.identityDb ? [safelistPlugin(options.identityDb)] : []),
+        ...edge.plugins,
+      ],
     },
     context: async (req) => {
-      // Authentication is its own issue; until then every caller is the development principal.
-      const info = { principal: DEVELOPMENT_PRINCIPAL, requestId: requestIdFrom(req.header(HEADERS.requestId)) };
-      return { ...info, log: requestLogger(info) };
+      const { principal, apiKey } = await authenticate(req);
+      const info = { principal, requestId: requestIdFrom(req.header(HEADERS.requestId)) };
+      return { ...info, apiKey, log: requestLogger(info) };
     },
-    ready: async () => (database ? isReachable(database.db) : true),
+    ready: readiness(config, database),
     port: config.port,
     host: config.host,
+    limits: edge.limits,
+    edge: edge.http,
   });
+  return { ...server, stop: async () => (await server.stop(), await edge.close()) };
 }
 
-function landingPage(config: GatewayConfig, modules: SubgraphModule[]): ApolloServerPlugin {
+function landingPage(config: GatewayConfig, modules: SubgraphModule[], token: string | undefined): ApolloServerPlugin {
   if (config.production) return ApolloServerPluginLandingPageDisabled();
   // The last domain with an example shows the most of the graph (sales spans CRM and inventory).
   const document = modules.findLast((m) => m.exampleOperation)?.exampleOperation;
   return ApolloServerPluginLandingPageLocalDefault({
-    embed: true,
+    embed: { initialState: { ...(token && { sharedHeaders: { "x-api-key": token } }) } },
     includeCookies: false,
     ...(document && { document }),
   });

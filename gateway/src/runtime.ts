@@ -8,6 +8,8 @@ import {
   type SubgraphModule,
   subgraphRunner,
 } from "@erp/core";
+import { activeDevelopmentKeys, ensureDevelopmentKey } from "@erp/identity";
+import { apiKeyVerifier } from "./auth/api-keys.js";
 import type { GatewayConfig } from "./config.js";
 import { startGateway } from "./gateway.js";
 
@@ -15,7 +17,27 @@ export interface Erp {
   server: RunningServer;
   database?: Database;
   seeded: string[];
+  /** Development: the API key holding every scope that Sandbox sends. */
+  developmentToken?: string;
   stop(): Promise<void>;
+}
+
+/** A split gateway may trust a checked API key this long; a revoked key is refused after it. */
+const SPLIT_KEY_CACHE_MS = 5_000;
+
+/**
+ * Production starts only with a way to authenticate people and no development shortcut:
+ * no development key enabled, none left active in the database.
+ */
+export async function assertProductionReady(config: GatewayConfig, database?: Database): Promise<void> {
+  if (!config.production) return;
+  if (!config.auth.jwt)
+    throw new Error("Production needs an identity provider: set AUTH_JWT_SECRET or AUTH_JWKS_URL (see README)");
+  if (config.developmentKey) throw new Error("ERP_DEVELOPMENT_KEY must not be true in production");
+  if (database && (await activeDevelopmentKeys(database.db)) > 0)
+    throw new Error(
+      "A development API key holding every scope is still active: revoke it with `npm run erp -- revoke-development-keys`",
+    );
 }
 
 export async function openErpDatabase(config: GatewayConfig): Promise<Database> {
@@ -46,24 +68,56 @@ export async function seedDomains(database: Database, modules: SubgraphModule[],
 
 /** The whole ERP: database, migrations, demo data on first start, the gateway. */
 export async function startErp(config: GatewayConfig, modules: SubgraphModule[]): Promise<Erp> {
-  if (config.mode === "split") {
-    const server = await startGateway({ config, modules });
-    return { server, seeded: [], stop: () => server.stop() };
-  }
+  if (config.mode === "split") return startSplitGateway(config, modules);
   const database = await openErpDatabase(config);
   const fresh = await migrateAll(database, modules);
+  await assertProductionReady(config, database);
   const toSeed = config.seed ? modules.filter((m) => fresh.includes(m.name)) : [];
   const bus = await EventBus.start(database, modules);
   await seedDomains(database, toSeed, bus);
-  const server = await startGateway({ config, modules, database });
+  const developmentToken = config.developmentKey
+    ? (await ensureDevelopmentKey(database.db, `${config.dataDir}/development-api-key`)).token
+    : undefined;
+  const server = await startGateway({
+    config,
+    modules,
+    database,
+    apiKeys: apiKeyVerifier(database.db),
+    identityDb: database.db,
+    ...(developmentToken && { developmentToken }),
+  });
   return {
     server,
     database,
     seeded: toSeed.map((m) => m.name),
+    ...(developmentToken && { developmentToken }),
     stop: async () => {
       await server.stop();
       await bus.stop();
       await database.close();
+    },
+  };
+}
+
+/**
+ * Split mode: the subgraphs own their data; the gateway reads only the identity domain's
+ * keys, from the shared PostgreSQL database. Without one, API keys cannot be checked here.
+ */
+async function startSplitGateway(config: GatewayConfig, modules: SubgraphModule[]): Promise<Erp> {
+  const keys = config.databaseUrl ? await openDatabase({ url: config.databaseUrl, maxConnections: 5 }) : undefined;
+  await assertProductionReady(config, keys);
+  if (!keys) logger.warn("split mode without DATABASE_URL: API keys cannot be checked, only bearer tokens");
+  const server = await startGateway({
+    config,
+    modules,
+    ...(keys && { apiKeys: apiKeyVerifier(keys.db, SPLIT_KEY_CACHE_MS), identityDb: keys.db }),
+  });
+  return {
+    server,
+    seeded: [],
+    stop: async () => {
+      await server.stop();
+      await keys?.close();
     },
   };
 }

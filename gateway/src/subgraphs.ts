@@ -1,6 +1,7 @@
 import { operations, type SubgraphModule } from "@erp/core";
 import { crm } from "@erp/crm";
 import { finance } from "@erp/finance";
+import { identity } from "@erp/identity";
 import { inventory } from "@erp/inventory";
 import { sales } from "@erp/sales";
 
@@ -10,6 +11,7 @@ export const SUBGRAPHS: { module: SubgraphModule; port: number; server: string }
   { module: inventory, port: 4002, server: "services/inventory/src/server.ts" },
   { module: sales, port: 4003, server: "services/sales/src/server.ts" },
   { module: finance, port: 4004, server: "services/finance/src/server.ts" },
+  { module: identity, port: 4005, server: "services/identity/src/server.ts" },
   { module: operations, port: 4009, server: "gateway/src/operations-server.ts" },
 ];
 

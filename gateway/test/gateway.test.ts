@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Database, RunningServer } from "@erp/core";
-import { createMigratedDatabase, httpClient, testDatabaseKind } from "@erp/testing";
+import { bearer, createMigratedDatabase, httpClient, TEST_JWT_SECRET, testDatabaseKind } from "@erp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { startGateway } from "../src/gateway.js";
@@ -14,9 +14,10 @@ let prod: RunningServer;
 beforeAll(async () => {
   database = await createMigratedDatabase(subgraphModules());
   const base = { host: "127.0.0.1", port: 0, mode: "single" as const };
-  dev = await startGateway({ config: { ...loadConfig({}), ...base }, modules: subgraphModules(), database });
+  const auth = { AUTH_JWT_SECRET: TEST_JWT_SECRET };
+  dev = await startGateway({ config: { ...loadConfig(auth), ...base }, modules: subgraphModules(), database });
   prod = await startGateway({
-    config: { ...loadConfig({ NODE_ENV: "production" }), ...base },
+    config: { ...loadConfig({ ...auth, NODE_ENV: "production" }), ...base },
     modules: subgraphModules(),
     database,
   });
@@ -47,21 +48,30 @@ describe(`gateway on ${testDatabaseKind()}`, () => {
     const landing = await fetch(url(prod), { headers: { accept: "text/html" } });
     expect(landing.headers.get("content-type")).not.toMatch(/text\/html/);
     expect(await landing.text()).not.toMatch(/sandbox|landingPage/i);
-    const result = await httpClient(url(prod, "graphql")).request("{ __schema { types { name } } }");
+    const client = httpClient(url(prod, "graphql"), await bearer());
+    const result = await client.request("{ __schema { types { name } } }");
     expect(result.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
-    const dev = await httpClient(url(prod, "graphql")).request("{ customers { nodes { id } } }");
+    const dev = await client.request("{ customers { nodes { id } } }");
     expect(dev.errors).toBeUndefined();
   });
 
   it("echoes the caller's request id and quotes it in masked errors", async () => {
     const response = await fetch(url(dev, "graphql"), {
       method: "POST",
-      headers: { "content-type": "application/json", "x-request-id": "partner-req-42" },
+      headers: { "content-type": "application/json", "x-request-id": "partner-req-42", ...(await bearer()) },
       body: JSON.stringify({ query: '{ customers(after: "nope") { nodes { id } } }' }),
     });
     expect(response.headers.get("x-request-id")).toBe("partner-req-42");
     const body = await response.json();
     expect(body.errors[0].extensions).toEqual({ code: "BAD_USER_INPUT", requestId: "partner-req-42" });
+  });
+
+  it("serves fields that declare @requiresScopes and @authenticated (Apollo Gateway refuses their SECURITY links)", async () => {
+    const client = httpClient(url(dev, "graphql"), await bearer("ana@erp.local", ["auditor"]));
+    const result = await client.request("{ me { subject kind } apiKeys { nodes { id } } }");
+    expect(result).toEqual({ data: { me: { subject: "ana@erp.local", kind: "PERSON" }, apiKeys: { nodes: [] } } });
+    const anonymous = await httpClient(url(dev, "graphql")).request("{ me { kind } }");
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
   });
 });
 

@@ -1,14 +1,13 @@
-import { finance } from "@erp/finance";
-import { type GraphQLClient, httpClient, newKey, subgraphClient, testDatabaseKind } from "@erp/testing";
+import { type GraphQLClient, newKey, testDatabaseKind } from "@erp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSingleProcess } from "../src/harness.js";
+import { clientOf, startSingleProcess } from "../src/harness.js";
 
 let erp: Awaited<ReturnType<typeof startSingleProcess>>;
 let client: GraphQLClient;
 
 beforeAll(async () => {
   erp = await startSingleProcess();
-  client = httpClient(erp.url);
+  client = await clientOf(erp);
 });
 afterAll(() => erp?.stop());
 
@@ -172,17 +171,12 @@ describe(`order to cash, through finance, on ${testDatabaseKind()}`, () => {
         { c: customerId },
       )
     ).requestCreditLine.creditLine;
-    // The gateway acts as the development principal; a different person approves, as the rule demands.
-    const controller = subgraphClient(finance, erp.database.db, {
-      subject: "controller@erp.local",
-      kind: "user",
-      roles: [],
-      scopes: ["*"],
-    });
-    const approved = await controller.request(
-      `mutation($i: CreditLineInput!) { approveCreditLine(input: $i) { creditLine { status } } }`,
-      { i: { idempotencyKey: "ca", creditLineId: line.id } },
-    );
+    // Four eyes between real people, through the gateway: the requester cannot approve, a controller can.
+    const approve = `mutation($i: CreditLineInput!) { approveCreditLine(input: $i) { creditLine { status } errors { code } } }`;
+    const selfApproval = await client.request(approve, { i: { idempotencyKey: "ca-self", creditLineId: line.id } });
+    expect(selfApproval.data.approveCreditLine.errors[0].code).toBe("APPROVER_IS_REQUESTER");
+    const controller = await clientOf(erp, "controller@erp.local", ["finance-manager"]);
+    const approved = await controller.request(approve, { i: { idempotencyKey: "ca", creditLineId: line.id } });
     expect(approved.data.approveCreditLine.creditLine.status).toBe("ACTIVE");
     const ids = await Promise.all(
       Array.from(

@@ -1,7 +1,7 @@
-import { type GraphQLClient, httpClient, testDatabaseKind } from "@erp/testing";
+import { type GraphQLClient, testDatabaseKind } from "@erp/testing";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningErp, startSingleProcess, startSplit } from "../src/harness.js";
+import { clientOf, type RunningErp, startSingleProcess, startSplit } from "../src/harness.js";
 
 const CUSTOMER = "id code name email status version billingAddress { city country }";
 
@@ -108,8 +108,8 @@ describe(`one process and split answer alike on ${testDatabaseKind()}`, () => {
   });
 
   it("gives the same answers to the same CRM journey", async () => {
-    const inOne = await journey(httpClient(single.url));
-    const inSplit = await journey(httpClient(split.url));
+    const inOne = await journey(await clientOf(single));
+    const inSplit = await journey(await clientOf(split));
     expect(normalise(inSplit)).toEqual(normalise(inOne));
     // The journey itself did what it should.
     const [registered, , stale] = inOne as any[];
@@ -130,7 +130,7 @@ describe(`one process and split answer alike on ${testDatabaseKind()}`, () => {
   it.runIf(testDatabaseKind() === "postgres")("runs the order-to-cash saga the same way in both modes", async () => {
     const outcomes = [];
     for (const erp of [single, split]) {
-      const client = httpClient(erp.url);
+      const client = await clientOf(erp);
       const run = async (query: string, variables?: Record<string, unknown>) =>
         (await client.request(query, variables)).data;
       const customerId = (
@@ -202,7 +202,7 @@ describe(`one process and split answer alike on ${testDatabaseKind()}`, () => {
       await erp.withSubgraphDatabase("crm", async (db) => {
         await sql`alter table crm.contacts rename to contacts_moved`.execute(db);
       });
-      results.push(await httpClient(erp.url).request(query));
+      results.push(await (await clientOf(erp)).request(query));
     }
     const [inOne, inSplit] = results;
     expect(normalise(inSplit)).toEqual(normalise(inOne));

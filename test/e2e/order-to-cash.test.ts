@@ -1,13 +1,13 @@
-import { type GraphQLClient, httpClient, newKey, testDatabaseKind } from "@erp/testing";
+import { type GraphQLClient, newKey, testDatabaseKind } from "@erp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningErp, startSingleProcess } from "../src/harness.js";
+import { clientOf, type RunningErp, startSingleProcess } from "../src/harness.js";
 
 let erp: RunningErp;
 let client: GraphQLClient;
 
 beforeAll(async () => {
   erp = await startSingleProcess();
-  client = httpClient(erp.url);
+  client = await clientOf(erp);
 });
 afterAll(() => erp?.stop());
 

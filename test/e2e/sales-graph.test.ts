@@ -1,8 +1,8 @@
-import { type GraphQLClient, httpClient, newKey, testDatabaseKind } from "@erp/testing";
+import { type GraphQLClient, newKey, testDatabaseKind } from "@erp/testing";
 import type { KyselyPlugin } from "kysely";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSingleProcess } from "../src/harness.js";
+import { clientOf, startSingleProcess } from "../src/harness.js";
 
 let statements = 0;
 const counter: KyselyPlugin = { transformQuery: (a) => (statements++, a.node), transformResult: async (a) => a.result };
@@ -18,7 +18,7 @@ async function data(query: string, variables?: Record<string, unknown>) {
 
 beforeAll(async () => {
   erp = await startSingleProcess({ plugins: [counter] });
-  client = httpClient(erp.url);
+  client = await clientOf(erp);
   ids.warehouse = (
     await data(
       `mutation { openWarehouse(input: { idempotencyKey: "w", code: "G-1", name: "Graph" }) { warehouse { id } } }`,

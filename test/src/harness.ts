@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Database, EventBus, migrateDomain, openDatabase, type RunningServer } from "@erp/core";
 import { type GatewayConfig, loadConfig, SUBGRAPHS, startGateway, subgraphModules } from "@erp/gateway";
-import { createTestDatabase } from "@erp/testing";
+import { bearer, createTestDatabase, type GraphQLClient, httpClient, TEST_JWT_SECRET } from "@erp/testing";
 import type { Kysely, KyselyPlugin } from "kysely";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -24,6 +24,15 @@ export interface RunningErp {
   stop(): Promise<void>;
 }
 
+/** A client of the gateway signed in as a person with these roles (admin by default). */
+export async function clientOf(
+  erp: Pick<RunningErp, "url">,
+  subject = "tester@erp.local",
+  roles = ["admin"],
+): Promise<GraphQLClient> {
+  return httpClient(erp.url, await bearer(subject, roles));
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -36,7 +45,18 @@ export function freePort(): Promise<number> {
 }
 
 function gatewayConfig(overrides: Partial<GatewayConfig>): GatewayConfig {
-  return { ...loadConfig({ NODE_ENV: "test" }), host: "127.0.0.1", seed: false, ...overrides };
+  const base = loadConfig({ NODE_ENV: "test", AUTH_JWT_SECRET: TEST_JWT_SECRET, ERP_DEVELOPMENT_KEY: "false" });
+  // Every test client calls from loopback: one address, far more operations than a person's.
+  // Tests stand for many clients at once (20 customers ordering together) on a loaded machine:
+  // no per-client or lag shedding, and a time budget only a hang exceeds.
+  const http = {
+    ...base.edge.http,
+    maxConcurrentPerClient: 1_000,
+    maxEventLoopLagMs: 60_000,
+    requestTimeoutMs: 120_000,
+  };
+  const edge = { ...base.edge, http, rateLimitPerAddressPerMinute: 1_000_000 };
+  return { ...base, host: "127.0.0.1", seed: false, edge, ...overrides };
 }
 
 /** Every subgraph inside the gateway's process, on one fresh database. */

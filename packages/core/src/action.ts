@@ -1,7 +1,6 @@
 import type { Transaction } from "kysely";
 import { recordAudit } from "./audit.js";
 import type { Principal, SubgraphContext } from "./context.js";
-import { hasScope } from "./context.js";
 import { type BusinessError, BusinessRuleViolation, businessError, KernelErrorCode } from "./errors.js";
 import { committed } from "./events/registry.js";
 import { claimIdempotencyKey, requestHash, storeIdempotentPayload } from "./idempotency.js";
@@ -12,8 +11,6 @@ import { isUniqueViolation, violatedConstraint } from "./sql.js";
 export interface ActionRequest {
   /** The mutation's name, e.g. "registerCustomer". */
   operation: string;
-  /** The scope the principal must hold, e.g. "crm:write". */
-  scope: string;
   /** The whole mutation input; its idempotencyKey names the action for retries. */
   input: { idempotencyKey: string } & Record<string, unknown>;
   /** Unique constraints whose violation is an expected business error, by constraint name. */
@@ -69,9 +66,10 @@ export function failed<P>(errors: BusinessError[]): ActionPayload<P> {
   return { errors } as ActionPayload<P>;
 }
 
+/** The scope itself is declared on the mutation in SDL and enforced before any resolver runs. */
 function precheck(principal: Principal, request: ActionRequest): BusinessError | undefined {
-  if (!hasScope(principal, request.scope))
-    return businessError(KernelErrorCode.FORBIDDEN, `${request.operation} needs the scope ${request.scope}`);
+  if (principal.kind === "anonymous")
+    return businessError(KernelErrorCode.FORBIDDEN, `${request.operation} needs a signed-in caller`);
   if (!KEY_PATTERN.test(request.input.idempotencyKey))
     return businessError(
       KernelErrorCode.VALIDATION_FAILED,

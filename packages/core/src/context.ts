@@ -4,21 +4,23 @@ import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import { logger as rootLogger } from "./logger.js";
 
-/** Who is calling: a person (JWT) or a partner (API key), with the scopes they hold. */
+export type PrincipalKind = "person" | "partner" | "system" | "anonymous";
+
+/**
+ * Who is calling: a person (bearer JWT), a partner (API key), the system itself (jobs,
+ * event handlers, seeding) or nobody (anonymous: holds no scope at all).
+ */
 export interface Principal {
+  /** A person's subject claim, "api-key:<id>" for a partner, "system" or "anonymous". */
   subject: string;
-  kind: "user" | "partner" | "system";
+  kind: PrincipalKind;
   roles: string[];
   scopes: string[];
+  /** The API key a partner called with. */
+  apiKeyId?: string;
 }
 
-/** Until authentication lands, every request acts as this principal, holding every scope. */
-export const DEVELOPMENT_PRINCIPAL: Principal = {
-  subject: "dev@erp.local",
-  kind: "user",
-  roles: ["admin"],
-  scopes: ["*"],
-};
+export const ANONYMOUS_PRINCIPAL: Principal = { subject: "anonymous", kind: "anonymous", roles: [], scopes: [] };
 
 export const SYSTEM_PRINCIPAL: Principal = { subject: "system", kind: "system", roles: ["system"], scopes: ["*"] };
 
@@ -36,6 +38,7 @@ export interface SubgraphContext<DB, Loaders> extends RequestInfo {
 }
 
 export function hasScope(principal: Principal, scope: string): boolean {
+  if (principal.kind === "anonymous") return false;
   const [area] = scope.split(":");
   return principal.scopes.some((s) => s === "*" || s === scope || s === `${area}:*`);
 }
@@ -43,8 +46,10 @@ export function hasScope(principal: Principal, scope: string): boolean {
 export const HEADERS = {
   principal: "x-erp-principal",
   requestId: "x-request-id",
-  gatewaySecret: "x-erp-gateway-secret",
+  signature: "x-erp-gateway-signature",
 } as const;
+
+const KINDS: readonly PrincipalKind[] = ["person", "partner", "system", "anonymous"];
 
 export function encodePrincipal(principal: Principal): string {
   return Buffer.from(JSON.stringify(principal)).toString("base64url");
@@ -54,8 +59,15 @@ export function decodePrincipal(value: string): Principal | undefined {
   try {
     const parsed = JSON.parse(Buffer.from(value, "base64url").toString("utf8")) as Partial<Principal>;
     if (typeof parsed.subject !== "string" || !Array.isArray(parsed.scopes) || !Array.isArray(parsed.roles)) return;
-    const kind = parsed.kind === "partner" || parsed.kind === "system" ? parsed.kind : "user";
-    return { subject: parsed.subject, kind, roles: parsed.roles.map(String), scopes: parsed.scopes.map(String) };
+    if (!parsed.kind || !KINDS.includes(parsed.kind)) return;
+    const principal: Principal = {
+      subject: parsed.subject,
+      kind: parsed.kind,
+      roles: parsed.roles.map(String),
+      scopes: parsed.scopes.map(String),
+    };
+    if (typeof parsed.apiKeyId === "string") principal.apiKeyId = parsed.apiKeyId;
+    return principal;
   } catch {
     return undefined;
   }
@@ -73,8 +85,12 @@ export function requestLogger(info: RequestInfo): Logger {
   return rootLogger.child({ requestId: info.requestId, subject: info.principal.subject });
 }
 
-/** Read access check for queries; mutations report FORBIDDEN in their payload instead. */
+/** Refuses a caller without the scope: UNAUTHENTICATED when anonymous, else FORBIDDEN. */
 export function assertScope(principal: Principal, scope: string): void {
+  if (principal.kind === "anonymous")
+    throw new GraphQLError("Sign in first: send a bearer token or an API key", {
+      extensions: { code: "UNAUTHENTICATED" },
+    });
   if (!hasScope(principal, scope))
-    throw new GraphQLError(`This needs the scope ${scope}`, { extensions: { code: "FORBIDDEN" } });
+    throw new GraphQLError(`This needs the scope ${scope}`, { extensions: { code: "FORBIDDEN", scope } });
 }

@@ -35,11 +35,7 @@ export async function runScheduledAction<DB, P extends object>(
 ) {
   const principal = { ...SYSTEM_PRINCIPAL, subject: `job:${operation}` };
   const context = { db, principal, requestId: key, log: logger, domain };
-  const result = await runBusinessAction(
-    context,
-    { operation, scope: `${domain}:write`, input: { idempotencyKey: key } },
-    work,
-  );
+  const result = await runBusinessAction(context, { operation, input: { idempotencyKey: key } }, work);
   if (result.errors.length) logger.error({ errors: result.errors, operation }, "scheduled action refused");
   return result;
 }

@@ -47,6 +47,17 @@ export function validationErrors(error: ZodError): BusinessError[] {
   );
 }
 
+/** Refusals at the edge (limits, budgets); their extensions (cost, limit, retryAfterSeconds) are public. */
+export const EdgeErrorCode = {
+  QUERY_TOO_COSTLY: "QUERY_TOO_COSTLY",
+  RATE_LIMITED: "RATE_LIMITED",
+  REQUEST_TIMEOUT: "REQUEST_TIMEOUT",
+  SERVER_BUSY: "SERVER_BUSY",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+} as const;
+
+const EDGE_CODES = new Set<unknown>(Object.values(EdgeErrorCode));
+
 /** Error codes that reach clients as they are; everything else is masked. */
 const CLIENT_SAFE_CODES = new Set([
   "GRAPHQL_PARSE_FAILED",
@@ -60,6 +71,8 @@ const CLIENT_SAFE_CODES = new Set([
   "FORBIDDEN",
   "NOT_FOUND",
   "QUERY_TOO_COMPLEX",
+  "OPERATION_NOT_SAFELISTED",
+  ...Object.values(EdgeErrorCode),
 ]);
 
 export const MASKED_MESSAGE = "Internal server error";
@@ -79,11 +92,12 @@ export function maskFormattedError(
 ): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   if (isClientSafe(code)) {
+    const { http: _http, stacktrace: _stack, ...details } = EDGE_CODES.has(code) ? (formatted.extensions ?? {}) : {};
     return {
       message: formatted.message,
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { code, requestId },
+      extensions: { ...details, code, requestId },
     };
   }
   return { message: MASKED_MESSAGE, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR", requestId } };

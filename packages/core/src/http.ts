@@ -3,7 +3,15 @@ import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerOptions, type BaseContext } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
-import express, { type Request } from "express";
+import express, { type Request, type RequestHandler } from "express";
+import {
+  type HttpLimits,
+  httpLimitsFromEnv,
+  jsonBody,
+  jsonErrorHandler,
+  loadShedder,
+  timeBudget,
+} from "./http-limits.js";
 import { logger } from "./logger.js";
 
 export interface GraphQLHttpOptions<C extends BaseContext> {
@@ -13,6 +21,10 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
   ready: () => Promise<boolean>;
   port: number;
   host?: string;
+  /** Body size, time budget and load shedding; from the environment when left out. */
+  limits?: HttpLimits;
+  /** Edge hooks for GraphQL routes: `beforeBody` runs before the body is read (CORS), `afterBody` inside the time budget. */
+  edge?: { beforeBody?: RequestHandler[]; afterBody?: RequestHandler[] };
 }
 
 export interface RunningServer {
@@ -25,7 +37,9 @@ export interface RunningServer {
 /** Serves GraphQL on / and /graphql, plus /health and /ready, with graceful draining. */
 export async function serveGraphQL<C extends BaseContext>(options: GraphQLHttpOptions<C>): Promise<RunningServer> {
   const app = express();
+  const limits = options.limits ?? httpLimitsFromEnv();
   app.disable("x-powered-by");
+  app.set("trust proxy", limits.trustProxy);
   const httpServer = createServer(app);
   const server = new ApolloServer<C>({
     ...options.apollo,
@@ -39,11 +53,17 @@ export async function serveGraphQL<C extends BaseContext>(options: GraphQLHttpOp
     const ok = await options.ready();
     res.status(ok ? 200 : 503).json({ status: ok ? "ready" : "unavailable" });
   });
+  // Health and readiness are registered above, so they bypass the load shedder and the limits.
   app.use(
     ["/", "/graphql"],
-    express.json({ limit: "1mb" }),
+    ...(options.edge?.beforeBody ?? []),
+    loadShedder(limits),
+    jsonBody(limits),
+    timeBudget(limits),
+    ...(options.edge?.afterBody ?? []),
     expressMiddleware(server, { context: ({ req }) => options.context(req) }),
   );
+  app.use(jsonErrorHandler(limits));
   const port = await listen(httpServer, options.port, options.host);
   const host = options.host && options.host !== "0.0.0.0" ? options.host : "localhost";
   return { url: `http://${host}:${port}/`, port, stop: () => server.stop() };

@@ -1,13 +1,18 @@
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import type { Request } from "express";
 import { GraphQLError } from "graphql";
-import { DEVELOPMENT_PRINCIPAL, decodePrincipal, HEADERS, type RequestInfo, requestIdFrom } from "./context.js";
+import { gatewaySecretFrom, verifySignedHeaders } from "./auth/gateway-signature.js";
+import { CancellationPlugin } from "./cancellation.js";
+import type { RequestInfo } from "./context.js";
 import { type Database, isReachable, openDatabase } from "./database.js";
 import { errorMaskingPlugin } from "./error-masking.js";
 import { EventBus } from "./events/event-bus.js";
 import { operations } from "./events/operations.js";
-import { type RunningServer, serveGraphQL } from "./http.js";
+import { onShutdown, type RunningServer, serveGraphQL } from "./http.js";
+import { subgraphServerLimits } from "./http-limits.js";
+import { logger } from "./logger.js";
 import { migrateDomain } from "./migrations.js";
 import { buildSubgraph, createSubgraphContext, type SubgraphModule } from "./subgraph.js";
 
@@ -16,8 +21,10 @@ export interface SubgraphServerOptions {
   host?: string;
   databaseUrl?: string | undefined;
   dataDir?: string | undefined;
-  /** When set, only requests carrying this secret (from the gateway) are served. */
-  gatewaySecret?: string | undefined;
+  /** Only requests the gateway signed with this secret are served (see gatewaySecretFrom). */
+  gatewaySecret: string;
+  /** Production: no introspection. */
+  production?: boolean;
 }
 
 /** Split mode: one domain's subgraph alone in its own process, behind the gateway. */
@@ -32,14 +39,16 @@ export async function startSubgraphServer(
   // Dead letters land in the operations schema, whichever process delivered the event.
   await migrateDomain(database.db, operations.name, operations.migrations);
   const bus = await EventBus.start(database, [module]);
+  // Once the gateway gives up on a request (time budget, client gone), its SQL stops here too.
+  const db = database.db.withPlugin(new CancellationPlugin());
   const running = await serveGraphQL({
     apollo: {
       schema: buildSubgraph(module),
       plugins: [errorMaskingPlugin(), ApolloServerPluginInlineTraceDisabled()],
-      introspection: true,
+      introspection: !options.production,
     },
-    context: async (req) =>
-      createSubgraphContext(module, database.db, requestInfoFromGateway(req, options.gatewaySecret)),
+    limits: subgraphServerLimits(),
+    context: async (req) => createSubgraphContext(module, db, requestInfoFromGateway(req, options.gatewaySecret)),
     ready: () => isReachable(database.db),
     port: options.port,
     host: options.host,
@@ -55,19 +64,28 @@ export async function startSubgraphServer(
   };
 }
 
-/** Rebuilds the request the gateway described in its headers. */
-export function requestInfoFromGateway(req: Request, secret: string | undefined): RequestInfo {
-  if (secret && req.header(HEADERS.gatewaySecret) !== secret) {
-    throw new GraphQLError("Subgraphs accept requests from the gateway only", {
+/** Rebuilds the request the gateway described and signed; anything else is refused. */
+export function requestInfoFromGateway(req: Request, secret: string): RequestInfo {
+  const check = verifySignedHeaders(secret, (name) => req.header(name));
+  if (!check.ok)
+    throw new GraphQLError(`Subgraphs accept requests signed by the gateway only (${check.reason})`, {
       extensions: { code: "UNAUTHENTICATED", http: { status: 401 } },
     });
-  }
-  const header = req.header(HEADERS.principal);
-  const principal = header ? decodePrincipal(header) : secret ? undefined : DEVELOPMENT_PRINCIPAL;
-  if (!principal) {
-    throw new GraphQLError("Missing or malformed principal", {
-      extensions: { code: "UNAUTHENTICATED", http: { status: 401 } },
-    });
-  }
-  return { principal, requestId: requestIdFrom(req.header(HEADERS.requestId)) };
+  return check.info;
+}
+
+/** A split-mode process for one subgraph, configured from the environment (see README). */
+export async function serveSubgraphProcess(module: SubgraphModule, defaultPort: number): Promise<void> {
+  const env = process.env;
+  const server = await startSubgraphServer(module, {
+    port: Number(env.PORT ?? defaultPort),
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR ?? fileURLToPath(new URL("../../../.data", import.meta.url)),
+    gatewaySecret: gatewaySecretFrom(env),
+    production: env.NODE_ENV === "production",
+  });
+  logger.info({ url: server.url, database: server.database.kind }, `${module.name} subgraph ready`);
+  console.log(`${module.name} subgraph listening on ${server.url} (${server.database.kind})`);
+  onShutdown(server.stop);
 }

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { concatAST, type DocumentNode, type ExecutionResult, type GraphQLSchema, graphql, parse } from "graphql";
 import type { Kysely } from "kysely";
+import { enforceDeclaredAccess } from "./auth/scope-directives.js";
 import { type RequestInfo, requestLogger, type SubgraphContext, SYSTEM_PRINCIPAL } from "./context.js";
 import type { EventHandler } from "./events/handler.js";
 import type { DomainMigrations } from "./migrations.js";
@@ -63,7 +64,8 @@ export function buildSubgraph(module: SubgraphModule): GraphQLSchema {
   const resolvers = { ...kernelScalarResolvers, ...module.resolvers };
   // The resolver map type is internal to @apollo/subgraph; codegen types ours per domain.
   const schemaModule = { typeDefs: subgraphTypeDefs(module), resolvers };
-  return buildSubgraphSchema([schemaModule] as unknown as Parameters<typeof buildSubgraphSchema>[0]);
+  const schema = buildSubgraphSchema([schemaModule] as unknown as Parameters<typeof buildSubgraphSchema>[0]);
+  return enforceDeclaredAccess(schema, `${module.name}:read`);
 }
 
 /** The same context whether the subgraph runs in the gateway's process or its own. */

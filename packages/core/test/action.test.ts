@@ -2,7 +2,7 @@ import { createTestDatabase, testDatabaseKind } from "@erp/testing";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBusinessAction } from "../src/action.js";
-import { DEVELOPMENT_PRINCIPAL } from "../src/context.js";
+import { type Principal, SYSTEM_PRINCIPAL } from "../src/context.js";
 import type { Database } from "../src/database.js";
 import { refuse } from "../src/errors.js";
 import { logger } from "../src/logger.js";
@@ -17,10 +17,12 @@ const migrations = {
   },
 };
 
+const ACTOR: Principal = { ...SYSTEM_PRINCIPAL, subject: "tester" };
+
 let database: Database;
 const ctx = () => ({
   db: database.db,
-  principal: DEVELOPMENT_PRINCIPAL,
+  principal: ACTOR,
   requestId: "req-1",
   log: logger,
   domain: "kernel_test",
@@ -31,7 +33,7 @@ const count = async (table: string) =>
 function writeNote(text: string, fail?: "rule" | "crash") {
   return runBusinessAction(
     ctx(),
-    { operation: "writeNote", scope: "notes:write", input: { idempotencyKey: `k-${text}`, text } },
+    { operation: "writeNote", input: { idempotencyKey: `k-${text}`, text } },
     async (s) => {
       await sql`insert into kernel_test.notes (text) values (${text})`.execute(s.trx);
       await s.audit("Note", text);
@@ -82,10 +84,10 @@ describe(`runBusinessAction on ${testDatabaseKind()}`, () => {
     expect(await count("kernel_test.notes")).toBe(before);
   });
 
-  it("refuses FORBIDDEN without touching the database when the principal lacks the scope", async () => {
+  it("refuses an anonymous caller without touching the database (scopes are checked before resolvers)", async () => {
     const result = await runBusinessAction(
-      { ...ctx(), principal: { subject: "clerk", kind: "user", roles: [], scopes: ["crm:read"] } },
-      { operation: "writeNote", scope: "notes:write", input: { idempotencyKey: "k-forbidden" } },
+      { ...ctx(), principal: { subject: "anonymous", kind: "anonymous", roles: [], scopes: [] } },
+      { operation: "writeNote", input: { idempotencyKey: "k-forbidden" } },
       async () => ({ ok: true }),
     );
     expect(result.errors[0]?.code).toBe("FORBIDDEN");
@@ -94,16 +96,16 @@ describe(`runBusinessAction on ${testDatabaseKind()}`, () => {
 
   it("scopes idempotency keys to the caller: another principal's same key is its own action", async () => {
     const other = { subject: "partner-b", kind: "partner" as const, roles: [], scopes: ["*"] };
-    const write = (principal: typeof other | typeof DEVELOPMENT_PRINCIPAL, text: string) =>
+    const write = (principal: Principal, text: string) =>
       runBusinessAction(
         { ...ctx(), principal },
-        { operation: "writeNote", scope: "notes:write", input: { idempotencyKey: "shared-key", text } },
+        { operation: "writeNote", input: { idempotencyKey: "shared-key", text } },
         async (s) => {
           await sql`insert into kernel_test.notes (text) values (${text})`.execute(s.trx);
           return { text };
         },
       );
-    expect(await write(DEVELOPMENT_PRINCIPAL, "from A")).toEqual({ text: "from A", errors: [] });
+    expect(await write(ACTOR, "from A")).toEqual({ text: "from A", errors: [] });
     expect(await write(other, "from B")).toEqual({ text: "from B", errors: [] });
     expect(await count("kernel_test.notes")).toBe(3);
   });

@@ -3,7 +3,7 @@ import { parse } from "graphql";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBusinessAction } from "../src/action.js";
-import { DEVELOPMENT_PRINCIPAL } from "../src/context.js";
+import { type Principal, SYSTEM_PRINCIPAL } from "../src/context.js";
 import type { Database } from "../src/database.js";
 import { EventBus } from "../src/events/event-bus.js";
 import type { DeliveredEvent, EventHandler } from "../src/events/handler.js";
@@ -37,13 +37,15 @@ const module = (name: string, handlers: EventHandler[] = []) =>
 const pinger = module("pinger");
 const ponger = { ...module("ponger", [pong]), migrations: table("ponger", "pongs (ping_id text not null)") };
 
+const ACTOR: Principal = { ...SYSTEM_PRINCIPAL, subject: "tester" };
+
 let database: Database;
 let bus: EventBus | undefined;
 
 const ping = (id: string) =>
   runBusinessAction(
-    { db: database.db, principal: DEVELOPMENT_PRINCIPAL, requestId: `req-${id}`, log: logger, domain: "pinger" },
-    { operation: "ping", scope: "pinger:write", input: { idempotencyKey: `ping-${id}` } },
+    { db: database.db, principal: ACTOR, requestId: `req-${id}`, log: logger, domain: "pinger" },
+    { operation: "ping", input: { idempotencyKey: `ping-${id}` } },
     async (s) => {
       await s.emit({ type: "pinger.ping.sent", aggregateType: "Ping", aggregateId: id, payload: { id } });
       return { id };

@@ -3,12 +3,10 @@ import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/dis
 import {
   buildSubgraph,
   createSubgraphContext,
-  DEVELOPMENT_PRINCIPAL,
-  encodePrincipal,
   errorMaskingPlugin,
-  HEADERS,
   type Principal,
   type SubgraphModule,
+  signedHeaders,
 } from "@erp/core";
 import type { GraphQLFormattedError } from "graphql";
 import type { Kysely } from "kysely";
@@ -25,11 +23,27 @@ export interface GraphQLClient {
 
 let requestCounter = 0;
 
+/** A person holding every scope: what most subgraph tests act as. */
+export const TEST_PRINCIPAL: Principal = {
+  subject: "tester@erp.local",
+  kind: "person",
+  roles: ["admin"],
+  scopes: ["*"],
+};
+
+/** A person with the given subject and scopes, for access and four-eyes tests. */
+export const person = (subject: string, scopes: string[] = ["*"]): Principal => ({
+  subject,
+  kind: "person",
+  roles: [],
+  scopes,
+});
+
 /** Executes operations against one subgraph, the way Apollo's subgraph templates test. */
 export function subgraphClient(
   module: SubgraphModule,
   db: Kysely<unknown>,
-  principal: Principal = DEVELOPMENT_PRINCIPAL,
+  principal: Principal = TEST_PRINCIPAL,
 ): GraphQLClient & { server: ApolloServer<any> } {
   const server = new ApolloServer<any>({
     schema: buildSubgraph(module),
@@ -47,17 +61,24 @@ export function subgraphClient(
   };
 }
 
-/** Posts operations to a running gateway (or a subgraph server) over HTTP. */
-export function httpClient(url: string, principal?: Principal, headers: Record<string, string> = {}): GraphQLClient {
+/**
+ * Posts operations to a running gateway over HTTP with the given headers (a bearer token
+ * or an API key); `signAs` signs a principal with the gateway secret, as the gateway does,
+ * to call a split-mode subgraph server directly.
+ */
+export function httpClient(
+  url: string,
+  headers: Record<string, string> = {},
+  signAs?: { secret: string; principal: Principal },
+): GraphQLClient {
   return {
     async request(query, variables) {
+      const signed = signAs
+        ? signedHeaders(signAs.secret, { principal: signAs.principal, requestId: `test-${++requestCounter}` })
+        : {};
       const response = await fetch(url, {
         method: "POST",
-        headers: {
-          "content-type": "application/json",
-          ...(principal ? { [HEADERS.principal]: encodePrincipal(principal) } : {}),
-          ...headers,
-        },
+        headers: { "content-type": "application/json", ...signed, ...headers },
         body: JSON.stringify({ query, variables }),
       });
       return (await response.json()) as GraphQLResult;

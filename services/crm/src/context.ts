@@ -6,8 +6,6 @@ import type { CrmLoaders } from "./loaders.js";
 export type CrmContext = SubgraphContext<CrmDatabase, CrmLoaders> & { domain: string };
 
 export const CRM_READ = "crm:read";
-export const CRM_WRITE = "crm:write";
-
 /**
  * When a logged activity may have happened: five years back (history imported from a previous
  * CRM) to one day ahead (the caller's time zone). It records what happened, not what is planned.

@@ -1,7 +1,7 @@
 import { type ActionScope, assertScope, badUserInput, isUuid, pageSize, present, runBusinessAction } from "@erp/core";
 import { type Activity, logActivity } from "./activity.js";
 import { addContact } from "./contact.js";
-import { CRM_READ, CRM_WRITE, type CrmContext } from "./context.js";
+import { CRM_READ, type CrmContext } from "./context.js";
 import { blockCustomer, registerCustomer, unblockCustomer, updateCustomerDetails } from "./customer.js";
 import type { CrmDatabase } from "./db.js";
 import { crmUniqueViolations } from "./errors.js";
@@ -20,7 +20,7 @@ function act<P extends object>(
   input: Input,
   work: (s: ActionScope<CrmDatabase>) => Promise<P>,
 ) {
-  return runBusinessAction(ctx, { operation, scope: CRM_WRITE, input, uniqueViolations: crmUniqueViolations }, work);
+  return runBusinessAction(ctx, { operation, input, uniqueViolations: crmUniqueViolations }, work);
 }
 
 function readable(ctx: CrmContext, id: string, field = "id"): string {

@@ -6,7 +6,6 @@ import type { FinanceLoaders } from "./loaders.js";
 export type FinanceContext = SubgraphContext<FinanceDatabase, FinanceLoaders> & { domain: string };
 
 export const FINANCE_READ = "finance:read";
-export const FINANCE_WRITE = "finance:write";
 
 /** Days between issuing an invoice and its due date. */
 export const paymentTermDays = (): number => Number(process.env.PAYMENT_TERM_DAYS ?? 30);

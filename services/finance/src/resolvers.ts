@@ -1,5 +1,5 @@
 import { type ActionScope, assertIds, assertScope, Dec, pageSize, present, runBusinessAction } from "@erp/core";
-import { FINANCE_READ, FINANCE_WRITE, type FinanceContext } from "./context.js";
+import { FINANCE_READ, type FinanceContext } from "./context.js";
 import { approveCreditLine, rejectCreditLine, requestCreditLine, suspendCreditLine, toCreditLine } from "./credit.js";
 import type { FinanceDatabase } from "./db.js";
 import { financeConstraintViolations } from "./errors.js";
@@ -25,11 +25,7 @@ function act<P extends object>(
   input: Input,
   work: (s: ActionScope<FinanceDatabase>) => Promise<P>,
 ) {
-  return runBusinessAction(
-    ctx,
-    { operation, scope: FINANCE_WRITE, input, uniqueViolations: financeConstraintViolations },
-    work,
-  );
+  return runBusinessAction(ctx, { operation, input, uniqueViolations: financeConstraintViolations }, work);
 }
 
 function reading(ctx: FinanceContext, ids: Record<string, string | null | undefined> = {}): void {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { finance } from "../src/index.js";
 
 let database: Database;
-const person = (subject: string): Principal => ({ subject, kind: "user", roles: ["finance"], scopes: ["finance:*"] });
+const person = (subject: string): Principal => ({ subject, kind: "person", roles: ["finance"], scopes: ["finance:*"] });
 const as = (subject: string) => subgraphClient(finance, database.db, person(subject));
 
 beforeAll(async () => {

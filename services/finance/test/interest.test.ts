@@ -110,7 +110,7 @@ describe(`late interest on ${testDatabaseKind()}`, () => {
     expect(line.data.requestCreditLine.creditLine.annualInterestRate).toBe("7.3");
     const approver = subgraphClient(finance, database.db, {
       subject: "controller",
-      kind: "user",
+      kind: "person",
       roles: [],
       scopes: ["*"],
     });

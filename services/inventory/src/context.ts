@@ -6,7 +6,6 @@ import type { InventoryLoaders } from "./loaders.js";
 export type InventoryContext = SubgraphContext<InventoryDatabase, InventoryLoaders> & { domain: string };
 
 export const INVENTORY_READ = "inventory:read";
-export const INVENTORY_WRITE = "inventory:write";
 
 /** Stock is valued in one currency, the organisation's. */
 export const valuationCurrency = (): string => process.env.VALUATION_CURRENCY ?? "EUR";

@@ -1,6 +1,6 @@
 import { type ActionScope, assertIds, assertScope, Dec, present, runBusinessAction } from "@erp/core";
 import { adjustStock, approveStockAdjustment, rejectStockAdjustment } from "./adjustment.js";
-import { INVENTORY_READ, INVENTORY_WRITE, type InventoryContext } from "./context.js";
+import { INVENTORY_READ, type InventoryContext } from "./context.js";
 import type { InventoryDatabase } from "./db.js";
 import { inventoryConstraintViolations } from "./errors.js";
 import type { Resolvers } from "./generated/resolvers-types.js";
@@ -30,11 +30,7 @@ function act<P extends object>(
   input: Input,
   work: (s: ActionScope<InventoryDatabase>) => Promise<P>,
 ) {
-  return runBusinessAction(
-    ctx,
-    { operation, scope: INVENTORY_WRITE, input, uniqueViolations: inventoryConstraintViolations },
-    work,
-  );
+  return runBusinessAction(ctx, { operation, input, uniqueViolations: inventoryConstraintViolations }, work);
 }
 
 /** Read scope, and ids that are ids: a malformed one is the caller's error, never SQL's. */

@@ -4,8 +4,13 @@ import { describe, expect, it } from "vitest";
 import { ERRORS, LEVEL, snapshot, useInventory } from "./harness.js";
 
 const env = useInventory();
-const clerk: Principal = { subject: "clerk@erp.local", kind: "user", roles: ["warehouse"], scopes: ["inventory:*"] };
-const manager: Principal = { subject: "manager@erp.local", kind: "user", roles: ["manager"], scopes: ["inventory:*"] };
+const clerk: Principal = { subject: "clerk@erp.local", kind: "person", roles: ["warehouse"], scopes: ["inventory:*"] };
+const manager: Principal = {
+  subject: "manager@erp.local",
+  kind: "person",
+  roles: ["manager"],
+  scopes: ["inventory:*"],
+};
 
 const ADJUSTMENT = `adjustment { id quantity value { amount currency } reasonCode status requestedBy decidedBy rejectionReason } stockLevel { ${LEVEL} } ${ERRORS}`;
 const adjust = (who: Principal, input: Record<string, unknown>) =>

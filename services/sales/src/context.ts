@@ -6,7 +6,6 @@ import type { SalesLoaders } from "./loaders.js";
 export type SalesContext = SubgraphContext<SalesDatabase, SalesLoaders> & { domain: string };
 
 export const SALES_READ = "sales:read";
-export const SALES_WRITE = "sales:write";
 
 /** Tax rate applied when a line gives none, in percent. */
 export const defaultTaxRate = (): string => process.env.DEFAULT_TAX_RATE ?? "19";

@@ -1,5 +1,5 @@
 import { type ActionScope, assertIds, assertScope, runBusinessAction } from "@erp/core";
-import { SALES_READ, SALES_WRITE, type SalesContext } from "./context.js";
+import { SALES_READ, type SalesContext } from "./context.js";
 import type { SalesDatabase } from "./db.js";
 import type { Resolvers } from "./generated/resolvers-types.js";
 import { cancelSalesOrder, confirmSalesOrder, orderActions, placeSalesOrder } from "./order.js";
@@ -27,7 +27,7 @@ function act<P extends object>(
   input: Input,
   work: (s: ActionScope<SalesDatabase>) => Promise<P>,
 ) {
-  return runBusinessAction(ctx, { operation, scope: SALES_WRITE, input }, work);
+  return runBusinessAction(ctx, { operation, input }, work);
 }
 
 function reading(ctx: SalesContext, ids: Record<string, string | null | undefined> = {}): void {

@@ -1,15 +1,5 @@
-import { fileURLToPath } from "node:url";
-import { logger, onShutdown, startSubgraphServer } from "@erp/core";
+import { serveSubgraphProcess } from "@erp/core";
 import { sales } from "./index.js";
 
 // Split mode: the sales subgraph alone in its own process; the gateway reaches it over HTTP.
-const server = await startSubgraphServer(sales, {
-  port: Number(process.env.PORT ?? 4003),
-  host: process.env.HOST,
-  databaseUrl: process.env.DATABASE_URL,
-  dataDir: process.env.DATA_DIR ?? fileURLToPath(new URL("../../../.data", import.meta.url)),
-  gatewaySecret: process.env.GATEWAY_SECRET,
-});
-logger.info({ url: server.url, database: server.database.kind }, "sales subgraph ready");
-console.log(`sales subgraph listening on ${server.url} (${server.database.kind})`);
-onShutdown(server.stop);
+await serveSubgraphProcess(sales, 4003);

@@ -106,7 +106,7 @@ const resolvers = {
       { input }: { input: { idempotencyKey: string; failedEventId: string } },
       ctx: OperationsContext,
     ) =>
-      runBusinessAction(ctx, { operation: "retryFailedEvent", scope: "operations:write", input }, async (scope) => {
+      runBusinessAction(ctx, { operation: "retryFailedEvent", input }, async (scope) => {
         const data = parseInput(retrySchema, input);
         const bus = eventBusFor(ctx.db);
         if (!bus) refuse("EVENT_BUS_UNAVAILABLE", "No event bus runs in this process");

@@ -1,0 +1,62 @@
+import { type Database, type Principal, sql } from "@erp/core";
+import { createMigratedDatabase, expectData, newKey, subgraphClient } from "@erp/testing";
+import { afterAll, beforeAll } from "vitest";
+import { identity } from "../src/index.js";
+
+export const ISSUE = `mutation($input: IssueApiKeyInput!) {
+  issueApiKey(input: $input) {
+    apiKey { id name prefix scopes status safelistOnly development createdBy expiresAt lastUsedAt revokedAt }
+    secret
+    errors { code field message }
+  }
+}`;
+
+/** One fresh migrated database per test file, and identity subgraph clients. */
+export function useIdentity() {
+  const env = {} as {
+    database: Database;
+    client: ReturnType<typeof subgraphClient>;
+    as: (principal: Principal) => ReturnType<typeof subgraphClient>;
+    /** Issues a key through the subgraph; returns its id and the one-time token. */
+    issue: (input?: Record<string, unknown>) => Promise<{ id: string; token: string; prefix: string }>;
+    count: (table: string) => Promise<number>;
+    /** Every row of every identity table as text, to prove a secret was never written. */
+    everything: () => Promise<string>;
+  };
+  beforeAll(async () => {
+    env.database = await createMigratedDatabase([identity]);
+    env.client = subgraphClient(identity, env.database.db);
+    env.as = (principal) => subgraphClient(identity, env.database.db, principal);
+    env.issue = async (input = {}) => {
+      const data = await expectData(env.client, ISSUE, {
+        input: { idempotencyKey: newKey("issue"), name: "Acme webshop", scopes: ["crm:read"], ...input },
+      });
+      const { apiKey, secret, errors } = data.issueApiKey;
+      if (errors.length) throw new Error(JSON.stringify(errors));
+      return { id: apiKey.id, token: secret, prefix: apiKey.prefix };
+    };
+    env.count = async (table) => {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.raw(table)}`.execute(
+        env.database.db,
+      );
+      return rows[0]!.n;
+    };
+    env.everything = async () => {
+      const { rows: tables } = await sql<{ name: string }>`
+        select table_name as name from information_schema.tables where table_schema = 'identity'`.execute(
+        env.database.db,
+      );
+      const dumps = await Promise.all(
+        tables.map(async ({ name }) => {
+          const { rows } = await sql<{ row: string }>`select t::text as row from identity.${sql.id(name)} t`.execute(
+            env.database.db,
+          );
+          return rows.map((r) => r.row).join("\n");
+        }),
+      );
+      return dumps.join("\n");
+    };
+  });
+  afterAll(() => env.database.close());
+  return env;
+}
