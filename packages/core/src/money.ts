@@ -42,3 +42,29 @@ export function addMoney(a: Money, b: Money): Money {
   if (a.currency !== b.currency) throw new Error(`Cannot add ${a.currency} to ${b.currency}`);
   return money(new Dec(a.amount).plus(b.amount), a.currency);
 }
+
+/** A Postgres `numeric(precision, scale)` column: `precision − scale` digits before the point. */
+export interface NumericColumn {
+  precision: number;
+  scale: number;
+}
+
+/** numeric(20, 4): every money amount, total, tax and stock value. */
+export const AMOUNT_COLUMN: NumericColumn = { precision: 20, scale: 4 };
+/** numeric(20, 6): quantities and unit costs in the stock ledger. */
+export const QUANTITY_COLUMN: NumericColumn = { precision: 20, scale: 6 };
+/** The largest amount an AMOUNT_COLUMN holds. */
+export const MAX_AMOUNT = "9999999999999999.9999";
+
+/** Largest magnitude a column holds, e.g. 9999999999999999.9999 for numeric(20, 4). */
+export const columnMax = (column: NumericColumn): Dec =>
+  new Dec(10).pow(column.precision - column.scale).minus(new Dec(10).pow(-column.scale));
+
+/**
+ * Whether Postgres can store the value in the column without a numeric overflow: it rounds to
+ * the column's scale (half away from zero) first, then needs fewer than precision − scale digits.
+ */
+export function fitsColumn(value: Dec | string, column: NumericColumn): boolean {
+  const rounded = new Dec(value).abs().toDecimalPlaces(column.scale, Dec.ROUND_HALF_UP);
+  return rounded.lte(columnMax(column));
+}

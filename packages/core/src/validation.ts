@@ -1,6 +1,15 @@
 import { z } from "zod";
 import { BusinessRuleViolation, badUserInput, businessError, KernelErrorCode, validationErrors } from "./errors.js";
-import { currencyScale, decimalPlaces, isCurrencyCode, isDecimalString } from "./money.js";
+import {
+  AMOUNT_COLUMN,
+  currencyScale,
+  type Dec,
+  decimalPlaces,
+  fitsColumn,
+  isCurrencyCode,
+  isDecimalString,
+  type NumericColumn,
+} from "./money.js";
 
 /** Parses input with a zod schema; failures roll back the action as VALIDATION_FAILED errors. */
 export function parseInput<T extends z.ZodTypeAny>(schema: T, input: unknown): z.infer<T> {
@@ -13,34 +22,144 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const isUuid = (value: string): boolean => UUID.test(value);
 
+/**
+ * Refused: C0 controls, DEL, C1 controls, and the bidi overrides and isolates that make text read
+ * differently from what is stored (U+202A–U+202E, U+2066–U+2069); Postgres refuses NUL outright.
+ * Free text (notes, descriptions, reasons) may hold tab, line feed and carriage return.
+ */
+function isRefusedCharacter(code: number, multiline: boolean): boolean {
+  if (code <= 0x1f) return !(multiline && (code === 0x09 || code === 0x0a || code === 0x0d));
+  return (code >= 0x7f && code <= 0x9f) || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
+}
+
+/** Whether text holds a character refused in names and codes (or, with `multiline`, in free text). */
+export function hasControlCharacters(value: string, options: { multiline?: boolean } = {}): boolean {
+  for (let i = 0; i < value.length; i++)
+    if (isRefusedCharacter(value.charCodeAt(i), options.multiline ?? false)) return true;
+  return false;
+}
+
+const controlMessage = (what: string, multiline: boolean) =>
+  `${what} must not contain control characters${multiline ? " (other than tab and line breaks)" : ""} or bidirectional overrides`;
+
+/** How text may look: `multiline` for notes, descriptions and reasons (tab and line breaks allowed). */
+export interface TextOptions {
+  multiline?: boolean;
+}
+
+const plainString = (what: string, options: TextOptions = {}) =>
+  z.string().refine((v) => !hasControlCharacters(v, options), controlMessage(what, options.multiline ?? false));
+
+/** A plausible range of dates around today: `pastDays` back and `futureDays` ahead (UTC days). */
+export interface DateWindow {
+  pastDays: number;
+  futureDays: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Today (UTC) shifted by whole days, as YYYY-MM-DD. */
+export const isoDay = (offsetDays = 0, now: number = Date.now()): string =>
+  new Date(now + offsetDays * DAY_MS).toISOString().slice(0, 10);
+
+/** First and last day a window allows today, inclusive. */
+export function windowBounds(window: DateWindow, now: number = Date.now()): { from: string; to: string } {
+  return { from: isoDay(-window.pastDays, now), to: isoDay(window.futureDays, now) };
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const isRealDate = (value: string) =>
+  ISO_DATE.test(value) &&
+  !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
+  new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+
+// The window is read when a value is checked, so settings changed at run time apply.
+const resolve = (window: DateWindow | (() => DateWindow)) => (typeof window === "function" ? window() : window);
+
 /** Field schemas shared by every domain's input validation. */
 export const fields = {
   id: (what: string) => z.string().regex(UUID, `${what} must be a valid id`),
-  text: (what: string, max: number) =>
-    z.string().trim().min(1, `${what} must not be empty`).max(max, `${what} must be at most ${max} characters`),
-  optionalText: (what: string, max: number) =>
-    z
-      .string()
-      .trim()
-      .max(max, `${what} must be at most ${max} characters`)
+  /** Required text, trimmed, without control characters. */
+  text: (what: string, max: number, options: TextOptions = {}) =>
+    plainString(what, options).pipe(
+      z.string().trim().min(1, `${what} must not be empty`).max(max, `${what} must be at most ${max} characters`),
+    ),
+  /** Optional text: absent, null or blank becomes null. */
+  optionalText: (what: string, max: number, options: TextOptions = {}) =>
+    plainString(what, options)
+      .pipe(z.string().trim().max(max, `${what} must be at most ${max} characters`))
       .nullish()
       .transform((v) => (v ? v : null)),
-  email: () => z.string().trim().max(254, "Email must be at most 254 characters").email("Email is not a valid address"),
+  /** A code (SKU, warehouse or customer code, reason code): the pattern decides, control characters never pass. */
+  code: (what: string, pattern: RegExp, message: string) => plainString(what).pipe(z.string().regex(pattern, message)),
+  email: () =>
+    plainString("Email").pipe(
+      z.string().trim().max(254, "Email must be at most 254 characters").email("Email is not a valid address"),
+    ),
   phone: () =>
-    z
-      .string()
-      .trim()
-      .regex(/^\+?[0-9 ()./-]{4,30}$/, "Phone must be digits, spaces and + ( ) . / - only, 4 to 30 characters"),
+    plainString("Phone").pipe(
+      z
+        .string()
+        .trim()
+        .regex(/^\+?[0-9 ()./-]{4,30}$/, "Phone must be digits, spaces and + ( ) . / - only, 4 to 30 characters"),
+    ),
   countryCode: () => z.string().regex(/^[A-Z]{2}$/, "Country must be an ISO 3166-1 alpha-2 code such as DE"),
+  /** A calendar date (YYYY-MM-DD) within a window around today. */
+  dateWithin: (what: string, window: DateWindow | (() => DateWindow)) =>
+    z.string().superRefine((value, ctx) => {
+      const problem = dateProblem(what, value, resolve(window));
+      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+    }),
+  /** An instant (a DateTime scalar's Date or an ISO string) within a window around now; parsed to a Date. */
+  instantWithin: (what: string, window: DateWindow | (() => DateWindow)) =>
+    z.union([z.string(), z.date()]).transform((value, ctx) => {
+      const instant = value instanceof Date ? value : new Date(value);
+      const problem = Number.isNaN(instant.getTime())
+        ? `${what} must be a date and time`
+        : dateProblem(what, instant.toISOString().slice(0, 10), resolve(window));
+      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+      return instant;
+    }),
   /** Money with a positive (or zero when allowed) amount at most at its currency's minor units. */
-  money: (options: { allowZero?: boolean } = {}) =>
+  money: (options: { allowZero?: boolean; column?: NumericColumn } = {}) =>
     z.object({ amount: z.string(), currency: z.string() }).superRefine((value, ctx) => {
-      const issue = moneyIssue(value.amount, value.currency, options.allowZero ?? false);
+      const issue = moneyIssue(value.amount, value.currency, options.allowZero ?? false, options.column);
       if (issue) ctx.addIssue({ code: z.ZodIssueCode.custom, message: issue.message, path: [issue.field] });
     }),
 };
 
-function moneyIssue(amount: string, currency: string, allowZero: boolean) {
+/** Why a YYYY-MM-DD date is not a real day inside the window, or undefined when it is. */
+export function dateProblem(what: string, value: string, window: DateWindow, now: number = Date.now()) {
+  if (!isRealDate(value)) return `${what} must be a date (YYYY-MM-DD)`;
+  const { from, to } = windowBounds(window, now);
+  if (value < from || value > to) return `${what} must be between ${from} and ${to}`;
+  return undefined;
+}
+
+/** Why a value (given or computed) would not fit its numeric column, or undefined when it does. */
+export function magnitudeProblem(what: string, value: Dec | string, column: NumericColumn = AMOUNT_COLUMN) {
+  if (fitsColumn(value, column)) return undefined;
+  return `${what} is too large: at most ${column.precision - column.scale} digits before the decimal point`;
+}
+
+/** Refuses VALIDATION_FAILED, naming the field, when a computed amount would overflow its column. */
+export function assertFitsColumn(
+  what: string,
+  value: Dec | string,
+  field: string,
+  column: NumericColumn = AMOUNT_COLUMN,
+): void {
+  const problem = magnitudeProblem(what, value, column);
+  if (problem) throw new BusinessRuleViolation([businessError(KernelErrorCode.VALIDATION_FAILED, problem, field)]);
+}
+
+/** A query's free-text filter: control characters are the caller's error (BAD_USER_INPUT), never SQL's. */
+export function assertSearchText(value: string | null | undefined, field: string): void {
+  if (value != null && hasControlCharacters(value))
+    throw badUserInput(`${field} must not contain control characters or bidirectional overrides`, field);
+}
+
+function moneyIssue(amount: string, currency: string, allowZero: boolean, column = AMOUNT_COLUMN) {
   if (!isCurrencyCode(currency)) return { field: "currency", message: `Unknown currency ${currency}` };
   if (!isDecimalString(amount)) return { field: "amount", message: "Amount must be a decimal number" };
   if (amount.startsWith("-")) return { field: "amount", message: "Amount must not be negative" };
@@ -48,7 +167,8 @@ function moneyIssue(amount: string, currency: string, allowZero: boolean) {
   const scale = currencyScale(currency);
   if (decimalPlaces(amount) > scale)
     return { field: "amount", message: `${currency} amounts have at most ${scale} decimal places` };
-  if (amount.split(".")[0]!.replace("-", "").length > 16) return { field: "amount", message: "Amount is too large" };
+  const tooLarge = magnitudeProblem("Amount", amount, column);
+  if (tooLarge) return { field: "amount", message: tooLarge };
   return undefined;
 }
 
@@ -74,4 +194,20 @@ export async function present<T>(value: Promise<T | null>, what: string): Promis
   const found = await value;
   if (found === null) throw new Error(`${what} is missing: referential integrity broken`);
   return found;
+}
+
+/** A whole number of days from a setting, the fallback when unset or not a non-negative integer. */
+export function daysSetting(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  return Number.isInteger(value) && value >= 0 ? value : fallback;
+}
+
+/**
+ * A query's date or instant filter: any day of years 1 to 9999 (a filter writes nothing, so no
+ * business window applies), refused as BAD_USER_INPUT outside, never a database error on year 0.
+ */
+export function assertQueryDate(value: string | Date | null | undefined, field: string): void {
+  if (value == null) return;
+  const year = (value instanceof Date ? value : new Date(value)).getUTCFullYear();
+  if (!(year >= 1 && year <= 9999)) throw badUserInput(`${field} must be a date in the years 1 to 9999`, field);
 }

@@ -1,6 +1,7 @@
 import { type ActionScope, fields, parseInput, refuse } from "@erp/core";
 import type { Selectable } from "kysely";
 import { z } from "zod";
+import { activityDateWindow } from "./context.js";
 import type { ActivitiesTable, CrmDatabase } from "./db.js";
 import { CrmErrorCode } from "./errors.js";
 
@@ -36,8 +37,8 @@ const logActivitySchema = z
   .object({
     kind: z.enum(["CALL", "EMAIL", "MEETING", "NOTE"]),
     subject: fields.text("Subject", 200),
-    notes: fields.optionalText("Notes", 5000),
-    occurredAt: z.union([z.string(), z.date()]).nullish(),
+    notes: fields.optionalText("Notes", 5000, { multiline: true }),
+    occurredAt: fields.instantWithin("Activity time", activityDateWindow).nullish(),
     customerId: fields.id("customerId").nullish(),
     leadId: fields.id("leadId").nullish(),
     opportunityId: fields.id("opportunityId").nullish(),

@@ -72,11 +72,12 @@ const detailsSchema = {
   billingAddress: addressSchema.nullish(),
 };
 
+/** A customer code: 1 to 20 letters, digits or dashes. */
+export const customerCode = () =>
+  fields.code("Code", /^[A-Za-z0-9][A-Za-z0-9-]{0,19}$/, "Code must be 1 to 20 letters, digits or dashes");
+
 export const registerCustomerSchema = z.object({
-  code: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,19}$/, "Code must be 1 to 20 letters, digits or dashes")
-    .nullish(),
+  code: customerCode().nullish(),
   ...detailsSchema,
 });
 
@@ -180,7 +181,10 @@ async function saveCustomer(trx: Transaction<CrmDatabase>, id: string, changes: 
   return toCustomer(row);
 }
 
-const blockSchema = z.object({ customerId: fields.id("customerId"), reason: fields.text("Reason", 500) });
+const blockSchema = z.object({
+  customerId: fields.id("customerId"),
+  reason: fields.text("Reason", 500, { multiline: true }),
+});
 
 export async function blockCustomer(
   scope: ActionScope<CrmDatabase>,

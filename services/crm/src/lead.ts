@@ -1,7 +1,8 @@
 import { type ActionScope, defineStateMachine, fields, notFound, parseInput, sql } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
-import { type Customer, registerCustomer } from "./customer.js";
+import { expectedCloseDateWindow } from "./context.js";
+import { type Customer, customerCode, registerCustomer } from "./customer.js";
 import type { CrmDatabase, LeadsTable } from "./db.js";
 import { CrmErrorCode } from "./errors.js";
 import { type Opportunity, openOpportunity } from "./opportunity.js";
@@ -133,7 +134,7 @@ export async function qualifyLead(scope: ActionScope<CrmDatabase>, input: z.inpu
   return moveLead(scope, await lockLead(scope.trx, data.leadId), "QUALIFIED");
 }
 
-const disqualifySchema = leadIdSchema.extend({ reason: fields.text("Reason", 500) });
+const disqualifySchema = leadIdSchema.extend({ reason: fields.text("Reason", 500, { multiline: true }) });
 
 export async function disqualifyLead(scope: ActionScope<CrmDatabase>, input: z.input<typeof disqualifySchema>) {
   const data = parseInput(disqualifySchema, input);
@@ -142,11 +143,11 @@ export async function disqualifyLead(scope: ActionScope<CrmDatabase>, input: z.i
 }
 
 const convertSchema = leadIdSchema.extend({
-  customerCode: z.string().nullish(),
+  customerCode: customerCode().nullish(),
   customerName: fields.optionalText("Customer name", 200),
   opportunityTitle: fields.text("Opportunity title", 200),
   opportunityAmount: fields.money({ allowZero: true }),
-  expectedCloseDate: z.string().nullish(),
+  expectedCloseDate: fields.dateWithin("Expected close date", expectedCloseDateWindow).nullish(),
 });
 
 export interface LeadConversion {

@@ -11,6 +11,7 @@ import {
 } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
+import { expectedCloseDateWindow } from "./context.js";
 import { assertCustomerActive, lockCustomer } from "./customer.js";
 import type { CrmDatabase, OpportunitiesTable } from "./db.js";
 import { CrmErrorCode } from "./errors.js";
@@ -82,7 +83,7 @@ export function opportunityActions(stage: OpportunityStage): ("ADVANCE" | "WIN" 
 export const openOpportunitySchema = z.object({
   title: fields.text("Title", 200),
   amount: fields.money({ allowZero: true }),
-  expectedCloseDate: z.string().nullish(),
+  expectedCloseDate: fields.dateWithin("Expected close date", expectedCloseDateWindow).nullish(),
 });
 
 /** Opens an opportunity inside an action that already holds the customer's lock. */
@@ -149,7 +150,10 @@ export async function winOpportunity(scope: ActionScope<CrmDatabase>, input: z.i
   return moveOpportunity(scope, current, "WON", { probability: 100 });
 }
 
-const loseSchema = z.object({ opportunityId: fields.id("opportunityId"), reason: fields.text("Reason", 500) });
+const loseSchema = z.object({
+  opportunityId: fields.id("opportunityId"),
+  reason: fields.text("Reason", 500, { multiline: true }),
+});
 
 export async function loseOpportunity(scope: ActionScope<CrmDatabase>, input: z.input<typeof loseSchema>) {
   const data = parseInput(loseSchema, input);

@@ -1,4 +1,4 @@
-import { type Connection, decodeCursor, encodeCursor, pageSize, toConnection } from "@erp/core";
+import { assertSearchText, type Connection, decodeCursor, encodeCursor, pageSize, toConnection } from "@erp/core";
 import type { Kysely } from "kysely";
 import { type Customer, type CustomerStatus, toCustomer } from "./customer.js";
 import type { CrmDatabase } from "./db.js";
@@ -10,7 +10,11 @@ export interface PageArgs {
   after?: string | null;
 }
 
-const likePattern = (search: string) => `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** An ILIKE pattern matching the search literally; control characters are refused, never sent. */
+function likePattern(search: string) {
+  assertSearchText(search, "filter.search");
+  return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
 
 export async function listCustomers(
   db: Kysely<CrmDatabase>,

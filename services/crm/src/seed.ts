@@ -1,4 +1,4 @@
-import type { OperationRunner } from "@erp/core";
+import { isoDay, type OperationRunner } from "@erp/core";
 
 const COMPANIES = [
   ["Acme Tools GmbH", "DE", "Berlin", "10115"],
@@ -100,7 +100,8 @@ async function seedPipeline(execute: OperationRunner, customerIds: string[]): Pr
       leadId: leadIds[3],
       opportunityTitle: "Warehouse shelving",
       opportunityAmount: { amount: "18500.00", currency: "EUR" },
-      expectedCloseDate: "2027-03-31",
+      // Relative to today: a fixed date would fall outside the allowed window once it passed.
+      expectedCloseDate: isoDay(120),
     },
   });
   await seedOpportunities(execute, customerIds, converted.opportunity.id);

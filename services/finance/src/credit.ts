@@ -182,7 +182,7 @@ export async function approveCreditLine(scope: ActionScope<FinanceDatabase>, inp
   return moveLine(scope, current, "ACTIVE", null);
 }
 
-const decideSchema = idSchema.extend({ reason: fields.text("Reason", 500) });
+const decideSchema = idSchema.extend({ reason: fields.text("Reason", 500, { multiline: true }) });
 
 export async function rejectCreditLine(scope: ActionScope<FinanceDatabase>, input: z.input<typeof decideSchema>) {
   const data = parseInput(decideSchema, input);

@@ -1,6 +1,7 @@
-import { type ActionScope, Dec, parseInput, runScheduledAction } from "@erp/core";
+import { type ActionScope, assertFitsColumn, Dec, fields, isoDay, parseInput, runScheduledAction } from "@erp/core";
 import type { Kysely, Selectable } from "kysely";
 import { z } from "zod";
+import { interestDateWindow } from "./context.js";
 import type { FinanceDatabase, InvoicesTable } from "./db.js";
 import { postEntry, showMoney } from "./journal.js";
 
@@ -67,10 +68,12 @@ async function accrueInvoice(
     total = total.plus(amount);
   }
   if (total.isZero()) return total;
+  const accrued = new Dec(invoice.interest_accrued).plus(total);
+  assertFitsColumn(`Interest on ${invoice.number}`, accrued.plus(invoice.total), "asOf");
   await scope.trx
     .updateTable("finance.invoices")
     .set((eb) => ({
-      interest_accrued: new Dec(invoice.interest_accrued).plus(total).toFixed(),
+      interest_accrued: accrued.toFixed(),
       version: eb("version", "+", 1),
     }))
     .where("id", "=", invoice.id)
@@ -102,16 +105,11 @@ async function customerRates(scope: ActionScope<FinanceDatabase>, customerIds: s
   return new Map(rows.map((r) => [r.customer_id, new Dec(r.annual_interest_rate!).toFixed()]));
 }
 
-const accrueSchema = z.object({
-  asOf: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, "asOf must be a date")
-    .nullish(),
-});
+const accrueSchema = z.object({ asOf: fields.dateWithin("Interest date", interestDateWindow).nullish() });
 
 /** Accrues late interest on every overdue open invoice up to `asOf`, once per invoice per day. */
 export async function accrueInterest(scope: ActionScope<FinanceDatabase>, input: z.input<typeof accrueSchema>) {
-  const asOf = parseInput(accrueSchema, input).asOf ?? new Date().toISOString().slice(0, 10);
+  const asOf = parseInput(accrueSchema, input).asOf ?? isoDay();
   const overdue = await scope.trx
     .selectFrom("finance.invoices")
     .selectAll()

@@ -1,19 +1,22 @@
 import {
   type ActionScope,
+  assertFitsColumn,
   currencyScale,
   Dec,
   type DeliveredEvent,
   defineStateMachine,
   fields,
+  fitsColumn,
   type Money,
   nextDocumentNumber,
   notFound,
   parseInput,
+  QUANTITY_COLUMN,
   refuse,
 } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
-import { paymentTermDays } from "./context.js";
+import { dueDateWindow, paymentTermDays } from "./context.js";
 import { reduceHoldByInvoice } from "./credit.js";
 import type { FinanceDatabase, InvoiceStatus, InvoicesTable } from "./db.js";
 import { FinanceErrorCode } from "./errors.js";
@@ -145,6 +148,7 @@ export async function createInvoice(
 ): Promise<Invoice | null> {
   const subtotal = invoice.lines.reduce((s, l) => s.plus(l.netAmount), new Dec(0));
   const tax = invoice.lines.reduce((s, l) => s.plus(l.taxAmount), new Dec(0));
+  assertFitsColumn("The invoice total", subtotal.plus(tax), "lines");
   const issuedOn = today();
   const dueOn = invoice.dueOn ?? new Date(Date.now() + paymentTermDays() * 86_400_000).toISOString().slice(0, 10);
   const number = await nextDocumentNumber(scope.trx, "finance.invoice_number_seq", "INV");
@@ -209,11 +213,12 @@ export async function createInvoice(
 }
 
 const serviceLine = z.object({
-  description: fields.text("Description", 500),
+  description: fields.text("Description", 500, { multiline: true }),
   quantity: z
     .string()
     .regex(/^(0|[1-9]\d*)(\.\d{1,4})?$/, "Quantity must be positive with at most 4 decimals")
-    .refine((q) => new Dec(q).gt(0), "Quantity must be positive"),
+    .refine((q) => new Dec(q).gt(0), "Quantity must be positive")
+    .refine((q) => fitsColumn(q, QUANTITY_COLUMN), "Quantity is too large: at most 14 digits before the decimal point"),
   unitPrice: z
     .string()
     .regex(/^(0|[1-9]\d{0,14})(\.\d{1,4})?$/, "Unit price must be zero or more with at most 4 decimals"),
@@ -223,7 +228,7 @@ const serviceLine = z.object({
 const issueSchema = z.object({
   customerId: fields.id("customerId"),
   currency: z.string(),
-  dueOn: z.string().nullish(),
+  dueOn: fields.dateWithin("Due date", dueDateWindow).nullish(),
   lines: z.array(serviceLine).min(1, "Give at least one line").max(100, "At most 100 lines"),
 });
 
@@ -240,9 +245,10 @@ export async function issueInvoice(
     .executeTakeFirst();
   if (!known) notFound(FinanceErrorCode.CUSTOMER_NOT_FOUND, "The customer", "customerId");
   const scale = currencyScale(data.currency);
-  const lines = data.lines.map((l) => {
+  const lines = data.lines.map((l, i) => {
     const net = new Dec(l.quantity).times(l.unitPrice).toDecimalPlaces(scale, Dec.ROUND_HALF_EVEN);
     const tax = net.times(l.taxRate).div(100).toDecimalPlaces(scale, Dec.ROUND_HALF_EVEN);
+    assertFitsColumn("The line's amount (quantity × unit price, with tax)", net.plus(tax), `lines.${i}`);
     return {
       description: l.description,
       productId: null,
@@ -268,7 +274,10 @@ export async function lockInvoice(trx: Transaction<FinanceDatabase>, id: string)
   return row ?? notFound(FinanceErrorCode.INVOICE_NOT_FOUND, "The invoice", "invoiceId");
 }
 
-const voidSchema = z.object({ invoiceId: fields.id("invoiceId"), reason: fields.text("Reason", 500) });
+const voidSchema = z.object({
+  invoiceId: fields.id("invoiceId"),
+  reason: fields.text("Reason", 500, { multiline: true }),
+});
 
 /** Voids an invoice without payments; its journal entry is reversed, never deleted. */
 export async function voidInvoice(

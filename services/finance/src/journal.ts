@@ -14,6 +14,7 @@ import {
 } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
+import { accountingDateWindow } from "./context.js";
 import type { FinanceDatabase, JournalEntriesTable } from "./db.js";
 import { FinanceErrorCode } from "./errors.js";
 
@@ -133,8 +134,8 @@ export async function postEntry(scope: ActionScope<FinanceDatabase>, entry: NewE
 
 const moneySchema = fields.money().nullish();
 const postSchema = z.object({
-  entryDate: z.string().nullish(),
-  description: fields.text("Description", 500),
+  entryDate: fields.dateWithin("Entry date", accountingDateWindow).nullish(),
+  description: fields.text("Description", 500, { multiline: true }),
   lines: z
     .array(z.object({ accountId: z.string(), debit: moneySchema, credit: moneySchema }))
     .min(2, "An entry needs at least two postings"),
@@ -162,7 +163,10 @@ export async function postJournalEntry(scope: ActionScope<FinanceDatabase>, inpu
   return postEntry(scope, { entryDate: data.entryDate ?? undefined, description: data.description, postings });
 }
 
-const reverseSchema = z.object({ journalEntryId: fields.id("journalEntryId"), reason: fields.text("Reason", 500) });
+const reverseSchema = z.object({
+  journalEntryId: fields.id("journalEntryId"),
+  reason: fields.text("Reason", 500, { multiline: true }),
+});
 
 /** The mirror image of an entry, referencing it; a unique index lets an entry be reversed once. */
 export async function reverseEntry(

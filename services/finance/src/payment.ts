@@ -1,6 +1,7 @@
 import { type ActionScope, Dec, fields, type Money, notFound, parseInput, refuse } from "@erp/core";
 import type { Selectable } from "kysely";
 import { z } from "zod";
+import { paymentDateWindow } from "./context.js";
 import type { FinanceDatabase, PaymentsTable } from "./db.js";
 import { FinanceErrorCode } from "./errors.js";
 import { invoiceLifecycle } from "./invoice.js";
@@ -29,7 +30,7 @@ const recordSchema = z.object({
   amount: fields.money(),
   method: z.enum(["BANK_TRANSFER", "CARD", "CASH", "CHEQUE"]),
   externalReference: fields.text("External reference", 100),
-  receivedOn: z.string().nullish(),
+  receivedOn: fields.dateWithin("Received on", paymentDateWindow).nullish(),
 });
 
 /**

@@ -1,4 +1,14 @@
-import { type Connection, Dec, decodeCursor, encodeCursor, type Money, pageSize, sql, toConnection } from "@erp/core";
+import {
+  assertQueryDate,
+  type Connection,
+  Dec,
+  decodeCursor,
+  encodeCursor,
+  type Money,
+  pageSize,
+  sql,
+  toConnection,
+} from "@erp/core";
 import type { Kysely } from "kysely";
 import type { FinanceDatabase, InvoiceStatus } from "./db.js";
 import { type Invoice, toInvoice } from "./invoice.js";
@@ -22,6 +32,7 @@ export interface TrialBalance {
 
 /** Sums per account and currency of every entry dated up to `asOf`; debits equal credits per currency. */
 export async function trialBalance(db: Db, asOf: string = today()): Promise<TrialBalance> {
+  assertQueryDate(asOf, "asOf");
   const { rows } = await sql<{ account_id: string; currency: string; debit: string; credit: string }>`
     select l.account_id, l.currency, sum(l.debit) as debit, sum(l.credit) as credit
     from finance.journal_lines l
@@ -56,6 +67,7 @@ export async function accountBalance(
   currency: string,
   asOf: string = today(),
 ): Promise<Money> {
+  assertQueryDate(asOf, "asOf");
   const { rows } = await sql<{ balance: string | null }>`
     select sum(l.debit) - sum(l.credit) as balance
     from finance.journal_lines l join finance.journal_entries e on e.id = l.entry_id

@@ -160,7 +160,10 @@ export async function runReconciliation(scope: ActionScope<FinanceDatabase>) {
   return run;
 }
 
-const alertSchema = z.object({ alertId: fields.id("alertId"), note: fields.optionalText("Note", 1000) });
+const alertSchema = z.object({
+  alertId: fields.id("alertId"),
+  note: fields.optionalText("Note", 1000, { multiline: true }),
+});
 
 async function moveAlert(
   scope: ActionScope<FinanceDatabase>,

@@ -117,7 +117,7 @@ export async function allocatePayment(
 const refundSchema = z.object({
   paymentId: fields.id("paymentId"),
   amount: fields.money(),
-  reason: fields.text("Reason", 500),
+  reason: fields.text("Reason", 500, { multiline: true }),
 });
 
 /** Pays unallocated credit back to the customer: customer credit against bank. */
@@ -163,7 +163,7 @@ export async function refundPayment(
 const creditNoteSchema = z.object({
   invoiceId: fields.id("invoiceId"),
   amount: fields.money(),
-  reason: fields.text("Reason", 500),
+  reason: fields.text("Reason", 500, { multiline: true }),
 });
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type Database, Dec, sql } from "@erp/core";
+import { type Database, Dec, isoDay, sql } from "@erp/core";
 import { createMigratedDatabase, deliverEvent, newKey, subgraphClient, testDatabaseKind } from "@erp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { finance } from "../src/index.js";
@@ -16,7 +16,7 @@ afterAll(() => database.close());
 
 const deliver = (type: string, payload: Record<string, unknown>) => deliverEvent(database.db, finance, type, payload);
 
-/** A 5,000.00 invoice (no tax) that fell due on `dueOn`. */
+/** A 5,000.00 invoice (no tax) that fell due on `dueOn`; dates are relative to today, inside the accounting window. */
 async function overdueInvoice(dueOn: string) {
   const customerId = randomUUID();
   await deliver("crm.customer.registered", { customerId, name: "Late Payer", status: "ACTIVE", version: 1 });
@@ -66,10 +66,10 @@ describe(`late interest on ${testDatabaseKind()}`, () => {
   });
 
   it("accrues 1.64 on 5,000.00 at 12 % for one day, and a second run the same day accrues nothing", async () => {
-    const { invoiceId } = await overdueInvoice("2026-01-01");
-    const first = await accrue("2026-01-02");
+    const { invoiceId } = await overdueInvoice(isoDay(-300));
+    const first = await accrue(isoDay(-299));
     expect(first.data.accrueInterest).toMatchObject({ invoices: 1, accrued: [{ amount: "1.64", currency: "EUR" }] });
-    const again = await accrue("2026-01-02");
+    const again = await accrue(isoDay(-299));
     expect(again.data.accrueInterest).toMatchObject({ invoices: 0, accrued: [] });
     expect(await invoice(invoiceId)).toMatchObject({
       interestAccrued: { amount: "1.64" },
@@ -87,15 +87,15 @@ describe(`late interest on ${testDatabaseKind()}`, () => {
   });
 
   it("adds up over 30 days to the period's interest within one cent", async () => {
-    const { invoiceId } = await overdueInvoice("2026-03-01");
-    for (let day = 2; day <= 31; day++) await accrue(`2026-03-${String(day).padStart(2, "0")}`);
+    const { invoiceId } = await overdueInvoice(isoDay(-200));
+    for (let day = 1; day <= 30; day++) await accrue(isoDay(-200 + day));
     const accrued = new Dec((await invoice(invoiceId)).interestAccrued.amount);
     const period = new Dec("5000").times("0.12").times(30).div(365);
     expect(accrued.minus(period).abs().lte("0.01")).toBe(true);
   });
 
   it("uses the customer's own rate from their credit line", async () => {
-    const { invoiceId, customerId } = await overdueInvoice("2026-07-01");
+    const { invoiceId, customerId } = await overdueInvoice(isoDay(-100));
     const line = await client.request(
       `mutation($i: RequestCreditLineInput!) { requestCreditLine(input: $i) { creditLine { id annualInterestRate } } }`,
       {
@@ -117,14 +117,14 @@ describe(`late interest on ${testDatabaseKind()}`, () => {
     await approver.request(`mutation($i: CreditLineInput!) { approveCreditLine(input: $i) { errors { code } } }`, {
       i: { idempotencyKey: newKey(), creditLineId: line.data.requestCreditLine.creditLine.id },
     });
-    await accrue("2026-07-02");
+    await accrue(isoDay(-99));
     // 5,000.00 × 7.3 % / 365 = 1.00 exactly
     expect((await invoice(invoiceId)).interestAccrued.amount).toBe("1.00");
   });
 
   it("is paid before principal, posts to interest income, and keeps the books reconciled", async () => {
-    const { invoiceId, customerId } = await overdueInvoice("2026-05-01");
-    await accrue("2026-05-02");
+    const { invoiceId, customerId } = await overdueInvoice(isoDay(-150));
+    await accrue(isoDay(-149));
     await client.request(`mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { errors { code } } }`, {
       i: {
         idempotencyKey: newKey(),

@@ -1,5 +1,6 @@
 import {
   type ActionScope,
+  assertFitsColumn,
   currencyScale,
   Dec,
   defineStateMachine,
@@ -67,9 +68,11 @@ const adjustSchema = z
     warehouseId: fields.id("warehouseId"),
     countedQuantity: z.string().nullish(),
     delta: z.string().nullish(),
-    reasonCode: z
-      .string()
-      .regex(/^[A-Z][A-Z0-9_]{0,39}$/, "Reason code must be 1 to 40 upper-case letters, digits or _"),
+    reasonCode: fields.code(
+      "Reason code",
+      /^[A-Z][A-Z0-9_]{0,39}$/,
+      "Reason code must be 1 to 40 upper-case letters, digits or _",
+    ),
   })
   .refine((a) => (a.countedQuantity == null) !== (a.delta == null), {
     message: "Give either countedQuantity or delta",
@@ -98,6 +101,11 @@ export async function adjustStock(
     .abs()
     .times(level.average_unit_cost)
     .toDecimalPlaces(currencyScale(valuationCurrency()), Dec.ROUND_HALF_EVEN);
+  assertFitsColumn(
+    "The adjustment's value (quantity × unit cost)",
+    value,
+    data.delta != null ? "delta" : "countedQuantity",
+  );
   const pending = value.gt(adjustmentApprovalThreshold());
   const row = await scope.trx
     .insertInto("inventory.stock_adjustments")
@@ -207,7 +215,10 @@ export async function approveStockAdjustment(
   return applyAdjustment(scope, adjustment, product.sku, scope.actor.subject);
 }
 
-const rejectSchema = z.object({ adjustmentId: fields.id("adjustmentId"), reason: fields.text("Reason", 500) });
+const rejectSchema = z.object({
+  adjustmentId: fields.id("adjustmentId"),
+  reason: fields.text("Reason", 500, { multiline: true }),
+});
 
 export async function rejectStockAdjustment(
   scope: ActionScope<InventoryDatabase>,

@@ -76,11 +76,13 @@ const costSchema = fields.money({ allowZero: true }).refine((m) => m.currency ==
 });
 
 const registerSchema = z.object({
-  sku: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, "SKU must be 1 to 40 letters, digits, dots, dashes or underscores"),
+  sku: fields.code(
+    "SKU",
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/,
+    "SKU must be 1 to 40 letters, digits, dots, dashes or underscores",
+  ),
   name: fields.text("Name", 200),
-  description: fields.optionalText("Description", 2000),
+  description: fields.optionalText("Description", 2000, { multiline: true }),
   unitOfMeasure: z.enum(UNITS),
   type: z.enum(["STOCKED", "SERVICE"]),
   standardCost: costSchema,
@@ -145,7 +147,7 @@ const updateSchema = z.object({
   productId: fields.id("productId"),
   expectedVersion: z.number().int().min(1),
   name: fields.text("Name", 200).nullish(),
-  description: fields.optionalText("Description", 2000),
+  description: fields.optionalText("Description", 2000, { multiline: true }),
   standardCost: costSchema.nullish(),
   listPrice: fields.money({ allowZero: true }).nullish(),
 });

@@ -1,4 +1,6 @@
 import {
+  assertQueryDate,
+  assertSearchText,
   type Connection,
   currencyScale,
   Dec,
@@ -28,7 +30,11 @@ export interface PageArgs {
   after?: string | null;
 }
 
-const likePattern = (search: string) => `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** An ILIKE pattern matching the search literally; control characters are refused, never sent. */
+function likePattern(search: string) {
+  assertSearchText(search, "filter.search");
+  return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
 const belowReorderPoint = sql<boolean>`reorder_point is not null and on_hand - reserved < reorder_point`;
 
 export async function listProducts(
@@ -81,6 +87,8 @@ export async function listMovements(
   const size = pageSize(args.first);
   const after = decodeCursor("StockMovement", args.after);
   const { productId, warehouseId, from, to } = args.filter ?? {};
+  assertQueryDate(from, "filter.from");
+  assertQueryDate(to, "filter.to");
   let query = db
     .selectFrom("inventory.stock_movements")
     .selectAll()

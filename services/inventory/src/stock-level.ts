@@ -1,4 +1,15 @@
-import { type ActionScope, Dec, fields, type Money, money, parseInput, refuse, sql } from "@erp/core";
+import {
+  type ActionScope,
+  assertFitsColumn,
+  Dec,
+  fields,
+  type Money,
+  money,
+  parseInput,
+  QUANTITY_COLUMN,
+  refuse,
+  sql,
+} from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
 import { valuationCurrency } from "./context.js";
@@ -69,6 +80,14 @@ export interface StockChange {
   onHand?: InstanceType<typeof Dec>;
   reserved?: InstanceType<typeof Dec>;
   averageUnitCost?: InstanceType<typeof Dec>;
+  /** The input field a too-large result is blamed on; "quantity" when absent. */
+  field?: string;
+}
+
+/** Refuses VALIDATION_FAILED when the level's quantity or its value (quantity × cost) would overflow. */
+function assertLevelFits(onHand: InstanceType<typeof Dec>, averageUnitCost: InstanceType<typeof Dec>, field: string) {
+  assertFitsColumn("The quantity on hand", onHand, field, QUANTITY_COLUMN);
+  assertFitsColumn("The stock value (quantity × unit cost)", onHand.times(averageUnitCost), field);
 }
 
 /** Applies deltas to a locked level; announces inventory.stock.low when available crosses the reorder point. */
@@ -77,12 +96,16 @@ export async function changeStockLevel(
   before: Row,
   change: StockChange,
 ): Promise<Row> {
+  const onHand = new Dec(before.on_hand).plus(change.onHand ?? 0);
+  const average = (change.averageUnitCost ?? new Dec(before.average_unit_cost)).toDecimalPlaces(6);
+  if (change.onHand?.isPositive() || change.averageUnitCost)
+    assertLevelFits(onHand, average, change.field ?? "quantity");
   const after = await scope.trx
     .updateTable("inventory.stock_levels")
     .set((eb) => ({
-      on_hand: new Dec(before.on_hand).plus(change.onHand ?? 0).toFixed(),
+      on_hand: onHand.toFixed(),
       reserved: new Dec(before.reserved).plus(change.reserved ?? 0).toFixed(),
-      average_unit_cost: (change.averageUnitCost ?? new Dec(before.average_unit_cost)).toDecimalPlaces(6).toFixed(),
+      average_unit_cost: average.toFixed(),
       version: eb("version", "+", 1),
       updated_at: sql`now()`,
     }))

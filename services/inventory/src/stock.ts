@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type ActionScope, Dec, fields, parseInput, refuse } from "@erp/core";
+import { type ActionScope, Dec, fields, parseInput, QUANTITY_COLUMN, refuse } from "@erp/core";
 import { z } from "zod";
 import { valuationCurrency } from "./context.js";
 import type { InventoryDatabase } from "./db.js";
@@ -19,7 +19,8 @@ const receiveSchema = z.object({
   productId: fields.id("productId"),
   warehouseId: fields.id("warehouseId"),
   quantity: z.string(),
-  unitCost: fields.money({ allowZero: true }),
+  // The stock ledger keeps unit costs as numeric(20, 6): 14 digits before the point.
+  unitCost: fields.money({ allowZero: true, column: QUANTITY_COLUMN }),
   source: documentReference.nullish(),
 });
 

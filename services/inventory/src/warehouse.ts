@@ -23,7 +23,7 @@ export function toWarehouse(row: Selectable<WarehousesTable>): Warehouse {
 }
 
 const openSchema = z.object({
-  code: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,19}$/, "Code must be 1 to 20 letters, digits or dashes"),
+  code: fields.code("Code", /^[A-Za-z0-9][A-Za-z0-9-]{0,19}$/, "Code must be 1 to 20 letters, digits or dashes"),
   name: fields.text("Name", 200),
   address: z
     .object({

@@ -100,7 +100,7 @@ const placeSchema = z.object({
   currency: z.string(),
   lines: z.array(lineSchema),
   salesperson: fields.optionalText("Salesperson", 200),
-  notes: fields.optionalText("Notes", 2000),
+  notes: fields.optionalText("Notes", 2000, { multiline: true }),
 });
 
 /** A warehouse sales has heard of from inventory; refuses WAREHOUSE_NOT_FOUND. */
@@ -227,7 +227,7 @@ export async function confirmSalesOrder(scope: ActionScope<SalesDatabase>, input
   return order;
 }
 
-const cancelSchema = orderIdSchema.extend({ reason: fields.text("Reason", 500) });
+const cancelSchema = orderIdSchema.extend({ reason: fields.text("Reason", 500, { multiline: true }) });
 
 export async function cancelSalesOrder(scope: ActionScope<SalesDatabase>, input: z.input<typeof cancelSchema>) {
   const data = parseInput(cancelSchema, input);

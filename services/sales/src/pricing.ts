@@ -1,4 +1,5 @@
 import {
+  assertFitsColumn,
   type BusinessError,
   BusinessRuleViolation,
   businessError,
@@ -8,6 +9,7 @@ import {
   isDecimalString,
   isUuid,
   type Money,
+  magnitudeProblem,
   money,
 } from "@erp/core";
 import type { Kysely, Selectable } from "kysely";
@@ -97,6 +99,8 @@ export async function priceLines(
     const discount = percent(line.discountPercent, "0", at("discountPercent"), errors);
     const tax = percent(line.taxRate, defaultTaxRate(), at("taxRate"), errors);
     const { net, tax: taxAmount } = lineAmounts(quantity, unitPrice, discount, tax, currency);
+    const tooLarge = magnitudeProblem("The line's amount (quantity × unit price, with tax)", net.plus(taxAmount));
+    if (tooLarge) errors.push(businessError(SalesErrorCode.VALIDATION_FAILED, tooLarge, `lines.${i}`));
     return {
       lineNumber: i + 1,
       productId: product.product_id,
@@ -110,6 +114,9 @@ export async function priceLines(
     };
   });
   if (errors.length) throw new BusinessRuleViolation(errors);
+  const total = (priced as PricedLine[]).reduce((s, l) => s.plus(l.netAmount).plus(l.taxAmount), new Dec(0));
+  // Finance stores the invoice and the credit hold of this total in numeric(20, 4) too.
+  assertFitsColumn("The total (all lines with tax)", total, "lines");
   return priced as PricedLine[];
 }
 

@@ -1,4 +1,4 @@
-import { type Connection, decodeCursor, encodeCursor, pageSize, toConnection } from "@erp/core";
+import { assertQueryDate, type Connection, decodeCursor, encodeCursor, pageSize, toConnection } from "@erp/core";
 import type { Kysely } from "kysely";
 import type { OrderStatus, QuoteStatus, SalesDatabase } from "./db.js";
 import { type SalesOrder, toSalesOrder } from "./order.js";
@@ -24,6 +24,8 @@ export async function listOrders(
   const size = pageSize(args.first);
   const after = decodeCursor("SalesOrder", args.after);
   const { status, customerId, placedFrom, placedTo } = args.filter ?? {};
+  assertQueryDate(placedFrom, "filter.placedFrom");
+  assertQueryDate(placedTo, "filter.placedTo");
   let query = db
     .selectFrom("sales.sales_orders")
     .selectAll()

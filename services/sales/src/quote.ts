@@ -11,6 +11,7 @@ import {
 } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
+import { quoteValidityWindow } from "./context.js";
 import type { QuoteStatus, QuotesTable, SalesDatabase } from "./db.js";
 import { SalesErrorCode } from "./errors.js";
 import { assertCustomerMayOrder, assertWarehouseKnown, createOrder, type SalesOrder } from "./order.js";
@@ -67,14 +68,14 @@ const lineSchema = z.object({
   discountPercent: z.string().nullish(),
   taxRate: z.string().nullish(),
 });
-const validUntil = z.string().refine((d) => d >= today(), "The validity date must be today or later");
+const validUntil = fields.dateWithin("The validity date", quoteValidityWindow);
 
 const createSchema = z.object({
   customerId: fields.id("customerId"),
   currency: z.string(),
   validUntil,
   lines: z.array(lineSchema),
-  notes: fields.optionalText("Notes", 2000),
+  notes: fields.optionalText("Notes", 2000, { multiline: true }),
 });
 
 export async function createQuote(scope: ActionScope<SalesDatabase>, input: z.input<typeof createSchema>) {
@@ -140,7 +141,7 @@ const reviseSchema = z.object({
   expectedVersion: z.number().int().min(1),
   lines: z.array(lineSchema).nullish(),
   validUntil: validUntil.nullish(),
-  notes: fields.optionalText("Notes", 2000),
+  notes: fields.optionalText("Notes", 2000, { multiline: true }),
 });
 
 export async function reviseQuote(scope: ActionScope<SalesDatabase>, input: z.input<typeof reviseSchema>) {
@@ -171,7 +172,7 @@ export async function sendQuote(scope: ActionScope<SalesDatabase>, input: z.inpu
   return saveQuote(scope, current, { status: "SENT" }, "sales.quote.sent");
 }
 
-const rejectSchema = quoteIdSchema.extend({ reason: fields.text("Reason", 500) });
+const rejectSchema = quoteIdSchema.extend({ reason: fields.text("Reason", 500, { multiline: true }) });
 
 export async function rejectQuote(scope: ActionScope<SalesDatabase>, input: z.input<typeof rejectSchema>) {
   const data = parseInput(rejectSchema, input);

@@ -510,7 +510,7 @@ export type ActivityKind =
 export type CustomerFilter = {
   /** Only customers in this status. */
   status?: InputMaybe<CustomerStatus>;
-  /** Matches name, code or email, case-insensitive. */
+  /** Matches name, code or email, case-insensitive and literally (% and _ are plain characters); control characters are refused with BAD_USER_INPUT. */
   search?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -518,7 +518,7 @@ export type CustomerFilter = {
 export type LeadFilter = {
   /** Only leads in this status. */
   status?: InputMaybe<LeadStatus>;
-  /** Matches name, company or email, case-insensitive. */
+  /** Matches name, company or email, case-insensitive and literally (% and _ are plain characters); control characters are refused with BAD_USER_INPUT. */
   search?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -802,7 +802,7 @@ export type ConvertLeadInput = {
   opportunityTitle: Scalars['String']['input'];
   /** Expected value of the opening opportunity. */
   opportunityAmount: MoneyInput;
-  /** When the deal is expected to close. */
+  /** When the deal is expected to close: from yesterday to 1830 days ahead (OPPORTUNITY_CLOSE_HORIZON_DAYS); otherwise VALIDATION_FAILED. */
   expectedCloseDate?: InputMaybe<Scalars['Date']['input']>;
 };
 
@@ -846,7 +846,7 @@ export type LogActivityInput = {
   subject: Scalars['String']['input'];
   /** Free-text notes, at most 5000 characters. */
   notes?: InputMaybe<Scalars['String']['input']>;
-  /** When it happened; now when absent. */
+  /** When it happened; now when absent. From 1830 days back (ACTIVITY_DATE_PAST_DAYS) to one day ahead (ACTIVITY_DATE_FUTURE_DAYS); otherwise VALIDATION_FAILED. */
   occurredAt?: InputMaybe<Scalars['DateTime']['input']>;
   /** The customer it concerns. */
   customerId?: InputMaybe<Scalars['ID']['input']>;

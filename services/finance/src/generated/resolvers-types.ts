@@ -828,7 +828,7 @@ export type InvoicePayload = {
 export type PostJournalEntryInput = {
   /** Idempotency key for this entry. */
   idempotencyKey: Scalars['String']['input'];
-  /** The accounting date; today when absent. */
+  /** The accounting date; today when absent. From 366 days back to 31 days ahead of today (ACCOUNTING_DATE_PAST_DAYS, ACCOUNTING_DATE_FUTURE_DAYS); otherwise VALIDATION_FAILED. */
   entryDate?: InputMaybe<Scalars['Date']['input']>;
   /** What it records, 1 to 500 characters. */
   description: Scalars['String']['input'];
@@ -868,7 +868,7 @@ export type RecordPaymentInput = {
   method: PaymentMethod;
   /** The bank's or payer's reference, unique per customer, 1 to 100 characters. */
   externalReference: Scalars['String']['input'];
-  /** When it was received; today when absent. */
+  /** When it was received; today when absent. From 366 days back (ACCOUNTING_DATE_PAST_DAYS) to one day ahead of today (the payer's time zone); otherwise VALIDATION_FAILED. */
   receivedOn?: InputMaybe<Scalars['Date']['input']>;
 };
 
@@ -886,7 +886,7 @@ export type VoidInvoiceInput = {
 export type AccrueInterestInput = {
   /** Idempotency key for this run. */
   idempotencyKey: Scalars['String']['input'];
-  /** Accrue every day up to and including this one; today when absent. */
+  /** Accrue every day up to and including this one; today when absent. From 366 days back (ACCOUNTING_DATE_PAST_DAYS) to today, never a future day; otherwise VALIDATION_FAILED. */
   asOf?: InputMaybe<Scalars['Date']['input']>;
 };
 
@@ -1031,7 +1031,7 @@ export type IssueInvoiceInput = {
   customerId: Scalars['ID']['input'];
   /** The invoice's currency. */
   currency: Scalars['CurrencyCode']['input'];
-  /** When it must be paid; after the payment term when absent. */
+  /** When it must be paid; after the payment term when absent. On or after the issue date (today) and at most 366 days after it (INVOICE_DUE_HORIZON_DAYS); otherwise VALIDATION_FAILED. */
   dueOn?: InputMaybe<Scalars['Date']['input']>;
   /** The billed services, 1 to 100. */
   lines: Array<ServiceLineInput>;
@@ -1041,9 +1041,9 @@ export type IssueInvoiceInput = {
 export type ServiceLineInput = {
   /** What was done, 1 to 500 characters. */
   description: Scalars['String']['input'];
-  /** How much, e.g. hours; positive, at most 4 decimals. */
+  /** How much, e.g. hours; positive, at most 4 decimals and 14 digits before the point. */
   quantity: Scalars['Decimal']['input'];
-  /** Price of one unit, at most 4 decimals. */
+  /** Price of one unit, at most 4 decimals and 15 digits before the point; each line with tax, and the invoice total, at most 16 digits before the point (numeric(20, 4)), otherwise VALIDATION_FAILED. */
   unitPrice: Scalars['Decimal']['input'];
   /** Tax rate in percent, 0 to 100. */
   taxRate: Scalars['Decimal']['input'];

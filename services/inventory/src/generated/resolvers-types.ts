@@ -573,7 +573,7 @@ export type StockLedgerDiscrepancy = {
 
 /** Narrows the product list. */
 export type ProductFilter = {
-  /** Matches SKU or name, case-insensitive. */
+  /** Matches SKU or name, case-insensitive and literally (% and _ are plain characters); control characters are refused with BAD_USER_INPUT. */
   search?: InputMaybe<Scalars['String']['input']>;
   /** Only products in this status. */
   status?: InputMaybe<ProductStatus>;
@@ -587,9 +587,9 @@ export type StockMovementFilter = {
   productId?: InputMaybe<Scalars['ID']['input']>;
   /** Only this warehouse. */
   warehouseId?: InputMaybe<Scalars['ID']['input']>;
-  /** Only movements at or after this instant. */
+  /** Only movements at or after this instant (years 1 to 9999, otherwise BAD_USER_INPUT). */
   from?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Only movements before this instant. */
+  /** Only movements before this instant (years 1 to 9999, otherwise BAD_USER_INPUT). */
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
@@ -829,9 +829,9 @@ export type ReceiveStockInput = {
   productId: Scalars['ID']['input'];
   /** The warehouse it arrives in. */
   warehouseId: Scalars['ID']['input'];
-  /** Quantity, positive, at most the unit's decimals. */
+  /** Quantity, positive, at most the unit's decimals, below 10^12; on hand afterwards at most 14 digits before the point and its value (quantity × average cost) at most 16, otherwise VALIDATION_FAILED. */
   quantity: Scalars['Decimal']['input'];
-  /** Cost of one unit, in the valuation currency. */
+  /** Cost of one unit, in the valuation currency; at most 14 digits before the point (the ledger's numeric(20, 6)). */
   unitCost: MoneyInput;
   /** The document it answers to, e.g. a purchase receipt. */
   source?: InputMaybe<DocumentReferenceInput>;
@@ -861,7 +861,7 @@ export type AdjustStockInput = {
   warehouseId: Scalars['ID']['input'];
   /** The quantity counted on the shelf; the difference to on hand is applied. */
   countedQuantity?: InputMaybe<Scalars['Decimal']['input']>;
-  /** A signed change, e.g. "-2" for two damaged units. */
+  /** A signed change, e.g. "-2" for two damaged units; below 10^12 in size, its value (quantity × average cost) at most 16 digits before the point, otherwise VALIDATION_FAILED. */
   delta?: InputMaybe<Scalars['Decimal']['input']>;
   /** Why, 1 to 40 characters, e.g. COUNT, DAMAGED, LOST, FOUND. */
   reasonCode: Scalars['String']['input'];

@@ -414,9 +414,9 @@ export type SalesOrderFilter = {
   status?: InputMaybe<SalesOrderStatus>;
   /** Only this customer's orders. */
   customerId?: InputMaybe<Scalars['ID']['input']>;
-  /** Only orders placed at or after this instant. */
+  /** Only orders placed at or after this instant (years 1 to 9999, otherwise BAD_USER_INPUT). */
   placedFrom?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Only orders placed before this instant. */
+  /** Only orders placed before this instant (years 1 to 9999, otherwise BAD_USER_INPUT). */
   placedTo?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
@@ -558,9 +558,9 @@ export type ShipSalesOrderPayload = {
 export type SalesLineInput = {
   /** The product (an inventory product id). */
   productId: Scalars['ID']['input'];
-  /** Quantity, positive, at most the product's unit decimals. */
+  /** Quantity, positive, at most the product's unit decimals, below 10^12. */
   quantity: Scalars['Decimal']['input'];
-  /** Price of one unit; the product's list price when absent. */
+  /** Price of one unit, below 10^15 with at most 4 decimals; the product's list price when absent. Each line with tax, and the order total, at most 16 digits before the point (numeric(20, 4)), otherwise VALIDATION_FAILED. */
   unitPrice?: InputMaybe<Scalars['Decimal']['input']>;
   /** Discount in percent, 0 to 100, at most 2 decimals; 0 when absent. */
   discountPercent?: InputMaybe<Scalars['Decimal']['input']>;
@@ -576,7 +576,7 @@ export type CreateQuoteInput = {
   customerId: Scalars['ID']['input'];
   /** The quote's currency. */
   currency: Scalars['CurrencyCode']['input'];
-  /** Last day the offer stands; today or later. */
+  /** Last day the offer stands: today to 366 days ahead (QUOTE_VALIDITY_HORIZON_DAYS); otherwise VALIDATION_FAILED. */
   validUntil: Scalars['Date']['input'];
   /** The lines, 1 to 100. */
   lines: Array<SalesLineInput>;
@@ -594,7 +594,7 @@ export type ReviseQuoteInput = {
   expectedVersion: Scalars['Int']['input'];
   /** New lines, replacing all current ones. */
   lines?: InputMaybe<Array<SalesLineInput>>;
-  /** New validity date. */
+  /** New validity date: today to 366 days ahead (QUOTE_VALIDITY_HORIZON_DAYS); otherwise VALIDATION_FAILED. */
   validUntil?: InputMaybe<Scalars['Date']['input']>;
   /** New notes. */
   notes?: InputMaybe<Scalars['String']['input']>;

@@ -1,0 +1,115 @@
+import { randomUUID } from "node:crypto";
+import { isoDay } from "@erp/core";
+import { newKey, testDatabaseKind } from "@erp/testing";
+import { beforeAll, describe, expect, it } from "vitest";
+import { snapshot, useSales } from "./harness.js";
+
+const env = useSales();
+const customerId = randomUUID();
+const warehouseId = randomUUID();
+const productId = randomUUID();
+
+beforeAll(async () => {
+  await env.deliver("inventory.warehouse.opened", { warehouseId, code: "W-1", name: "Main" });
+  await env.deliver("crm.customer.registered", { customerId, code: "C", name: "Kunde", status: "ACTIVE", version: 1 });
+  await env.deliver("inventory.product.registered", {
+    productId,
+    sku: "CHAIR",
+    name: "Chair",
+    type: "STOCKED",
+    status: "ACTIVE",
+    quantityPrecision: 0,
+    listPrice: { amount: "99.99", currency: "EUR" },
+    version: 1,
+  });
+});
+
+type Errors = { code: string; field: string; message: string }[];
+
+/** Runs a mutation that must be refused and proves it wrote nothing in any sales table. */
+async function refused(mutation: string, type: string, input: Record<string, unknown>): Promise<Errors> {
+  const before = await snapshot(env);
+  const { data, errors } = await env.client.request(
+    `mutation($i: ${type}!) { ${mutation}(input: $i) { errors { code field message } } }`,
+    { i: { idempotencyKey: newKey(), ...input } },
+  );
+  expect(errors).toBeUndefined();
+  expect(await snapshot(env)).toEqual(before);
+  return data[mutation].errors;
+}
+
+const only = (field: string) => [expect.objectContaining({ code: "VALIDATION_FAILED", field })];
+const line = (quantity: string, unitPrice = "10.00") => ({ productId, quantity, unitPrice, taxRate: "19" });
+const order = (lines: Record<string, unknown>[], extra: Record<string, unknown> = {}) => ({
+  customerId,
+  warehouseId,
+  currency: "EUR",
+  lines,
+  ...extra,
+});
+const quote = (validUntil: string, extra: Record<string, unknown> = {}) => ({
+  customerId,
+  currency: "EUR",
+  validUntil,
+  lines: [line("1")],
+  ...extra,
+});
+
+describe(`sales refuses amounts its columns cannot hold on ${testDatabaseKind()}`, () => {
+  it("refuses a line of 999999999999 × 99999999999999.9999, naming the line", async () => {
+    const lines = [line("999999999999", "99999999999999.9999")];
+    const errors = await refused("placeSalesOrder", "PlaceSalesOrderInput", order(lines));
+    expect(errors).toEqual(only("lines.0"));
+    expect(errors[0]!.message).toMatch(/too large/);
+  });
+
+  it("refuses a quantity of 10^30, naming the line's quantity", async () => {
+    const errors = await refused("placeSalesOrder", "PlaceSalesOrderInput", order([line(`1${"0".repeat(30)}`)]));
+    expect(errors).toEqual(only("lines.0.quantity"));
+  });
+
+  it("refuses an order whose lines fit but whose total does not, naming lines", async () => {
+    // Each line 6 × 999999999999999 = 5.99e15 (7.14e15 with tax) fits; together they do not.
+    const lines = [line("6", "999999999999999"), line("6", "999999999999999")];
+    expect(await refused("placeSalesOrder", "PlaceSalesOrderInput", order(lines))).toEqual(only("lines"));
+  });
+
+  it("refuses control characters in notes and salesperson, naming each", async () => {
+    const errors = await refused(
+      "placeSalesOrder",
+      "PlaceSalesOrderInput",
+      order([line("1")], { notes: "Call\u0000first", salesperson: "Eve\u202e" }),
+    );
+    expect(errors.map((e) => e.field).sort()).toEqual(["notes", "salesperson"]);
+  });
+});
+
+describe(`sales refuses implausible quote validity on ${testDatabaseKind()}`, () => {
+  it.each([
+    ["yesterday", isoDay(-1)],
+    ["beyond a year and a day", isoDay(367)],
+    ["in 9999", "9999-12-31"],
+  ])("refuses a quote valid until %s, naming validUntil", async (_what, validUntil) => {
+    expect(await refused("createQuote", "CreateQuoteInput", quote(validUntil))).toEqual(only("validUntil"));
+  });
+
+  it("creates a quote valid for a year, and refuses a revision to 9999", async () => {
+    const { data } = await env.client.request(
+      `mutation($i: CreateQuoteInput!) { createQuote(input: $i) { quote { id validUntil version } errors { code } } }`,
+      { i: { idempotencyKey: newKey(), ...quote(isoDay(366)) } },
+    );
+    expect(data.createQuote).toMatchObject({ quote: { validUntil: isoDay(366) }, errors: [] });
+    const { id, version } = data.createQuote.quote;
+    const revision = { quoteId: id, expectedVersion: version, validUntil: "9999-12-31" };
+    expect(await refused("reviseQuote", "ReviseQuoteInput", revision)).toEqual(only("validUntil"));
+  });
+});
+
+describe(`sales order filters on ${testDatabaseKind()}`, () => {
+  it("answers a placedFrom in year 0 with BAD_USER_INPUT, not an internal error", async () => {
+    const { errors } = await env.client.request(
+      `{ salesOrders(filter: { placedFrom: "0000-01-01T00:00:00Z" }) { nodes { id } } }`,
+    );
+    expect(errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+});
