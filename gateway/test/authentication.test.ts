@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Database, RunningServer } from "@erp/core";
-import { bearer, createMigratedDatabase, httpClient, signToken, TEST_JWT_SECRET, testDatabaseKind } from "@erp/testing";
+import { createMigratedDatabase, httpClient, signToken, TEST_JWT_SECRET, testDatabaseKind } from "@erp/testing";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";

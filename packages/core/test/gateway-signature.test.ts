@@ -15,9 +15,9 @@ describe("the gateway's signature on what it forwards", () => {
   it("refuses to run split mode in production without a real secret", () => {
     expect(() => gatewaySecretFrom({ NODE_ENV: "production" })).toThrow(/GATEWAY_SECRET must be set/);
     expect(() => gatewaySecretFrom({ NODE_ENV: "production", GATEWAY_SECRET: "short" })).toThrow(/32 characters/);
-    expect(() =>
-      gatewaySecretFrom({ NODE_ENV: "production", GATEWAY_SECRET: DEVELOPMENT_GATEWAY_SECRET }),
-    ).toThrow(/32 characters of your own/);
+    expect(() => gatewaySecretFrom({ NODE_ENV: "production", GATEWAY_SECRET: DEVELOPMENT_GATEWAY_SECRET })).toThrow(
+      /32 characters of your own/,
+    );
     expect(gatewaySecretFrom({ NODE_ENV: "production", GATEWAY_SECRET: SECRET })).toBe(SECRET);
     expect(gatewaySecretFrom({})).toBe(DEVELOPMENT_GATEWAY_SECRET);
   });
