@@ -41,6 +41,10 @@ export async function serveGraphQL<C extends BaseContext>(options: GraphQLHttpOp
   app.disable("x-powered-by");
   app.set("trust proxy", limits.trustProxy);
   const httpServer = createServer(app);
+  // Clients (the gateway's fetches, partners' pools) reuse idle connections; closing them after
+  // Node's default 5 s races a client's next request on the same socket ("other side closed").
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   const server = new ApolloServer<C>({
     ...options.apollo,
     plugins: [...(options.apollo.plugins ?? []), ApolloServerPluginDrainHttpServer({ httpServer })],
