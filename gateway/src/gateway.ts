@@ -3,7 +3,6 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import {
-  CancellationPlugin,
   type Database,
   errorMaskingPlugin,
   HEADERS,
@@ -12,6 +11,7 @@ import {
   requestLogger,
   type SubgraphModule,
   serveGraphQL,
+  withCancellation,
 } from "@erp/core";
 import type { Kysely } from "kysely";
 import { safelistPlugin } from "./auth/api-keys.js";
@@ -50,7 +50,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       if (config.mode === "split") return new RemoteSubgraph(url!, config.gatewaySecret!);
       if (!database) throw new Error("One-process mode needs a database");
       // A cancelled request (time budget, client gone) runs no further SQL.
-      return new InProcessSubgraph(byName.get(name)!, database.db.withPlugin(new CancellationPlugin()));
+      return new InProcessSubgraph(byName.get(name)!, withCancellation(database.db));
     },
   });
   const authenticate = createAuthenticator(config.auth, options.apiKeys);

@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
 import type {
+  Kysely,
   KyselyPlugin,
   PluginTransformQueryArgs,
   PluginTransformResultArgs,
@@ -8,6 +9,7 @@ import type {
   UnknownRow,
 } from "kysely";
 import { EdgeErrorCode } from "./errors.js";
+import { sameDatabase } from "./events/registry.js";
 import { currentRequestScope } from "./http-limits.js";
 
 /** Stops work for a request that ran out of time or whose client left. */
@@ -36,6 +38,11 @@ export class CancellationPlugin implements KyselyPlugin {
   async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
     return args.result;
   }
+}
+
+/** The same database handle, refusing further SQL for a cancelled request (the event bus still wakes on its commits). */
+export function withCancellation<DB>(db: Kysely<DB>): Kysely<DB> {
+  return sameDatabase(db.withPlugin(new CancellationPlugin()), db);
 }
 
 /** fetch that follows the current request's signal: a cancelled request aborts its subgraph calls. */

@@ -4,7 +4,7 @@ import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/dis
 import type { Request } from "express";
 import { GraphQLError } from "graphql";
 import { gatewaySecretFrom, verifySignedHeaders } from "./auth/gateway-signature.js";
-import { CancellationPlugin } from "./cancellation.js";
+import { withCancellation } from "./cancellation.js";
 import type { RequestInfo } from "./context.js";
 import { type Database, isReachable, openDatabase } from "./database.js";
 import { errorMaskingPlugin } from "./error-masking.js";
@@ -40,7 +40,7 @@ export async function startSubgraphServer(
   await migrateDomain(database.db, operations.name, operations.migrations);
   const bus = await EventBus.start(database, [module]);
   // Once the gateway gives up on a request (time budget, client gone), its SQL stops here too.
-  const db = database.db.withPlugin(new CancellationPlugin());
+  const db = withCancellation(database.db);
   const running = await serveGraphQL({
     apollo: {
       schema: buildSubgraph(module),
