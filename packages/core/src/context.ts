@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { GraphQLError } from "graphql";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import { logger as rootLogger } from "./logger.js";
@@ -83,14 +82,4 @@ export function requestIdFrom(header: string | string[] | undefined): string {
 
 export function requestLogger(info: RequestInfo): Logger {
   return rootLogger.child({ requestId: info.requestId, subject: info.principal.subject });
-}
-
-/** Refuses a caller without the scope: UNAUTHENTICATED when anonymous, else FORBIDDEN. */
-export function assertScope(principal: Principal, scope: string): void {
-  if (principal.kind === "anonymous")
-    throw new GraphQLError("Sign in first: send a bearer token or an API key", {
-      extensions: { code: "UNAUTHENTICATED" },
-    });
-  if (!hasScope(principal, scope))
-    throw new GraphQLError(`This needs the scope ${scope}`, { extensions: { code: "FORBIDDEN", scope } });
 }

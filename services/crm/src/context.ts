@@ -5,7 +5,6 @@ import type { CrmLoaders } from "./loaders.js";
 /** What every CRM resolver receives, in-process or in its own server. */
 export type CrmContext = SubgraphContext<CrmDatabase, CrmLoaders> & { domain: string };
 
-export const CRM_READ = "crm:read";
 /**
  * When a logged activity may have happened: five years back (history imported from a previous
  * CRM) to one day ahead (the caller's time zone). It records what happened, not what is planned.

@@ -1,7 +1,7 @@
-import { type ActionScope, assertScope, badUserInput, isUuid, pageSize, present, runBusinessAction } from "@erp/core";
+import { type ActionScope, assertIds, pageSize, present, runBusinessAction } from "@erp/core";
 import { type Activity, logActivity } from "./activity.js";
 import { addContact } from "./contact.js";
-import { CRM_READ, type CrmContext } from "./context.js";
+import type { CrmContext } from "./context.js";
 import { blockCustomer, registerCustomer, unblockCustomer, updateCustomerDetails } from "./customer.js";
 import type { CrmDatabase } from "./db.js";
 import { crmUniqueViolations } from "./errors.js";
@@ -23,29 +23,21 @@ function act<P extends object>(
   return runBusinessAction(ctx, { operation, input, uniqueViolations: crmUniqueViolations }, work);
 }
 
-function readable(ctx: CrmContext, id: string, field = "id"): string {
-  assertScope(ctx.principal, CRM_READ);
-  if (!isUuid(id)) throw badUserInput(`${field} is not a valid id`, field);
-  return id;
-}
-
 const activitiesOf = (ctx: CrmContext, target: ActivityTarget, id: string, first: number | null | undefined) =>
   ctx.loaders.recentActivities.load({ target, id, first: pageSize(first) });
 
 export const resolvers: Resolvers = {
   Query: {
-    customer: (_, { id }, ctx) => ctx.loaders.customer.load(readable(ctx, id)),
+    customer: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.customer.load(id)),
     customerByCode: async (_, { code }, ctx) => {
-      assertScope(ctx.principal, CRM_READ);
       return findCustomerByCode(ctx.db, code);
     },
-    customers: (_, args, ctx) => (assertScope(ctx.principal, CRM_READ), listCustomers(ctx.db, args)),
-    lead: (_, { id }, ctx) => ctx.loaders.lead.load(readable(ctx, id)),
-    leads: (_, args, ctx) => (assertScope(ctx.principal, CRM_READ), listLeads(ctx.db, args)),
-    opportunity: (_, { id }, ctx) => ctx.loaders.opportunity.load(readable(ctx, id)),
+    customers: (_, args, ctx) => listCustomers(ctx.db, args),
+    lead: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.lead.load(id)),
+    leads: (_, args, ctx) => listLeads(ctx.db, args),
+    opportunity: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.opportunity.load(id)),
     opportunities: (_, args, ctx) => {
-      if (args.filter?.customerId) readable(ctx, args.filter.customerId, "filter.customerId");
-      assertScope(ctx.principal, CRM_READ);
+      assertIds({ "filter.customerId": args.filter?.customerId });
       return listOpportunities(ctx.db, args);
     },
   },

@@ -5,8 +5,6 @@ import type { FinanceLoaders } from "./loaders.js";
 /** What every finance resolver receives, in-process or in its own server. */
 export type FinanceContext = SubgraphContext<FinanceDatabase, FinanceLoaders> & { domain: string };
 
-export const FINANCE_READ = "finance:read";
-
 /** Days between issuing an invoice and its due date. */
 export const paymentTermDays = (): number => Number(process.env.PAYMENT_TERM_DAYS ?? 30);
 

@@ -1,5 +1,5 @@
-import { type ActionScope, assertIds, assertScope, Dec, pageSize, present, runBusinessAction } from "@erp/core";
-import { FINANCE_READ, type FinanceContext } from "./context.js";
+import { type ActionScope, assertIds, Dec, pageSize, present, runBusinessAction } from "@erp/core";
+import type { FinanceContext } from "./context.js";
 import { approveCreditLine, rejectCreditLine, requestCreditLine, suspendCreditLine, toCreditLine } from "./credit.js";
 import type { FinanceDatabase } from "./db.js";
 import { financeConstraintViolations } from "./errors.js";
@@ -28,31 +28,22 @@ function act<P extends object>(
   return runBusinessAction(ctx, { operation, input, uniqueViolations: financeConstraintViolations }, work);
 }
 
-function reading(ctx: FinanceContext, ids: Record<string, string | null | undefined> = {}): void {
-  assertScope(ctx.principal, FINANCE_READ);
-  assertIds(ids);
-}
-
 export const resolvers: Resolvers = {
   Query: {
-    accounts: (_, __, ctx) => (
-      reading(ctx), ctx.db.selectFrom("finance.accounts").selectAll().orderBy("code").execute()
-    ),
-    trialBalance: (_, { asOf }, ctx) => (reading(ctx), trialBalance(ctx.db, asOf ?? undefined)),
+    accounts: (_, __, ctx) => ctx.db.selectFrom("finance.accounts").selectAll().orderBy("code").execute(),
+    trialBalance: (_, { asOf }, ctx) => trialBalance(ctx.db, asOf ?? undefined),
     accountBalance: (_, { accountId, asOf, currency }, ctx) => (
-      reading(ctx, { accountId }), accountBalance(ctx.db, accountId, currency, asOf ?? undefined)
+      assertIds({ accountId }), accountBalance(ctx.db, accountId, currency, asOf ?? undefined)
     ),
-    journalEntries: (_, args, ctx) => (reading(ctx), listJournalEntries(ctx.db, args)),
-    invoice: (_, { id }, ctx) => (reading(ctx, { id }), ctx.loaders.invoice.load(id)),
-    invoices: (_, args, ctx) => (reading(ctx, { customerId: args.filter?.customerId }), listInvoices(ctx.db, args)),
+    journalEntries: (_, args, ctx) => listJournalEntries(ctx.db, args),
+    invoice: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.invoice.load(id)),
+    invoices: (_, args, ctx) => (assertIds({ customerId: args.filter?.customerId }), listInvoices(ctx.db, args)),
     reconciliationAlerts: async (_, { status }, ctx) => {
-      reading(ctx);
       let query = ctx.db.selectFrom("finance.reconciliation_alerts").selectAll().orderBy("seq", "desc").limit(500);
       if (status) query = query.where("status", "=", status);
       return (await query.execute()).map(toAlert);
     },
     reconciliationRuns: async (_, { first }, ctx) => {
-      reading(ctx);
       const rows = await ctx.db
         .selectFrom("finance.reconciliation_runs")
         .selectAll()
@@ -62,7 +53,7 @@ export const resolvers: Resolvers = {
       return rows.map(toRun);
     },
     payment: async (_, { id }, ctx) => {
-      reading(ctx, { id });
+      assertIds({ id });
       const row = await ctx.db.selectFrom("finance.payments").selectAll().where("id", "=", id).executeTakeFirst();
       return row ? toPayment(row) : null;
     },
@@ -99,13 +90,10 @@ export const resolvers: Resolvers = {
   },
   Customer: {
     __resolveReference: (ref) => ({ id: ref.id }),
-    balance: (customer, { currency }, ctx) => (
-      reading(ctx), ctx.loaders.customerBalance.load(`${customer.id}:${currency}`)
-    ),
-    openInvoices: (customer, _, ctx) => (reading(ctx), ctx.loaders.openInvoicesOfCustomer.load(customer.id)),
-    payments: (customer, _, ctx) => (reading(ctx), ctx.loaders.paymentsOfCustomer.load(customer.id)),
+    balance: (customer, { currency }, ctx) => ctx.loaders.customerBalance.load(`${customer.id}:${currency}`),
+    openInvoices: (customer, _, ctx) => ctx.loaders.openInvoicesOfCustomer.load(customer.id),
+    payments: (customer, _, ctx) => ctx.loaders.paymentsOfCustomer.load(customer.id),
     creditLine: async (customer, _, ctx) => {
-      reading(ctx);
       const row = await ctx.db
         .selectFrom("finance.credit_lines")
         .selectAll()
@@ -115,11 +103,11 @@ export const resolvers: Resolvers = {
         .executeTakeFirst();
       return row ? toCreditLine(ctx.db, row) : null;
     },
-    agingBuckets: (customer, { currency }, ctx) => (reading(ctx), agingBuckets(ctx.db, customer.id, currency)),
+    agingBuckets: (customer, { currency }, ctx) => agingBuckets(ctx.db, customer.id, currency),
   },
   SalesOrder: {
     __resolveReference: (ref) => ({ id: ref.id }),
-    invoices: (order, _, ctx) => (reading(ctx), ctx.loaders.invoicesOfOrder.load(order.id)),
+    invoices: (order, _, ctx) => ctx.loaders.invoicesOfOrder.load(order.id),
     amountPaid: async (order, _, ctx) => {
       const invoices = await ctx.loaders.invoicesOfOrder.load(order.id);
       if (!invoices.length) return null;

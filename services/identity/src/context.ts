@@ -4,5 +4,3 @@ import type { IdentityLoaders } from "./loaders.js";
 
 /** What every identity resolver receives, in-process or in its own server. */
 export type IdentityContext = SubgraphContext<IdentityDatabase, IdentityLoaders> & { domain: string };
-
-export const IDENTITY_READ = "identity:read";

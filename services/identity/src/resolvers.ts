@@ -1,7 +1,7 @@
-import { type ActionScope, assertScope, badUserInput, isUuid, present, runBusinessAction } from "@erp/core";
+import { type ActionScope, assertIds, present, runBusinessAction } from "@erp/core";
 import { type ApiKey, apiKeyStatus, type IssuedKey, issueApiKey, revokeApiKey, rotateApiKey } from "./api-key.js";
 import { callerOf } from "./caller.js";
-import { IDENTITY_READ, type IdentityContext } from "./context.js";
+import type { IdentityContext } from "./context.js";
 import type { IdentityDatabase } from "./db.js";
 import { identityUniqueViolations } from "./errors.js";
 import type { Resolvers } from "./generated/resolvers-types.js";
@@ -39,19 +39,14 @@ async function withOneTimeSecret(
   return { ...payload, secret: payload.errors.length === 0 ? (minted.token ?? null) : null };
 }
 
-function readableId(ctx: IdentityContext, id: string, field = "id"): string {
-  assertScope(ctx.principal, IDENTITY_READ);
-  if (!isUuid(id)) throw badUserInput(`${field} is not a valid id`, field);
-  return id;
-}
-
 export const resolvers: Resolvers = {
   Query: {
     me: (_, __, ctx) => callerOf(ctx.principal),
-    apiKeys: (_, args, ctx) => (assertScope(ctx.principal, IDENTITY_READ), listApiKeys(ctx.db, args)),
-    apiKey: (_, { id }, ctx) => ctx.loaders.apiKey.load(readableId(ctx, id)),
-    persistedOperations: (_, { apiKeyId, ...args }, ctx) =>
-      listPersistedOperations(ctx.db, readableId(ctx, apiKeyId, "apiKeyId"), args),
+    apiKeys: (_, args, ctx) => listApiKeys(ctx.db, args),
+    apiKey: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.apiKey.load(id)),
+    persistedOperations: (_, { apiKeyId, ...args }, ctx) => (
+      assertIds({ apiKeyId }), listPersistedOperations(ctx.db, apiKeyId, args)
+    ),
   },
   Mutation: {
     issueApiKey: (_, { input }, ctx) => withOneTimeSecret(ctx, "issueApiKey", input, (s) => issueApiKey(s, input)),

@@ -5,8 +5,6 @@ import type { InventoryLoaders } from "./loaders.js";
 /** What every inventory resolver receives, in-process or in its own server. */
 export type InventoryContext = SubgraphContext<InventoryDatabase, InventoryLoaders> & { domain: string };
 
-export const INVENTORY_READ = "inventory:read";
-
 /** Stock is valued in one currency, the organisation's. */
 export const valuationCurrency = (): string => process.env.VALUATION_CURRENCY ?? "EUR";
 

@@ -1,6 +1,6 @@
-import { type ActionScope, assertIds, assertScope, Dec, present, runBusinessAction } from "@erp/core";
+import { type ActionScope, assertIds, Dec, present, runBusinessAction } from "@erp/core";
 import { adjustStock, approveStockAdjustment, rejectStockAdjustment } from "./adjustment.js";
-import { INVENTORY_READ, type InventoryContext } from "./context.js";
+import type { InventoryContext } from "./context.js";
 import type { InventoryDatabase } from "./db.js";
 import { inventoryConstraintViolations } from "./errors.js";
 import type { Resolvers } from "./generated/resolvers-types.js";
@@ -34,38 +34,32 @@ function act<P extends object>(
 }
 
 /** Read scope, and ids that are ids: a malformed one is the caller's error, never SQL's. */
-function reading(ctx: InventoryContext, ids: Record<string, string | null | undefined> = {}): void {
-  assertScope(ctx.principal, INVENTORY_READ);
-  assertIds(ids);
-}
-
 export const resolvers: Resolvers = {
   Query: {
-    product: (_, { id }, ctx) => (reading(ctx, { id }), ctx.loaders.product.load(id)),
-    productBySku: (_, { sku }, ctx) => (reading(ctx), ctx.loaders.productBySku.load(sku)),
-    products: (_, args, ctx) => (reading(ctx), listProducts(ctx.db, args)),
-    warehouse: (_, { id }, ctx) => (reading(ctx, { id }), ctx.loaders.warehouse.load(id)),
+    product: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.product.load(id)),
+    productBySku: (_, { sku }, ctx) => ctx.loaders.productBySku.load(sku),
+    products: (_, args, ctx) => listProducts(ctx.db, args),
+    warehouse: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.warehouse.load(id)),
     warehouses: async (_, __, ctx) => {
-      reading(ctx);
       const rows = await ctx.db.selectFrom("inventory.warehouses").select("id").orderBy("code").execute();
       return (await ctx.loaders.warehouse.loadMany(rows.map((r) => r.id))).filter(
         (w) => w && !(w instanceof Error),
       ) as never;
     },
-    stockLevels: (_, args, ctx) => (reading(ctx, args), listStockLevels(ctx.db, args)),
+    stockLevels: (_, args, ctx) => (assertIds(args), listStockLevels(ctx.db, args)),
     stockMovements: (_, args, ctx) => (
-      reading(ctx, { productId: args.filter?.productId, warehouseId: args.filter?.warehouseId }),
+      assertIds({ productId: args.filter?.productId, warehouseId: args.filter?.warehouseId }),
       listMovements(ctx.db, args)
     ),
     inventoryValuation: (_, { warehouseId }, ctx) => (
-      reading(ctx, { warehouseId }), inventoryValuation(ctx.db, warehouseId)
+      assertIds({ warehouseId }), inventoryValuation(ctx.db, warehouseId)
     ),
     lowStock: (_, { warehouseId }, ctx) => (
-      reading(ctx, { warehouseId }), listStockLevels(ctx.db, { warehouseId, onlyLow: true })
+      assertIds({ warehouseId }), listStockLevels(ctx.db, { warehouseId, onlyLow: true })
     ),
-    pendingStockAdjustments: (_, __, ctx) => (reading(ctx), pendingAdjustments(ctx.db)),
-    reservations: (_, { reference }, ctx) => (reading(ctx), reservationsFor(ctx.db, reference)),
-    stockLedgerDiscrepancies: (_, __, ctx) => (reading(ctx), stockLedgerDiscrepancies(ctx.db)),
+    pendingStockAdjustments: (_, __, ctx) => pendingAdjustments(ctx.db),
+    reservations: (_, { reference }, ctx) => reservationsFor(ctx.db, reference),
+    stockLedgerDiscrepancies: (_, __, ctx) => stockLedgerDiscrepancies(ctx.db),
   },
   Mutation: {
     registerProduct: (_, { input }, ctx) =>

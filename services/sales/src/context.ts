@@ -5,8 +5,6 @@ import type { SalesLoaders } from "./loaders.js";
 /** What every sales resolver receives, in-process or in its own server. */
 export type SalesContext = SubgraphContext<SalesDatabase, SalesLoaders> & { domain: string };
 
-export const SALES_READ = "sales:read";
-
 /** Tax rate applied when a line gives none, in percent. */
 export const defaultTaxRate = (): string => process.env.DEFAULT_TAX_RATE ?? "19";
 

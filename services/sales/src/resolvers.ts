@@ -1,5 +1,5 @@
-import { type ActionScope, assertIds, assertScope, runBusinessAction } from "@erp/core";
-import { SALES_READ, type SalesContext } from "./context.js";
+import { type ActionScope, assertIds, runBusinessAction } from "@erp/core";
+import type { SalesContext } from "./context.js";
 import type { SalesDatabase } from "./db.js";
 import type { Resolvers } from "./generated/resolvers-types.js";
 import { cancelSalesOrder, confirmSalesOrder, orderActions, placeSalesOrder } from "./order.js";
@@ -30,17 +30,12 @@ function act<P extends object>(
   return runBusinessAction(ctx, { operation, input }, work);
 }
 
-function reading(ctx: SalesContext, ids: Record<string, string | null | undefined> = {}): void {
-  assertScope(ctx.principal, SALES_READ);
-  assertIds(ids);
-}
-
 export const resolvers: Resolvers = {
   Query: {
-    salesOrder: (_, { id }, ctx) => (reading(ctx, { id }), ctx.loaders.order.load(id)),
-    salesOrders: (_, args, ctx) => (reading(ctx, { customerId: args.filter?.customerId }), listOrders(ctx.db, args)),
-    quote: (_, { id }, ctx) => (reading(ctx, { id }), ctx.loaders.quote.load(id)),
-    quotes: (_, args, ctx) => (reading(ctx, { customerId: args.filter?.customerId }), listQuotes(ctx.db, args)),
+    salesOrder: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.order.load(id)),
+    salesOrders: (_, args, ctx) => (assertIds({ customerId: args.filter?.customerId }), listOrders(ctx.db, args)),
+    quote: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.quote.load(id)),
+    quotes: (_, args, ctx) => (assertIds({ customerId: args.filter?.customerId }), listQuotes(ctx.db, args)),
   },
   Mutation: {
     createQuote: (_, { input }, ctx) =>
@@ -61,13 +56,12 @@ export const resolvers: Resolvers = {
   },
   Customer: {
     __resolveReference: (ref) => ({ id: ref.id }),
-    orders: (customer, args, ctx) => (
-      reading(ctx), listOrders(ctx.db, { ...args, filter: { customerId: customer.id, status: args.status } })
-    ),
+    orders: (customer, args, ctx) =>
+      listOrders(ctx.db, { ...args, filter: { customerId: customer.id, status: args.status } }),
   },
   Product: {
     __resolveReference: (ref) => ({ id: ref.id }),
-    reservedForOrders: (product, _, ctx) => (reading(ctx), ctx.loaders.reservedForOrders.load(product.id)),
+    reservedForOrders: (product, _, ctx) => ctx.loaders.reservedForOrders.load(product.id),
   },
   SalesOrder: {
     __resolveReference: (ref, ctx) => ctx.loaders.order.load(ref.id),
