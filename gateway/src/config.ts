@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { gatewaySecretFrom } from "@erp/core";
+import { gatewaySecretFrom, isKnownScope } from "@erp/core";
 import type { AuthSettings } from "./auth/authenticate.js";
 import { DEFAULT_ROLE_SCOPES } from "./auth/roles.js";
 import { type EdgeConfig, loadEdgeConfig } from "./edge/config.js";
@@ -39,7 +39,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     throw new Error(`ERP_MODE must be "single" or "split", not "${env.ERP_MODE}"`);
   return {
     port: Number(env.PORT ?? 4000),
-    host: env.HOST,
+    // The development key (every scope) is embedded in Sandbox's page: serve it on loopback only
+    // unless HOST says otherwise.
+    host: env.HOST || (developmentKeyOn(env, production) ? "127.0.0.1" : undefined),
     mode,
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.DATA_DIR ?? `${REPO_ROOT}.data`,
@@ -54,10 +56,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     introspection: env.INTROSPECTION ? env.INTROSPECTION === "true" : !production,
     seed: env.SEED !== "false",
     auth: authSettings(env),
-    developmentKey: env.ERP_DEVELOPMENT_KEY ? env.ERP_DEVELOPMENT_KEY === "true" : !production,
+    developmentKey: developmentKeyOn(env, production),
     edge: loadEdgeConfig(env, production),
   };
 }
+
+const developmentKeyOn = (env: NodeJS.ProcessEnv, production: boolean) =>
+  env.ERP_DEVELOPMENT_KEY ? env.ERP_DEVELOPMENT_KEY === "true" : !production;
 
 function authSettings(env: NodeJS.ProcessEnv): AuthSettings {
   const secret = env.AUTH_JWT_SECRET || undefined;
@@ -98,5 +103,10 @@ function roleScopesFrom(json: string | undefined): Record<string, string[]> {
     typeof parsed === "object" &&
     Object.values(parsed).every((v) => Array.isArray(v) && v.every((s) => typeof s === "string"));
   if (!valid) throw new Error('AUTH_ROLE_SCOPES must map role names to lists of scopes, e.g. {"clerk": ["crm:read"]}');
-  return parsed as Record<string, string[]>;
+  const table = parsed as Record<string, string[]>;
+  // A typo such as "crm:reed" would silently grant nothing.
+  for (const [role, scopes] of Object.entries(table))
+    for (const scope of scopes)
+      if (!isKnownScope(scope)) throw new Error(`AUTH_ROLE_SCOPES: role "${role}" names unknown scope "${scope}"`);
+  return table;
 }

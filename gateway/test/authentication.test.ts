@@ -105,6 +105,8 @@ describe(`authentication at the gateway on ${testDatabaseKind()}`, () => {
   it("tolerates a small clock skew but no more", async () => {
     const justExpired = await signToken({ sub: "a", roles: ["admin"] }, { ...valid, expiresIn: -5 });
     expect((await withToken(justExpired)).status).toBe(200);
+    const pastTheSkew = await signToken({ sub: "a", roles: ["admin"] }, { ...valid, expiresIn: -60 });
+    expect((await withToken(pastTheSkew)).status).toBe(401);
   });
 
   it("checks fields another domain adds with that domain's read scope (Customer.balance needs finance:read)", async () => {

@@ -1,4 +1,15 @@
-import { type ActionScope, defineStateMachine, fields, isKnownScope, notFound, parseInput, refuse } from "@erp/core";
+import {
+  type ActionScope,
+  defineStateMachine,
+  fields,
+  hasScope,
+  isKnownScope,
+  KernelErrorCode,
+  notFound,
+  type Principal,
+  parseInput,
+  refuse,
+} from "@erp/core";
 import type { Insertable, Selectable, Transaction } from "kysely";
 import { z } from "zod";
 import type { ApiKeyState, ApiKeysTable, IdentityDatabase } from "./db.js";
@@ -88,9 +99,21 @@ const issueSchema = (now: Date) =>
 
 export type IssueApiKeyInput = z.input<ReturnType<typeof issueSchema>>;
 
+/** No one hands out more than they hold: an identity admin without "*" cannot mint a "*" key. */
+function assertDelegable(actor: Principal, scopes: string[]): void {
+  const index = scopes.findIndex((scope) => !hasScope(actor, scope));
+  if (index >= 0)
+    refuse(
+      KernelErrorCode.FORBIDDEN,
+      `A key cannot hold ${scopes[index]}: you do not hold it yourself`,
+      `scopes.${index}`,
+    );
+}
+
 /** Mints a key and its token; only the hash of the secret reaches the database. */
 export async function issueApiKey(s: ActionScope<IdentityDatabase>, input: IssueApiKeyInput): Promise<IssuedKey> {
   const data = parseInput(issueSchema(new Date()), input);
+  assertDelegable(s.actor, data.scopes);
   const issued = await insertKey(s.trx, {
     name: data.name,
     scopes: data.scopes,

@@ -1,5 +1,5 @@
 import { sql } from "@erp/core";
-import { newKey, testDatabaseKind } from "@erp/testing";
+import { newKey, person, testDatabaseKind } from "@erp/testing";
 import { describe, expect, it } from "vitest";
 import { ISSUE, useIdentity } from "./harness.js";
 
@@ -36,6 +36,21 @@ describe(`issueApiKey on ${testDatabaseKind()}`, () => {
     const { rows } = await sql<{ n: number }>`
       select count(*)::int as n from identity.api_keys where name = 'Acme webshop'`.execute(env.database.db);
     expect(rows[0]!.n).toBe(1);
+  });
+
+  it("refuses a key holding more than its issuer holds: an identity admin cannot mint a * key", async () => {
+    const admin = env.as(person("keys@erp.test", ["identity:admin", "crm:read"]));
+    const before = await env.count("identity.api_keys");
+    const wide = await admin.request(ISSUE, {
+      input: { idempotencyKey: newKey(), name: "Escalation", scopes: ["crm:read", "*"] },
+    });
+    expect(wide.data.issueApiKey.errors).toEqual([expect.objectContaining({ code: "FORBIDDEN", field: "scopes.1" })]);
+    expect(await env.count("identity.api_keys")).toBe(before);
+    const narrow = await admin.request(ISSUE, {
+      input: { idempotencyKey: newKey(), name: "Within reach", scopes: ["crm:read"] },
+    });
+    expect(narrow.data.issueApiKey.errors).toEqual([]);
+    expect(await env.count("identity.api_keys")).toBe(before + 1);
   });
 
   it.each([

@@ -45,8 +45,13 @@ describe(`ensureDevelopmentKey on ${testDatabaseKind()}`, () => {
     expect(await authenticateApiKey(env.database.db, before.token)).toBeNull();
     expect(await authenticateApiKey(env.database.db, after.token)).not.toBeNull();
     expect(await activeDevelopmentKeys(env.database.db)).toBe(1);
-    const audited = await env.count("identity.audit_log");
-    expect(audited).toBeGreaterThanOrEqual(4);
+    const prefix = before.token.split("_")[1]!;
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from identity.audit_log
+      where operation = 'ensureDevelopmentKey' and details->>'prefix' = ${prefix} and details->>'revoked' = 'true'`.execute(
+      env.database.db,
+    );
+    expect(rows[0]!.n).toBe(1);
   });
 
   it("issues a new key when the kept key was revoked", async () => {
