@@ -5,7 +5,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Database, EventBus, migrateDomain, openDatabase, type RunningServer, sameDatabase } from "@erp/core";
+import { type Database, EventBus, migrateDomain, openDatabase, type RunningServer } from "@erp/core";
 import { type GatewayConfig, loadConfig, SUBGRAPHS, startGateway, subgraphModules } from "@erp/gateway";
 import { bearer, createTestDatabase, type GraphQLClient, httpClient, TEST_JWT_SECRET } from "@erp/testing";
 import type { Kysely, KyselyPlugin } from "kysely";
@@ -72,13 +72,7 @@ export async function startSingleProcess(
     config: gatewayConfig({ mode: "single", port }),
     modules: subgraphModules(),
     // Plugins (e.g. a statement counter) see what the subgraphs run, not the event bus.
-    database: {
-      ...database,
-      db: sameDatabase(
-        (options.plugins ?? []).reduce((db, p) => db.withPlugin(p), database.db),
-        database.db,
-      ),
-    },
+    database: { ...database, db: (options.plugins ?? []).reduce((db, p) => db.withPlugin(p), database.db) },
   });
   return {
     mode: "single",

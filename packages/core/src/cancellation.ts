@@ -9,7 +9,6 @@ import type {
   UnknownRow,
 } from "kysely";
 import { EdgeErrorCode } from "./errors.js";
-import { sameDatabase } from "./events/registry.js";
 import { currentRequestScope } from "./http-limits.js";
 
 /** Stops work for a request that ran out of time or whose client left. */
@@ -40,9 +39,9 @@ export class CancellationPlugin implements KyselyPlugin {
   }
 }
 
-/** The same database handle, refusing further SQL for a cancelled request (the event bus still wakes on its commits). */
+/** The same database, refusing further SQL for a cancelled request. */
 export function withCancellation<DB>(db: Kysely<DB>): Kysely<DB> {
-  return sameDatabase(db.withPlugin(new CancellationPlugin()), db);
+  return db.withPlugin(new CancellationPlugin());
 }
 
 /** fetch that follows the current request's signal: a cancelled request aborts its subgraph calls. */

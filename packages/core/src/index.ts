@@ -12,7 +12,6 @@ export * from "./errors.js";
 export * from "./events/event-bus.js";
 export * from "./events/handler.js";
 export { operations } from "./events/operations.js";
-export { sameDatabase } from "./events/registry.js";
 export * from "./http.js";
 export * from "./http-limits.js";
 export * from "./idempotency.js";

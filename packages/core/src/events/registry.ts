@@ -4,23 +4,20 @@ export interface CommitListener {
 }
 
 const listeners = new WeakMap<object, CommitListener>();
-// A handle made from another (db.withPlugin(…)) commits to the same database: same listener.
-const origins = new WeakMap<object, object>();
 
-/** Registers `derived` (e.g. `db.withPlugin(plugin)`) as the same database as `origin`. */
-export function sameDatabase<T extends object>(derived: T, origin: object): T {
-  origins.set(derived, origins.get(origin) ?? origin);
-  return derived;
-}
-
-const originOf = (db: object): object => origins.get(db) ?? db;
+/**
+ * One key per database, shared by every handle derived from it (withPlugin, withSchema,
+ * transactions): Kysely gives each database its own adapter and passes it down to them.
+ */
+const originOf = (db: object): object =>
+  (db as { getExecutor?: () => { adapter: object } }).getExecutor?.().adapter ?? db;
 
 export function listenForCommits(db: object, listener: CommitListener): void {
-  listeners.set(db, listener);
+  listeners.set(originOf(db), listener);
 }
 
 export function stopListening(db: object): void {
-  listeners.delete(db);
+  listeners.delete(originOf(db));
 }
 
 /** Called after a business transaction on `db` commits: the dispatcher wakes. */
