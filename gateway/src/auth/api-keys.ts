@@ -42,12 +42,12 @@ export function safelistPlugin(db: Kysely<unknown>): ApolloServerPlugin<Safelist
       const key = contextValue.apiKey;
       if (!key?.safelistOnly) return;
       const hash = (request.extensions?.persistedQuery as { sha256Hash?: string } | undefined)?.sha256Hash;
-      if (!request.query && hash) {
-        const registered = await findPersistedOperation(db, key.keyId, { sha256: hash });
-        if (registered) request.query = registered.query;
-      }
+      // Sent by hash alone: the registered text stands in, already known to be on the list.
+      const byHash = !request.query && hash ? await findPersistedOperation(db, key.keyId, { sha256: hash }) : null;
+      if (byHash) request.query = byHash.query;
       return {
         async didResolveOperation({ source }) {
+          if (byHash && source === byHash.query) return;
           const registered = await findPersistedOperation(db, key.keyId, { sha256: sha256Hex(source) });
           if (!registered)
             throw new GraphQLError("This API key may run only the operations registered for it", {

@@ -61,17 +61,18 @@ export function estimateCost(
   });
 }
 
-const costs = new WeakMap<object, number>();
+/** What happens to an operation the cost limit let through, given its estimated cost (the rate limit). */
+export type ChargeCost = (contextValue: object, cost: number) => Promise<void>;
 
-/** The estimated cost of an operation the cost plugin let through (rate limits weigh by it). */
-export const estimatedCostOf = (request: object): number => costs.get(request) ?? 0;
-
-/** Refuses, before anything runs, a query whose estimated cost is above the limit. */
-export function costLimitPlugin(options: CostOptions): ApolloServerPlugin {
+/**
+ * Refuses, before anything runs, a query whose estimated cost is above the limit, then hands the
+ * cost on (`charge`): one hook, so the rate limit always sees the estimate, whatever Apollo's order.
+ */
+export function costLimitPlugin(options: CostOptions, charge: ChargeCost): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, request, operationName }) {
+        async didResolveOperation({ schema, document, request, operationName, contextValue }) {
           let cost: number;
           try {
             cost = estimateCost(schema, document, options, request.variables, operationName ?? undefined);
@@ -79,10 +80,10 @@ export function costLimitPlugin(options: CostOptions): ApolloServerPlugin {
             // Too many fields to even count is too costly; bad variables are execution's to report.
             if (String((error as Error).message).includes("maximum allowed number of nodes"))
               throw tooCostly(Infinity, options);
-            return;
+            return charge(contextValue, 0);
           }
           if (cost > options.maxQueryCost) throw tooCostly(cost, options);
-          costs.set(request, cost);
+          await charge(contextValue, cost);
         },
       };
     },

@@ -7,7 +7,7 @@ import type { ValidationRule } from "graphql";
 import type { GatewayConfig } from "../config.js";
 import { shapeRules, tokenLimit } from "./armor.js";
 import { costLimitPlugin } from "./cost.js";
-import { createRateLimits, rateLimitPlugin } from "./rate-limit.js";
+import { chargeRateLimit, createRateLimits } from "./rate-limit.js";
 
 export * from "./config.js";
 export * from "./cost.js";
@@ -45,7 +45,7 @@ export async function createEdge(config: GatewayConfig): Promise<Edge> {
         ttl: 24 * 3600,
       },
     },
-    plugins: [costLimitPlugin(edge), rateLimitPlugin(rateLimits)],
+    plugins: [costLimitPlugin(edge, chargeRateLimit(rateLimits))],
     http: {
       beforeBody: [cors({ origin: edge.corsOrigins === "*" ? true : edge.corsOrigins, maxAge: 600 })],
       afterBody: [tokenLimit(edge)],

@@ -1,4 +1,4 @@
-import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
+import { HeaderMap } from "@apollo/server";
 import { currentRequestScope, EdgeErrorCode, type Principal } from "@erp/core";
 import { GraphQLError } from "graphql";
 import pg from "pg";
@@ -8,7 +8,7 @@ import {
   RateLimiterPostgres,
   RateLimiterRes,
 } from "rate-limiter-flexible";
-import { estimatedCostOf } from "./cost.js";
+import type { ChargeCost } from "./cost.js";
 
 export interface RateLimitOptions {
   rateLimitPerMinute: number;
@@ -28,6 +28,8 @@ export interface RateLimits {
 
 export async function createRateLimits(options: RateLimitOptions): Promise<RateLimits> {
   const pool = options.databaseUrl ? new pg.Pool({ connectionString: options.databaseUrl, max: 4 }) : undefined;
+  // An idle client dropped by the server must not crash the gateway (the limiter falls back to memory).
+  pool?.on("error", () => undefined);
   if (pool) await pool.query("create schema if not exists gateway");
   const perKey = await limiter(pool, "key", options.rateLimitPerMinute);
   const perAddress = await limiter(pool, "address", options.rateLimitPerAddressPerMinute);
@@ -90,17 +92,12 @@ export const COST_PER_POINT = 1_000;
 /**
  * Counts every operation once it is known (after authentication built the principal), before it
  * runs, weighed by its estimated cost: one point, plus one per COST_PER_POINT, so a client sending
- * costly queries reaches its limit sooner than one sending simple ones (the cost plugin runs first).
+ * costly queries reaches its limit sooner than one sending simple ones.
  */
-export function rateLimitPlugin(limits: RateLimits): ApolloServerPlugin<{ principal?: Caller }> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ contextValue, request }) {
-          const points = 1 + Math.floor(estimatedCostOf(request) / COST_PER_POINT);
-          await limits.consume(contextValue.principal, currentRequestScope()?.clientAddress ?? "unknown", points);
-        },
-      };
-    },
+export function chargeRateLimit(limits: RateLimits): ChargeCost {
+  return async (contextValue, cost) => {
+    const points = 1 + Math.floor(cost / COST_PER_POINT);
+    const { principal } = contextValue as { principal?: Caller };
+    await limits.consume(principal, currentRequestScope()?.clientAddress ?? "unknown", points);
   };
 }

@@ -70,7 +70,6 @@ const CLIENT_SAFE_CODES = new Set([
   "UNAUTHENTICATED",
   "FORBIDDEN",
   "NOT_FOUND",
-  "QUERY_TOO_COMPLEX",
   "OPERATION_NOT_SAFELISTED",
   ...Object.values(EdgeErrorCode),
 ]);

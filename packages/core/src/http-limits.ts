@@ -190,9 +190,11 @@ export function loadShedder(limits: HttpLimits): LoadShedder {
   // In-process work (PGlite, planning) runs without yielding: many requests read in one turn of
   // the event loop would run back to back. A heartbeat tells how long the loop has been busy.
   let lastTurn = Date.now();
-  setInterval(() => {
-    lastTurn = Date.now();
-  }, 10).unref();
+  // No heartbeat where lag shedding is off (split-mode subgraph servers).
+  if (Number.isFinite(limits.maxEventLoopLagMs))
+    setInterval(() => {
+      lastTurn = Date.now();
+    }, 10).unref();
   const queue: Array<() => void> = [];
   const release = () => {
     active--;

@@ -198,7 +198,9 @@ export async function present<T>(value: Promise<T | null>, what: string): Promis
 
 /** A whole number of days from a setting, the fallback when unset or not a non-negative integer. */
 export function daysSetting(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
+  // An empty variable is unset, not zero (Number("") is 0, which would close the window).
+  const raw = process.env[name]?.trim();
+  const value = raw ? Number(raw) : fallback;
   return Number.isInteger(value) && value >= 0 ? value : fallback;
 }
 
