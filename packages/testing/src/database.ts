@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { type Database, migrateDomain, openDatabase, type SubgraphModule } from "@erp/core";
+import { type Database, migrateDomain, openDatabase, type SubgraphModule, sql } from "@erp/core";
+import type { Kysely } from "kysely";
 import pg from "pg";
 
 /** The database kind this test run uses: PostgreSQL when TEST_DATABASE_URL is set, else PGlite. */
@@ -47,4 +48,25 @@ function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
+}
+
+/** Rows of a table, optionally only those matching a SQL condition (test-written, never input). */
+export async function countRows(db: Kysely<unknown>, table: string, where = "true"): Promise<number> {
+  const { rows } = await sql<{
+    n: number;
+  }>`select count(*)::int as n from ${sql.raw(table)} where ${sql.raw(where)}`.execute(db);
+  return rows[0]!.n;
+}
+
+/**
+ * Row counts of every table of a domain's schema, read from the catalogue so no table is left
+ * out: a refused action must leave all of them as they were.
+ */
+export async function schemaRowCounts(db: Kysely<unknown>, schema: string): Promise<Record<string, number>> {
+  const { rows } = await sql<{ table_name: string }>`
+    select table_name from information_schema.tables
+    where table_schema = ${schema} and table_type = 'BASE TABLE' order by table_name`.execute(db);
+  const counts: Record<string, number> = {};
+  for (const { table_name } of rows) counts[table_name] = await countRows(db, `${schema}."${table_name}"`);
+  return counts;
 }

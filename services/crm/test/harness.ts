@@ -1,5 +1,5 @@
-import { type Database, sql } from "@erp/core";
-import { createMigratedDatabase, crmFactory, subgraphClient } from "@erp/testing";
+import type { Database } from "@erp/core";
+import { countRows, createMigratedDatabase, crmFactory, schemaRowCounts, subgraphClient } from "@erp/testing";
 import { afterAll, beforeAll } from "vitest";
 import { crm } from "../src/index.js";
 
@@ -15,28 +15,11 @@ export function useCrm() {
     env.database = await createMigratedDatabase([crm]);
     env.client = subgraphClient(crm, env.database.db);
     env.make = crmFactory(env.client);
-    env.count = async (table, where = "true") => {
-      const { rows } = await sql<{
-        n: number;
-      }>`select count(*)::int as n from ${sql.raw(table)} where ${sql.raw(where)}`.execute(env.database.db);
-      return rows[0]!.n;
-    };
+    env.count = (table, where) => countRows(env.database.db, table, where);
   });
   afterAll(() => env.database.close());
   return env;
 }
 
-/** Row counts of every CRM table, to prove a refusal wrote nothing. */
-export async function snapshot(env: ReturnType<typeof useCrm>): Promise<number[]> {
-  const tables = [
-    "customers",
-    "contacts",
-    "leads",
-    "opportunities",
-    "activities",
-    "audit_log",
-    "outbox_events",
-    "idempotency_keys",
-  ];
-  return Promise.all(tables.map((t) => env.count(`crm.${t}`)));
-}
+/** Row counts of every crm table, to prove a refusal wrote nothing. */
+export const snapshot = (env: { database: Database }) => schemaRowCounts(env.database.db, "crm");

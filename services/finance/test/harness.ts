@@ -1,5 +1,5 @@
-import { type Database, sql } from "@erp/core";
-import { createMigratedDatabase, subgraphClient } from "@erp/testing";
+import type { Database } from "@erp/core";
+import { countRows, createMigratedDatabase, schemaRowCounts, subgraphClient } from "@erp/testing";
 import { afterAll, beforeAll } from "vitest";
 import { finance } from "../src/index.js";
 
@@ -13,36 +13,11 @@ export function useFinance() {
   beforeAll(async () => {
     env.database = await createMigratedDatabase([finance]);
     env.client = subgraphClient(finance, env.database.db);
-    env.count = async (table, where = "true") => {
-      const { rows } = await sql<{
-        n: number;
-      }>`select count(*)::int as n from ${sql.raw(table)} where ${sql.raw(where)}`.execute(env.database.db);
-      return rows[0]!.n;
-    };
+    env.count = (table, where) => countRows(env.database.db, table, where);
   });
   afterAll(() => env.database.close());
   return env;
 }
 
-const TABLES = [
-  "journal_entries",
-  "journal_lines",
-  "invoices",
-  "invoice_lines",
-  "payments",
-  "allocations",
-  "refunds",
-  "credit_notes",
-  "interest_accruals",
-  "credit_lines",
-  "credit_line_approvals",
-  "credit_holds",
-  "audit_log",
-  "outbox_events",
-  "idempotency_keys",
-];
-
-/** Row counts of every table a finance action writes, to prove a refusal wrote nothing. */
-export async function snapshot(env: ReturnType<typeof useFinance>): Promise<number[]> {
-  return Promise.all(TABLES.map((t) => env.count(`finance.${t}`)));
-}
+/** Row counts of every finance table, to prove a refusal wrote nothing. */
+export const snapshot = (env: { database: Database }) => schemaRowCounts(env.database.db, "finance");

@@ -1,5 +1,5 @@
-import { type Database, sql } from "@erp/core";
-import { createMigratedDatabase, deliverEvent, subgraphClient } from "@erp/testing";
+import type { Database } from "@erp/core";
+import { countRows, createMigratedDatabase, deliverEvent, schemaRowCounts, subgraphClient } from "@erp/testing";
 import { afterAll, beforeAll } from "vitest";
 import { sales } from "../src/index.js";
 
@@ -15,28 +15,11 @@ export function useSales() {
     env.database = await createMigratedDatabase([sales]);
     env.client = subgraphClient(sales, env.database.db);
     env.deliver = (type, payload) => deliverEvent(env.database.db, sales, type, payload);
-    env.count = async (table, where = "true") => {
-      const { rows } = await sql<{
-        n: number;
-      }>`select count(*)::int as n from ${sql.raw(table)} where ${sql.raw(where)}`.execute(env.database.db);
-      return rows[0]!.n;
-    };
+    env.count = (table, where) => countRows(env.database.db, table, where);
   });
   afterAll(() => env.database.close());
   return env;
 }
 
-/** Row counts of every table a sales action writes, to prove a refusal wrote nothing. */
-export async function snapshot(env: ReturnType<typeof useSales>): Promise<number[]> {
-  const tables = [
-    "quotes",
-    "sales_orders",
-    "lines",
-    "shipments",
-    "shipment_lines",
-    "audit_log",
-    "outbox_events",
-    "idempotency_keys",
-  ];
-  return Promise.all(tables.map((t) => env.count(`sales.${t}`)));
-}
+/** Row counts of every sales table, to prove a refusal wrote nothing. */
+export const snapshot = (env: { database: Database }) => schemaRowCounts(env.database.db, "sales");
