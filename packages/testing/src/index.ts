@@ -3,3 +3,4 @@ export * from "./client.js";
 export * from "./database.js";
 export * from "./events.js";
 export * from "./factories.js";
+export * from "./refusals.js";

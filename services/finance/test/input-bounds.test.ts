@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { isoDay, sql } from "@erp/core";
-import { deliverEvent, newKey, testDatabaseKind } from "@erp/testing";
+import { deliverEvent, newKey, refusedMutation, testDatabaseKind, validationFailedOn } from "@erp/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { finance } from "../src/index.js";
-import { snapshot, useFinance } from "./harness.js";
+import { useFinance } from "./harness.js";
 
 const env = useFinance();
 const accounts = new Map<string, string>();
@@ -21,19 +21,9 @@ beforeAll(async () => {
   });
 });
 
-type Errors = { code: string; field: string; message: string }[];
-
 /** Runs a mutation that must be refused and proves it wrote nothing in any finance table. */
-async function refused(mutation: string, type: string, input: Record<string, unknown>): Promise<Errors> {
-  const before = await snapshot(env);
-  const { data, errors } = await env.client.request(
-    `mutation($i: ${type}!) { ${mutation}(input: $i) { errors { code field message } } }`,
-    { i: { idempotencyKey: newKey(), ...input } },
-  );
-  expect(errors).toBeUndefined();
-  expect(await snapshot(env)).toEqual(before);
-  return data[mutation].errors;
-}
+const refused = (mutation: string, type: string, input: Record<string, unknown>) =>
+  refusedMutation(env.client, env.database.db, "finance", mutation, type, input);
 
 const entry = (entryDate: string, description = "Accrual") => ({
   entryDate,
@@ -56,7 +46,7 @@ const invoice = (extra: Record<string, unknown>) => ({
   lines: [{ description: "Consulting", quantity: "1", unitPrice: "100.00", taxRate: "19" }],
   ...extra,
 });
-const only = (field: string) => [expect.objectContaining({ code: "VALIDATION_FAILED", field })];
+const only = validationFailedOn;
 
 describe(`finance refuses implausible dates on ${testDatabaseKind()}`, () => {
   it("refuses accruing interest to 9999-12-31, tomorrow or two years back; accrues nothing", async () => {

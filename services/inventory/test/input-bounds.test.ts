@@ -1,25 +1,15 @@
 import { sql } from "@erp/core";
-import { newKey, testDatabaseKind } from "@erp/testing";
+import { newKey, refusedMutation, testDatabaseKind, validationFailedOn } from "@erp/testing";
 import { describe, expect, it } from "vitest";
-import { snapshot, useInventory } from "./harness.js";
+import { useInventory } from "./harness.js";
 
 const env = useInventory();
 
-type Errors = { code: string; field: string; message: string }[];
-
 /** Runs a mutation that must be refused and proves it wrote nothing in any inventory table. */
-async function refused(mutation: string, type: string, input: Record<string, unknown>): Promise<Errors> {
-  const before = await snapshot(env);
-  const { data, errors } = await env.client.request(
-    `mutation($i: ${type}!) { ${mutation}(input: $i) { errors { code field message } } }`,
-    { i: { idempotencyKey: newKey(), ...input } },
-  );
-  expect(errors).toBeUndefined();
-  expect(await snapshot(env)).toEqual(before);
-  return data[mutation].errors;
-}
+const refused = (mutation: string, type: string, input: Record<string, unknown>) =>
+  refusedMutation(env.client, env.database.db, "inventory", mutation, type, input);
 
-const only = (field: string) => [expect.objectContaining({ code: "VALIDATION_FAILED", field })];
+const only = validationFailedOn;
 const receipt = (productId: string, warehouseId: string, quantity: string, unitCost: string) => ({
   productId,
   warehouseId,

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { isoDay } from "@erp/core";
-import { newKey, testDatabaseKind } from "@erp/testing";
+import { newKey, refusedMutation, testDatabaseKind, validationFailedOn } from "@erp/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { snapshot, useSales } from "./harness.js";
+import { useSales } from "./harness.js";
 
 const env = useSales();
 const customerId = randomUUID();
@@ -24,21 +24,11 @@ beforeAll(async () => {
   });
 });
 
-type Errors = { code: string; field: string; message: string }[];
-
 /** Runs a mutation that must be refused and proves it wrote nothing in any sales table. */
-async function refused(mutation: string, type: string, input: Record<string, unknown>): Promise<Errors> {
-  const before = await snapshot(env);
-  const { data, errors } = await env.client.request(
-    `mutation($i: ${type}!) { ${mutation}(input: $i) { errors { code field message } } }`,
-    { i: { idempotencyKey: newKey(), ...input } },
-  );
-  expect(errors).toBeUndefined();
-  expect(await snapshot(env)).toEqual(before);
-  return data[mutation].errors;
-}
+const refused = (mutation: string, type: string, input: Record<string, unknown>) =>
+  refusedMutation(env.client, env.database.db, "sales", mutation, type, input);
 
-const only = (field: string) => [expect.objectContaining({ code: "VALIDATION_FAILED", field })];
+const only = validationFailedOn;
 const line = (quantity: string, unitPrice = "10.00") => ({ productId, quantity, unitPrice, taxRate: "19" });
 const order = (lines: Record<string, unknown>[], extra: Record<string, unknown> = {}) => ({
   customerId,
