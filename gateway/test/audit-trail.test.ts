@@ -1,4 +1,4 @@
-import { type Database, operations, type Principal, recordAudit, sql } from "@erp/core";
+import { type Database, operations, type Principal, runMaintenance, sql } from "@erp/core";
 import { crm } from "@erp/crm";
 import { createMigratedDatabase, crmFactory, newKey, person, subgraphClient, testDatabaseKind } from "@erp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -120,18 +120,10 @@ describe(`auditTrail on ${testDatabaseKind()}`, () => {
       database.db,
     );
     // Another domain's record about the same entity, written later by the platform itself.
-    await database.db.transaction().execute((trx) =>
-      recordAudit(trx, "operations", {
-        actor: "job:review",
-        actorKind: "system",
-        apiKeyId: null,
-        operation: "reviewCustomer",
-        aggregateType: "Customer",
-        aggregateId: customer.id,
-        idempotencyKey: null,
-        requestId: "req-job",
-        details: {},
-      }),
+    await runMaintenance(
+      database.db,
+      { domain: "operations", operation: "reviewCustomer", requestId: "req-job" },
+      (s) => s.audit("Customer", customer.id),
     );
 
     const page = await trail(customer.id);

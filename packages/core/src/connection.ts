@@ -1,3 +1,4 @@
+import { type SelectQueryBuilder, sql } from "kysely";
 import { badUserInput } from "./errors.js";
 
 export interface Edge<T> {
@@ -53,6 +54,50 @@ export function toConnection<Row, T>(
       hasPreviousPage: hadCursor,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
+
+/** A Relay connection's paging arguments. */
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+/** One list's keyset: the cursor's kind, the sequence column, and which end comes first. */
+export interface Keyset {
+  /** Names the list in its cursors, e.g. "Customer": another list's cursor is refused. */
+  kind: string;
+  order: "oldest first" | "newest first";
+  /** The sequence column, qualified where the query joins, e.g. "p.seq". */
+  column?: string;
+}
+
+/** A validated page request: fetches one page of any query over rows that carry a sequence. */
+export interface KeysetPage {
+  fetch<DB, TB extends keyof DB, Row extends { seq: string }, T>(
+    query: SelectQueryBuilder<DB, TB, Row>,
+    toNode: (row: Row) => T,
+  ): Promise<Connection<T>>;
+}
+
+/**
+ * Keyset pagination over a sequence column: validates `first` and `after` at once (before any
+ * filter is read, so a bad page is reported first), then orders the caller's filtered query by
+ * the sequence, continues after the cursor and reads one row more than the page to know
+ * whether there is a next one.
+ */
+export function keysetPage(keyset: Keyset, args: PageArgs): KeysetPage {
+  const size = pageSize(args.first);
+  const after = decodeCursor(keyset.kind, args.after);
+  const newestFirst = keyset.order === "newest first";
+  const column = sql.ref(keyset.column ?? "seq");
+  return {
+    async fetch(query, toNode) {
+      let page = query.orderBy(column, newestFirst ? "desc" : "asc").limit(size + 1);
+      if (after) page = page.where(column, newestFirst ? "<" : ">", after);
+      const rows = await page.execute();
+      return toConnection(rows, size, !!after, (row) => encodeCursor(keyset.kind, row.seq), toNode);
     },
   };
 }

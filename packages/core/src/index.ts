@@ -1,29 +1,93 @@
-export * from "./action.js";
-export * from "./audit.js";
-export * from "./auth/gateway-signature.js";
-export * from "./auth/scope-directives.js";
-export * from "./cancellation.js";
-export * from "./connection.js";
-export * from "./context.js";
-export * from "./database.js";
-export * from "./documents.js";
-export * from "./error-masking.js";
-export * from "./errors.js";
-export * from "./events/event-bus.js";
-export * from "./events/handler.js";
+// The kernel's public API, named one by one: what a domain needs to define its subgraph and its
+// business actions, and what the gateway and the test harness need to run them. The pieces the
+// action runner composes (idempotency claims, stored payloads, outbox and audit writes) are not
+// here, so a domain cannot write outside an idempotent, audited transaction.
+
+// Mutations: each one a business action, named by its GraphQL field.
+export type { ActionScope } from "./action.js";
+export { type ActionInput, type ActionResolver, actionResolvers } from "./action-resolvers.js";
+export { gatewaySecretFrom, signedHeaders } from "./auth/gateway-signature.js";
+export { accessRuleOf } from "./auth/scope-directives.js";
+export { abortableFetch, throwIfCancelled, withCancellation } from "./cancellation.js";
+// Reading: Relay connections and per-request DataLoaders.
+export { type Connection, type Keyset, keysetPage, MAX_PAGE_SIZE, type PageArgs, pageSize } from "./connection.js";
+// Who calls, and what a resolver receives.
+export {
+  ANONYMOUS_PRINCIPAL,
+  encodePrincipal,
+  HEADERS,
+  hasScope,
+  type Principal,
+  type RequestInfo,
+  requestIdFrom,
+  requestLogger,
+  type SubgraphContext,
+} from "./context.js";
+// The gateway's plumbing: database, schema, HTTP, limits, cancellation, signatures, logs.
+export { type Database, isReachable, openDatabase } from "./database.js";
+export { nextDocumentNumber } from "./document-numbers.js";
+export { errorMaskingPlugin } from "./error-masking.js";
+// Errors a domain returns as data, and the codes callers see.
+export {
+  type BusinessError,
+  BusinessRuleViolation,
+  businessError,
+  EdgeErrorCode,
+  KernelErrorCode,
+  refuse,
+} from "./errors.js";
+// Events between domains.
+export { EventBus } from "./events/event-bus.js";
+export { type DeliveredEvent, type EventHandler, handleOnce } from "./events/handler.js";
 export { operations } from "./events/operations.js";
-export * from "./http.js";
-export * from "./http-limits.js";
-export * from "./idempotency.js";
-export * from "./kernel-schema.js";
-export * from "./logger.js";
-export * from "./migrations.js";
-export * from "./money.js";
-export * from "./outbox.js";
-export * from "./scalars.js";
-export * from "./scopes.js";
-export * from "./sql.js";
-export * from "./state-machine.js";
-export * from "./subgraph.js";
-export * from "./subgraph-server.js";
-export * from "./validation.js";
+export { onShutdown, type RunningServer, serveGraphQL } from "./http.js";
+export { currentRequestScope, type HttpLimits, httpLimitsFromEnv, sendGraphQLError } from "./http-limits.js";
+export { listLoaderByKey, loaderById, loaderByKey } from "./loaders.js";
+export { logger } from "./logger.js";
+export { type DomainMigrations, migrateDomain } from "./migrations.js";
+// Exact amounts and quantities.
+export {
+  currencyScale,
+  Dec,
+  decimalPlaces,
+  fitsColumn,
+  isDecimalString,
+  type Money,
+  money,
+  QUANTITY_COLUMN,
+  roundHalfEven,
+} from "./money.js";
+export { isKnownScope } from "./scopes.js";
+export { runStatements, sql } from "./sql.js";
+export { defineStateMachine } from "./state-machine.js";
+// A domain's module: its subgraph, schema, migrations, seed and scheduled jobs.
+export {
+  buildSubgraph,
+  createSubgraphContext,
+  defineSubgraph,
+  loadSchemaFile,
+  type OperationRunner,
+  type SeedTools,
+  type SubgraphModule,
+  subgraphRunner,
+  subgraphTypeDefs,
+} from "./subgraph.js";
+export { serveSubgraphProcess, startSubgraphServer } from "./subgraph-server.js";
+export { type MaintenanceScope, runMaintenance, runScheduledAction } from "./system-actions.js";
+// Validating input and query arguments.
+export {
+  assertFitsColumn,
+  assertIds,
+  assertQueryDate,
+  assertSearchText,
+  type DateWindow,
+  daysSetting,
+  fields,
+  isoDay,
+  isUuid,
+  magnitudeProblem,
+  notFound,
+  parseInput,
+  present,
+  versionConflict,
+} from "./validation.js";

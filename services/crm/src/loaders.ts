@@ -1,12 +1,12 @@
-import { loaderById } from "@erp/core";
+import { listLoaderByKey, loaderById } from "@erp/core";
 import DataLoader from "dataloader";
 import { type Kysely, sql } from "kysely";
 import { type Activity, toActivity } from "./activity.js";
-import { type Contact, toContact } from "./contact.js";
+import { toContact } from "./contact.js";
 import { toCustomer } from "./customer.js";
 import type { CrmDatabase } from "./db.js";
 import { toLead } from "./lead.js";
-import { type Opportunity, toOpportunity } from "./opportunity.js";
+import { toOpportunity } from "./opportunity.js";
 
 export type ActivityTarget = "customer_id" | "lead_id" | "opportunity_id";
 
@@ -29,24 +29,16 @@ export function createCrmLoaders(db: Kysely<CrmDatabase>) {
     opportunity: loaderById(async (ids) =>
       (await db.selectFrom("crm.opportunities").selectAll().where("id", "in", ids).execute()).map(toOpportunity),
     ),
-    contactsOfCustomer: new DataLoader<string, Contact[]>(async (ids) => {
-      const rows = await db
-        .selectFrom("crm.contacts")
-        .selectAll()
-        .where("customer_id", "in", ids)
-        .orderBy("seq")
-        .execute();
-      return ids.map((id) => rows.filter((r) => r.customer_id === id).map(toContact));
-    }),
-    opportunitiesOfCustomer: new DataLoader<string, Opportunity[]>(async (ids) => {
-      const rows = await db
-        .selectFrom("crm.opportunities")
-        .selectAll()
-        .where("customer_id", "in", ids)
-        .orderBy("seq")
-        .execute();
-      return ids.map((id) => rows.filter((r) => r.customer_id === id).map(toOpportunity));
-    }),
+    contactsOfCustomer: listLoaderByKey(
+      (ids) => db.selectFrom("crm.contacts").selectAll().where("customer_id", "in", ids).orderBy("seq").execute(),
+      (r) => r.customer_id,
+      toContact,
+    ),
+    opportunitiesOfCustomer: listLoaderByKey(
+      (ids) => db.selectFrom("crm.opportunities").selectAll().where("customer_id", "in", ids).orderBy("seq").execute(),
+      (r) => r.customer_id,
+      toOpportunity,
+    ),
     recentActivities: new DataLoader<ActivityKey, Activity[], string>((keys) => loadRecentActivities(db, keys), {
       cacheKeyFn: (k) => `${k.target}:${k.id}:${k.first}`,
     }),

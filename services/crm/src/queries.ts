@@ -1,14 +1,9 @@
-import { assertSearchText, type Connection, decodeCursor, encodeCursor, pageSize, toConnection } from "@erp/core";
+import { assertSearchText, type Connection, keysetPage, type PageArgs } from "@erp/core";
 import type { Kysely } from "kysely";
 import { type Customer, type CustomerStatus, toCustomer } from "./customer.js";
 import type { CrmDatabase } from "./db.js";
 import { type Lead, type LeadStatus, toLead } from "./lead.js";
 import { type Opportunity, type OpportunityStage, toOpportunity } from "./opportunity.js";
-
-export interface PageArgs {
-  first?: number | null;
-  after?: string | null;
-}
 
 /** An ILIKE pattern matching the search literally; control characters are refused, never sent. */
 function likePattern(search: string) {
@@ -20,15 +15,9 @@ export async function listCustomers(
   db: Kysely<CrmDatabase>,
   args: PageArgs & { filter?: { status?: CustomerStatus | null; search?: string | null } | null },
 ): Promise<Connection<Customer>> {
-  const size = pageSize(args.first);
-  const after = decodeCursor("Customer", args.after);
+  const page = keysetPage({ kind: "Customer", order: "oldest first" }, args);
   const { status, search } = args.filter ?? {};
-  let query = db
-    .selectFrom("crm.customers")
-    .selectAll()
-    .orderBy("seq")
-    .limit(size + 1);
-  if (after) query = query.where("seq", ">", after);
+  let query = db.selectFrom("crm.customers").selectAll();
   if (status) query = query.where("status", "=", status);
   if (search?.trim()) {
     const pattern = likePattern(search.trim());
@@ -36,23 +25,16 @@ export async function listCustomers(
       eb.or([eb("name", "ilike", pattern), eb("code", "ilike", pattern), eb("email", "ilike", pattern)]),
     );
   }
-  const rows = await query.execute();
-  return toConnection(rows, size, !!after, (r) => encodeCursor("Customer", r.seq), toCustomer);
+  return page.fetch(query, toCustomer);
 }
 
 export async function listLeads(
   db: Kysely<CrmDatabase>,
   args: PageArgs & { filter?: { status?: LeadStatus | null; search?: string | null } | null },
 ): Promise<Connection<Lead>> {
-  const size = pageSize(args.first);
-  const after = decodeCursor("Lead", args.after);
+  const page = keysetPage({ kind: "Lead", order: "oldest first" }, args);
   const { status, search } = args.filter ?? {};
-  let query = db
-    .selectFrom("crm.leads")
-    .selectAll()
-    .orderBy("seq")
-    .limit(size + 1);
-  if (after) query = query.where("seq", ">", after);
+  let query = db.selectFrom("crm.leads").selectAll();
   if (status) query = query.where("status", "=", status);
   if (search?.trim()) {
     const pattern = likePattern(search.trim());
@@ -60,27 +42,19 @@ export async function listLeads(
       eb.or([eb("name", "ilike", pattern), eb("company_name", "ilike", pattern), eb("email", "ilike", pattern)]),
     );
   }
-  const rows = await query.execute();
-  return toConnection(rows, size, !!after, (r) => encodeCursor("Lead", r.seq), toLead);
+  return page.fetch(query, toLead);
 }
 
 export async function listOpportunities(
   db: Kysely<CrmDatabase>,
   args: PageArgs & { filter?: { stage?: OpportunityStage | null; customerId?: string | null } | null },
 ): Promise<Connection<Opportunity>> {
-  const size = pageSize(args.first);
-  const after = decodeCursor("Opportunity", args.after);
+  const page = keysetPage({ kind: "Opportunity", order: "oldest first" }, args);
   const { stage, customerId } = args.filter ?? {};
-  let query = db
-    .selectFrom("crm.opportunities")
-    .selectAll()
-    .orderBy("seq")
-    .limit(size + 1);
-  if (after) query = query.where("seq", ">", after);
+  let query = db.selectFrom("crm.opportunities").selectAll();
   if (stage) query = query.where("stage", "=", stage);
   if (customerId) query = query.where("customer_id", "=", customerId);
-  const rows = await query.execute();
-  return toConnection(rows, size, !!after, (r) => encodeCursor("Opportunity", r.seq), toOpportunity);
+  return page.fetch(query, toOpportunity);
 }
 
 export async function findCustomerByCode(db: Kysely<CrmDatabase>, code: string): Promise<Customer | null> {

@@ -1,9 +1,8 @@
-import { type ActionScope, assertIds, pageSize, present, runBusinessAction } from "@erp/core";
+import { actionResolvers, assertIds, pageSize, present } from "@erp/core";
 import { type Activity, logActivity } from "./activity.js";
 import { addContact } from "./contact.js";
 import type { CrmContext } from "./context.js";
 import { blockCustomer, registerCustomer, unblockCustomer, updateCustomerDetails } from "./customer.js";
-import type { CrmDatabase } from "./db.js";
 import { crmUniqueViolations } from "./errors.js";
 import type { Resolvers } from "./generated/resolvers-types.js";
 import { captureLead, convertLead, disqualifyLead, qualifyLead } from "./lead.js";
@@ -11,17 +10,8 @@ import type { ActivityTarget } from "./loaders.js";
 import { advanceOpportunity, loseOpportunity, opportunityActions, winOpportunity } from "./opportunity.js";
 import { findCustomerByCode, listCustomers, listLeads, listOpportunities } from "./queries.js";
 
-type Input = { idempotencyKey: string } & Record<string, unknown>;
-
 /** Every CRM mutation: the crm:write scope, one transaction, idempotent by its key. */
-function act<P extends object>(
-  ctx: CrmContext,
-  operation: string,
-  input: Input,
-  work: (s: ActionScope<CrmDatabase>) => Promise<P>,
-) {
-  return runBusinessAction(ctx, { operation, input, uniqueViolations: crmUniqueViolations }, work);
-}
+const act = actionResolvers<CrmContext>({ uniqueViolations: crmUniqueViolations });
 
 const activitiesOf = (ctx: CrmContext, target: ActivityTarget, id: string, first: number | null | undefined) =>
   ctx.loaders.recentActivities.load({ target, id, first: pageSize(first) });
@@ -42,31 +32,19 @@ export const resolvers: Resolvers = {
     },
   },
   Mutation: {
-    registerCustomer: (_, { input }, ctx) =>
-      act(ctx, "registerCustomer", input, async (s) => ({ customer: await registerCustomer(s, input) })),
-    updateCustomerDetails: (_, { input }, ctx) =>
-      act(ctx, "updateCustomerDetails", input, async (s) => ({ customer: await updateCustomerDetails(s, input) })),
-    blockCustomer: (_, { input }, ctx) =>
-      act(ctx, "blockCustomer", input, async (s) => ({ customer: await blockCustomer(s, input) })),
-    unblockCustomer: (_, { input }, ctx) =>
-      act(ctx, "unblockCustomer", input, async (s) => ({ customer: await unblockCustomer(s, input) })),
-    addContact: (_, { input }, ctx) =>
-      act(ctx, "addContact", input, async (s) => ({ contact: await addContact(s, input) })),
-    captureLead: (_, { input }, ctx) =>
-      act(ctx, "captureLead", input, async (s) => ({ lead: await captureLead(s, input) })),
-    qualifyLead: (_, { input }, ctx) =>
-      act(ctx, "qualifyLead", input, async (s) => ({ lead: await qualifyLead(s, input) })),
-    disqualifyLead: (_, { input }, ctx) =>
-      act(ctx, "disqualifyLead", input, async (s) => ({ lead: await disqualifyLead(s, input) })),
-    convertLead: (_, { input }, ctx) => act(ctx, "convertLead", input, (s) => convertLead(s, input)),
-    advanceOpportunity: (_, { input }, ctx) =>
-      act(ctx, "advanceOpportunity", input, async (s) => ({ opportunity: await advanceOpportunity(s, input) })),
-    winOpportunity: (_, { input }, ctx) =>
-      act(ctx, "winOpportunity", input, async (s) => ({ opportunity: await winOpportunity(s, input) })),
-    loseOpportunity: (_, { input }, ctx) =>
-      act(ctx, "loseOpportunity", input, async (s) => ({ opportunity: await loseOpportunity(s, input) })),
-    logActivity: (_, { input }, ctx) =>
-      act(ctx, "logActivity", input, async (s) => ({ activity: await logActivity(s, input) })),
+    registerCustomer: act(async (s, input) => ({ customer: await registerCustomer(s, input) })),
+    updateCustomerDetails: act(async (s, input) => ({ customer: await updateCustomerDetails(s, input) })),
+    blockCustomer: act(async (s, input) => ({ customer: await blockCustomer(s, input) })),
+    unblockCustomer: act(async (s, input) => ({ customer: await unblockCustomer(s, input) })),
+    addContact: act(async (s, input) => ({ contact: await addContact(s, input) })),
+    captureLead: act(async (s, input) => ({ lead: await captureLead(s, input) })),
+    qualifyLead: act(async (s, input) => ({ lead: await qualifyLead(s, input) })),
+    disqualifyLead: act(async (s, input) => ({ lead: await disqualifyLead(s, input) })),
+    convertLead: act((s, input) => convertLead(s, input)),
+    advanceOpportunity: act(async (s, input) => ({ opportunity: await advanceOpportunity(s, input) })),
+    winOpportunity: act(async (s, input) => ({ opportunity: await winOpportunity(s, input) })),
+    loseOpportunity: act(async (s, input) => ({ opportunity: await loseOpportunity(s, input) })),
+    logActivity: act(async (s, input) => ({ activity: await logActivity(s, input) })),
   },
   Customer: {
     __resolveReference: (ref, ctx) => ctx.loaders.customer.load(ref.id),

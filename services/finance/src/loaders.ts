@@ -1,4 +1,4 @@
-import { isUuid, loaderById, type Money } from "@erp/core";
+import { isUuid, listLoaderByKey, loaderById, type Money } from "@erp/core";
 import DataLoader from "dataloader";
 import type { Kysely } from "kysely";
 import type { FinanceDatabase } from "./db.js";
@@ -9,14 +9,6 @@ import { customerBalances } from "./queries.js";
 
 type Db = Kysely<FinanceDatabase>;
 
-function byKey<Row, T>(fetch: (keys: string[]) => Promise<Row[]>, keyOf: (row: Row) => string, map: (row: Row) => T) {
-  return new DataLoader<string, T[]>(async (keys) => {
-    const valid = keys.filter(isUuid);
-    const rows = valid.length ? await fetch(valid) : [];
-    return keys.map((k) => rows.filter((r) => keyOf(r) === k).map(map));
-  });
-}
-
 /** Per-request loaders: one SQL statement per kind of lookup, whatever the page size. */
 export function createFinanceLoaders(db: Db) {
   return {
@@ -24,12 +16,12 @@ export function createFinanceLoaders(db: Db) {
     entry: loaderById(async (ids) =>
       (await db.selectFrom("finance.journal_entries").selectAll().where("id", "in", ids).execute()).map(toJournalEntry),
     ),
-    reversalOf: byKey(
+    reversalOf: listLoaderByKey(
       (ids) => db.selectFrom("finance.journal_entries").selectAll().where("reverses_id", "in", ids).execute(),
-      (r) => r.reverses_id!,
+      (r) => r.reverses_id,
       toJournalEntry,
     ),
-    entriesOfSource: byKey(
+    entriesOfSource: listLoaderByKey(
       (ids) =>
         db
           .selectFrom("finance.journal_entries")
@@ -37,10 +29,10 @@ export function createFinanceLoaders(db: Db) {
           .where("source_id", "in", ids)
           .where("reverses_id", "is", null)
           .execute(),
-      (r) => r.source_id!,
+      (r) => r.source_id,
       toJournalEntry,
     ),
-    linesOfEntry: byKey(
+    linesOfEntry: listLoaderByKey(
       (ids) => db.selectFrom("finance.journal_lines").selectAll().where("entry_id", "in", ids).orderBy("id").execute(),
       (r) => r.entry_id,
       (r) => ({
@@ -65,13 +57,13 @@ export function createFinanceLoaders(db: Db) {
           balances.set(`${id}:${currency}`, balance);
       return keys.map((k) => balances.get(k) ?? showMoney("0", k.split(":")[1]!));
     }),
-    invoicesOfOrder: byKey(
+    invoicesOfOrder: listLoaderByKey(
       (ids) =>
         db.selectFrom("finance.invoices").selectAll().where("sales_order_id", "in", ids).orderBy("seq").execute(),
-      (r) => r.sales_order_id!,
+      (r) => r.sales_order_id,
       toInvoice,
     ),
-    openInvoicesOfCustomer: byKey(
+    openInvoicesOfCustomer: listLoaderByKey(
       (ids) =>
         db
           .selectFrom("finance.invoices")
@@ -84,18 +76,18 @@ export function createFinanceLoaders(db: Db) {
       (r) => r.customer_id,
       toInvoice,
     ),
-    paymentsOfCustomer: byKey(
+    paymentsOfCustomer: listLoaderByKey(
       (ids) =>
         db.selectFrom("finance.payments").selectAll().where("customer_id", "in", ids).orderBy("seq", "desc").execute(),
       (r) => r.customer_id,
       toPayment,
     ),
-    refundsOfPayment: byKey(
+    refundsOfPayment: listLoaderByKey(
       (ids) => db.selectFrom("finance.refunds").selectAll().where("payment_id", "in", ids).execute(),
       (r) => r.payment_id,
       (r) => r,
     ),
-    linesOfInvoice: byKey(
+    linesOfInvoice: listLoaderByKey(
       (ids) =>
         db
           .selectFrom("finance.invoice_lines")
@@ -106,7 +98,7 @@ export function createFinanceLoaders(db: Db) {
       (r) => r.invoice_id,
       (r) => r,
     ),
-    allocationsOfPayment: byKey(
+    allocationsOfPayment: listLoaderByKey(
       (ids) =>
         db.selectFrom("finance.allocations").selectAll().where("payment_id", "in", ids).orderBy("created_at").execute(),
       (r) => r.payment_id,

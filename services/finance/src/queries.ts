@@ -1,14 +1,4 @@
-import {
-  assertQueryDate,
-  type Connection,
-  Dec,
-  decodeCursor,
-  encodeCursor,
-  type Money,
-  pageSize,
-  sql,
-  toConnection,
-} from "@erp/core";
+import { assertQueryDate, type Connection, Dec, keysetPage, type Money, sql } from "@erp/core";
 import type { Kysely } from "kysely";
 import type { FinanceDatabase, InvoiceStatus } from "./db.js";
 import { type Invoice, toInvoice } from "./invoice.js";
@@ -79,16 +69,8 @@ export async function listJournalEntries(
   db: Db,
   args: { first?: number | null; after?: string | null },
 ): Promise<Connection<JournalEntry>> {
-  const size = pageSize(args.first);
-  const after = decodeCursor("JournalEntry", args.after);
-  let query = db
-    .selectFrom("finance.journal_entries")
-    .selectAll()
-    .orderBy("seq", "desc")
-    .limit(size + 1);
-  if (after) query = query.where("seq", "<", after);
-  const rows = await query.execute();
-  return toConnection(rows, size, !!after, (r) => encodeCursor("JournalEntry", r.seq), toJournalEntry);
+  const page = keysetPage({ kind: "JournalEntry", order: "newest first" }, args);
+  return page.fetch(db.selectFrom("finance.journal_entries").selectAll(), toJournalEntry);
 }
 
 export async function listInvoices(
@@ -99,18 +81,11 @@ export async function listInvoices(
     filter?: { customerId?: string | null; status?: InvoiceStatus | null } | null;
   },
 ): Promise<Connection<Invoice>> {
-  const size = pageSize(args.first);
-  const after = decodeCursor("Invoice", args.after);
-  let query = db
-    .selectFrom("finance.invoices")
-    .selectAll()
-    .orderBy("seq", "desc")
-    .limit(size + 1);
-  if (after) query = query.where("seq", "<", after);
+  const page = keysetPage({ kind: "Invoice", order: "newest first" }, args);
+  let query = db.selectFrom("finance.invoices").selectAll();
   if (args.filter?.customerId) query = query.where("customer_id", "=", args.filter.customerId);
   if (args.filter?.status) query = query.where("status", "=", args.filter.status);
-  const rows = await query.execute();
-  return toConnection(rows, size, !!after, (r) => encodeCursor("Invoice", r.seq), toInvoice);
+  return page.fetch(query, toInvoice);
 }
 
 /** What a customer owes in a currency: open invoice balances minus payments not yet allocated. */

@@ -1,7 +1,6 @@
-import { type ActionScope, assertIds, Dec, pageSize, present, runBusinessAction } from "@erp/core";
+import { actionResolvers, assertIds, Dec, pageSize, present } from "@erp/core";
 import type { FinanceContext } from "./context.js";
 import { approveCreditLine, rejectCreditLine, requestCreditLine, suspendCreditLine, toCreditLine } from "./credit.js";
-import type { FinanceDatabase } from "./db.js";
 import { financeConstraintViolations } from "./errors.js";
 import type { Resolvers } from "./generated/resolvers-types.js";
 import { accrueInterest } from "./interest.js";
@@ -17,16 +16,8 @@ export interface Reference {
   id: string;
 }
 
-type Input = { idempotencyKey: string } & Record<string, unknown>;
-
-function act<P extends object>(
-  ctx: FinanceContext,
-  operation: string,
-  input: Input,
-  work: (s: ActionScope<FinanceDatabase>) => Promise<P>,
-) {
-  return runBusinessAction(ctx, { operation, input, uniqueViolations: financeConstraintViolations }, work);
-}
+/** Every finance mutation: the finance:write scope, one transaction, idempotent by its key. */
+const act = actionResolvers<FinanceContext>({ uniqueViolations: financeConstraintViolations });
 
 export const resolvers: Resolvers = {
   Query: {
@@ -59,34 +50,22 @@ export const resolvers: Resolvers = {
     },
   },
   Mutation: {
-    postJournalEntry: (_, { input }, ctx) =>
-      act(ctx, "postJournalEntry", input, async (s) => ({ journalEntry: await postJournalEntry(s, input) })),
-    reverseJournalEntry: (_, { input }, ctx) =>
-      act(ctx, "reverseJournalEntry", input, async (s) => ({ journalEntry: await reverseJournalEntry(s, input) })),
-    recordPayment: (_, { input }, ctx) =>
-      act(ctx, "recordPayment", input, async (s) => ({ payment: await recordPayment(s, input) })),
-    voidInvoice: (_, { input }, ctx) =>
-      act(ctx, "voidInvoice", input, async (s) => ({ invoice: await voidInvoice(s, input) })),
-    issueInvoice: (_, { input }, ctx) =>
-      act(ctx, "issueInvoice", input, async (s) => ({ invoice: await issueInvoice(s, input) })),
-    allocatePayment: (_, { input }, ctx) => act(ctx, "allocatePayment", input, (s) => allocatePayment(s, input)),
-    refundPayment: (_, { input }, ctx) => act(ctx, "refundPayment", input, (s) => refundPayment(s, input)),
-    issueCreditNote: (_, { input }, ctx) => act(ctx, "issueCreditNote", input, (s) => issueCreditNote(s, input)),
-    requestCreditLine: (_, { input }, ctx) =>
-      act(ctx, "requestCreditLine", input, async (s) => ({ creditLine: await requestCreditLine(s, input) })),
-    approveCreditLine: (_, { input }, ctx) =>
-      act(ctx, "approveCreditLine", input, async (s) => ({ creditLine: await approveCreditLine(s, input) })),
-    rejectCreditLine: (_, { input }, ctx) =>
-      act(ctx, "rejectCreditLine", input, async (s) => ({ creditLine: await rejectCreditLine(s, input) })),
-    suspendCreditLine: (_, { input }, ctx) =>
-      act(ctx, "suspendCreditLine", input, async (s) => ({ creditLine: await suspendCreditLine(s, input) })),
-    accrueInterest: (_, { input }, ctx) => act(ctx, "accrueInterest", input, (s) => accrueInterest(s, input)),
-    runReconciliation: (_, { input }, ctx) =>
-      act(ctx, "runReconciliation", input, async (s) => ({ run: await runReconciliation(s) })),
-    acknowledgeReconciliationAlert: (_, { input }, ctx) =>
-      act(ctx, "acknowledgeReconciliationAlert", input, async (s) => ({ alert: await acknowledgeAlert(s, input) })),
-    resolveReconciliationAlert: (_, { input }, ctx) =>
-      act(ctx, "resolveReconciliationAlert", input, async (s) => ({ alert: await resolveAlert(s, input) })),
+    postJournalEntry: act(async (s, input) => ({ journalEntry: await postJournalEntry(s, input) })),
+    reverseJournalEntry: act(async (s, input) => ({ journalEntry: await reverseJournalEntry(s, input) })),
+    recordPayment: act(async (s, input) => ({ payment: await recordPayment(s, input) })),
+    voidInvoice: act(async (s, input) => ({ invoice: await voidInvoice(s, input) })),
+    issueInvoice: act(async (s, input) => ({ invoice: await issueInvoice(s, input) })),
+    allocatePayment: act((s, input) => allocatePayment(s, input)),
+    refundPayment: act((s, input) => refundPayment(s, input)),
+    issueCreditNote: act((s, input) => issueCreditNote(s, input)),
+    requestCreditLine: act(async (s, input) => ({ creditLine: await requestCreditLine(s, input) })),
+    approveCreditLine: act(async (s, input) => ({ creditLine: await approveCreditLine(s, input) })),
+    rejectCreditLine: act(async (s, input) => ({ creditLine: await rejectCreditLine(s, input) })),
+    suspendCreditLine: act(async (s, input) => ({ creditLine: await suspendCreditLine(s, input) })),
+    accrueInterest: act((s, input) => accrueInterest(s, input)),
+    runReconciliation: act(async (s) => ({ run: await runReconciliation(s) })),
+    acknowledgeReconciliationAlert: act(async (s, input) => ({ alert: await acknowledgeAlert(s, input) })),
+    resolveReconciliationAlert: act(async (s, input) => ({ alert: await resolveAlert(s, input) })),
   },
   Customer: {
     __resolveReference: (ref) => ({ id: ref.id }),

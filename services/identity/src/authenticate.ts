@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { isUuid, logger, recordAudit, sql } from "@erp/core";
-import type { Kysely, Selectable, Transaction } from "kysely";
+import { isUuid, logger, type MaintenanceScope, runMaintenance, sql } from "@erp/core";
+import type { Kysely, Selectable } from "kysely";
 import { apiKeyStatus, insertKey, toApiKey } from "./api-key.js";
 import type { ApiKeysTable, IdentityDatabase } from "./db.js";
 import { hashSecret, parseToken, sameHash } from "./token.js";
@@ -127,43 +127,34 @@ export async function ensureDevelopmentKey<DB>(
   return { token, created: true };
 }
 
-const auditAsGateway =
-  (trx: Transaction<IdentityDatabase>, operation: string) => (aggregateId: string, details: Record<string, unknown>) =>
-    recordAudit(trx, "identity", {
-      actor: "system",
-      actorKind: "system",
-      apiKeyId: null,
-      operation,
-      aggregateType: "ApiKey",
-      aggregateId,
-      idempotencyKey: null,
-      requestId: "gateway-start",
-      details,
-    });
+/** Start-up and operator work on development keys: one transaction, audited as the system. */
+const maintainKeys = <T>(
+  db: Kysely<IdentityDatabase>,
+  operation: string,
+  work: (scope: MaintenanceScope<IdentityDatabase>) => Promise<T>,
+) => runMaintenance(db, { domain: "identity", operation, requestId: "gateway-start" }, work);
 
-async function revokeDevelopment(trx: Transaction<IdentityDatabase>, operation: string): Promise<number> {
-  const revoked = await trx
+async function revokeDevelopment(scope: MaintenanceScope<IdentityDatabase>): Promise<number> {
+  const revoked = await scope.trx
     .updateTable("identity.api_keys")
     .set((eb) => ({ status: "REVOKED", revoked_at: new Date(), version: eb("version", "+", 1) }))
     .where("development", "=", true)
     .where("status", "=", "ACTIVE")
     .returning(["id", "prefix"])
     .execute();
-  for (const old of revoked) await auditAsGateway(trx, operation)(old.id, { prefix: old.prefix, revoked: true });
+  for (const old of revoked) await scope.audit("ApiKey", old.id, { prefix: old.prefix, revoked: true });
   return revoked.length;
 }
 
 /** Revokes every development key: what an operator runs before starting in production. */
 export async function revokeDevelopmentKeys<DB>(db: Kysely<DB>): Promise<number> {
-  return identityDb(db)
-    .transaction()
-    .execute((trx) => revokeDevelopment(trx, "revokeDevelopmentKeys"));
+  return maintainKeys(identityDb(db), "revokeDevelopmentKeys", revokeDevelopment);
 }
 
 async function issueDevelopmentKey(db: Kysely<IdentityDatabase>): Promise<string> {
-  return db.transaction().execute(async (trx) => {
-    await revokeDevelopment(trx, "ensureDevelopmentKey");
-    const issued = await insertKey(trx, {
+  return maintainKeys(db, "ensureDevelopmentKey", async (scope) => {
+    await revokeDevelopment(scope);
+    const issued = await insertKey(scope.trx, {
       name: "development",
       scopes: ["*"],
       safelist_only: false,
@@ -171,7 +162,7 @@ async function issueDevelopmentKey(db: Kysely<IdentityDatabase>): Promise<string
       expires_at: null,
       created_by: "system",
     });
-    await auditAsGateway(trx, "ensureDevelopmentKey")(issued.apiKey.id, {
+    await scope.audit("ApiKey", issued.apiKey.id, {
       name: "development",
       prefix: issued.apiKey.prefix,
       scopes: ["*"],

@@ -1,4 +1,11 @@
-import { type ActionScope, assertIds, present, runBusinessAction } from "@erp/core";
+import {
+  type ActionInput,
+  type ActionResolver,
+  type ActionScope,
+  actionResolvers,
+  assertIds,
+  present,
+} from "@erp/core";
 import { type ApiKey, apiKeyStatus, type IssuedKey, issueApiKey, revokeApiKey, rotateApiKey } from "./api-key.js";
 import { callerOf } from "./caller.js";
 import type { IdentityContext } from "./context.js";
@@ -8,36 +15,24 @@ import type { Resolvers } from "./generated/resolvers-types.js";
 import { registerPersistedOperation, unregisterPersistedOperation } from "./persisted-operation.js";
 import { listApiKeys, listPersistedOperations } from "./queries.js";
 
-type Input = { idempotencyKey: string } & Record<string, unknown>;
-
 /** Every identity mutation: one transaction, idempotent by its key; the SDL declares identity:admin. */
-function act<P extends object>(
-  ctx: IdentityContext,
-  operation: string,
-  input: Input,
-  work: (s: ActionScope<IdentityDatabase>) => Promise<P>,
-) {
-  return runBusinessAction(ctx, { operation, input, uniqueViolations: identityUniqueViolations }, work);
-}
+const act = actionResolvers<IdentityContext>({ uniqueViolations: identityUniqueViolations });
 
 /**
  * The payload stored against the idempotency key holds the key but never its token: the token
  * leaves the transaction beside it and joins the first answer only, so a replay has secret null.
  */
-async function withOneTimeSecret(
-  ctx: IdentityContext,
-  operation: string,
-  input: Input,
-  work: (s: ActionScope<IdentityDatabase>) => Promise<IssuedKey>,
-) {
-  const minted: { token?: string } = {};
-  const payload = await act(ctx, operation, input, async (s) => {
-    const { apiKey, token } = await work(s);
-    minted.token = token;
-    return { apiKey };
-  });
-  return { ...payload, secret: payload.errors.length === 0 ? (minted.token ?? null) : null };
-}
+const withOneTimeSecret =
+  <Input extends ActionInput>(issue: (s: ActionScope<IdentityDatabase>, input: Input) => Promise<IssuedKey>) =>
+  async (...call: Parameters<ActionResolver<IdentityContext, Input, unknown>>) => {
+    const minted: { token?: string } = {};
+    const payload = await act(async (s, input: Input) => {
+      const { apiKey, token } = await issue(s, input);
+      minted.token = token;
+      return { apiKey };
+    })(...call);
+    return { ...payload, secret: payload.errors.length === 0 ? (minted.token ?? null) : null };
+  };
 
 export const resolvers: Resolvers = {
   Query: {
@@ -49,18 +44,15 @@ export const resolvers: Resolvers = {
     ),
   },
   Mutation: {
-    issueApiKey: (_, { input }, ctx) => withOneTimeSecret(ctx, "issueApiKey", input, (s) => issueApiKey(s, input)),
-    rotateApiKey: (_, { input }, ctx) => withOneTimeSecret(ctx, "rotateApiKey", input, (s) => rotateApiKey(s, input)),
-    revokeApiKey: (_, { input }, ctx) =>
-      act(ctx, "revokeApiKey", input, async (s) => ({ apiKey: await revokeApiKey(s, input) })),
-    registerPersistedOperation: (_, { input }, ctx) =>
-      act(ctx, "registerPersistedOperation", input, async (s) => ({
-        persistedOperation: await registerPersistedOperation(s, input),
-      })),
-    unregisterPersistedOperation: (_, { input }, ctx) =>
-      act(ctx, "unregisterPersistedOperation", input, async (s) => ({
-        persistedOperation: await unregisterPersistedOperation(s, input),
-      })),
+    issueApiKey: withOneTimeSecret((s, input) => issueApiKey(s, input)),
+    rotateApiKey: withOneTimeSecret((s, input) => rotateApiKey(s, input)),
+    revokeApiKey: act(async (s, input) => ({ apiKey: await revokeApiKey(s, input) })),
+    registerPersistedOperation: act(async (s, input) => ({
+      persistedOperation: await registerPersistedOperation(s, input),
+    })),
+    unregisterPersistedOperation: act(async (s, input) => ({
+      persistedOperation: await unregisterPersistedOperation(s, input),
+    })),
   },
   Caller: {
     // A partner may see its own key without identity:read.

@@ -1,9 +1,8 @@
-import { loaderById } from "@erp/core";
-import DataLoader from "dataloader";
+import { listLoaderByKey, loaderById, loaderByKey } from "@erp/core";
 import type { Kysely } from "kysely";
 import type { InventoryDatabase } from "./db.js";
-import { type Product, toProduct } from "./product.js";
-import { type StockLevel, toStockLevel } from "./stock-level.js";
+import { toProduct } from "./product.js";
+import { toStockLevel } from "./stock-level.js";
 import { toWarehouse } from "./warehouse.js";
 
 /** Per-request loaders: one SQL statement per kind of lookup, whatever the page size. */
@@ -12,11 +11,11 @@ export function createInventoryLoaders(db: Kysely<InventoryDatabase>) {
     product: loaderById(async (ids) =>
       (await db.selectFrom("inventory.products").selectAll().where("id", "in", ids).execute()).map(toProduct),
     ),
-    productBySku: new DataLoader<string, Product | null>(async (skus) => {
-      const rows = await db.selectFrom("inventory.products").selectAll().where("sku", "in", skus).execute();
-      const found = new Map(rows.map((r) => [r.sku, toProduct(r)]));
-      return skus.map((sku) => found.get(sku) ?? null);
-    }),
+    productBySku: loaderByKey(
+      async (skus) =>
+        (await db.selectFrom("inventory.products").selectAll().where("sku", "in", skus).execute()).map(toProduct),
+      (product) => product.sku,
+    ),
     warehouse: loaderById(async (ids) =>
       (await db.selectFrom("inventory.warehouses").selectAll().where("id", "in", ids).execute()).map(toWarehouse),
     ),
@@ -28,14 +27,16 @@ export function createInventoryLoaders(db: Kysely<InventoryDatabase>) {
 export type InventoryLoaders = ReturnType<typeof createInventoryLoaders>;
 
 function levelsBy(db: Kysely<InventoryDatabase>, column: "product_id" | "warehouse_id") {
-  return new DataLoader<string, StockLevel[]>(async (ids) => {
-    const rows = await db
-      .selectFrom("inventory.stock_levels")
-      .selectAll()
-      .where(column, "in", ids)
-      .orderBy("product_id")
-      .orderBy("warehouse_id")
-      .execute();
-    return ids.map((id) => rows.filter((r) => r[column] === id).map(toStockLevel));
-  });
+  return listLoaderByKey(
+    (ids) =>
+      db
+        .selectFrom("inventory.stock_levels")
+        .selectAll()
+        .where(column, "in", ids)
+        .orderBy("product_id")
+        .orderBy("warehouse_id")
+        .execute(),
+    (r) => r[column],
+    toStockLevel,
+  );
 }

@@ -4,14 +4,12 @@ import {
   type Connection,
   currencyScale,
   Dec,
-  decodeCursor,
-  encodeCursor,
+  keysetPage,
   type Money,
   money,
-  pageSize,
+  type PageArgs,
   roundHalfEven,
   sql,
-  toConnection,
 } from "@erp/core";
 import type { Kysely } from "kysely";
 import { type StockAdjustment, toAdjustment } from "./adjustment.js";
@@ -24,11 +22,6 @@ import { type Reservation, toReservation } from "./reservation.js";
 import { type StockLevel, toStockLevel } from "./stock-level.js";
 
 type Db = Kysely<InventoryDatabase>;
-
-export interface PageArgs {
-  first?: number | null;
-  after?: string | null;
-}
 
 /** An ILIKE pattern matching the search literally; control characters are refused, never sent. */
 function likePattern(search: string) {
@@ -43,15 +36,9 @@ export async function listProducts(
     filter?: { search?: string | null; status?: ProductStatus | null; belowReorderPoint?: boolean | null } | null;
   },
 ): Promise<Connection<Product>> {
-  const size = pageSize(args.first);
-  const after = decodeCursor("Product", args.after);
+  const page = keysetPage({ kind: "Product", order: "oldest first", column: "p.seq" }, args);
   const { search, status, belowReorderPoint: below } = args.filter ?? {};
-  let query = db
-    .selectFrom("inventory.products as p")
-    .selectAll("p")
-    .orderBy("p.seq")
-    .limit(size + 1);
-  if (after) query = query.where("p.seq", ">", after);
+  let query = db.selectFrom("inventory.products as p").selectAll("p");
   if (status) query = query.where("p.status", "=", status);
   if (search?.trim()) {
     const pattern = likePattern(search.trim());
@@ -69,8 +56,7 @@ export async function listProducts(
       return below ? low : eb.not(low);
     });
   }
-  const rows = await query.execute();
-  return toConnection(rows, size, !!after, (r) => encodeCursor("Product", r.seq), toProduct);
+  return page.fetch(query, toProduct);
 }
 
 export async function listMovements(
@@ -84,23 +70,16 @@ export async function listMovements(
     } | null;
   },
 ): Promise<Connection<StockMovement>> {
-  const size = pageSize(args.first);
-  const after = decodeCursor("StockMovement", args.after);
+  const page = keysetPage({ kind: "StockMovement", order: "newest first" }, args);
   const { productId, warehouseId, from, to } = args.filter ?? {};
   assertQueryDate(from, "filter.from");
   assertQueryDate(to, "filter.to");
-  let query = db
-    .selectFrom("inventory.stock_movements")
-    .selectAll()
-    .orderBy("seq", "desc")
-    .limit(size + 1);
-  if (after) query = query.where("seq", "<", after);
+  let query = db.selectFrom("inventory.stock_movements").selectAll();
   if (productId) query = query.where("product_id", "=", productId);
   if (warehouseId) query = query.where("warehouse_id", "=", warehouseId);
   if (from) query = query.where("occurred_at", ">=", new Date(from));
   if (to) query = query.where("occurred_at", "<", new Date(to));
-  const rows = await query.execute();
-  return toConnection(rows, size, !!after, (r) => encodeCursor("StockMovement", r.seq), toMovement);
+  return page.fetch(query, toMovement);
 }
 
 export async function listStockLevels(

@@ -1,9 +1,8 @@
-import { type ActionScope, assertIds, Dec, present, runBusinessAction } from "@erp/core";
+import { actionResolvers, assertIds, Dec, present } from "@erp/core";
 import { adjustStock, approveStockAdjustment, rejectStockAdjustment } from "./adjustment.js";
 import type { InventoryContext } from "./context.js";
-import type { InventoryDatabase } from "./db.js";
 import { inventoryConstraintViolations } from "./errors.js";
-import type { Resolvers } from "./generated/resolvers-types.js";
+import type { ReserveStockInput, Resolvers } from "./generated/resolvers-types.js";
 import { checkStockLedger } from "./ledger-check.js";
 import { discontinueProduct, registerProduct, updateProductDetails } from "./product.js";
 import { showQuantity } from "./quantity.js";
@@ -21,17 +20,11 @@ import { receiveStock, transferStock } from "./stock.js";
 import { setReorderPoint } from "./stock-level.js";
 import { openWarehouse } from "./warehouse.js";
 
-type Input = { idempotencyKey: string } & Record<string, unknown>;
-
 /** Every inventory mutation: the inventory:write scope, one transaction, idempotent by its key. */
-function act<P extends object>(
-  ctx: InventoryContext,
-  operation: string,
-  input: Input,
-  work: (s: ActionScope<InventoryDatabase>) => Promise<P>,
-) {
-  return runBusinessAction(ctx, { operation, input, uniqueViolations: inventoryConstraintViolations }, work);
-}
+const act = actionResolvers<InventoryContext>({ uniqueViolations: inventoryConstraintViolations });
+
+/** A refused reservation still answers with a list: an empty one. */
+const reserve = act(async (s, input: ReserveStockInput) => ({ reservations: await reserveStock(s, input) }));
 
 /** Read scope, and ids that are ids: a malformed one is the caller's error, never SQL's. */
 export const resolvers: Resolvers = {
@@ -62,34 +55,23 @@ export const resolvers: Resolvers = {
     stockLedgerDiscrepancies: (_, __, ctx) => stockLedgerDiscrepancies(ctx.db),
   },
   Mutation: {
-    registerProduct: (_, { input }, ctx) =>
-      act(ctx, "registerProduct", input, async (s) => ({ product: await registerProduct(s, input) })),
-    updateProductDetails: (_, { input }, ctx) =>
-      act(ctx, "updateProductDetails", input, async (s) => ({ product: await updateProductDetails(s, input) })),
-    discontinueProduct: (_, { input }, ctx) =>
-      act(ctx, "discontinueProduct", input, async (s) => ({ product: await discontinueProduct(s, input) })),
-    openWarehouse: (_, { input }, ctx) =>
-      act(ctx, "openWarehouse", input, async (s) => ({ warehouse: await openWarehouse(s, input) })),
-    receiveStock: (_, { input }, ctx) => act(ctx, "receiveStock", input, (s) => receiveStock(s, input)),
-    transferStock: (_, { input }, ctx) => act(ctx, "transferStock", input, (s) => transferStock(s, input)),
-    adjustStock: (_, { input }, ctx) => act(ctx, "adjustStock", input, (s) => adjustStock(s, input)),
-    approveStockAdjustment: (_, { input }, ctx) =>
-      act(ctx, "approveStockAdjustment", input, (s) => approveStockAdjustment(s, input)),
-    rejectStockAdjustment: (_, { input }, ctx) =>
-      act(ctx, "rejectStockAdjustment", input, (s) => rejectStockAdjustment(s, input)),
-    reserveStock: async (_, { input }, ctx) => {
-      const payload = await act(ctx, "reserveStock", input, async (s) => ({
-        reservations: await reserveStock(s, input),
-      }));
+    registerProduct: act(async (s, input) => ({ product: await registerProduct(s, input) })),
+    updateProductDetails: act(async (s, input) => ({ product: await updateProductDetails(s, input) })),
+    discontinueProduct: act(async (s, input) => ({ product: await discontinueProduct(s, input) })),
+    openWarehouse: act(async (s, input) => ({ warehouse: await openWarehouse(s, input) })),
+    receiveStock: act((s, input) => receiveStock(s, input)),
+    transferStock: act((s, input) => transferStock(s, input)),
+    adjustStock: act((s, input) => adjustStock(s, input)),
+    approveStockAdjustment: act((s, input) => approveStockAdjustment(s, input)),
+    rejectStockAdjustment: act((s, input) => rejectStockAdjustment(s, input)),
+    reserveStock: async (...call) => {
+      const payload = await reserve(...call);
       return { ...payload, reservations: payload.reservations ?? [] };
     },
-    releaseReservation: (_, { input }, ctx) =>
-      act(ctx, "releaseReservation", input, (s) => releaseReservation(s, input)),
-    issueReservedStock: (_, { input }, ctx) =>
-      act(ctx, "issueReservedStock", input, (s) => issueReservedStock(s, input)),
-    checkStockLedger: (_, { input }, ctx) => act(ctx, "checkStockLedger", input, (s) => checkStockLedger(s)),
-    setReorderPoint: (_, { input }, ctx) =>
-      act(ctx, "setReorderPoint", input, async (s) => ({ stockLevel: await setReorderPoint(s, input) })),
+    releaseReservation: act((s, input) => releaseReservation(s, input)),
+    issueReservedStock: act((s, input) => issueReservedStock(s, input)),
+    checkStockLedger: act((s) => checkStockLedger(s)),
+    setReorderPoint: act(async (s, input) => ({ stockLevel: await setReorderPoint(s, input) })),
   },
   Product: {
     __resolveReference: (ref, ctx) =>

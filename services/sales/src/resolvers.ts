@@ -1,6 +1,5 @@
-import { type ActionScope, assertIds, runBusinessAction } from "@erp/core";
+import { actionResolvers, assertIds } from "@erp/core";
 import type { SalesContext } from "./context.js";
-import type { SalesDatabase } from "./db.js";
 import type { Resolvers } from "./generated/resolvers-types.js";
 import { cancelSalesOrder, confirmSalesOrder, orderActions, placeSalesOrder } from "./order.js";
 import { totals } from "./pricing.js";
@@ -18,17 +17,8 @@ export interface ProductReference {
   id: string;
 }
 
-type Input = { idempotencyKey: string } & Record<string, unknown>;
-
 /** Every sales mutation: the sales:write scope, one transaction, idempotent by its key. */
-function act<P extends object>(
-  ctx: SalesContext,
-  operation: string,
-  input: Input,
-  work: (s: ActionScope<SalesDatabase>) => Promise<P>,
-) {
-  return runBusinessAction(ctx, { operation, input }, work);
-}
+const act = actionResolvers<SalesContext>();
 
 export const resolvers: Resolvers = {
   Query: {
@@ -38,21 +28,15 @@ export const resolvers: Resolvers = {
     quotes: (_, args, ctx) => (assertIds({ customerId: args.filter?.customerId }), listQuotes(ctx.db, args)),
   },
   Mutation: {
-    createQuote: (_, { input }, ctx) =>
-      act(ctx, "createQuote", input, async (s) => ({ quote: await createQuote(s, input) })),
-    reviseQuote: (_, { input }, ctx) =>
-      act(ctx, "reviseQuote", input, async (s) => ({ quote: await reviseQuote(s, input) })),
-    sendQuote: (_, { input }, ctx) => act(ctx, "sendQuote", input, async (s) => ({ quote: await sendQuote(s, input) })),
-    acceptQuote: (_, { input }, ctx) => act(ctx, "acceptQuote", input, (s) => acceptQuote(s, input)),
-    rejectQuote: (_, { input }, ctx) =>
-      act(ctx, "rejectQuote", input, async (s) => ({ quote: await rejectQuote(s, input) })),
-    placeSalesOrder: (_, { input }, ctx) =>
-      act(ctx, "placeSalesOrder", input, async (s) => ({ salesOrder: await placeSalesOrder(s, input) })),
-    confirmSalesOrder: (_, { input }, ctx) =>
-      act(ctx, "confirmSalesOrder", input, async (s) => ({ salesOrder: await confirmSalesOrder(s, input) })),
-    cancelSalesOrder: (_, { input }, ctx) =>
-      act(ctx, "cancelSalesOrder", input, async (s) => ({ salesOrder: await cancelSalesOrder(s, input) })),
-    shipSalesOrder: (_, { input }, ctx) => act(ctx, "shipSalesOrder", input, (s) => shipSalesOrder(s, input)),
+    createQuote: act(async (s, input) => ({ quote: await createQuote(s, input) })),
+    reviseQuote: act(async (s, input) => ({ quote: await reviseQuote(s, input) })),
+    sendQuote: act(async (s, input) => ({ quote: await sendQuote(s, input) })),
+    acceptQuote: act((s, input) => acceptQuote(s, input)),
+    rejectQuote: act(async (s, input) => ({ quote: await rejectQuote(s, input) })),
+    placeSalesOrder: act(async (s, input) => ({ salesOrder: await placeSalesOrder(s, input) })),
+    confirmSalesOrder: act(async (s, input) => ({ salesOrder: await confirmSalesOrder(s, input) })),
+    cancelSalesOrder: act(async (s, input) => ({ salesOrder: await cancelSalesOrder(s, input) })),
+    shipSalesOrder: act((s, input) => shipSalesOrder(s, input)),
   },
   Customer: {
     __resolveReference: (ref) => ({ id: ref.id }),
