@@ -1,4 +1,4 @@
-import { Dec, isUuid, loaderById } from "@erp/core";
+import { Dec, isUuid, listLoaderByKey, loaderById } from "@erp/core";
 import DataLoader from "dataloader";
 import type { Kysely } from "kysely";
 import type { SalesDatabase } from "./db.js";
@@ -36,39 +36,11 @@ export function createSalesLoaders(db: Kysely<SalesDatabase>) {
         rows.filter((r) => (kind === "order" ? r.order_id : r.quote_id) === id).map((r) => toLine(r, currency)),
       );
     }),
-    shipmentsOfOrder: new DataLoader<string, ShipmentView[]>(async (ids) => {
-      const shipments = await db
-        .selectFrom("sales.shipments")
-        .selectAll()
-        .where("order_id", "in", ids)
-        .orderBy("shipped_at")
-        .execute();
-      const lines = shipments.length
-        ? await db
-            .selectFrom("sales.shipment_lines")
-            .selectAll()
-            .where(
-              "shipment_id",
-              "in",
-              shipments.map((s) => s.id),
-            )
-            .execute()
-        : [];
-      return ids.map((id) =>
-        shipments
-          .filter((s) => s.order_id === id)
-          .map((s) => ({
-            ...toShipment(s),
-            lines: lines
-              .filter((l) => l.shipment_id === s.id)
-              .map((l) => ({
-                orderLineId: l.line_id,
-                productId: l.product_id,
-                quantity: new Dec(l.quantity).toFixed(),
-              })),
-          })),
-      );
-    }),
+    shipmentsOfOrder: listLoaderByKey(
+      (ids) => shipmentViews(db, ids),
+      (shipment) => shipment.orderId,
+      (shipment) => shipment,
+    ),
     /** Quantity on confirmed, not yet fully shipped orders, per product. */
     reservedForOrders: new DataLoader<string, string>(async (productIds) => {
       const valid = productIds.filter(isUuid);
@@ -92,6 +64,33 @@ export function createSalesLoaders(db: Kysely<SalesDatabase>) {
 }
 
 export type SalesLoaders = ReturnType<typeof createSalesLoaders>;
+
+/** The shipments of some orders with their lines: two statements, whatever the number of orders. */
+async function shipmentViews(db: Kysely<SalesDatabase>, orderIds: string[]): Promise<ShipmentView[]> {
+  const shipments = await db
+    .selectFrom("sales.shipments")
+    .selectAll()
+    .where("order_id", "in", orderIds)
+    .orderBy("shipped_at")
+    .execute();
+  const lines = shipments.length
+    ? await db
+        .selectFrom("sales.shipment_lines")
+        .selectAll()
+        .where(
+          "shipment_id",
+          "in",
+          shipments.map((s) => s.id),
+        )
+        .execute()
+    : [];
+  return shipments.map((s) => ({
+    ...toShipment(s),
+    lines: lines
+      .filter((l) => l.shipment_id === s.id)
+      .map((l) => ({ orderLineId: l.line_id, productId: l.product_id, quantity: new Dec(l.quantity).toFixed() })),
+  }));
+}
 
 export interface ShipmentLineView {
   orderLineId: string;
