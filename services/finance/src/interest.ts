@@ -1,11 +1,11 @@
-import { type ActionScope, assertFitsColumn, Dec, fields, isoDay, parseInput, runScheduledAction } from "@erp/core";
+import { type ActionScope, assertFitsColumn, currencyScale, Dec, fields, isoDay, parseInput, runScheduledAction } from "@erp/core";
 import type { Kysely, Selectable } from "kysely";
 import { z } from "zod";
 import { interestDateWindow } from "./context.js";
 import type { FinanceDatabase, InvoicesTable } from "./db.js";
 import { postEntry, showMoney } from "./journal.js";
 
-/** Late interest, percent per year, until credit lines carry a customer's own rate. */
+/** Late interest, percent per year, for a customer whose credit line names no rate of its own. */
 export const lateInterestRate = (): string => process.env.LATE_INTEREST_ANNUAL_RATE ?? "12";
 
 const MAX_DAYS = 3660;
@@ -21,16 +21,17 @@ export function openPrincipal(
 
 /**
  * One day's interest: principal × rate / 365 (actual/365) plus yesterday's fractional remainder,
- * rounded half-even to cents; the new remainder is carried, so the days of a period add up to the
- * period's interest within one cent.
+ * rounded half-even to the currency's minor unit (`scale`: EUR 2, JPY 0, BHD 3); the new remainder
+ * is carried, so the days of a period add up to the period's interest within one minor unit.
  */
 export function dailyInterest(
   principal: InstanceType<typeof Dec>,
   annualRatePercent: string,
   carried: InstanceType<typeof Dec>,
+  scale: number,
 ) {
   const exact = principal.times(annualRatePercent).div(100).div(365).plus(carried);
-  const amount = exact.toDecimalPlaces(2, Dec.ROUND_HALF_EVEN);
+  const amount = exact.toDecimalPlaces(scale, Dec.ROUND_HALF_EVEN);
   return { amount, remainder: exact.minus(amount) };
 }
 
@@ -48,11 +49,13 @@ async function accrueInvoice(
     .limit(1)
     .executeTakeFirst();
   const principal = openPrincipal(invoice);
+  const currency = invoice.currency.trim();
+  const scale = currencyScale(currency);
   let carried = new Dec(last?.remainder ?? 0);
   let total = new Dec(0);
   let day = nextDay(last?.accrual_date ?? invoice.due_on);
   for (let n = 0; day <= asOf && n < MAX_DAYS; n++, day = nextDay(day)) {
-    const { amount, remainder } = dailyInterest(principal, rate, carried);
+    const { amount, remainder } = dailyInterest(principal, rate, carried, scale);
     await scope.trx
       .insertInto("finance.interest_accruals")
       .values({
@@ -78,7 +81,6 @@ async function accrueInvoice(
     }))
     .where("id", "=", invoice.id)
     .execute();
-  const currency = invoice.currency.trim();
   await postEntry(scope, {
     entryDate: asOf,
     description: `Late interest on ${invoice.number} to ${asOf}`,

@@ -60,7 +60,7 @@ const invoice = async (id: string) =>
 
 describe(`late interest on ${testDatabaseKind()}`, () => {
   it("carries the fractional remainder from day to day", () => {
-    const first = dailyInterest(new Dec("5000.00"), "12", new Dec(0));
+    const first = dailyInterest(new Dec("5000.00"), "12", new Dec(0), 2);
     expect(first.amount.toFixed(2)).toBe("1.64");
     expect(first.remainder.toFixed(6)).toBe("0.003836");
   });
