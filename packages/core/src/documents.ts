@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import { type Kysely, sql, type Transaction } from "kysely";
 import { runBusinessAction } from "./action.js";
+import { type Clock, systemClock } from "./clock.js";
 import { SYSTEM_PRINCIPAL } from "./context.js";
 import { logger } from "./logger.js";
 import { isUuid } from "./validation.js";
@@ -32,9 +33,10 @@ export async function runScheduledAction<DB, P extends object>(
   operation: string,
   key: string,
   work: Parameters<typeof runBusinessAction<DB, P>>[2],
+  clock: Clock = systemClock,
 ) {
   const principal = { ...SYSTEM_PRINCIPAL, subject: `job:${operation}` };
-  const context = { db, principal, requestId: key, log: logger, domain };
+  const context = { db, principal, requestId: key, log: logger, domain, clock };
   const result = await runBusinessAction(context, { operation, input: { idempotencyKey: key } }, work);
   if (result.errors.length) logger.error({ errors: result.errors, operation }, "scheduled action refused");
   return result;

@@ -3,6 +3,7 @@ export * from "./audit.js";
 export * from "./auth/gateway-signature.js";
 export * from "./auth/scope-directives.js";
 export * from "./cancellation.js";
+export { type Clock, clockDay, systemClock } from "./clock.js";
 export * from "./connection.js";
 export * from "./context.js";
 export * from "./database.js";

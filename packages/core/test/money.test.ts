@@ -33,7 +33,8 @@ describe("money", () => {
   });
 
   it("gives the same scale from its cache and refuses a code that is no currency", () => {
-    for (let i = 0; i < 3; i++) expect([currencyScale("KWD"), currencyScale("CLP"), currencyScale("USD")]).toEqual([3, 0, 2]);
+    for (let i = 0; i < 3; i++)
+      expect([currencyScale("KWD"), currencyScale("CLP"), currencyScale("USD")]).toEqual([3, 0, 2]);
     expect(() => currencyScale("NOT-A-CODE")).toThrow(RangeError);
   });
 

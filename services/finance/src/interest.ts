@@ -1,4 +1,14 @@
-import { type ActionScope, assertFitsColumn, currencyScale, Dec, fields, isoDay, parseInput, runScheduledAction } from "@erp/core";
+import {
+  type ActionScope,
+  assertFitsColumn,
+  type Clock,
+  clockDay,
+  currencyScale,
+  Dec,
+  fields,
+  parseInput,
+  runScheduledAction,
+} from "@erp/core";
 import type { Kysely, Selectable } from "kysely";
 import { z } from "zod";
 import { interestDateWindow } from "./context.js";
@@ -111,7 +121,7 @@ const accrueSchema = z.object({ asOf: fields.dateWithin("Interest date", interes
 
 /** Accrues late interest on every overdue open invoice up to `asOf`, once per invoice per day. */
 export async function accrueInterest(scope: ActionScope<FinanceDatabase>, input: z.input<typeof accrueSchema>) {
-  const asOf = parseInput(accrueSchema, input).asOf ?? isoDay();
+  const asOf = parseInput(accrueSchema, input).asOf ?? scope.today();
   const overdue = await scope.trx
     .selectFrom("finance.invoices")
     .selectAll()
@@ -133,10 +143,15 @@ export async function accrueInterest(scope: ActionScope<FinanceDatabase>, input:
   return { asOf, invoices, accrued: [...totals].map(([currency, amount]) => showMoney(amount, currency)) };
 }
 
-/** The daily job: accrue up to yesterday, in its own transaction, as the system. */
-export async function scheduledInterestAccrual(db: Kysely<FinanceDatabase>): Promise<void> {
-  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-  await runScheduledAction(db, "finance", "accrueInterest", `interest-${yesterday}`, (scope) =>
-    accrueInterest(scope, { asOf: yesterday }),
+/** The daily job: accrue up to yesterday (by the business clock), in its own transaction, as the system. */
+export async function scheduledInterestAccrual(db: Kysely<FinanceDatabase>, clock: Clock): Promise<void> {
+  const yesterday = clockDay(clock, -1);
+  await runScheduledAction(
+    db,
+    "finance",
+    "accrueInterest",
+    `interest-${yesterday}`,
+    (scope) => accrueInterest(scope, { asOf: yesterday }),
+    clock,
   );
 }

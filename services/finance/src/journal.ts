@@ -60,8 +60,6 @@ export interface NewEntry {
   postings: Posting[];
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
-
 /** Refuses UNBALANCED_ENTRY unless debits equal credits in every currency. */
 function assertBalanced(postings: Posting[]): void {
   const sums = new Map<string, InstanceType<typeof Dec>>();
@@ -95,7 +93,7 @@ export async function postEntry(scope: ActionScope<FinanceDatabase>, entry: NewE
     .insertInto("finance.journal_entries")
     .values({
       number,
-      entry_date: entry.entryDate ?? today(),
+      entry_date: entry.entryDate ?? scope.today(),
       description: entry.description,
       source_type: entry.source?.type ?? null,
       source_id: entry.source?.id ?? null,
