@@ -293,7 +293,7 @@ describe(`invoices and payments on ${testDatabaseKind()}`, () => {
     clock.set(isoDay(-300));
     const d = await shipped(c, "40.00", "0.00");
     clock.advanceDays(75);
-    const b = await shipped(c, "20.00", "0.00");
+    await shipped(c, "20.00", "0.00");
     clock.advanceDays(90);
     const a = await shipped(c, "10.00", "0.00");
     const { rows } = await sql<{ due_on: string }>`select due_on from finance.invoices where id = ${d}`.execute(
