@@ -8,9 +8,14 @@ import {
   testClock,
   testDatabaseKind,
 } from "@erp/testing";
+import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FinanceDatabase } from "../src/db.js";
 import { finance } from "../src/index.js";
-import { dailyInterest, scheduledInterestAccrual } from "../src/interest.js";
+import { dailyInterest } from "../src/interest.js";
+
+/** The module's own interest job, as the event bus runs it on its schedule. */
+const dailyJob = finance.jobs!.find((j) => j.name === "interest-accrual")!;
 
 let database: Database;
 let client: ReturnType<typeof subgraphClient>;
@@ -122,8 +127,8 @@ describe(`late interest on ${testDatabaseKind()}`, () => {
   it("runs daily up to yesterday by the business clock, once per day however often the job runs", async () => {
     const { invoiceId } = await overdueInvoice(250);
     clock.advanceDays(3);
-    await scheduledInterestAccrual(database.db, clock);
-    await scheduledInterestAccrual(database.db, clock);
+    await dailyJob.run(database.db as Kysely<FinanceDatabase>, clock);
+    await dailyJob.run(database.db as Kysely<FinanceDatabase>, clock);
     // Two days accrued (to yesterday), not three: today has not ended.
     expect(await accruals(invoiceId)).toHaveLength(2);
   });
