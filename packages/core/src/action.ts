@@ -1,5 +1,6 @@
 import type { Transaction } from "kysely";
 import { auditActorOf, recordAudit } from "./audit.js";
+import { type Clock, clockDay, systemClock } from "./clock.js";
 import type { Principal, SubgraphContext } from "./context.js";
 import { type BusinessError, BusinessRuleViolation, businessError, KernelErrorCode } from "./errors.js";
 import { committed } from "./events/registry.js";
@@ -22,6 +23,10 @@ export interface ActionScope<DB> {
   trx: Transaction<DB>;
   actor: Principal;
   requestId: string;
+  /** The instant by the business clock (the system's, or the one a test set). */
+  now(): Date;
+  /** Today (UTC) by the business clock, YYYY-MM-DD: the date business rules decide with. */
+  today(): string;
   /** Writes the audit record of this action for one aggregate. */
   audit(aggregateType: string, aggregateId: string, details?: Record<string, unknown>): Promise<void>;
   /** Writes a domain event to the outbox in this transaction. */
@@ -33,6 +38,8 @@ export type ActionPayload<P> = { [K in keyof P]?: P[K] | null } & { errors: Busi
 
 type DomainContext<DB> = Pick<SubgraphContext<DB, unknown>, "db" | "principal" | "requestId" | "log"> & {
   domain: string;
+  /** The system clock when absent. */
+  clock?: Clock;
 };
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
@@ -109,10 +116,13 @@ async function transact<DB, P extends object>(
 }
 
 function actionScope<DB>(ctx: DomainContext<DB>, request: ActionRequest, trx: Transaction<DB>): ActionScope<DB> {
+  const clock = ctx.clock ?? systemClock;
   return {
     trx,
     actor: ctx.principal,
     requestId: ctx.requestId,
+    now: () => clock.now(),
+    today: () => clockDay(clock),
     audit: (aggregateType, aggregateId, details = {}) =>
       recordAudit(trx, ctx.domain, {
         ...auditActorOf(ctx.principal),

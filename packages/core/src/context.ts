@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
+import type { Clock } from "./clock.js";
 import { logger as rootLogger } from "./logger.js";
 
 export type PrincipalKind = "person" | "partner" | "system" | "anonymous";
@@ -34,6 +35,8 @@ export interface SubgraphContext<DB, Loaders> extends RequestInfo {
   db: Kysely<DB>;
   loaders: Loaders;
   log: Logger;
+  /** The business clock: what "today" is for this request's actions and reads. */
+  clock: Clock;
 }
 
 export function hasScope(principal: Principal, scope: string): boolean {

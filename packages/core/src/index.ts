@@ -9,6 +9,7 @@ export { type ActionInput, type ActionResolver, actionResolvers } from "./action
 export { gatewaySecretFrom, signedHeaders } from "./auth/gateway-signature.js";
 export { accessRuleOf } from "./auth/scope-directives.js";
 export { abortableFetch, throwIfCancelled, withCancellation } from "./cancellation.js";
+export { type Clock, clockDay, systemClock } from "./clock.js";
 // Reading: Relay connections and per-request DataLoaders.
 export { type Connection, type Keyset, keysetPage, MAX_PAGE_SIZE, type PageArgs, pageSize } from "./connection.js";
 // Who calls, and what a resolver receives.

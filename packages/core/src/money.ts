@@ -17,9 +17,18 @@ export const isDecimalString = (value: string): boolean => DECIMAL_PATTERN.test(
 
 export const isCurrencyCode = (code: string): boolean => ISO_CURRENCIES.has(code);
 
+// Building an Intl.NumberFormat per call was a CPU hot spot; only ISO codes are kept, so the
+// cache is bounded by the ISO list however many made-up codes callers send.
+const scales = new Map<string, number>();
+
 /** Minor units of a currency (EUR 2, JPY 0, BHD 3), from the runtime's ISO 4217 data. */
 export function currencyScale(currency: string): number {
-  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  const known = scales.get(currency);
+  if (known !== undefined) return known;
+  const scale =
+    new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  if (ISO_CURRENCIES.has(currency)) scales.set(currency, scale);
+  return scale;
 }
 
 /** Number of digits after the decimal point as written. */

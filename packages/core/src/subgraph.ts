@@ -3,6 +3,7 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import { concatAST, type DocumentNode, type ExecutionResult, type GraphQLSchema, graphql, parse } from "graphql";
 import type { Kysely } from "kysely";
 import { enforceDeclaredAccess } from "./auth/scope-directives.js";
+import { type Clock, systemClock } from "./clock.js";
 import { type RequestInfo, requestLogger, type SubgraphContext, SYSTEM_PRINCIPAL } from "./context.js";
 import type { EventHandler } from "./events/handler.js";
 import type { DomainMigrations } from "./migrations.js";
@@ -17,7 +18,8 @@ export interface ScheduledJob<DB> {
   name: string;
   /** When, as a cron expression in UTC, e.g. "0 * * * *" for hourly. */
   cron: string;
-  run(db: Kysely<DB>): Promise<void>;
+  /** `clock` is the business clock the job's actions decide dates by. */
+  run(db: Kysely<DB>, clock: Clock): Promise<void>;
 }
 
 /** What a seed may use besides its own GraphQL operations. */
@@ -73,8 +75,9 @@ export function createSubgraphContext<DB, Loaders>(
   module: SubgraphModule<DB, Loaders>,
   db: Kysely<DB>,
   info: RequestInfo,
+  clock: Clock = systemClock,
 ): SubgraphContext<DB, Loaders> & { domain: string } {
-  return { ...info, db, domain: module.name, loaders: module.createLoaders(db), log: requestLogger(info) };
+  return { ...info, db, domain: module.name, loaders: module.createLoaders(db), log: requestLogger(info), clock };
 }
 
 /** Loads a domain's schema.graphql next to its src folder. */

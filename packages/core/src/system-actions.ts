@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { type ActionScope, runBusinessAction } from "./action.js";
 import { auditActorOf, recordAudit } from "./audit.js";
+import { type Clock, systemClock } from "./clock.js";
 import { SYSTEM_PRINCIPAL } from "./context.js";
 import { logger } from "./logger.js";
 
@@ -14,9 +15,10 @@ export async function runScheduledAction<DB, P extends object>(
   operation: string,
   key: string,
   work: Parameters<typeof runBusinessAction<DB, P>>[2],
+  clock: Clock = systemClock,
 ) {
   const principal = { ...SYSTEM_PRINCIPAL, subject: `job:${operation}` };
-  const context = { db, principal, requestId: key, log: logger, domain };
+  const context = { db, principal, requestId: key, log: logger, domain, clock };
   const result = await runBusinessAction(context, { operation, input: { idempotencyKey: key } }, work);
   if (result.errors.length) logger.error({ errors: result.errors, operation }, "scheduled action refused");
   return result;

@@ -32,6 +32,12 @@ describe("money", () => {
     expect(isCurrencyCode("XYZ")).toBe(false);
   });
 
+  it("gives the same scale from its cache and refuses a code that is no currency", () => {
+    for (let i = 0; i < 3; i++)
+      expect([currencyScale("KWD"), currencyScale("CLP"), currencyScale("USD")]).toEqual([3, 0, 2]);
+    expect(() => currencyScale("NOT-A-CODE")).toThrow(RangeError);
+  });
+
   it("keeps 40 significant digits", () => {
     expect(new Dec("12345678901234567890.1234").times(3).toFixed(4)).toBe("37037036703703703670.3702");
     expect(decimalPlaces("1.250")).toBe(3);

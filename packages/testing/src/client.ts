@@ -2,6 +2,7 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import {
   buildSubgraph,
+  type Clock,
   createSubgraphContext,
   errorMaskingPlugin,
   type Principal,
@@ -53,6 +54,7 @@ export function subgraphClient(
   module: SubgraphModule,
   db: Kysely<unknown>,
   principal: Principal = TEST_PRINCIPAL,
+  clock?: Clock,
 ): GraphQLClient & { server: ApolloServer<any> } {
   const server = new ApolloServer<any>({
     schema: buildSubgraph(module),
@@ -62,7 +64,7 @@ export function subgraphClient(
     server,
     async request(query, variables, options) {
       const requestId = options?.requestId ?? `test-${++requestCounter}`;
-      const contextValue = createSubgraphContext(module, db, { principal, requestId });
+      const contextValue = createSubgraphContext(module, db, { principal, requestId }, clock);
       const response = await server.executeOperation({ query, variables }, { contextValue });
       if (response.body.kind !== "single") throw new Error("Incremental delivery is not expected here");
       return response.body.singleResult as GraphQLResult;

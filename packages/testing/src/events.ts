@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type DeliveredEvent, handleOnce, type SubgraphModule } from "@erp/core";
+import { type Clock, type DeliveredEvent, handleOnce, type SubgraphModule, systemClock } from "@erp/core";
 import type { Kysely } from "kysely";
 
 /**
@@ -11,6 +11,7 @@ export async function deliverEvent(
   module: SubgraphModule,
   type: string,
   payload: Record<string, unknown>,
+  clock: Clock = systemClock,
 ): Promise<DeliveredEvent> {
   const event: DeliveredEvent = {
     id: randomUUID(),
@@ -19,10 +20,10 @@ export async function deliverEvent(
     aggregateType: "Test",
     aggregateId: "test",
     payload,
-    occurredAt: new Date().toISOString(),
+    occurredAt: clock.now().toISOString(),
     requestId: "test",
   };
   for (const handler of module.handlers ?? [])
-    if (handler.on === type) await handleOnce(db, module.name, handler, event);
+    if (handler.on === type) await handleOnce(db, module.name, handler, event, clock);
   return event;
 }

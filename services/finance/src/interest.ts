@@ -1,11 +1,21 @@
-import { type ActionScope, assertFitsColumn, Dec, fields, isoDay, parseInput, runScheduledAction } from "@erp/core";
+import {
+  type ActionScope,
+  assertFitsColumn,
+  type Clock,
+  clockDay,
+  currencyScale,
+  Dec,
+  fields,
+  parseInput,
+  runScheduledAction,
+} from "@erp/core";
 import type { Kysely, Selectable } from "kysely";
 import { z } from "zod";
 import { interestDateWindow } from "./context.js";
 import type { FinanceDatabase, InvoicesTable } from "./db.js";
 import { postEntry, showMoney } from "./journal.js";
 
-/** Late interest, percent per year, until credit lines carry a customer's own rate. */
+/** Late interest, percent per year, for a customer whose credit line names no rate of its own. */
 export const lateInterestRate = (): string => process.env.LATE_INTEREST_ANNUAL_RATE ?? "12";
 
 const MAX_DAYS = 3660;
@@ -21,16 +31,17 @@ export function openPrincipal(
 
 /**
  * One day's interest: principal × rate / 365 (actual/365) plus yesterday's fractional remainder,
- * rounded half-even to cents; the new remainder is carried, so the days of a period add up to the
- * period's interest within one cent.
+ * rounded half-even to the currency's minor unit (`scale`: EUR 2, JPY 0, BHD 3); the new remainder
+ * is carried, so the days of a period add up to the period's interest within one minor unit.
  */
 export function dailyInterest(
   principal: InstanceType<typeof Dec>,
   annualRatePercent: string,
   carried: InstanceType<typeof Dec>,
+  scale: number,
 ) {
   const exact = principal.times(annualRatePercent).div(100).div(365).plus(carried);
-  const amount = exact.toDecimalPlaces(2, Dec.ROUND_HALF_EVEN);
+  const amount = exact.toDecimalPlaces(scale, Dec.ROUND_HALF_EVEN);
   return { amount, remainder: exact.minus(amount) };
 }
 
@@ -48,11 +59,13 @@ async function accrueInvoice(
     .limit(1)
     .executeTakeFirst();
   const principal = openPrincipal(invoice);
+  const currency = invoice.currency.trim();
+  const scale = currencyScale(currency);
   let carried = new Dec(last?.remainder ?? 0);
   let total = new Dec(0);
   let day = nextDay(last?.accrual_date ?? invoice.due_on);
   for (let n = 0; day <= asOf && n < MAX_DAYS; n++, day = nextDay(day)) {
-    const { amount, remainder } = dailyInterest(principal, rate, carried);
+    const { amount, remainder } = dailyInterest(principal, rate, carried, scale);
     await scope.trx
       .insertInto("finance.interest_accruals")
       .values({
@@ -78,7 +91,6 @@ async function accrueInvoice(
     }))
     .where("id", "=", invoice.id)
     .execute();
-  const currency = invoice.currency.trim();
   await postEntry(scope, {
     entryDate: asOf,
     description: `Late interest on ${invoice.number} to ${asOf}`,
@@ -109,7 +121,7 @@ const accrueSchema = z.object({ asOf: fields.dateWithin("Interest date", interes
 
 /** Accrues late interest on every overdue open invoice up to `asOf`, once per invoice per day. */
 export async function accrueInterest(scope: ActionScope<FinanceDatabase>, input: z.input<typeof accrueSchema>) {
-  const asOf = parseInput(accrueSchema, input).asOf ?? isoDay();
+  const asOf = parseInput(accrueSchema, input).asOf ?? scope.today();
   const overdue = await scope.trx
     .selectFrom("finance.invoices")
     .selectAll()
@@ -131,10 +143,15 @@ export async function accrueInterest(scope: ActionScope<FinanceDatabase>, input:
   return { asOf, invoices, accrued: [...totals].map(([currency, amount]) => showMoney(amount, currency)) };
 }
 
-/** The daily job: accrue up to yesterday, in its own transaction, as the system. */
-export async function scheduledInterestAccrual(db: Kysely<FinanceDatabase>): Promise<void> {
-  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-  await runScheduledAction(db, "finance", "accrueInterest", `interest-${yesterday}`, (scope) =>
-    accrueInterest(scope, { asOf: yesterday }),
+/** The daily job: accrue up to yesterday (by the business clock), in its own transaction, as the system. */
+export async function scheduledInterestAccrual(db: Kysely<FinanceDatabase>, clock: Clock): Promise<void> {
+  const yesterday = clockDay(clock, -1);
+  await runScheduledAction(
+    db,
+    "finance",
+    "accrueInterest",
+    `interest-${yesterday}`,
+    (scope) => accrueInterest(scope, { asOf: yesterday }),
+    clock,
   );
 }

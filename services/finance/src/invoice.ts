@@ -7,6 +7,7 @@ import {
   defineStateMachine,
   fields,
   fitsColumn,
+  isoDay,
   type Money,
   nextDocumentNumber,
   notFound,
@@ -37,7 +38,6 @@ export interface Invoice {
   shipmentId: string | null;
   currency: string;
   status: InvoiceStatus;
-  overdue: boolean;
   issuedOn: string;
   dueOn: string;
   subtotal: Money;
@@ -50,10 +50,11 @@ export interface Invoice {
   cursorPosition: string;
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
+/** Open and past its due date on `today` (the reader's business clock). */
+export const isOverdue = (invoice: Pick<Invoice, "status" | "dueOn">, today: string): boolean =>
+  (invoice.status === "ISSUED" || invoice.status === "PARTIALLY_PAID") && invoice.dueOn < today;
 
 export function toInvoice(row: Selectable<InvoicesTable>): Invoice {
-  const open = row.status === "ISSUED" || row.status === "PARTIALLY_PAID";
   return {
     id: row.id,
     number: row.number,
@@ -62,7 +63,6 @@ export function toInvoice(row: Selectable<InvoicesTable>): Invoice {
     shipmentId: row.shipment_id,
     currency: row.currency.trim(),
     status: row.status,
-    overdue: open && row.due_on < today(),
     issuedOn: row.issued_on,
     dueOn: row.due_on,
     subtotal: showMoney(row.subtotal, row.currency),
@@ -149,8 +149,8 @@ export async function createInvoice(
   const subtotal = invoice.lines.reduce((s, l) => s.plus(l.netAmount), new Dec(0));
   const tax = invoice.lines.reduce((s, l) => s.plus(l.taxAmount), new Dec(0));
   assertFitsColumn("The invoice total", subtotal.plus(tax), "lines");
-  const issuedOn = today();
-  const dueOn = invoice.dueOn ?? new Date(Date.now() + paymentTermDays() * 86_400_000).toISOString().slice(0, 10);
+  const issuedOn = scope.today();
+  const dueOn = invoice.dueOn ?? isoDay(paymentTermDays(), scope.now().getTime());
   const number = await nextDocumentNumber(scope.trx, "finance.invoice_number_seq", "INV");
   const row = await scope.trx
     .insertInto("finance.invoices")

@@ -3,7 +3,9 @@ import {
   type BusinessError,
   BusinessRuleViolation,
   businessError,
+  currencyScale,
   Dec,
+  decimalPlaces,
   fields,
   isUuid,
   money,
@@ -60,8 +62,6 @@ export interface NewEntry {
   postings: Posting[];
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
-
 /** Refuses UNBALANCED_ENTRY unless debits equal credits in every currency. */
 function assertBalanced(postings: Posting[]): void {
   const sums = new Map<string, InstanceType<typeof Dec>>();
@@ -78,6 +78,21 @@ function assertBalanced(postings: Posting[]): void {
     );
 }
 
+/**
+ * A posting finer than its currency's minor unit (a fraction of a yen, a fourth decimal of a dinar)
+ * is a rounding bug upstream; refusing it keeps the ledger in amounts a bank can actually move.
+ */
+function assertMinorUnits(postings: Posting[]): void {
+  for (const p of postings)
+    for (const amount of [p.debit, p.credit])
+      if (amount && decimalPlaces(amount.toFixed()) > currencyScale(p.currency))
+        refuse(
+          FinanceErrorCode.VALIDATION_FAILED,
+          `${amount.toFixed()} ${p.currency} is finer than the currency's ${currencyScale(p.currency)} decimals`,
+          "lines",
+        );
+}
+
 async function accountIds(trx: Transaction<FinanceDatabase>) {
   const rows = await trx.selectFrom("finance.accounts").select(["id", "code"]).execute();
   return { byCode: new Map(rows.map((r) => [r.code, r.id])), ids: new Set(rows.map((r) => r.id)) };
@@ -89,13 +104,14 @@ export async function postEntry(scope: ActionScope<FinanceDatabase>, entry: NewE
     (p) => !(p.debit ?? new Dec(0)).isZero() || !(p.credit ?? new Dec(0)).isZero(),
   );
   assertBalanced(postings);
+  assertMinorUnits(postings);
   const { byCode } = await accountIds(scope.trx);
   const number = await nextDocumentNumber(scope.trx, "finance.journal_number_seq", "JE");
   const row = await scope.trx
     .insertInto("finance.journal_entries")
     .values({
       number,
-      entry_date: entry.entryDate ?? today(),
+      entry_date: entry.entryDate ?? scope.today(),
       description: entry.description,
       source_type: entry.source?.type ?? null,
       source_id: entry.source?.id ?? null,

@@ -59,7 +59,7 @@ export async function recordPayment(
       currency,
       method: data.method,
       external_reference: data.externalReference,
-      received_on: data.receivedOn ?? new Date().toISOString().slice(0, 10),
+      received_on: data.receivedOn ?? scope.today(),
     })
     .returningAll()
     .executeTakeFirstOrThrow();

@@ -5,7 +5,6 @@ import { type Invoice, toInvoice } from "./invoice.js";
 import { type JournalEntry, showMoney, toJournalEntry } from "./journal.js";
 
 type Db = Kysely<FinanceDatabase>;
-const today = () => new Date().toISOString().slice(0, 10);
 
 export interface TrialBalanceRow {
   accountId: string;
@@ -21,7 +20,7 @@ export interface TrialBalance {
 }
 
 /** Sums per account and currency of every entry dated up to `asOf`; debits equal credits per currency. */
-export async function trialBalance(db: Db, asOf: string = today()): Promise<TrialBalance> {
+export async function trialBalance(db: Db, asOf: string): Promise<TrialBalance> {
   assertQueryDate(asOf, "asOf");
   const { rows } = await sql<{ account_id: string; currency: string; debit: string; credit: string }>`
     select l.account_id, l.currency, sum(l.debit) as debit, sum(l.credit) as credit
@@ -51,12 +50,7 @@ export async function trialBalance(db: Db, asOf: string = today()): Promise<Tria
   };
 }
 
-export async function accountBalance(
-  db: Db,
-  accountId: string,
-  currency: string,
-  asOf: string = today(),
-): Promise<Money> {
+export async function accountBalance(db: Db, accountId: string, currency: string, asOf: string): Promise<Money> {
   assertQueryDate(asOf, "asOf");
   const { rows } = await sql<{ balance: string | null }>`
     select sum(l.debit) - sum(l.credit) as balance
@@ -132,14 +126,14 @@ export interface AgingBuckets {
   over90: Money;
 }
 
-/** Open balances by days past due (as of today): current, 1–30, 31–60, 61–90, over 90. */
-export async function agingBuckets(db: Db, customerId: string, currency: string): Promise<AgingBuckets> {
+/** Open balances by days past due on `today` (the reader's business clock): current, 1–30, 31–60, 61–90, over 90. */
+export async function agingBuckets(db: Db, customerId: string, currency: string, today: string): Promise<AgingBuckets> {
   const { rows } = await sql<{ bucket: keyof AgingBuckets; amount: string }>`
     select case
-             when current_date - due_on <= 0 then 'current'
-             when current_date - due_on <= 30 then 'days1To30'
-             when current_date - due_on <= 60 then 'days31To60'
-             when current_date - due_on <= 90 then 'days61To90'
+             when ${today}::date - due_on <= 0 then 'current'
+             when ${today}::date - due_on <= 30 then 'days1To30'
+             when ${today}::date - due_on <= 60 then 'days31To60'
+             when ${today}::date - due_on <= 90 then 'days61To90'
              else 'over90' end as bucket,
            sum(total + interest_accrued - amount_paid - amount_credited)::text as amount
     from finance.invoices

@@ -1,10 +1,10 @@
-import { actionResolvers, assertIds, Dec, pageSize, present } from "@erp/core";
+import { actionResolvers, assertIds, clockDay, Dec, pageSize, present } from "@erp/core";
 import type { FinanceContext } from "./context.js";
 import { approveCreditLine, rejectCreditLine, requestCreditLine, suspendCreditLine, toCreditLine } from "./credit.js";
 import { financeConstraintViolations } from "./errors.js";
 import type { Resolvers } from "./generated/resolvers-types.js";
 import { accrueInterest } from "./interest.js";
-import { issueInvoice, voidInvoice } from "./invoice.js";
+import { isOverdue, issueInvoice, voidInvoice } from "./invoice.js";
 import { postJournalEntry, reverseJournalEntry, showMoney } from "./journal.js";
 import { recordPayment, toPayment } from "./payment.js";
 import { accountBalance, agingBuckets, listInvoices, listJournalEntries, trialBalance } from "./queries.js";
@@ -22,9 +22,9 @@ const act = actionResolvers<FinanceContext>({ uniqueViolations: financeConstrain
 export const resolvers: Resolvers = {
   Query: {
     accounts: (_, __, ctx) => ctx.db.selectFrom("finance.accounts").selectAll().orderBy("code").execute(),
-    trialBalance: (_, { asOf }, ctx) => trialBalance(ctx.db, asOf ?? undefined),
+    trialBalance: (_, { asOf }, ctx) => trialBalance(ctx.db, asOf ?? clockDay(ctx.clock)),
     accountBalance: (_, { accountId, asOf, currency }, ctx) => (
-      assertIds({ accountId }), accountBalance(ctx.db, accountId, currency, asOf ?? undefined)
+      assertIds({ accountId }), accountBalance(ctx.db, accountId, currency, asOf ?? clockDay(ctx.clock))
     ),
     journalEntries: (_, args, ctx) => listJournalEntries(ctx.db, args),
     invoice: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.invoice.load(id)),
@@ -82,7 +82,7 @@ export const resolvers: Resolvers = {
         .executeTakeFirst();
       return row ? toCreditLine(ctx.db, row) : null;
     },
-    agingBuckets: (customer, { currency }, ctx) => agingBuckets(ctx.db, customer.id, currency),
+    agingBuckets: (customer, { currency }, ctx) => agingBuckets(ctx.db, customer.id, currency, clockDay(ctx.clock)),
   },
   SalesOrder: {
     __resolveReference: (ref) => ({ id: ref.id }),
@@ -110,6 +110,7 @@ export const resolvers: Resolvers = {
   Invoice: {
     __resolveReference: (ref, ctx) => ctx.loaders.invoice.load(ref.id),
     customer: (invoice) => ({ id: invoice.customerId }),
+    overdue: (invoice, _, ctx) => isOverdue(invoice, clockDay(ctx.clock)),
     lines: async (invoice, _, ctx) =>
       (await ctx.loaders.linesOfInvoice.load(invoice.id)).map((l) => ({
         description: l.description,

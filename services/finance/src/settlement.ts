@@ -1,4 +1,14 @@
-import { type ActionScope, Dec, fields, nextDocumentNumber, notFound, parseInput, refuse, sql } from "@erp/core";
+import {
+  type ActionScope,
+  currencyScale,
+  Dec,
+  fields,
+  nextDocumentNumber,
+  notFound,
+  parseInput,
+  refuse,
+  sql,
+} from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
 import type { FinanceDatabase, InvoicesTable } from "./db.js";
@@ -87,13 +97,13 @@ export async function allocatePayment(
   if (amount.gt(free))
     refuse(
       FinanceErrorCode.INSUFFICIENT_CREDIT,
-      `Only ${free.toFixed(2)} of the payment is unallocated`,
+      `Only ${showMoney(free, payment.currency).amount} of the payment is unallocated`,
       "amount.amount",
     );
   if (amount.gt(balanceDue(invoice)))
     refuse(
       FinanceErrorCode.OVERPAYMENT,
-      `${invoice.number} has ${balanceDue(invoice).toFixed(2)} left to pay`,
+      `${invoice.number} has ${showMoney(balanceDue(invoice), invoice.currency).amount} left to pay`,
       "amount.amount",
     );
   const allocation = await scope.trx
@@ -134,7 +144,7 @@ export async function refundPayment(
   if (amount.gt(free))
     refuse(
       FinanceErrorCode.INSUFFICIENT_CREDIT,
-      `Only ${free.toFixed(2)} of the payment is unallocated`,
+      `Only ${showMoney(free, payment.currency).amount} of the payment is unallocated`,
       "amount.amount",
     );
   const refund = await scope.trx
@@ -181,12 +191,14 @@ export async function issueCreditNote(
   if (amount.gt(balanceDue(invoice)))
     refuse(
       FinanceErrorCode.OVER_CREDIT,
-      `${invoice.number} has ${balanceDue(invoice).toFixed(2)} open to credit`,
+      `${invoice.number} has ${showMoney(balanceDue(invoice), invoice.currency).amount} open to credit`,
       "amount.amount",
     );
+  const currency = data.amount.currency;
+  // The tax share is rounded to the currency's minor unit, so revenue takes the rest exactly.
   const tax = new Dec(invoice.total).isZero()
     ? new Dec(0)
-    : amount.times(invoice.tax_total).div(invoice.total).toDecimalPlaces(2, Dec.ROUND_HALF_EVEN);
+    : amount.times(invoice.tax_total).div(invoice.total).toDecimalPlaces(currencyScale(currency), Dec.ROUND_HALF_EVEN);
   const number = await nextDocumentNumber(scope.trx, "finance.credit_note_number_seq", "CN");
   const note = await scope.trx
     .insertInto("finance.credit_notes")
@@ -200,7 +212,6 @@ export async function issueCreditNote(
     .returningAll()
     .executeTakeFirstOrThrow();
   const updated = await settle(scope.trx, invoice, { credited: amount });
-  const currency = data.amount.currency;
   await postEntry(scope, {
     description: `Credit note ${note.number} on ${invoice.number}: ${data.reason}`,
     source: { type: "CreditNote", id: note.id },

@@ -1,22 +1,32 @@
 import { randomUUID } from "node:crypto";
-import { type Database, sql } from "@erp/core";
-import { createMigratedDatabase, deliverEvent, newKey, subgraphClient, testDatabaseKind } from "@erp/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Database, isoDay, sql } from "@erp/core";
+import {
+  createMigratedDatabase,
+  deliverEvent,
+  newKey,
+  subgraphClient,
+  testClock,
+  testDatabaseKind,
+} from "@erp/testing";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { finance } from "../src/index.js";
 
 let database: Database;
 let client: ReturnType<typeof subgraphClient>;
 const accounts = new Map<string, string>();
+/** The business clock; it stays on the moment the file started unless a test moves it. */
+const clock = testClock();
 
 beforeAll(async () => {
   database = await createMigratedDatabase([finance]);
-  client = subgraphClient(finance, database.db);
+  client = subgraphClient(finance, database.db, undefined, clock);
   const { data } = await client.request(`{ accounts { id code } }`);
   for (const a of data.accounts) accounts.set(a.code, a.id);
 });
 afterAll(() => database.close());
 
-const deliver = (type: string, payload: Record<string, unknown>) => deliverEvent(database.db, finance, type, payload);
+const deliver = (type: string, payload: Record<string, unknown>) =>
+  deliverEvent(database.db, finance, type, payload, clock);
 
 async function customer() {
   const id = randomUUID();
@@ -64,9 +74,20 @@ const count = async (table: string, where = "true") =>
 const trial = async () =>
   (
     await client.request(
-      `{ trialBalance { totals { debit { amount } credit { amount } } rows { account { code } balance { amount } } } }`,
+      `{ trialBalance { totals { debit { amount currency } credit { amount } } rows { account { code } balance { amount } } } }`,
     )
   ).data.trialBalance;
+
+/** The books balance in EUR (the one currency posted here), with balances on at least the given accounts. */
+async function expectBalancedBooks(accountCodes: string[]) {
+  const t = await trial();
+  expect(t.totals).toHaveLength(1);
+  const [total] = t.totals;
+  expect(total.debit.currency).toBe("EUR");
+  expect(Number(total.debit.amount)).toBeGreaterThan(0);
+  expect(total.debit.amount).toBe(total.credit.amount);
+  expect(t.rows.map((r: any) => r.account.code)).toEqual(expect.arrayContaining(accountCodes));
+}
 
 describe(`the ledger on ${testDatabaseKind()}`, () => {
   it("posts a balanced manual entry and refuses an unbalanced one, writing nothing", async () => {
@@ -103,8 +124,7 @@ describe(`the ledger on ${testDatabaseKind()}`, () => {
       message: "Debits and credits differ by 0.01 EUR",
     });
     expect(await count("finance.journal_lines")).toBe(before);
-    const t = await trial();
-    for (const total of t.totals) expect(total.debit.amount).toBe(total.credit.amount);
+    await expectBalancedBooks(["1000", "3000"]);
   });
 
   it("reverses an entry once, and the database refuses to change or unbalance entries", async () => {
@@ -266,16 +286,21 @@ describe(`invoices and payments on ${testDatabaseKind()}`, () => {
     expect([await count("finance.payments"), await count("finance.journal_entries")]).toEqual(before);
   });
 
-  it("ages open balances by days past due", async () => {
+  it("ages open balances by days past due, as time passes on the business clock", async () => {
+    onTestFinished(() => clock.set(new Date()));
     const c = await customer();
-    const [a, b, d] = [
-      await shipped(c, "10.00", "0.00"),
-      await shipped(c, "20.00", "0.00"),
-      await shipped(c, "40.00", "0.00"),
-    ];
-    // Time passes for two of them: their due dates move into the past.
-    await sql`update finance.invoices set due_on = current_date - 45 where id = ${b}`.execute(database.db);
-    await sql`update finance.invoices set due_on = current_date - 120 where id = ${d}`.execute(database.db);
+    // Issued 75 and 165 days apart on the same terms; then 120 days pass after the first falls due.
+    clock.set(isoDay(-300));
+    const d = await shipped(c, "40.00", "0.00");
+    clock.advanceDays(75);
+    await shipped(c, "20.00", "0.00");
+    clock.advanceDays(90);
+    const a = await shipped(c, "10.00", "0.00");
+    const { rows } = await sql<{ due_on: string }>`select due_on from finance.invoices where id = ${d}`.execute(
+      database.db,
+    );
+    clock.set(rows[0]!.due_on);
+    clock.advanceDays(120);
     const { data } = await client.request(
       `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { agingBuckets(currency: "EUR") { current { amount } days1To30 { amount } days31To60 { amount } days61To90 { amount } over90 { amount } } } } }`,
       { r: [{ __typename: "Customer", id: c }] },
@@ -306,8 +331,7 @@ describe(`invoices and payments on ${testDatabaseKind()}`, () => {
     const paid = await shipped(c, "10.00", "1.90");
     await pay(c, "5.00");
     expect((await voidIt(paid)).data.voidInvoice.errors[0].code).toBe("INVOICE_HAS_PAYMENTS");
-    const t = await trial();
-    for (const total of t.totals) expect(total.debit.amount).toBe(total.credit.amount);
+    await expectBalancedBooks(["1000", "1100", "2100", "4000"]);
   });
 });
 
@@ -420,8 +444,7 @@ describe(`settling invoices by hand on ${testDatabaseKind()}`, () => {
       code: "OVER_CREDIT",
       field: "amount.amount",
     });
-    const t = await trial();
-    for (const total of t.totals) expect(total.debit.amount).toBe(total.credit.amount);
+    await expectBalancedBooks(["1100", "2100", "4000"]);
     // 23.80 gross at 19 % reverses 20.00 of revenue and 3.80 of tax.
     const { data: journal } = await client.request(
       `{ journalEntries(first: 1) { nodes { description lines { account { code } debit { amount } credit { amount } } } } }`,

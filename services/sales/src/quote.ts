@@ -2,6 +2,7 @@ import {
   type ActionScope,
   defineStateMachine,
   fields,
+  isoDay,
   nextDocumentNumber,
   notFound,
   parseInput,
@@ -40,9 +41,9 @@ export interface Quote {
   cursorPosition: string;
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
-const isExpired = (row: Pick<Selectable<QuotesTable>, "status" | "valid_until">) =>
-  row.status === "SENT" && row.valid_until < today();
+/** Sent and past its validity on `today` (an action's business clock; the system's for reads). */
+const isExpired = (row: Pick<Selectable<QuotesTable>, "status" | "valid_until">, today = isoDay()) =>
+  row.status === "SENT" && row.valid_until < today;
 
 export function toQuote(row: Selectable<QuotesTable>): Quote {
   return {
@@ -190,7 +191,7 @@ export async function acceptQuote(
 ): Promise<{ quote: Quote; salesOrder: SalesOrder }> {
   const data = parseInput(acceptSchema, input);
   const current = await lockQuote(scope.trx, data.quoteId);
-  if (isExpired(current))
+  if (isExpired(current, scope.today()))
     refuse(SalesErrorCode.QUOTE_EXPIRED, `The quote was valid until ${current.valid_until}`, "quoteId");
   quoteLifecycle.assertTransition(current.status, "ACCEPTED");
   await assertCustomerMayOrder(scope.trx, current.customer_id, "quoteId");

@@ -1,6 +1,7 @@
 import { CompiledQuery, sql, type Transaction } from "kysely";
 import PgBoss from "pg-boss";
 import type { Logger } from "pino";
+import { type Clock, systemClock } from "../clock.js";
 import type { Database } from "../database.js";
 import type { KernelTables } from "../kernel-schema.js";
 import { logger as rootLogger } from "../logger.js";
@@ -25,6 +26,8 @@ export interface EventBusOptions {
   retryDelaySeconds?: number;
   pollingIntervalSeconds?: number;
   log?: Logger;
+  /** The business clock handlers and scheduled jobs decide dates by; the system's by default. */
+  clock?: Clock;
 }
 
 /** The bus running in this process over this database, if any. */
@@ -51,7 +54,7 @@ export class EventBus {
     readonly boss: PgBoss,
     private readonly database: Database,
     private readonly modules: SubgraphModule[],
-    private readonly options: Required<Omit<EventBusOptions, "log">> & { log: Logger },
+    private readonly options: Required<EventBusOptions>,
   ) {}
 
   static async start(database: Database, modules: SubgraphModule[], options: EventBusOptions = {}): Promise<EventBus> {
@@ -60,6 +63,7 @@ export class EventBus {
       retryDelaySeconds: options.retryDelaySeconds ?? 2,
       pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5,
       log: options.log ?? rootLogger.child({ component: "event-bus" }),
+      clock: options.clock ?? systemClock,
     };
     const boss = new PgBoss({
       db: { executeSql: (text, values) => database.executeRaw(text, values) },
@@ -111,7 +115,7 @@ export class EventBus {
         } as PgBoss.Queue);
         await this.boss.schedule(queue, job.cron);
         await this.boss.work(queue, async () => {
-          await job.run(this.database.db);
+          await job.run(this.database.db, this.options.clock);
           this.wake();
         });
       }
@@ -125,7 +129,7 @@ export class EventBus {
   ) {
     const log = this.options.log.child({ requestId: job.data.requestId, eventId: job.data.id, queue });
     try {
-      const applied = await handleOnce(this.database.db, module.name, handler, job.data);
+      const applied = await handleOnce(this.database.db, module.name, handler, job.data, this.options.clock);
       log.debug({ applied }, applied ? "event handled" : "duplicate delivery ignored");
       this.wake();
     } catch (error) {

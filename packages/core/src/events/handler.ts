@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { ActionScope } from "../action.js";
 import { auditActorOf, recordAudit } from "../audit.js";
+import { type Clock, clockDay, systemClock } from "../clock.js";
 import { SYSTEM_PRINCIPAL } from "../context.js";
 import type { KernelTables } from "../kernel-schema.js";
 import { recordEvent } from "../outbox.js";
@@ -43,6 +44,7 @@ export async function handleOnce<DB>(
   domain: string,
   handler: EventHandler<DB>,
   event: DeliveredEvent,
+  clock: Clock = systemClock,
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const claimed = await (trx.withSchema(domain) as unknown as Kysely<KernelTables>)
@@ -52,7 +54,7 @@ export async function handleOnce<DB>(
       .returning("event_id")
       .executeTakeFirst();
     if (!claimed) return false;
-    await handler.handle(event, handlerScope(trx, domain, handler, event));
+    await handler.handle(event, handlerScope(trx, domain, handler, event, clock));
     return true;
   });
 }
@@ -62,12 +64,15 @@ function handlerScope<DB>(
   domain: string,
   handler: EventHandler<DB>,
   event: DeliveredEvent,
+  clock: Clock,
 ): ActionScope<DB> {
   const actor = { ...SYSTEM_PRINCIPAL, subject: `event-handler:${domain}.${handler.name}` };
   return {
     trx,
     actor,
     requestId: event.requestId,
+    now: () => clock.now(),
+    today: () => clockDay(clock),
     audit: (aggregateType, aggregateId, details = {}) =>
       recordAudit(trx, domain, {
         ...auditActorOf(actor),

@@ -1,0 +1,72 @@
+import { randomUUID } from "node:crypto";
+import { createTestDatabase, testClock, testDatabaseKind } from "@erp/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ActionScope, runBusinessAction } from "../src/action.js";
+import { systemClock } from "../src/clock.js";
+import { SYSTEM_PRINCIPAL } from "../src/context.js";
+import type { Database } from "../src/database.js";
+import { runScheduledAction } from "../src/system-actions.js";
+import { handleOnce } from "../src/events/handler.js";
+import { logger } from "../src/logger.js";
+import { migrateDomain } from "../src/migrations.js";
+
+let database: Database;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await migrateDomain(database.db, "clock_test", {});
+});
+afterAll(() => database.close());
+
+/** What a scope says the time is. */
+const readTime = async (s: ActionScope<unknown>) => ({ today: s.today(), now: s.now().toISOString() });
+
+const act = (clock = testClock("2031-02-03")) =>
+  runBusinessAction(
+    { db: database.db, principal: SYSTEM_PRINCIPAL, requestId: "r", log: logger, domain: "clock_test", clock },
+    { operation: "readTime", input: { idempotencyKey: randomUUID() } },
+    readTime,
+  );
+
+describe(`the business clock on ${testDatabaseKind()}`, () => {
+  it("gives an action the date of the clock its context carries, and moves when the clock moves", async () => {
+    const clock = testClock("2031-02-03");
+    expect(await act(clock)).toEqual({ today: "2031-02-03", now: "2031-02-03T12:00:00.000Z", errors: [] });
+    clock.advanceDays(30);
+    expect((await act(clock)).today).toBe("2031-03-05");
+  });
+
+  it("falls back to the system clock when the context names none", async () => {
+    const result = await runBusinessAction(
+      { db: database.db, principal: SYSTEM_PRINCIPAL, requestId: "r", log: logger, domain: "clock_test" },
+      { operation: "readTime", input: { idempotencyKey: randomUUID() } },
+      readTime,
+    );
+    expect(result.today).toBe(systemClock.now().toISOString().slice(0, 10));
+  });
+
+  it("gives event handlers and scheduled jobs the clock they are run with", async () => {
+    const clock = testClock("2029-12-31");
+    let seen: string | undefined;
+    const handler = {
+      name: "note-time",
+      on: "other.thing.happened",
+      handle: async (_: unknown, s: ActionScope<unknown>) => {
+        seen = s.today();
+      },
+    };
+    const event = {
+      id: randomUUID(),
+      type: handler.on,
+      source: "other",
+      aggregateType: "Thing",
+      aggregateId: "1",
+      payload: {},
+      occurredAt: clock.now().toISOString(),
+      requestId: "r",
+    };
+    expect(await handleOnce(database.db, "clock_test", handler, event, clock)).toBe(true);
+    expect(seen).toBe("2029-12-31");
+    const job = await runScheduledAction(database.db, "clock_test", "readTime", "job-1", readTime, clock);
+    expect(job.today).toBe("2029-12-31");
+  });
+});
