@@ -5,10 +5,10 @@ import { type ActionScope, runBusinessAction } from "../src/action.js";
 import { systemClock } from "../src/clock.js";
 import { SYSTEM_PRINCIPAL } from "../src/context.js";
 import type { Database } from "../src/database.js";
-import { runScheduledAction } from "../src/system-actions.js";
 import { handleOnce } from "../src/events/handler.js";
 import { logger } from "../src/logger.js";
 import { migrateDomain } from "../src/migrations.js";
+import { runScheduledAction } from "../src/system-actions.js";
 
 let database: Database;
 beforeAll(async () => {
