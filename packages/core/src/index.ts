@@ -22,6 +22,7 @@ export * from "./money.js";
 export * from "./outbox.js";
 export * from "./scalars.js";
 export * from "./scopes.js";
+export * from "./settings.js";
 export * from "./sql.js";
 export * from "./state-machine.js";
 export * from "./subgraph.js";

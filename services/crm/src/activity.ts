@@ -1,7 +1,7 @@
 import { type ActionScope, fields, parseInput, refuse } from "@erp/core";
 import type { Selectable } from "kysely";
 import { z } from "zod";
-import { activityDateWindow } from "./context.js";
+import { activityDateWindow } from "./config.js";
 import type { ActivitiesTable, CrmDatabase } from "./db.js";
 import { CrmErrorCode } from "./errors.js";
 

@@ -1,7 +1,7 @@
 import { type ActionScope, defineStateMachine, fields, notFound, parseInput, sql } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
-import { expectedCloseDateWindow } from "./context.js";
+import { expectedCloseDateWindow } from "./config.js";
 import { type Customer, customerCode, registerCustomer } from "./customer.js";
 import type { CrmDatabase, LeadsTable } from "./db.js";
 import { CrmErrorCode } from "./errors.js";

@@ -11,7 +11,7 @@ import {
 } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
-import { expectedCloseDateWindow } from "./context.js";
+import { expectedCloseDateWindow } from "./config.js";
 import { assertCustomerActive, lockCustomer } from "./customer.js";
 import type { CrmDatabase, OpportunitiesTable } from "./db.js";
 import { CrmErrorCode } from "./errors.js";

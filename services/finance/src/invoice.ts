@@ -16,7 +16,7 @@ import {
 } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
-import { dueDateWindow, paymentTermDays } from "./context.js";
+import { dueDateWindow, paymentTermDays } from "./config.js";
 import { reduceHoldByInvoice } from "./credit.js";
 import type { FinanceDatabase, InvoiceStatus, InvoicesTable } from "./db.js";
 import { FinanceErrorCode } from "./errors.js";

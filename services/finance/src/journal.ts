@@ -14,7 +14,7 @@ import {
 } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
-import { accountingDateWindow } from "./context.js";
+import { accountingDateWindow } from "./config.js";
 import type { FinanceDatabase, JournalEntriesTable } from "./db.js";
 import { FinanceErrorCode } from "./errors.js";
 

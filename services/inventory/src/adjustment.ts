@@ -13,7 +13,7 @@ import {
 } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
-import { adjustmentApprovalThreshold, valuationCurrency } from "./context.js";
+import { adjustmentApprovalThreshold, valuationCurrency } from "./config.js";
 import type { InventoryDatabase, StockAdjustmentsTable } from "./db.js";
 import { InventoryErrorCode } from "./errors.js";
 import { recordMovement } from "./movement.js";

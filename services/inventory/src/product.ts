@@ -12,7 +12,7 @@ import {
 } from "@erp/core";
 import type { Kysely, Selectable, Transaction } from "kysely";
 import { z } from "zod";
-import { valuationCurrency } from "./context.js";
+import { valuationCurrency } from "./config.js";
 import type { InventoryDatabase, ProductsTable } from "./db.js";
 import { InventoryErrorCode } from "./errors.js";
 import { UNIT_PRECISION, type UnitOfMeasure } from "./quantity.js";

@@ -12,7 +12,7 @@ import {
 } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
-import { valuationCurrency } from "./context.js";
+import { valuationCurrency } from "./config.js";
 import type { InventoryDatabase, StockLevelsTable } from "./db.js";
 import { InventoryErrorCode } from "./errors.js";
 import { findStockedProduct } from "./product.js";

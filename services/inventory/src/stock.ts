@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type ActionScope, Dec, fields, parseInput, QUANTITY_COLUMN, refuse } from "@erp/core";
 import { z } from "zod";
-import { valuationCurrency } from "./context.js";
+import { valuationCurrency } from "./config.js";
 import type { InventoryDatabase } from "./db.js";
 import { InventoryErrorCode } from "./errors.js";
 import { recordMovement, type StockMovement } from "./movement.js";

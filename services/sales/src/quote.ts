@@ -11,7 +11,7 @@ import {
 } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
-import { quoteValidityWindow } from "./context.js";
+import { quoteValidityWindow } from "./config.js";
 import type { QuoteStatus, QuotesTable, SalesDatabase } from "./db.js";
 import { SalesErrorCode } from "./errors.js";
 import { assertCustomerMayOrder, assertWarehouseKnown, createOrder, type SalesOrder } from "./order.js";
