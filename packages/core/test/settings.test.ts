@@ -58,7 +58,9 @@ describe("domain settings", () => {
 
   it("refuses a bad currency", () => {
     for (const bad of ["eur", "EURO", "XYZ"])
-      expect(refusal({ TEST_CURRENCY: bad })).toBe(`TEST_CURRENCY="${bad}" is not an ISO 4217 currency code such as EUR`);
+      expect(refusal({ TEST_CURRENCY: bad })).toBe(
+        `TEST_CURRENCY="${bad}" is not an ISO 4217 currency code such as EUR`,
+      );
   });
 
   it("lists every bad value at once", () => {

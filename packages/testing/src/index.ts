@@ -1,5 +1,6 @@
 export * from "./auth.js";
 export * from "./client.js";
+export * from "./constraints.js";
 export * from "./database.js";
 export * from "./events.js";
 export * from "./factories.js";

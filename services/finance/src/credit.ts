@@ -5,16 +5,14 @@ import {
   defineStateMachine,
   fields,
   type Money,
-  notFound,
   parseInput,
-  refuse,
   sql,
 } from "@erp/core";
 import type { Kysely, Selectable, Transaction } from "kysely";
 import { z } from "zod";
 import { dualApprovalLimit } from "./config.js";
 import type { CreditLineStatus, CreditLinesTable, FinanceDatabase } from "./db.js";
-import { FinanceErrorCode } from "./errors.js";
+import { FinanceErrorCode, notFound, refuse } from "./errors.js";
 import { showMoney } from "./journal.js";
 
 export const creditLifecycle = defineStateMachine<CreditLineStatus>("Credit line", {

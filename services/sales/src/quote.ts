@@ -3,9 +3,7 @@ import {
   defineStateMachine,
   fields,
   nextDocumentNumber,
-  notFound,
   parseInput,
-  refuse,
   sql,
   versionConflict,
 } from "@erp/core";
@@ -13,7 +11,7 @@ import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
 import { quoteValidityWindow } from "./config.js";
 import type { QuoteStatus, QuotesTable, SalesDatabase } from "./db.js";
-import { SalesErrorCode } from "./errors.js";
+import { notFound, refuse, SalesErrorCode } from "./errors.js";
 import { assertCustomerMayOrder, assertWarehouseKnown, createOrder, type SalesOrder } from "./order.js";
 import { priceLines, storedLine } from "./pricing.js";
 
