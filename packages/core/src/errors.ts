@@ -13,6 +13,8 @@ export const KernelErrorCode = {
   FORBIDDEN: "FORBIDDEN",
 } as const;
 
+export type KernelErrorCode = (typeof KernelErrorCode)[keyof typeof KernelErrorCode];
+
 /** A broken business rule, returned as data in a mutation payload. */
 export interface BusinessError<Code extends string = string> {
   code: Code;
@@ -39,6 +41,30 @@ export class BusinessRuleViolation extends Error {
 /** Rolls back the current business transaction with one error. */
 export function refuse(code: string, message: string, field?: string): never {
   throw new BusinessRuleViolation([businessError(code, message, field)]);
+}
+
+/** Rolls back the current business transaction with one error, whose code is one of the domain's. */
+export type Refuse<Code extends string> = (code: Code, message: string, field?: string) => never;
+/** Rolls back with "<what> does not exist" on the field that named it. */
+export type NotFound<Code extends string> = (code: Code, what: string, field: string) => never;
+
+/** A domain's refusals: they accept only its own error codes, so a misspelt code does not compile. */
+export interface Refusals<Code extends string> {
+  refuse: Refuse<Code>;
+  notFound: NotFound<Code>;
+}
+
+/**
+ * Typed refusals for a domain, from its generated error-code enum; the enum must repeat every
+ * kernel code (a client sees one documented enum per domain), or this does not compile.
+ */
+export function refusals<Code extends string>(
+  _codes: { readonly [K in Code]: K } & { readonly [K in KernelErrorCode]: K },
+): Refusals<Code> {
+  return {
+    refuse: (code, message, field) => refuse(code, message, field),
+    notFound: (code, what, field) => refuse(code, `${what} does not exist`, field),
+  };
 }
 
 export function validationErrors(error: ZodError): BusinessError[] {

@@ -35,7 +35,10 @@ export {
   businessError,
   EdgeErrorCode,
   KernelErrorCode,
-  refuse,
+  type NotFound,
+  type Refusals,
+  type Refuse,
+  refusals,
 } from "./errors.js";
 // Events between domains.
 export { EventBus } from "./events/event-bus.js";
@@ -59,6 +62,8 @@ export {
   roundHalfEven,
 } from "./money.js";
 export { isKnownScope } from "./scopes.js";
+// Settings a domain reads from the environment, checked when its subgraph is built.
+export { defineSettings, type Setting, type Settings, SettingsError, setting } from "./settings.js";
 export { runStatements, sql } from "./sql.js";
 export { defineStateMachine } from "./state-machine.js";
 // A domain's module: its subgraph, schema, migrations, seed and scheduled jobs.
@@ -82,12 +87,10 @@ export {
   assertQueryDate,
   assertSearchText,
   type DateWindow,
-  daysSetting,
   fields,
   isoDay,
   isUuid,
   magnitudeProblem,
-  notFound,
   parseInput,
   present,
   versionConflict,

@@ -49,6 +49,8 @@ export interface SubgraphModule<DB = any, Loaders = any> {
   seed?: (run: OperationRunner, tools: SeedTools<DB>) => Promise<void>;
   /** A ready operation that Sandbox opens with. */
   exampleOperation?: string;
+  /** Reads the domain's settings; called when the subgraph is built, so a bad value stops the start. */
+  settings?: () => unknown;
 }
 
 export function defineSubgraph<DB, Loaders>(module: SubgraphModule<DB, Loaders>): SubgraphModule<DB, Loaders> {
@@ -63,6 +65,7 @@ export function subgraphTypeDefs(module: Pick<SubgraphModule, "typeDefs">): Docu
 }
 
 export function buildSubgraph(module: SubgraphModule): GraphQLSchema {
+  module.settings?.();
   const resolvers = { ...kernelScalarResolvers, ...module.resolvers };
   // The resolver map type is internal to @apollo/subgraph; codegen types ours per domain.
   const schemaModule = { typeDefs: subgraphTypeDefs(module), resolvers };

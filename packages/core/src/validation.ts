@@ -196,14 +196,6 @@ export async function present<T>(value: Promise<T | null>, what: string): Promis
   return found;
 }
 
-/** A whole number of days from a setting, the fallback when unset or not a non-negative integer. */
-export function daysSetting(name: string, fallback: number): number {
-  // An empty variable is unset, not zero (Number("") is 0, which would close the window).
-  const raw = process.env[name]?.trim();
-  const value = raw ? Number(raw) : fallback;
-  return Number.isInteger(value) && value >= 0 ? value : fallback;
-}
-
 /**
  * A query's date or instant filter: any day of years 1 to 9999 (a filter writes nothing, so no
  * business window applies), refused as BAD_USER_INPUT outside, never a database error on year 0.

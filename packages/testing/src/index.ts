@@ -1,6 +1,7 @@
 export * from "./auth.js";
 export * from "./client.js";
 export * from "./clock.js";
+export * from "./constraints.js";
 export * from "./database.js";
 export * from "./events.js";
 export * from "./factories.js";

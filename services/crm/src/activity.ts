@@ -1,9 +1,9 @@
-import { type ActionScope, fields, parseInput, refuse } from "@erp/core";
+import { type ActionScope, fields, parseInput } from "@erp/core";
 import type { Selectable } from "kysely";
 import { z } from "zod";
-import { activityDateWindow } from "./context.js";
+import { activityDateWindow } from "./config.js";
 import type { ActivitiesTable, CrmDatabase } from "./db.js";
-import { CrmErrorCode } from "./errors.js";
+import { CrmErrorCode, refuse } from "./errors.js";
 
 export type ActivityKind = "CALL" | "EMAIL" | "MEETING" | "NOTE";
 

@@ -3,19 +3,17 @@ import {
   defineStateMachine,
   fields,
   nextDocumentNumber,
-  notFound,
   parseInput,
-  refuse,
   sql,
   versionConflict,
 } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
 import { type Address, addressSchema } from "./address.js";
-import type { CrmDatabase, CustomersTable } from "./db.js";
-import { CrmErrorCode } from "./errors.js";
+import type { CrmDatabase, CustomerStatus, CustomersTable } from "./db.js";
+import { CrmErrorCode, notFound, refuse } from "./errors.js";
 
-export type CustomerStatus = "ACTIVE" | "BLOCKED";
+export type { CustomerStatus };
 
 /** A customer may be blocked and unblocked; nothing else. */
 export const customerLifecycle = defineStateMachine<CustomerStatus>("Customer", {

@@ -1,4 +1,14 @@
 import type { ColumnType, Generated } from "kysely";
+import { CustomerStatus, LeadStatus, OpportunityStage } from "./generated/enums.js";
+
+export type { CustomerStatus, LeadStatus, OpportunityStage };
+
+/** Each status column's values, from the schema's enums; test/statuses.test.ts holds them equal to its CHECK constraint. */
+export const statusColumns: Record<string, readonly string[]> = {
+  "customers.status": Object.values(CustomerStatus),
+  "leads.status": Object.values(LeadStatus),
+  "opportunities.stage": Object.values(OpportunityStage),
+};
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -20,7 +30,7 @@ export interface CustomersTable {
   email: string | null;
   phone: string | null;
   billing_address: ColumnType<AddressJson | null, string | null, string | null>;
-  status: Generated<"ACTIVE" | "BLOCKED">;
+  status: Generated<CustomerStatus>;
   blocked_reason: string | null;
   version: Generated<number>;
   created_at: Generated<Date>;
@@ -46,7 +56,7 @@ export interface LeadsTable {
   email: string | null;
   phone: string | null;
   source: string | null;
-  status: Generated<"NEW" | "QUALIFIED" | "CONVERTED" | "DISQUALIFIED">;
+  status: Generated<LeadStatus>;
   disqualification_reason: string | null;
   converted_customer_id: string | null;
   converted_opportunity_id: string | null;
@@ -62,7 +72,7 @@ export interface OpportunitiesTable {
   title: string;
   amount: string;
   currency: string;
-  stage: Generated<"PROSPECTING" | "PROPOSAL" | "NEGOTIATION" | "WON" | "LOST">;
+  stage: Generated<OpportunityStage>;
   probability: number;
   expected_close_date: string | null;
   lost_reason: string | null;

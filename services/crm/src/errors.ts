@@ -1,16 +1,14 @@
-import { businessError, KernelErrorCode } from "@erp/core";
+import { businessError, type NotFound, type Refuse, refusals } from "@erp/core";
+import { CrmErrorCode } from "./generated/enums.js";
 
-/** The CRM's business error codes; schema.graphql documents each one in CrmErrorCode. */
-export const CrmErrorCode = {
-  ...KernelErrorCode,
-  CUSTOMER_NOT_FOUND: "CUSTOMER_NOT_FOUND",
-  CUSTOMER_CODE_TAKEN: "CUSTOMER_CODE_TAKEN",
-  CUSTOMER_BLOCKED: "CUSTOMER_BLOCKED",
-  LEAD_NOT_FOUND: "LEAD_NOT_FOUND",
-  OPPORTUNITY_NOT_FOUND: "OPPORTUNITY_NOT_FOUND",
-} as const;
+/** The CRM's business error codes: the CrmErrorCode enum of schema.graphql, generated, the kernel's among them. */
+export { CrmErrorCode };
 
-export type CrmErrorCode = (typeof CrmErrorCode)[keyof typeof CrmErrorCode];
+const refusal = refusals(CrmErrorCode);
+/** Refusals that accept only CrmErrorCodes, so a misspelt code does not compile; annotated, so that `if (!row) notFound(…)` narrows. */
+export const refuse: Refuse<CrmErrorCode> = refusal.refuse;
+/** A not-found refusal with one of the domain's codes. */
+export const notFound: NotFound<CrmErrorCode> = refusal.notFound;
 
 /** Unique constraints whose violation is a business error rather than a bug. */
 export const crmUniqueViolations = {

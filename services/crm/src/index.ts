@@ -1,4 +1,5 @@
 import { defineSubgraph, loadSchemaFile } from "@erp/core";
+import { crmSettings } from "./config.js";
 import type { CrmDatabase } from "./db.js";
 import { type CrmLoaders, createCrmLoaders } from "./loaders.js";
 import { migrations } from "./migrations/index.js";
@@ -11,6 +12,7 @@ export const crm = defineSubgraph<CrmDatabase, CrmLoaders>({
   typeDefs: loadSchemaFile(new URL("../schema.graphql", import.meta.url)),
   resolvers,
   migrations,
+  settings: crmSettings,
   createLoaders: createCrmLoaders,
   seed: seedCrm,
   exampleOperation,

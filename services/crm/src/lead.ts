@@ -1,13 +1,13 @@
-import { type ActionScope, defineStateMachine, fields, notFound, parseInput, sql } from "@erp/core";
+import { type ActionScope, defineStateMachine, fields, parseInput, sql } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
-import { expectedCloseDateWindow } from "./context.js";
+import { expectedCloseDateWindow } from "./config.js";
 import { type Customer, customerCode, registerCustomer } from "./customer.js";
-import type { CrmDatabase, LeadsTable } from "./db.js";
-import { CrmErrorCode } from "./errors.js";
+import type { CrmDatabase, LeadStatus, LeadsTable } from "./db.js";
+import { CrmErrorCode, notFound } from "./errors.js";
 import { type Opportunity, openOpportunity } from "./opportunity.js";
 
-export type LeadStatus = "NEW" | "QUALIFIED" | "CONVERTED" | "DISQUALIFIED";
+export type { LeadStatus };
 
 /** NEW → QUALIFIED → CONVERTED, or DISQUALIFIED from NEW or QUALIFIED. */
 export const leadLifecycle = defineStateMachine<LeadStatus>("Lead", {

@@ -1,22 +1,12 @@
-import {
-  type ActionScope,
-  defineStateMachine,
-  fields,
-  type Money,
-  money,
-  notFound,
-  parseInput,
-  refuse,
-  sql,
-} from "@erp/core";
+import { type ActionScope, defineStateMachine, fields, type Money, money, parseInput, sql } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
-import { expectedCloseDateWindow } from "./context.js";
+import { expectedCloseDateWindow } from "./config.js";
 import { assertCustomerActive, lockCustomer } from "./customer.js";
-import type { CrmDatabase, OpportunitiesTable } from "./db.js";
-import { CrmErrorCode } from "./errors.js";
+import type { CrmDatabase, OpportunitiesTable, OpportunityStage } from "./db.js";
+import { CrmErrorCode, notFound, refuse } from "./errors.js";
 
-export type OpportunityStage = "PROSPECTING" | "PROPOSAL" | "NEGOTIATION" | "WON" | "LOST";
+export type { OpportunityStage };
 
 /** The sales pipeline: forward one stage at a time; WON from negotiation, LOST from any open stage. */
 export const opportunityPipeline = defineStateMachine<OpportunityStage>("Opportunity", {

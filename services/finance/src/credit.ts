@@ -5,19 +5,15 @@ import {
   defineStateMachine,
   fields,
   type Money,
-  notFound,
   parseInput,
-  refuse,
   sql,
 } from "@erp/core";
 import type { Kysely, Selectable, Transaction } from "kysely";
 import { z } from "zod";
+import { dualApprovalLimit } from "./config.js";
 import type { CreditLineStatus, CreditLinesTable, FinanceDatabase } from "./db.js";
-import { FinanceErrorCode } from "./errors.js";
+import { FinanceErrorCode, notFound, refuse } from "./errors.js";
 import { showMoney } from "./journal.js";
-
-/** Above this limit (valuation currency units) a credit line needs two different approvers. */
-export const dualApprovalLimit = (): string => process.env.CREDIT_DUAL_APPROVAL_LIMIT ?? "50000";
 
 export const creditLifecycle = defineStateMachine<CreditLineStatus>("Credit line", {
   PENDING_APPROVAL: ["ACTIVE", "REJECTED"],

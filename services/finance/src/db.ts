@@ -1,4 +1,20 @@
 import type { ColumnType, Generated } from "kysely";
+import { CreditLineStatus, InvoiceStatus, ReconciliationAlertStatus } from "./generated/enums.js";
+
+export { CreditLineStatus, InvoiceStatus };
+export type AlertStatus = ReconciliationAlertStatus;
+
+/** A credit hold's life; internal to finance, so no GraphQL enum states it. */
+export const CREDIT_HOLD_STATUSES = ["HELD", "RELEASED"] as const;
+export type CreditHoldStatus = (typeof CREDIT_HOLD_STATUSES)[number];
+
+/** Each status column's values, from the schema's enums; test/statuses.test.ts holds them equal to its CHECK constraint. */
+export const statusColumns: Record<string, readonly string[]> = {
+  "credit_holds.status": CREDIT_HOLD_STATUSES,
+  "credit_lines.status": Object.values(CreditLineStatus),
+  "invoices.status": Object.values(InvoiceStatus),
+  "reconciliation_alerts.status": Object.values(ReconciliationAlertStatus),
+};
 
 type Numeric = ColumnType<string, string | undefined, string>;
 
@@ -23,8 +39,6 @@ export interface JournalLinesTable {
   debit: Numeric;
   credit: Numeric;
 }
-
-export type InvoiceStatus = "ISSUED" | "PARTIALLY_PAID" | "PAID" | "VOID";
 
 export interface InvoicesTable {
   id: Generated<string>;
@@ -93,8 +107,6 @@ export interface ReconciliationRunsTable {
   started_by: string;
 }
 
-export type AlertStatus = "OPEN" | "ACKNOWLEDGED" | "RESOLVED";
-
 export interface ReconciliationAlertsTable {
   id: Generated<string>;
   seq: Generated<string>;
@@ -123,8 +135,6 @@ export interface InterestAccrualsTable {
   amount: string;
   remainder: string;
 }
-
-export type CreditLineStatus = "PENDING_APPROVAL" | "ACTIVE" | "REJECTED" | "SUSPENDED";
 
 export interface CreditLinesTable {
   id: Generated<string>;
@@ -194,7 +204,7 @@ export interface FinanceDatabase {
     customer_id: string;
     currency: string;
     amount: string;
-    status: "HELD" | "RELEASED";
+    status: CreditHoldStatus;
     updated_at: Generated<Date>;
   };
   "finance.reconciliation_alerts": ReconciliationAlertsTable;

@@ -1,27 +1,14 @@
-import { businessError, KernelErrorCode } from "@erp/core";
+import { businessError, type NotFound, type Refuse, refusals } from "@erp/core";
+import { FinanceErrorCode } from "./generated/enums.js";
 
-/** Finance's business error codes; schema.graphql documents each one in FinanceErrorCode. */
-export const FinanceErrorCode = {
-  ...KernelErrorCode,
-  UNBALANCED_ENTRY: "UNBALANCED_ENTRY",
-  ACCOUNT_NOT_FOUND: "ACCOUNT_NOT_FOUND",
-  JOURNAL_ENTRY_NOT_FOUND: "JOURNAL_ENTRY_NOT_FOUND",
-  ALREADY_REVERSED: "ALREADY_REVERSED",
-  CUSTOMER_NOT_FOUND: "CUSTOMER_NOT_FOUND",
-  DUPLICATE_REFERENCE: "DUPLICATE_REFERENCE",
-  INVOICE_NOT_FOUND: "INVOICE_NOT_FOUND",
-  INVOICE_HAS_PAYMENTS: "INVOICE_HAS_PAYMENTS",
-  ALERT_NOT_FOUND: "ALERT_NOT_FOUND",
-  CREDIT_LINE_NOT_FOUND: "CREDIT_LINE_NOT_FOUND",
-  CREDIT_LINE_EXISTS: "CREDIT_LINE_EXISTS",
-  APPROVER_IS_REQUESTER: "APPROVER_IS_REQUESTER",
-  ALREADY_APPROVED: "ALREADY_APPROVED",
-  PAYMENT_NOT_FOUND: "PAYMENT_NOT_FOUND",
-  INSUFFICIENT_CREDIT: "INSUFFICIENT_CREDIT",
-  OVERPAYMENT: "OVERPAYMENT",
-  OVER_CREDIT: "OVER_CREDIT",
-  CURRENCY_MISMATCH: "CURRENCY_MISMATCH",
-} as const;
+/** Finance's business error codes: the FinanceErrorCode enum of schema.graphql, generated, the kernel's among them. */
+export { FinanceErrorCode };
+
+const refusal = refusals(FinanceErrorCode);
+/** Refusals that accept only FinanceErrorCodes, so a misspelt code does not compile; annotated, so that `if (!row) notFound(…)` narrows. */
+export const refuse: Refuse<FinanceErrorCode> = refusal.refuse;
+/** A not-found refusal with one of the domain's codes. */
+export const notFound: NotFound<FinanceErrorCode> = refusal.notFound;
 
 export const financeConstraintViolations = {
   payments_reference_key: businessError(

@@ -1,4 +1,5 @@
 import { defineSubgraph, loadSchemaFile } from "@erp/core";
+import { financeSettings } from "./config.js";
 import type { FinanceDatabase } from "./db.js";
 import { financeHandlers } from "./handlers.js";
 import { scheduledInterestAccrual } from "./interest.js";
@@ -14,6 +15,7 @@ export const finance = defineSubgraph<FinanceDatabase, FinanceLoaders>({
   typeDefs: loadSchemaFile(new URL("../schema.graphql", import.meta.url)),
   resolvers,
   migrations,
+  settings: financeSettings,
   createLoaders: createFinanceLoaders,
   handlers: financeHandlers,
   seed: seedFinance,

@@ -11,12 +11,9 @@ import {
 } from "@erp/core";
 import type { Kysely, Selectable } from "kysely";
 import { z } from "zod";
-import { interestDateWindow } from "./context.js";
+import { interestDateWindow, lateInterestRate } from "./config.js";
 import type { FinanceDatabase, InvoicesTable } from "./db.js";
 import { postEntry, showMoney } from "./journal.js";
-
-/** Late interest, percent per year, for a customer whose credit line names no rate of its own. */
-export const lateInterestRate = (): string => process.env.LATE_INTEREST_ANNUAL_RATE ?? "12";
 
 const MAX_DAYS = 3660;
 const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);

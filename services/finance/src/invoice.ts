@@ -10,17 +10,15 @@ import {
   isoDay,
   type Money,
   nextDocumentNumber,
-  notFound,
   parseInput,
   QUANTITY_COLUMN,
-  refuse,
 } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
-import { dueDateWindow, paymentTermDays } from "./context.js";
+import { dueDateWindow, paymentTermDays } from "./config.js";
 import { reduceHoldByInvoice } from "./credit.js";
 import type { FinanceDatabase, InvoiceStatus, InvoicesTable } from "./db.js";
-import { FinanceErrorCode } from "./errors.js";
+import { FinanceErrorCode, notFound, refuse } from "./errors.js";
 import { postEntry, reverseEntry, showMoney } from "./journal.js";
 
 export const invoiceLifecycle = defineStateMachine<InvoiceStatus>("Invoice", {

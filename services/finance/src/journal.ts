@@ -10,15 +10,13 @@ import {
   isUuid,
   money,
   nextDocumentNumber,
-  notFound,
   parseInput,
-  refuse,
 } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
-import { accountingDateWindow } from "./context.js";
+import { accountingDateWindow } from "./config.js";
 import type { FinanceDatabase, JournalEntriesTable } from "./db.js";
-import { FinanceErrorCode } from "./errors.js";
+import { FinanceErrorCode, notFound, refuse } from "./errors.js";
 
 export interface JournalEntry {
   id: string;

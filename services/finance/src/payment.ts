@@ -1,9 +1,9 @@
-import { type ActionScope, Dec, fields, type Money, notFound, parseInput, refuse } from "@erp/core";
+import { type ActionScope, Dec, fields, type Money, parseInput } from "@erp/core";
 import type { Selectable } from "kysely";
 import { z } from "zod";
-import { paymentDateWindow } from "./context.js";
+import { paymentDateWindow } from "./config.js";
 import type { FinanceDatabase, PaymentsTable } from "./db.js";
-import { FinanceErrorCode } from "./errors.js";
+import { FinanceErrorCode, notFound, refuse } from "./errors.js";
 import { invoiceLifecycle } from "./invoice.js";
 import { postEntry, showMoney } from "./journal.js";
 

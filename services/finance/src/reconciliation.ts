@@ -1,8 +1,8 @@
-import { type ActionScope, defineStateMachine, fields, notFound, parseInput, sql } from "@erp/core";
+import { type ActionScope, defineStateMachine, fields, parseInput, sql } from "@erp/core";
 import type { Kysely, Selectable, Transaction } from "kysely";
 import { z } from "zod";
 import type { AlertStatus, FinanceDatabase, ReconciliationAlertsTable, ReconciliationRunsTable } from "./db.js";
-import { FinanceErrorCode } from "./errors.js";
+import { FinanceErrorCode, notFound } from "./errors.js";
 import { type Discrepancy, RECONCILIATION_CHECKS } from "./reconciliation-checks.js";
 
 export const alertLifecycle = defineStateMachine<AlertStatus>("Reconciliation alert", {

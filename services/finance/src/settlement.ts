@@ -1,18 +1,8 @@
-import {
-  type ActionScope,
-  currencyScale,
-  Dec,
-  fields,
-  nextDocumentNumber,
-  notFound,
-  parseInput,
-  refuse,
-  sql,
-} from "@erp/core";
+import { type ActionScope, currencyScale, Dec, fields, nextDocumentNumber, parseInput, sql } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
 import type { FinanceDatabase, InvoicesTable } from "./db.js";
-import { FinanceErrorCode } from "./errors.js";
+import { FinanceErrorCode, notFound, refuse } from "./errors.js";
 import { type Invoice, invoiceLifecycle, lockInvoice, toInvoice } from "./invoice.js";
 import { postEntry, showMoney } from "./journal.js";
 import { type Payment, toPayment } from "./payment.js";

@@ -5,15 +5,13 @@ import {
   hasScope,
   isKnownScope,
   KernelErrorCode,
-  notFound,
   type Principal,
   parseInput,
-  refuse,
 } from "@erp/core";
 import type { Insertable, Selectable, Transaction } from "kysely";
 import { z } from "zod";
 import type { ApiKeyState, ApiKeysTable, IdentityDatabase } from "./db.js";
-import { IdentityErrorCode } from "./errors.js";
+import { IdentityErrorCode, notFound, refuse } from "./errors.js";
 import { newToken } from "./token.js";
 
 /** A key is revoked for good; ACTIVE → ACTIVE is a rotation. EXPIRED is derived from expiresAt. */

@@ -1,9 +1,17 @@
 import type { ColumnType, Generated } from "kysely";
+import { ApiKeyStatus } from "./generated/enums.js";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
-export type ApiKeyState = "ACTIVE" | "REVOKED";
+// EXPIRED is derived (past expires_at), never stored.
+export const API_KEY_STATES = Object.values(ApiKeyStatus).filter(
+  (s): s is Exclude<ApiKeyStatus, "EXPIRED"> => s !== ApiKeyStatus.EXPIRED,
+);
+export type ApiKeyState = (typeof API_KEY_STATES)[number];
+
+/** Each status column's values, from the schema's enums; test/statuses.test.ts holds them equal to its CHECK constraint. */
+export const statusColumns: Record<string, readonly string[]> = { "api_keys.status": API_KEY_STATES };
 
 export interface ApiKeysTable {
   id: Generated<string>;

@@ -1,17 +1,14 @@
-import { businessError, KernelErrorCode } from "@erp/core";
+import { businessError, type NotFound, type Refuse, refusals } from "@erp/core";
+import { IdentityErrorCode } from "./generated/enums.js";
 
-/** The identity domain's business error codes; schema.graphql documents each one in IdentityErrorCode. */
-export const IdentityErrorCode = {
-  ...KernelErrorCode,
-  API_KEY_NOT_FOUND: "API_KEY_NOT_FOUND",
-  API_KEY_EXPIRED: "API_KEY_EXPIRED",
-  API_KEY_REVOKED: "API_KEY_REVOKED",
-  PERSISTED_OPERATION_ID_TAKEN: "PERSISTED_OPERATION_ID_TAKEN",
-  PERSISTED_OPERATION_ALREADY_REGISTERED: "PERSISTED_OPERATION_ALREADY_REGISTERED",
-  PERSISTED_OPERATION_NOT_FOUND: "PERSISTED_OPERATION_NOT_FOUND",
-} as const;
+/** The identity domain's business error codes: the IdentityErrorCode enum of schema.graphql, generated, the kernel's among them. */
+export { IdentityErrorCode };
 
-export type IdentityErrorCode = (typeof IdentityErrorCode)[keyof typeof IdentityErrorCode];
+const refusal = refusals(IdentityErrorCode);
+/** Refusals that accept only IdentityErrorCodes, so a misspelt code does not compile; annotated, so that `if (!row) notFound(…)` narrows. */
+export const refuse: Refuse<IdentityErrorCode> = refusal.refuse;
+/** A not-found refusal with one of the domain's codes. */
+export const notFound: NotFound<IdentityErrorCode> = refusal.notFound;
 
 /** Unique constraints whose violation is a business error rather than a bug. */
 export const identityUniqueViolations = {

@@ -1,10 +1,10 @@
-import { type ActionScope, fields, notFound, parseInput } from "@erp/core";
+import { type ActionScope, fields, parseInput } from "@erp/core";
 import { parse } from "graphql";
 import type { Selectable } from "kysely";
 import { z } from "zod";
 import { usableKey } from "./api-key.js";
 import type { IdentityDatabase, PersistedOperationsTable } from "./db.js";
-import { IdentityErrorCode } from "./errors.js";
+import { IdentityErrorCode, notFound } from "./errors.js";
 import { sha256Hex } from "./token.js";
 
 export interface PersistedOperation {

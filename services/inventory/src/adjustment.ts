@@ -7,22 +7,20 @@ import {
   fields,
   type Money,
   money,
-  notFound,
   parseInput,
-  refuse,
 } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
-import { adjustmentApprovalThreshold, valuationCurrency } from "./context.js";
-import type { InventoryDatabase, StockAdjustmentsTable } from "./db.js";
-import { InventoryErrorCode } from "./errors.js";
+import { adjustmentApprovalThreshold, valuationCurrency } from "./config.js";
+import type { InventoryDatabase, StockAdjustmentStatus, StockAdjustmentsTable } from "./db.js";
+import { InventoryErrorCode, notFound, refuse } from "./errors.js";
 import { recordMovement } from "./movement.js";
 import { findStockedProduct } from "./product.js";
 import { assertQuantity, showQuantity } from "./quantity.js";
 import { availableOf, changeStockLevel, lockStockLevel, type StockLevel, toStockLevel } from "./stock-level.js";
 import { findWarehouse } from "./warehouse.js";
 
-export type AdjustmentStatus = "PENDING_APPROVAL" | "APPLIED" | "REJECTED";
+export type AdjustmentStatus = StockAdjustmentStatus;
 
 export const adjustmentApproval = defineStateMachine<AdjustmentStatus>("Stock adjustment", {
   PENDING_APPROVAL: ["APPLIED", "REJECTED"],

@@ -1,4 +1,14 @@
 import type { ColumnType, Generated } from "kysely";
+import { ProductStatus, ReservationStatus, StockAdjustmentStatus } from "./generated/enums.js";
+
+export type { ProductStatus, ReservationStatus, StockAdjustmentStatus };
+
+/** Each status column's values, from the schema's enums; test/statuses.test.ts holds them equal to its CHECK constraint. */
+export const statusColumns: Record<string, readonly string[]> = {
+  "products.status": Object.values(ProductStatus),
+  "reservations.status": Object.values(ReservationStatus),
+  "stock_adjustments.status": Object.values(StockAdjustmentStatus),
+};
 
 type Numeric = ColumnType<string, string | undefined, string>;
 
@@ -14,7 +24,7 @@ export interface ProductsTable {
   cost_currency: string;
   list_price: string;
   price_currency: string;
-  status: Generated<"ACTIVE" | "DISCONTINUED">;
+  status: Generated<ProductStatus>;
   version: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -74,7 +84,7 @@ export interface ReservationsTable {
   issued_quantity: Numeric;
   reference_type: string;
   reference_id: string;
-  status: Generated<"ACTIVE" | "CONSUMED" | "RELEASED">;
+  status: Generated<ReservationStatus>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -87,7 +97,7 @@ export interface StockAdjustmentsTable {
   quantity: string;
   value: string;
   reason_code: string;
-  status: "PENDING_APPROVAL" | "APPLIED" | "REJECTED";
+  status: StockAdjustmentStatus;
   requested_by: string;
   decided_by: string | null;
   rejection_reason: string | null;

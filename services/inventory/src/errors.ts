@@ -1,22 +1,14 @@
-import { businessError, KernelErrorCode } from "@erp/core";
+import { businessError, type NotFound, type Refuse, refusals } from "@erp/core";
+import { InventoryErrorCode } from "./generated/enums.js";
 
-/** Inventory's business error codes; schema.graphql documents each one in InventoryErrorCode. */
-export const InventoryErrorCode = {
-  ...KernelErrorCode,
-  PRODUCT_NOT_FOUND: "PRODUCT_NOT_FOUND",
-  SKU_TAKEN: "SKU_TAKEN",
-  PRODUCT_DISCONTINUED: "PRODUCT_DISCONTINUED",
-  PRODUCT_NOT_STOCKED: "PRODUCT_NOT_STOCKED",
-  WAREHOUSE_NOT_FOUND: "WAREHOUSE_NOT_FOUND",
-  WAREHOUSE_CODE_TAKEN: "WAREHOUSE_CODE_TAKEN",
-  SAME_WAREHOUSE: "SAME_WAREHOUSE",
-  INSUFFICIENT_STOCK: "INSUFFICIENT_STOCK",
-  CURRENCY_MISMATCH: "CURRENCY_MISMATCH",
-  RESERVATION_NOT_FOUND: "RESERVATION_NOT_FOUND",
-  RESERVATION_EXCEEDED: "RESERVATION_EXCEEDED",
-  ADJUSTMENT_NOT_FOUND: "ADJUSTMENT_NOT_FOUND",
-  APPROVER_IS_REQUESTER: "APPROVER_IS_REQUESTER",
-} as const;
+/** Inventory's business error codes: the InventoryErrorCode enum of schema.graphql, generated, the kernel's among them. */
+export { InventoryErrorCode };
+
+const refusal = refusals(InventoryErrorCode);
+/** Refusals that accept only InventoryErrorCodes, so a misspelt code does not compile; annotated, so that `if (!row) notFound(…)` narrows. */
+export const refuse: Refuse<InventoryErrorCode> = refusal.refuse;
+/** A not-found refusal with one of the domain's codes. */
+export const notFound: NotFound<InventoryErrorCode> = refusal.notFound;
 
 /** Unique and check constraints whose violation is a business error rather than a bug. */
 export const inventoryConstraintViolations = {

@@ -1,4 +1,5 @@
 import { defineSubgraph, loadSchemaFile } from "@erp/core";
+import { inventorySettings } from "./config.js";
 import type { InventoryDatabase } from "./db.js";
 import { scheduledLedgerCheck } from "./ledger-check.js";
 import { createInventoryLoaders, type InventoryLoaders } from "./loaders.js";
@@ -13,6 +14,7 @@ export const inventory = defineSubgraph<InventoryDatabase, InventoryLoaders>({
   typeDefs: loadSchemaFile(new URL("../schema.graphql", import.meta.url)),
   resolvers,
   migrations,
+  settings: inventorySettings,
   createLoaders: createInventoryLoaders,
   handlers: orderFulfilmentHandlers,
   jobs: [{ name: "ledger-check", cron: "30 * * * *", run: scheduledLedgerCheck }],

@@ -1,6 +1,6 @@
 import { type ActionScope, Dec, type Money, money } from "@erp/core";
 import type { Selectable } from "kysely";
-import { valuationCurrency } from "./context.js";
+import { valuationCurrency } from "./config.js";
 import type { InventoryDatabase, MovementKind, StockMovementsTable } from "./db.js";
 import { showQuantity } from "./quantity.js";
 

@@ -4,20 +4,18 @@ import {
   fields,
   type Money,
   money,
-  notFound,
   parseInput,
-  refuse,
   sql,
   versionConflict,
 } from "@erp/core";
 import type { Kysely, Selectable, Transaction } from "kysely";
 import { z } from "zod";
-import { valuationCurrency } from "./context.js";
-import type { InventoryDatabase, ProductsTable } from "./db.js";
-import { InventoryErrorCode } from "./errors.js";
+import { valuationCurrency } from "./config.js";
+import type { InventoryDatabase, ProductStatus, ProductsTable } from "./db.js";
+import { InventoryErrorCode, notFound, refuse } from "./errors.js";
 import { UNIT_PRECISION, type UnitOfMeasure } from "./quantity.js";
 
-export type ProductStatus = "ACTIVE" | "DISCONTINUED";
+export type { ProductStatus };
 
 export const productLifecycle = defineStateMachine<ProductStatus>("Product", {
   ACTIVE: ["DISCONTINUED"],

@@ -13,7 +13,7 @@ import {
 } from "@erp/core";
 import type { Kysely } from "kysely";
 import { type StockAdjustment, toAdjustment } from "./adjustment.js";
-import { valuationCurrency } from "./context.js";
+import { valuationCurrency } from "./config.js";
 import type { InventoryDatabase } from "./db.js";
 import { type DocumentReference, type StockMovement, toMovement } from "./movement.js";
 import { type Product, type ProductStatus, toProduct } from "./product.js";

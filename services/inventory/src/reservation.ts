@@ -5,15 +5,13 @@ import {
   Dec,
   defineStateMachine,
   fields,
-  notFound,
   parseInput,
-  refuse,
   sql,
 } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
-import type { InventoryDatabase, ReservationsTable } from "./db.js";
-import { InventoryErrorCode } from "./errors.js";
+import type { InventoryDatabase, ReservationStatus, ReservationsTable } from "./db.js";
+import { InventoryErrorCode, notFound, refuse } from "./errors.js";
 import { type DocumentReference, recordMovement, type StockMovement } from "./movement.js";
 import { findStockedProduct } from "./product.js";
 import { assertQuantity, quantityProblem, showQuantity } from "./quantity.js";
@@ -21,7 +19,7 @@ import { documentReference } from "./stock.js";
 import { assertAvailable, changeStockLevel, lockStockLevel } from "./stock-level.js";
 import { findWarehouse } from "./warehouse.js";
 
-export type ReservationStatus = "ACTIVE" | "CONSUMED" | "RELEASED";
+export type { ReservationStatus };
 
 export const reservationLifecycle = defineStateMachine<ReservationStatus>("Reservation", {
   ACTIVE: ["CONSUMED", "RELEASED"],

@@ -7,14 +7,13 @@ import {
   money,
   parseInput,
   QUANTITY_COLUMN,
-  refuse,
   sql,
 } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
-import { valuationCurrency } from "./context.js";
+import { valuationCurrency } from "./config.js";
 import type { InventoryDatabase, StockLevelsTable } from "./db.js";
-import { InventoryErrorCode } from "./errors.js";
+import { InventoryErrorCode, refuse } from "./errors.js";
 import { findStockedProduct } from "./product.js";
 import { assertQuantity, showQuantity } from "./quantity.js";
 import { findWarehouse } from "./warehouse.js";

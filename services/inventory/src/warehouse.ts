@@ -1,8 +1,8 @@
-import { type ActionScope, fields, notFound, parseInput } from "@erp/core";
+import { type ActionScope, fields, parseInput } from "@erp/core";
 import type { Kysely, Selectable } from "kysely";
 import { z } from "zod";
 import type { InventoryDatabase, WarehouseAddressJson, WarehousesTable } from "./db.js";
-import { InventoryErrorCode } from "./errors.js";
+import { InventoryErrorCode, notFound } from "./errors.js";
 
 export interface Warehouse {
   id: string;

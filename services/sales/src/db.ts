@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from "kysely";
+import { QuoteStatus as QuoteStatusEnum, SalesOrderStatus } from "./generated/enums.js";
 
 type Numeric = ColumnType<string, string | undefined, string>;
 
@@ -27,7 +28,11 @@ export interface KnownWarehousesTable {
   name: string;
 }
 
-export type QuoteStatus = "DRAFT" | "SENT" | "ACCEPTED" | "REJECTED";
+// EXPIRED is derived (SENT past its validity date), never stored.
+export const QUOTE_STATUSES = Object.values(QuoteStatusEnum).filter(
+  (s): s is Exclude<QuoteStatusEnum, "EXPIRED"> => s !== QuoteStatusEnum.EXPIRED,
+);
+export type QuoteStatus = (typeof QUOTE_STATUSES)[number];
 
 export interface QuotesTable {
   id: Generated<string>;
@@ -45,14 +50,8 @@ export interface QuotesTable {
   updated_at: Generated<Date>;
 }
 
-export type OrderStatus =
-  | "DRAFT"
-  | "PENDING_CONFIRMATION"
-  | "CONFIRMED"
-  | "PARTIALLY_SHIPPED"
-  | "SHIPPED"
-  | "CANCELLED"
-  | "REJECTED";
+export const ORDER_STATUSES = Object.values(SalesOrderStatus);
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export interface SalesOrdersTable {
   id: Generated<string>;
@@ -106,6 +105,12 @@ export interface ShipmentLinesTable {
   product_id: string;
   quantity: string;
 }
+
+/** Each status column's values, from the schema's enums; test/statuses.test.ts holds them equal to its CHECK constraint. */
+export const statusColumns: Record<string, readonly string[]> = {
+  "quotes.status": QUOTE_STATUSES,
+  "sales_orders.status": ORDER_STATUSES,
+};
 
 /** The sales schema, as Kysely sees it. */
 export interface SalesDatabase {

@@ -1,17 +1,11 @@
-import { KernelErrorCode } from "@erp/core";
+import { type NotFound, type Refuse, refusals } from "@erp/core";
+import { SalesErrorCode } from "./generated/enums.js";
 
-/** Sales' business error codes; schema.graphql documents each one in SalesErrorCode. */
-export const SalesErrorCode = {
-  ...KernelErrorCode,
-  CUSTOMER_NOT_FOUND: "CUSTOMER_NOT_FOUND",
-  CUSTOMER_BLOCKED: "CUSTOMER_BLOCKED",
-  PRODUCT_NOT_FOUND: "PRODUCT_NOT_FOUND",
-  WAREHOUSE_NOT_FOUND: "WAREHOUSE_NOT_FOUND",
-  PRODUCT_DISCONTINUED: "PRODUCT_DISCONTINUED",
-  CURRENCY_MISMATCH: "CURRENCY_MISMATCH",
-  ORDER_NOT_FOUND: "ORDER_NOT_FOUND",
-  ORDER_LINE_NOT_FOUND: "ORDER_LINE_NOT_FOUND",
-  OVER_SHIPMENT: "OVER_SHIPMENT",
-  QUOTE_NOT_FOUND: "QUOTE_NOT_FOUND",
-  QUOTE_EXPIRED: "QUOTE_EXPIRED",
-} as const;
+/** Sales' business error codes: the SalesErrorCode enum of schema.graphql, generated, the kernel's among them. */
+export { SalesErrorCode };
+
+const refusal = refusals(SalesErrorCode);
+/** Refusals that accept only SalesErrorCodes, so a misspelt code does not compile; annotated, so that `if (!row) notFound(…)` narrows. */
+export const refuse: Refuse<SalesErrorCode> = refusal.refuse;
+/** A not-found refusal with one of the domain's codes. */
+export const notFound: NotFound<SalesErrorCode> = refusal.notFound;

@@ -1,4 +1,5 @@
 import { defineSubgraph, loadSchemaFile } from "@erp/core";
+import { salesSettings } from "./config.js";
 import type { SalesDatabase } from "./db.js";
 import { salesHandlers } from "./handlers.js";
 import { createSalesLoaders, type SalesLoaders } from "./loaders.js";
@@ -12,6 +13,7 @@ export const sales = defineSubgraph<SalesDatabase, SalesLoaders>({
   typeDefs: loadSchemaFile(new URL("../schema.graphql", import.meta.url)),
   resolvers,
   migrations,
+  settings: salesSettings,
   createLoaders: createSalesLoaders,
   handlers: salesHandlers,
   seed: seedSales,

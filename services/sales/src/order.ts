@@ -6,15 +6,13 @@ import {
   defineStateMachine,
   fields,
   nextDocumentNumber,
-  notFound,
   parseInput,
-  refuse,
   sql,
 } from "@erp/core";
 import type { Kysely, Selectable, Transaction } from "kysely";
 import { z } from "zod";
 import type { OrderStatus, SalesDatabase, SalesOrdersTable } from "./db.js";
-import { SalesErrorCode } from "./errors.js";
+import { notFound, refuse, SalesErrorCode } from "./errors.js";
 import { type PricedLine, priceLines, storedLine } from "./pricing.js";
 
 /** The order lifecycle; every other move is refused with INVALID_STATE_TRANSITION. */

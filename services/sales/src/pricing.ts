@@ -13,7 +13,7 @@ import {
   money,
 } from "@erp/core";
 import type { Kysely, Selectable } from "kysely";
-import { defaultTaxRate } from "./context.js";
+import { defaultTaxRate } from "./config.js";
 import type { LinesTable, SalesDatabase } from "./db.js";
 import { SalesErrorCode } from "./errors.js";
 

@@ -4,17 +4,15 @@ import {
   fields,
   isoDay,
   nextDocumentNumber,
-  notFound,
   parseInput,
-  refuse,
   sql,
   versionConflict,
 } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
-import { quoteValidityWindow } from "./context.js";
+import { quoteValidityWindow } from "./config.js";
 import type { QuoteStatus, QuotesTable, SalesDatabase } from "./db.js";
-import { SalesErrorCode } from "./errors.js";
+import { notFound, refuse, SalesErrorCode } from "./errors.js";
 import { assertCustomerMayOrder, assertWarehouseKnown, createOrder, type SalesOrder } from "./order.js";
 import { priceLines, storedLine } from "./pricing.js";
 
