@@ -11,7 +11,7 @@ export * from "./error-masking.js";
 export * from "./errors.js";
 export * from "./events/event-bus.js";
 export * from "./events/handler.js";
-export { operations } from "./events/operations.js";
+export { operations } from "./operations/operations.js";
 export * from "./http.js";
 export * from "./http-limits.js";
 export * from "./idempotency.js";

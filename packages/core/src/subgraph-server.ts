@@ -9,7 +9,7 @@ import type { RequestInfo } from "./context.js";
 import { type Database, isReachable, openDatabase } from "./database.js";
 import { errorMaskingPlugin } from "./error-masking.js";
 import { EventBus } from "./events/event-bus.js";
-import { operations } from "./events/operations.js";
+import { operations } from "./operations/operations.js";
 import { onShutdown, type RunningServer, serveGraphQL } from "./http.js";
 import { subgraphServerLimits } from "./http-limits.js";
 import { logger } from "./logger.js";
