@@ -31,7 +31,10 @@ export const defineEvent = <const Type extends string, Payload extends z.ZodType
 export const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'Expected a decimal string such as "12.50"');
 
 /** Money as every payload carries it: a decimal string and its ISO 4217 currency. */
-export const money = z.object({ amount: decimal, currency: z.string().regex(/^[A-Z]{3}$/, "Expected an ISO 4217 code") });
+export const money = z.object({
+  amount: decimal,
+  currency: z.string().regex(/^[A-Z]{3}$/, "Expected an ISO 4217 code"),
+});
 
 export const entityId = z.string().min(1);
 

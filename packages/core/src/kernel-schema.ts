@@ -169,7 +169,9 @@ export function eventVersionMigration(schema: string): Migration {
   return {
     // biome-ignore lint/suspicious/noExplicitAny: migrations take Kysely<any> so they stay frozen in time
     async up(db: Kysely<any>) {
-      await sql`alter table ${s}.outbox_events add column version integer not null default 1 check (version >= 1)`.execute(db);
+      await sql`alter table ${s}.outbox_events add column version integer not null default 1 check (version >= 1)`.execute(
+        db,
+      );
     },
   };
 }

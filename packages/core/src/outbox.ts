@@ -26,8 +26,7 @@ export async function recordEvent<DB>(
   const { contract } = event;
   assertMayEmit(schema, contract);
   const parsed = contract.payload.safeParse(event.payload);
-  if (!parsed.success)
-    throw new Error(`${contract.type} payload does not match its contract: ${parsed.error.message}`);
+  if (!parsed.success) throw new Error(`${contract.type} payload does not match its contract: ${parsed.error.message}`);
   const row = await (trx.withSchema(schema) as unknown as Kysely<KernelTables>)
     .insertInto("outbox_events")
     .values({

@@ -1,3 +1,4 @@
+import { crmEvents } from "@erp/contracts";
 import { defineSubgraph, loadSchemaFile } from "@erp/core";
 import type { CrmDatabase } from "./db.js";
 import { type CrmLoaders, createCrmLoaders } from "./loaders.js";
@@ -12,6 +13,7 @@ export const crm = defineSubgraph<CrmDatabase, CrmLoaders>({
   resolvers,
   migrations,
   createLoaders: createCrmLoaders,
+  publishes: crmEvents,
   seed: seedCrm,
   exampleOperation,
 });

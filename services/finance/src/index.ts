@@ -1,3 +1,4 @@
+import { financeEvents } from "@erp/contracts";
 import { defineSubgraph, loadSchemaFile } from "@erp/core";
 import type { FinanceDatabase } from "./db.js";
 import { financeHandlers } from "./handlers.js";
@@ -15,6 +16,7 @@ export const finance = defineSubgraph<FinanceDatabase, FinanceLoaders>({
   resolvers,
   migrations,
   createLoaders: createFinanceLoaders,
+  publishes: financeEvents,
   handlers: financeHandlers,
   seed: seedFinance,
   jobs: [

@@ -1,3 +1,4 @@
+import { inventoryEvents } from "@erp/contracts";
 import { defineSubgraph, loadSchemaFile } from "@erp/core";
 import type { InventoryDatabase } from "./db.js";
 import { scheduledLedgerCheck } from "./ledger-check.js";
@@ -14,6 +15,7 @@ export const inventory = defineSubgraph<InventoryDatabase, InventoryLoaders>({
   resolvers,
   migrations,
   createLoaders: createInventoryLoaders,
+  publishes: inventoryEvents,
   handlers: orderFulfilmentHandlers,
   jobs: [{ name: "ledger-check", cron: "30 * * * *", run: scheduledLedgerCheck }],
   seed: seedInventory,

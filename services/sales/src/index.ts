@@ -1,3 +1,4 @@
+import { salesEvents } from "@erp/contracts";
 import { defineSubgraph, loadSchemaFile } from "@erp/core";
 import type { SalesDatabase } from "./db.js";
 import { salesHandlers } from "./handlers.js";
@@ -13,6 +14,7 @@ export const sales = defineSubgraph<SalesDatabase, SalesLoaders>({
   resolvers,
   migrations,
   createLoaders: createSalesLoaders,
+  publishes: salesEvents,
   handlers: salesHandlers,
   seed: seedSales,
   exampleOperation,

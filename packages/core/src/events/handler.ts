@@ -21,6 +21,9 @@ export interface DeliveredEvent<P = Record<string, unknown>> {
   requestId: string;
 }
 
+/** An event of this contract as its handler receives it, the payload parsed by the contract's schema. */
+export type DeliveredEventOf<C extends EventContract> = DeliveredEvent<EventPayload<C>>;
+
 /** Reacts to one event on behalf of its domain; runs at least once, takes effect once. */
 export interface EventHandler<DB = unknown> {
   /** Unique within its domain, e.g. "reserve-for-order". */
@@ -34,7 +37,7 @@ export interface EventHandler<DB = unknown> {
 export function defineHandler<DB, C extends EventContract>(
   contract: C,
   name: string,
-  handle: (event: DeliveredEvent<EventPayload<C>>, scope: ActionScope<DB>) => Promise<void>,
+  handle: (event: DeliveredEventOf<C>, scope: ActionScope<DB>) => Promise<void>,
 ): EventHandler<DB> {
   return { name, contract, handle: handle as EventHandler<DB>["handle"] };
 }
@@ -49,7 +52,9 @@ export class MalformedEvent extends Error {
     readonly issues: { path: (string | number)[]; message: string }[],
   ) {
     const where = (path: (string | number)[]) => (path.length ? path.join(".") : "payload");
-    super(`${event.type} ${event.id} does not match its contract: ${issues.map((i) => `${where(i.path)}: ${i.message}`).join("; ")}`);
+    super(
+      `${event.type} ${event.id} does not match its contract: ${issues.map((i) => `${where(i.path)}: ${i.message}`).join("; ")}`,
+    );
     this.name = "MalformedEvent";
   }
 }
