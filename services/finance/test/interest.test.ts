@@ -19,7 +19,13 @@ const deliver = (type: string, payload: Record<string, unknown>) => deliverEvent
 /** A 5,000.00 invoice (no tax) that fell due on `dueOn`; dates are relative to today, inside the accounting window. */
 async function overdueInvoice(dueOn: string) {
   const customerId = randomUUID();
-  await deliver("crm.customer.registered", { customerId, name: "Late Payer", status: "ACTIVE", version: 1 });
+  await deliver("crm.customer.registered", {
+    customerId,
+    code: "C-1",
+    name: "Late Payer",
+    status: "ACTIVE",
+    version: 1,
+  });
   const shipmentId = randomUUID();
   await deliver("sales.shipment.dispatched", {
     shipmentId,
@@ -27,11 +33,16 @@ async function overdueInvoice(dueOn: string) {
     orderId: randomUUID(),
     orderNumber: "SO-L",
     customerId,
+    warehouseId: randomUUID(),
     currency: "EUR",
     lines: [
       {
+        orderLineId: randomUUID(),
+        reservationId: null,
         productId: randomUUID(),
         sku: "BIG",
+        discountPercent: "0",
+        taxRate: "0",
         quantity: "1",
         unitPrice: "5000.00",
         netAmount: "5000.00",
