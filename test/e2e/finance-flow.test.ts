@@ -209,12 +209,12 @@ describe(`order to cash, through finance, on ${testDatabaseKind()}`, () => {
     const orders = await Promise.all(
       ids.map(
         async (id) =>
-          (await data(`query($id: ID!) { salesOrder(id: $id) { status statusReason } }`, { id })).salesOrder,
+          (await data(`query($id: ID!) { salesOrder(id: $id) { status statusReasonCode } }`, { id })).salesOrder,
       ),
     );
     expect(orders.filter((o) => o.status === "CONFIRMED")).toHaveLength(10);
     expect(
-      orders.filter((o) => o.status === "REJECTED" && o.statusReason.startsWith("CREDIT_LIMIT_EXCEEDED")),
+      orders.filter((o) => o.status === "REJECTED" && o.statusReasonCode === "CREDIT_LIMIT_EXCEEDED"),
     ).toHaveLength(40);
     const view = await data(
       `query($c: ID!) { customer(id: $c) { creditLine { exposure { amount } available { amount } } } }`,

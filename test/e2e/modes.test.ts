@@ -179,7 +179,7 @@ describe(`one process and split answer alike on ${testDatabaseKind()}`, () => {
       await erp.settle();
       outcomes.push(
         await client.request(
-          `query($a: ID!, $b: ID!, $p: ID) { a: salesOrder(id: $a) { number status total { amount } lines { shippedQuantity product { sku totalAvailable reservedForOrders } } } b: salesOrder(id: $b) { status statusReason } stockLevels(productId: $p) { onHand reserved available } }`,
+          `query($a: ID!, $b: ID!, $p: ID) { a: salesOrder(id: $a) { number status total { amount } lines { shippedQuantity product { sku totalAvailable reservedForOrders } } } b: salesOrder(id: $b) { status statusReason statusReasonCode } stockLevels(productId: $p) { onHand reserved available } }`,
           { a: fits, b: tooBig, p: productId },
         ),
       );
@@ -190,7 +190,11 @@ describe(`one process and split answer alike on ${testDatabaseKind()}`, () => {
         status: "PARTIALLY_SHIPPED",
         lines: [{ shippedQuantity: "2", product: { totalAvailable: "2", reservedForOrders: "1" } }],
       },
-      b: { status: "REJECTED", statusReason: "Only 2 of SAGA-1 available, 3 requested" },
+      b: {
+        status: "REJECTED",
+        statusReason: "Only 2 of SAGA-1 available, 3 requested",
+        statusReasonCode: "INSUFFICIENT_STOCK",
+      },
       stockLevels: [{ onHand: "3", reserved: "1", available: "2" }],
     });
   });

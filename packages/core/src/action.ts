@@ -1,3 +1,4 @@
+import type { EventContract, EventPayloadInput } from "@erp/contracts";
 import type { Transaction } from "kysely";
 import { auditActorOf, recordAudit } from "./audit.js";
 import { type Clock, clockDay, systemClock } from "./clock.js";
@@ -5,7 +6,7 @@ import type { Principal, SubgraphContext } from "./context.js";
 import { type BusinessError, BusinessRuleViolation, businessError, KernelErrorCode } from "./errors.js";
 import { committed } from "./events/registry.js";
 import { claimIdempotencyKey, requestHash, storeIdempotentPayload } from "./idempotency.js";
-import { type DomainEvent, recordEvent } from "./outbox.js";
+import { recordEvent } from "./outbox.js";
 import { isUniqueViolation, violatedConstraint } from "./sql.js";
 
 /** One business action as a resolver asks for it. */
@@ -29,8 +30,11 @@ export interface ActionScope<DB> {
   today(): string;
   /** Writes the audit record of this action for one aggregate. */
   audit(aggregateType: string, aggregateId: string, details?: Record<string, unknown>): Promise<void>;
-  /** Writes a domain event to the outbox in this transaction. */
-  emit(event: DomainEvent): Promise<void>;
+  /**
+   * Writes an event to the outbox in this transaction: one of this domain's own contracts,
+   * about the contract's aggregate with this id, with the payload the contract declares.
+   */
+  emit<C extends EventContract>(contract: C, aggregateId: string, payload: EventPayloadInput<C>): Promise<void>;
 }
 
 /** A mutation payload: the result's fields, or nulls and the business errors. */
@@ -133,8 +137,8 @@ function actionScope<DB>(ctx: DomainContext<DB>, request: ActionRequest, trx: Tr
         requestId: ctx.requestId,
         details,
       }),
-    emit: async (event) => {
-      await recordEvent(trx, ctx.domain, event, ctx.requestId);
+    emit: async (contract, aggregateId, payload) => {
+      await recordEvent(trx, ctx.domain, { contract, aggregateId, payload }, ctx.requestId);
     },
   };
 }

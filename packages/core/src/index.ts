@@ -42,8 +42,14 @@ export {
 } from "./errors.js";
 // Events between domains.
 export { EventBus } from "./events/event-bus.js";
-export { type DeliveredEvent, type EventHandler, handleOnce } from "./events/handler.js";
-export { operations } from "./events/operations.js";
+export {
+  type DeliveredEvent,
+  type DeliveredEventOf,
+  defineHandler,
+  type EventHandler,
+  handleOnce,
+  MalformedEvent,
+} from "./events/handler.js";
 export { onShutdown, type RunningServer, serveGraphQL } from "./http.js";
 export { currentRequestScope, type HttpLimits, httpLimitsFromEnv, sendGraphQLError } from "./http-limits.js";
 export { listLoaderByKey, loaderById, loaderByKey } from "./loaders.js";
@@ -61,6 +67,8 @@ export {
   QUANTITY_COLUMN,
   roundHalfEven,
 } from "./money.js";
+// The operations subgraph: dead letters and the audit trail, for operators.
+export { operations } from "./operations/operations.js";
 export { isKnownScope } from "./scopes.js";
 // Settings a domain reads from the environment, checked when its subgraph is built.
 export { defineSettings, type Setting, type Settings, SettingsError, setting } from "./settings.js";

@@ -15,6 +15,8 @@ export interface KernelTables {
     id: Generated<string>;
     sequence: Generated<string>;
     type: string;
+    /** The contract's version; rows written before 0000_kernel_0003 are version 1. */
+    version: Generated<number>;
     aggregate_type: string;
     aggregate_id: string;
     payload: unknown;
@@ -50,7 +52,11 @@ export interface KernelTables {
  * Never edit one that has shipped: add the next.
  */
 export function kernelMigrations(schema: string): Record<string, Migration> {
-  return { "0000_kernel": kernelMigration(schema), "0000_kernel_0002_audit_actor": auditActorMigration(schema) };
+  return {
+    "0000_kernel": kernelMigration(schema),
+    "0000_kernel_0002_audit_actor": auditActorMigration(schema),
+    "0000_kernel_0003_event_version": eventVersionMigration(schema),
+  };
 }
 
 /**
@@ -153,6 +159,19 @@ export function auditActorMigration(schema: string): Migration {
         // The new index leads with the same columns, so the old one only costs writes.
         sql`drop index ${s}.audit_log_aggregate`,
       ]);
+    },
+  };
+}
+
+/** Each outbox event records its contract's version beside its type, so a consumer can tell payload shapes apart. */
+export function eventVersionMigration(schema: string): Migration {
+  const s = sql.id(schema);
+  return {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations take Kysely<any> so they stay frozen in time
+    async up(db: Kysely<any>) {
+      await sql`alter table ${s}.outbox_events add column version integer not null default 1 check (version >= 1)`.execute(
+        db,
+      );
     },
   };
 }

@@ -9,11 +9,11 @@ import type { RequestInfo } from "./context.js";
 import { type Database, isReachable, openDatabase } from "./database.js";
 import { errorMaskingPlugin } from "./error-masking.js";
 import { EventBus } from "./events/event-bus.js";
-import { operations } from "./events/operations.js";
 import { onShutdown, type RunningServer, serveGraphQL } from "./http.js";
 import { subgraphServerLimits } from "./http-limits.js";
 import { logger } from "./logger.js";
 import { migrateDomain } from "./migrations.js";
+import { operations } from "./operations/operations.js";
 import { buildSubgraph, createSubgraphContext, type SubgraphModule } from "./subgraph.js";
 
 export interface SubgraphServerOptions {

@@ -1,11 +1,13 @@
 import { readFileSync } from "node:fs";
 import { buildSubgraphSchema } from "@apollo/subgraph";
+import type { EventContract } from "@erp/contracts";
 import { concatAST, type DocumentNode, type ExecutionResult, type GraphQLSchema, graphql, parse } from "graphql";
 import type { Kysely } from "kysely";
 import { enforceDeclaredAccess } from "./auth/scope-directives.js";
 import { type Clock, systemClock } from "./clock.js";
 import { type RequestInfo, requestLogger, type SubgraphContext, SYSTEM_PRINCIPAL } from "./context.js";
 import type { EventHandler } from "./events/handler.js";
+import { declarePublishes } from "./events/publishers.js";
 import type { DomainMigrations } from "./migrations.js";
 import { kernelScalarResolvers } from "./scalars.js";
 
@@ -41,6 +43,8 @@ export interface SubgraphModule<DB = any, Loaders = any> {
   migrations: DomainMigrations;
   /** Per-request DataLoaders for entity references and nested lists. */
   createLoaders(db: Kysely<DB>): Loaders;
+  /** The events it emits, each a contract from @erp/contracts whose source is this domain; emit refuses any other. */
+  publishes?: readonly EventContract[];
   /** Reactions to other domains' events, delivered at least once and applied once. */
   handlers?: EventHandler<DB>[];
   /** Work on a schedule (cron, UTC), run by the job queue so it survives restarts. */
@@ -54,6 +58,7 @@ export interface SubgraphModule<DB = any, Loaders = any> {
 }
 
 export function defineSubgraph<DB, Loaders>(module: SubgraphModule<DB, Loaders>): SubgraphModule<DB, Loaders> {
+  declarePublishes(module.name, module.publishes ?? []);
   return module;
 }
 

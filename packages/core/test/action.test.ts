@@ -1,10 +1,13 @@
+import { defineEvent } from "@erp/contracts";
 import { createTestDatabase, testDatabaseKind } from "@erp/testing";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { runBusinessAction } from "../src/action.js";
 import { type Principal, SYSTEM_PRINCIPAL } from "../src/context.js";
 import type { Database } from "../src/database.js";
 import { refuse } from "../src/errors.js";
+import { declarePublishes } from "../src/events/publishers.js";
 import { logger } from "../src/logger.js";
 import { migrateDomain } from "../src/migrations.js";
 
@@ -16,6 +19,17 @@ const migrations = {
     },
   },
 };
+
+const note = (source: string) =>
+  defineEvent({
+    type: `${source}.note.written`,
+    version: 1,
+    source,
+    aggregateType: "Note",
+    payload: z.object({ text: z.string().min(1) }),
+  });
+const NoteWritten = note("kernel_test");
+declarePublishes("kernel_test", [NoteWritten]);
 
 const ACTOR: Principal = { ...SYSTEM_PRINCIPAL, subject: "tester" };
 
@@ -37,7 +51,7 @@ function writeNote(text: string, fail?: "rule" | "crash") {
     async (s) => {
       await sql`insert into kernel_test.notes (text) values (${text})`.execute(s.trx);
       await s.audit("Note", text);
-      await s.emit({ type: "kernel_test.note.written", aggregateType: "Note", aggregateId: text, payload: { text } });
+      await s.emit(NoteWritten, text, { text });
       if (fail === "rule") refuse("NOTE_REFUSED", "Refused after writing", "text");
       if (fail === "crash") throw new Error("disk on fire");
       return { text };
@@ -116,5 +130,37 @@ describe(`runBusinessAction on ${testDatabaseKind()}`, () => {
     );
     await expect(sql`delete from kernel_test.audit_log`.execute(database.db)).rejects.toThrow(/append-only/);
     expect(await count("kernel_test.audit_log")).toBe(1);
+  });
+});
+
+describe(`emit on ${testDatabaseKind()}`, () => {
+  const emitting = (key: string, emit: Parameters<typeof runBusinessAction>[2]) =>
+    runBusinessAction(ctx(), { operation: "writeNote", input: { idempotencyKey: key } }, emit);
+  const outbox = () => count("kernel_test.outbox_events");
+
+  it("records the contract's type, version and aggregate type on the outbox row", async () => {
+    await emitting("emit-ok", async (s) => {
+      await s.emit(NoteWritten, "n-1", { text: "hello" });
+      return {};
+    });
+    const { rows } = await sql<{ type: string; version: number; aggregate_type: string; payload: unknown }>`
+      select type, version, aggregate_type, payload from kernel_test.outbox_events where aggregate_id = 'n-1'`.execute(
+      database.db,
+    );
+    expect(rows).toEqual([
+      { type: "kernel_test.note.written", version: 1, aggregate_type: "Note", payload: { text: "hello" } },
+    ]);
+  });
+
+  it("refuses another domain's contract, an undeclared one and a payload its schema refuses, and rolls back", async () => {
+    const before = await outbox();
+    const attempts: [string, (s: Parameters<Parameters<typeof runBusinessAction>[2]>[0]) => Promise<void>, RegExp][] = [
+      ["foreign", (s) => s.emit(note("crm"), "n", { text: "x" }), /kernel_test may not emit crm.note.written/],
+      ["undeclared", (s) => s.emit(note("kernel_test"), "n", { text: "x" }), /does not declare kernel_test.note/],
+      ["malformed", (s) => s.emit(NoteWritten, "n", { text: "" }), /payload does not match its contract/],
+    ];
+    for (const [key, emit, error] of attempts)
+      await expect(emitting(`emit-${key}`, async (s) => (await emit(s), {}))).rejects.toThrow(error);
+    expect(await outbox()).toBe(before);
   });
 });

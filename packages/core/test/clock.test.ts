@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
+import { defineEvent } from "@erp/contracts";
 import { createTestDatabase, testClock, testDatabaseKind } from "@erp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { type ActionScope, runBusinessAction } from "../src/action.js";
 import { systemClock } from "../src/clock.js";
 import { SYSTEM_PRINCIPAL } from "../src/context.js";
 import type { Database } from "../src/database.js";
-import { handleOnce } from "../src/events/handler.js";
+import { defineHandler, handleOnce } from "../src/events/handler.js";
 import { logger } from "../src/logger.js";
 import { migrateDomain } from "../src/migrations.js";
 import { runScheduledAction } from "../src/system-actions.js";
@@ -47,16 +49,19 @@ describe(`the business clock on ${testDatabaseKind()}`, () => {
   it("gives event handlers and scheduled jobs the clock they are run with", async () => {
     const clock = testClock("2029-12-31");
     let seen: string | undefined;
-    const handler = {
-      name: "note-time",
-      on: "other.thing.happened",
-      handle: async (_: unknown, s: ActionScope<unknown>) => {
-        seen = s.today();
-      },
-    };
+    const happened = defineEvent({
+      type: "other.thing.happened",
+      version: 1,
+      source: "other",
+      aggregateType: "Thing",
+      payload: z.object({}),
+    });
+    const handler = defineHandler(happened, "note-time", async (_, s: ActionScope<unknown>) => {
+      seen = s.today();
+    });
     const event = {
       id: randomUUID(),
-      type: handler.on,
+      type: happened.type,
       source: "other",
       aggregateType: "Thing",
       aggregateId: "1",

@@ -1,33 +1,39 @@
+import { defineEvent } from "@erp/contracts";
 import { createTestDatabase, subgraphClient, testDatabaseKind } from "@erp/testing";
 import { parse } from "graphql";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { runBusinessAction } from "../src/action.js";
 import { type Principal, SYSTEM_PRINCIPAL } from "../src/context.js";
 import type { Database } from "../src/database.js";
 import { EventBus } from "../src/events/event-bus.js";
-import type { DeliveredEvent, EventHandler } from "../src/events/handler.js";
-import { operations } from "../src/events/operations.js";
+import { type DeliveredEvent, defineHandler, type EventHandler } from "../src/events/handler.js";
 import { logger } from "../src/logger.js";
 import { migrateDomain } from "../src/migrations.js";
+import { operations } from "../src/operations/operations.js";
 import { defineSubgraph } from "../src/subgraph.js";
 
 // Two toy domains: "pinger" announces pings; "ponger" counts them, failing while told to.
 let failing = false;
-const pong: EventHandler = {
-  name: "count-ping",
-  on: "pinger.ping.sent",
-  async handle(event, scope) {
-    if (failing) throw new Error("ponger is down");
-    await sql`insert into ponger.pongs (ping_id) values (${event.aggregateId})`.execute(scope.trx);
-  },
-};
+const PingSent = defineEvent({
+  type: "pinger.ping.sent",
+  version: 1,
+  source: "pinger",
+  aggregateType: "Ping",
+  payload: z.object({ id: z.string().min(1), at: z.string().datetime() }),
+});
+const pong = defineHandler(PingSent, "count-ping", async (event, scope) => {
+  if (failing) throw new Error("ponger is down");
+  await sql`insert into ponger.pongs (ping_id) values (${event.payload.id})`.execute(scope.trx);
+});
 const table = (schema: string, ddl: string) => ({
   "0001": { up: async (db: any) => void (await sql.raw(`create table ${schema}.${ddl}`).execute(db)) },
 });
-const module = (name: string, handlers: EventHandler[] = []) =>
+const module = (name: string, handlers: EventHandler[] = [], publishes = name === "pinger" ? [PingSent] : []) =>
   defineSubgraph({
     name,
+    publishes,
     typeDefs: parse("type Query { ok: Boolean }"),
     resolvers: {},
     migrations: table(name, "things (id int)"),
@@ -47,7 +53,7 @@ const ping = (id: string) =>
     { db: database.db, principal: ACTOR, requestId: `req-${id}`, log: logger, domain: "pinger" },
     { operation: "ping", input: { idempotencyKey: `ping-${id}` } },
     async (s) => {
-      await s.emit({ type: "pinger.ping.sent", aggregateType: "Ping", aggregateId: id, payload: { id } });
+      await s.emit(PingSent, id, { id, at: new Date().toISOString() });
       return { id };
     },
   );
@@ -92,10 +98,11 @@ describe(`event dispatch on ${testDatabaseKind()}`, () => {
     const event: DeliveredEvent = {
       id: rows[0]!.id,
       type: "pinger.ping.sent",
+      version: 1,
       source: "pinger",
       aggregateType: "Ping",
       aggregateId: "twice",
-      payload: {},
+      payload: { id: "twice", at: new Date().toISOString() },
       occurredAt: new Date().toISOString(),
       requestId: "r",
     };
@@ -133,5 +140,29 @@ describe(`event dispatch on ${testDatabaseKind()}`, () => {
       { i: { idempotencyKey: "retry-doomed-again", failedEventId: failure.id } },
     );
     expect(again.data.retryFailedEvent.errors[0].code).toBe("INVALID_STATE_TRANSITION");
+  });
+
+  it("dead-letters a payload its contract refuses at once, with the validation error, and changes nothing", async () => {
+    // Written past emit (which would refuse it), as an older or foreign producer might.
+    await sql`insert into pinger.outbox_events (type, aggregate_type, aggregate_id, payload, request_id)
+      values ('pinger.ping.sent', 'Ping', 'bad', ${JSON.stringify({ id: "", at: "yesterday" })}, 'r-bad')`.execute(
+      database.db,
+    );
+    const inbox = async () =>
+      (await sql<{ n: number }>`select count(*)::int as n from ponger.inbox_events`.execute(database.db)).rows[0]!.n;
+    const handledBefore = await inbox();
+    await bus!.settle();
+    expect(await pongs("")).toBe(0);
+    expect(await inbox()).toBe(handledBefore);
+    const { rows } = await sql<{ attempts: number; error: string; status: string }>`
+      select attempts, error, status from operations.failed_events where event->>'aggregateId' = 'bad'`.execute(
+      database.db,
+    );
+    // One attempt although the queue allows a retry: the same payload would fail the same way.
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ attempts: 1, status: "FAILED" });
+    expect(rows[0]!.error).toMatch(/^pinger\.ping\.sent \S+ does not match its contract: /);
+    expect(rows[0]!.error).toContain("id: String must contain at least 1 character(s)");
+    expect(rows[0]!.error).toContain("at: Invalid datetime");
   });
 });

@@ -23,7 +23,7 @@ describe(`migrateDomain on ${testDatabaseKind()}`, () => {
       const second = await migrateDomain(database.db, "race_test", migrations);
       expect(first).toEqual({
         domain: "race_test",
-        applied: ["0000_kernel", "0000_kernel_0002_audit_actor", "0001_things"],
+        applied: ["0000_kernel", "0000_kernel_0002_audit_actor", "0000_kernel_0003_event_version", "0001_things"],
         freshSchema: true,
       });
       expect(second).toEqual({ domain: "race_test", applied: [], freshSchema: false });
@@ -47,7 +47,11 @@ describe(`migrateDomain on ${testDatabaseKind()}`, () => {
       expect((await before.migrateToLatest()).error).toBeUndefined();
 
       const report = await migrateDomain(database.db, "race_test", migrations);
-      expect(report).toEqual({ domain: "race_test", applied: ["0000_kernel_0002_audit_actor"], freshSchema: false });
+      expect(report).toEqual({
+        domain: "race_test",
+        applied: ["0000_kernel_0002_audit_actor", "0000_kernel_0003_event_version"],
+        freshSchema: false,
+      });
       const { rows } = await sql<{ column_name: string }>`
         select column_name from information_schema.columns
         where table_schema = 'race_test' and table_name = 'audit_log' and column_name in ('actor_kind', 'api_key_id')
@@ -69,12 +73,13 @@ describe(`migrateDomain on ${testDatabaseKind()}`, () => {
         expect(reports.flatMap((r) => r.applied).sort()).toEqual([
           "0000_kernel",
           "0000_kernel_0002_audit_actor",
+          "0000_kernel_0003_event_version",
           "0001_things",
         ]);
         const { rows } = await sql<{ n: number }>`select count(*)::int as n from race_test.schema_migrations`.execute(
           database.db,
         );
-        expect(rows[0]!.n).toBe(3);
+        expect(rows[0]!.n).toBe(4);
       } finally {
         await Promise.all(others.map((o) => o.close()));
         await database.close();

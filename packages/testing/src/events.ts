@@ -24,6 +24,7 @@ export async function deliverEvent(
     requestId: "test",
   };
   for (const handler of module.handlers ?? [])
-    if (handler.on === type) await handleOnce(db, module.name, handler, event, clock);
+    if (handler.contract.type === type)
+      await handleOnce(db, module.name, handler, { ...event, version: handler.contract.version }, clock);
   return event;
 }

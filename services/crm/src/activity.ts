@@ -1,3 +1,4 @@
+import { ActivityLogged } from "@erp/contracts";
 import { type ActionScope, fields, parseInput } from "@erp/core";
 import type { Selectable } from "kysely";
 import { z } from "zod";
@@ -82,11 +83,10 @@ export async function logActivity(scope: ActionScope<CrmDatabase>, input: z.inpu
     .executeTakeFirstOrThrow();
   const activity = toActivity(row);
   await scope.audit("Activity", activity.id, { kind: activity.kind, [target.key]: targetId });
-  await scope.emit({
-    type: "crm.activity.logged",
-    aggregateType: "Activity",
-    aggregateId: activity.id,
-    payload: { activityId: activity.id, kind: activity.kind, [target.key]: targetId },
+  await scope.emit(ActivityLogged, activity.id, {
+    activityId: activity.id,
+    kind: activity.kind,
+    [target.key]: targetId,
   });
   return activity;
 }

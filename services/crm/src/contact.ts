@@ -1,3 +1,4 @@
+import { ContactAdded } from "@erp/contracts";
 import { type ActionScope, fields, parseInput } from "@erp/core";
 import type { Selectable } from "kysely";
 import { z } from "zod";
@@ -54,11 +55,6 @@ export async function addContact(
     .executeTakeFirstOrThrow();
   const contact = toContact(row);
   await scope.audit("Customer", customer.id, { contactId: contact.id, name: contact.name });
-  await scope.emit({
-    type: "crm.contact.added",
-    aggregateType: "Customer",
-    aggregateId: customer.id,
-    payload: { customerId: customer.id, contactId: contact.id },
-  });
+  await scope.emit(ContactAdded, customer.id, { customerId: customer.id, contactId: contact.id });
   return contact;
 }

@@ -1,3 +1,4 @@
+import { CustomerBlocked, CustomerDetailsUpdated, CustomerRegistered, CustomerUnblocked } from "@erp/contracts";
 import {
   type ActionScope,
   defineStateMachine,
@@ -98,12 +99,7 @@ export async function registerCustomer(scope: ActionScope<CrmDatabase>, input: R
     .executeTakeFirstOrThrow();
   const customer = toCustomer(row);
   await scope.audit("Customer", customer.id, { code, name: customer.name });
-  await scope.emit({
-    type: "crm.customer.registered",
-    aggregateType: "Customer",
-    aggregateId: customer.id,
-    payload: customerSnapshot(customer),
-  });
+  await scope.emit(CustomerRegistered, customer.id, customerSnapshot(customer));
   return customer;
 }
 
@@ -150,12 +146,7 @@ export async function updateCustomerDetails(
   };
   const customer = await saveCustomer(scope.trx, current.id, changes);
   await scope.audit("Customer", customer.id, { changed: Object.keys(changes) });
-  await scope.emit({
-    type: "crm.customer.details_updated",
-    aggregateType: "Customer",
-    aggregateId: customer.id,
-    payload: customerSnapshot(customer),
-  });
+  await scope.emit(CustomerDetailsUpdated, customer.id, customerSnapshot(customer));
   return customer;
 }
 
@@ -193,12 +184,7 @@ export async function blockCustomer(
   customerLifecycle.assertTransition(current.status, "BLOCKED");
   const customer = await saveCustomer(scope.trx, current.id, { status: "BLOCKED", blocked_reason: data.reason });
   await scope.audit("Customer", customer.id, { reason: data.reason });
-  await scope.emit({
-    type: "crm.customer.blocked",
-    aggregateType: "Customer",
-    aggregateId: customer.id,
-    payload: { ...customerSnapshot(customer), reason: data.reason },
-  });
+  await scope.emit(CustomerBlocked, customer.id, { ...customerSnapshot(customer), reason: data.reason });
   return customer;
 }
 
@@ -213,12 +199,7 @@ export async function unblockCustomer(
   customerLifecycle.assertTransition(current.status, "ACTIVE");
   const customer = await saveCustomer(scope.trx, current.id, { status: "ACTIVE", blocked_reason: null });
   await scope.audit("Customer", customer.id);
-  await scope.emit({
-    type: "crm.customer.unblocked",
-    aggregateType: "Customer",
-    aggregateId: customer.id,
-    payload: customerSnapshot(customer),
-  });
+  await scope.emit(CustomerUnblocked, customer.id, customerSnapshot(customer));
   return customer;
 }
 

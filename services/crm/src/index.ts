@@ -1,3 +1,4 @@
+import { crmEvents } from "@erp/contracts";
 import { defineSubgraph, loadSchemaFile } from "@erp/core";
 import { crmSettings } from "./config.js";
 import type { CrmDatabase } from "./db.js";
@@ -14,6 +15,7 @@ export const crm = defineSubgraph<CrmDatabase, CrmLoaders>({
   migrations,
   settings: crmSettings,
   createLoaders: createCrmLoaders,
+  publishes: crmEvents,
   seed: seedCrm,
   exampleOperation,
 });

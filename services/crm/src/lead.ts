@@ -1,3 +1,4 @@
+import { LeadCaptured, LeadConverted, LeadDisqualified, LeadQualified } from "@erp/contracts";
 import { type ActionScope, defineStateMachine, fields, parseInput, sql } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
@@ -83,12 +84,7 @@ export async function captureLead(scope: ActionScope<CrmDatabase>, input: z.inpu
     .executeTakeFirstOrThrow();
   const lead = toLead(row);
   await scope.audit("Lead", lead.id, { name: lead.name });
-  await scope.emit({
-    type: "crm.lead.captured",
-    aggregateType: "Lead",
-    aggregateId: lead.id,
-    payload: { leadId: lead.id },
-  });
+  await scope.emit(LeadCaptured, lead.id, { leadId: lead.id });
   return lead;
 }
 
@@ -103,10 +99,17 @@ type LeadChanges = Partial<{
   converted_opportunity_id: string;
 }>;
 
+/** The event of each status a lead can move to. */
+const LEAD_EVENTS = {
+  QUALIFIED: LeadQualified,
+  DISQUALIFIED: LeadDisqualified,
+  CONVERTED: LeadConverted,
+} as const;
+
 async function moveLead(
   scope: ActionScope<CrmDatabase>,
   current: Selectable<LeadsTable>,
-  to: LeadStatus,
+  to: keyof typeof LEAD_EVENTS,
   changes: LeadChanges = {},
 ): Promise<Lead> {
   leadLifecycle.assertTransition(current.status, to);
@@ -118,11 +121,13 @@ async function moveLead(
     .executeTakeFirstOrThrow();
   const lead = toLead(row);
   await scope.audit("Lead", lead.id, { from: current.status, to });
-  await scope.emit({
-    type: `crm.lead.${to.toLowerCase()}`,
-    aggregateType: "Lead",
-    aggregateId: lead.id,
-    payload: { leadId: lead.id, from: current.status, to, ...changes },
+  await scope.emit(LEAD_EVENTS[to], lead.id, {
+    leadId: lead.id,
+    from: current.status,
+    to,
+    disqualificationReason: changes.disqualification_reason,
+    convertedCustomerId: changes.converted_customer_id,
+    convertedOpportunityId: changes.converted_opportunity_id,
   });
   return lead;
 }

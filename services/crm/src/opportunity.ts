@@ -1,3 +1,4 @@
+import { OpportunityAdvanced, OpportunityLost, OpportunityOpened, OpportunityWon } from "@erp/contracts";
 import { type ActionScope, defineStateMachine, fields, type Money, money, parseInput, sql } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
@@ -97,11 +98,10 @@ export async function openOpportunity(
     .executeTakeFirstOrThrow();
   const opportunity = toOpportunity(row);
   await scope.audit("Opportunity", opportunity.id, { customerId, amount: opportunity.amount });
-  await scope.emit({
-    type: "crm.opportunity.opened",
-    aggregateType: "Opportunity",
-    aggregateId: opportunity.id,
-    payload: { opportunityId: opportunity.id, customerId, amount: opportunity.amount },
+  await scope.emit(OpportunityOpened, opportunity.id, {
+    opportunityId: opportunity.id,
+    customerId,
+    amount: opportunity.amount,
   });
   return opportunity;
 }
@@ -166,11 +166,12 @@ async function moveOpportunity(
     .executeTakeFirstOrThrow();
   const opportunity = toOpportunity(row);
   await scope.audit("Opportunity", opportunity.id, { from: current.stage, to });
-  await scope.emit({
-    type: to === "WON" ? "crm.opportunity.won" : to === "LOST" ? "crm.opportunity.lost" : "crm.opportunity.advanced",
-    aggregateType: "Opportunity",
-    aggregateId: opportunity.id,
-    payload: { opportunityId: opportunity.id, customerId: opportunity.customerId, from: current.stage, to },
+  const event = to === "WON" ? OpportunityWon : to === "LOST" ? OpportunityLost : OpportunityAdvanced;
+  await scope.emit(event, opportunity.id, {
+    opportunityId: opportunity.id,
+    customerId: opportunity.customerId,
+    from: current.stage,
+    to,
   });
   return opportunity;
 }

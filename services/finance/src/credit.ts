@@ -1,7 +1,20 @@
 import {
+  CreditApproved,
+  CreditLineActivated,
+  CreditLineRejected,
+  CreditLineRequested,
+  CreditLineSuspended,
+  CreditRefused,
+  type EventPayload,
+  type OrderConfirmationRequested,
+  type Reason,
+} from "@erp/contracts";
+import {
   type ActionScope,
+  currencyScale,
   Dec,
   type DeliveredEvent,
+  type DeliveredEventOf,
   defineStateMachine,
   fields,
   type Money,
@@ -100,11 +113,10 @@ export async function requestCreditLine(scope: ActionScope<FinanceDatabase>, inp
     .returningAll()
     .executeTakeFirstOrThrow();
   await scope.audit("CreditLine", row.id, { limit: data.limit });
-  await scope.emit({
-    type: "finance.credit_line.requested",
-    aggregateType: "CreditLine",
-    aggregateId: row.id,
-    payload: { creditLineId: row.id, customerId: row.customer_id, limit: data.limit },
+  await scope.emit(CreditLineRequested, row.id, {
+    creditLineId: row.id,
+    customerId: row.customer_id,
+    limit: data.limit,
   });
   return toCreditLine(scope.trx, row);
 }
@@ -119,10 +131,13 @@ async function lockLine(trx: Transaction<FinanceDatabase>, id: string) {
   return row ?? notFound(FinanceErrorCode.CREDIT_LINE_NOT_FOUND, "The credit line", "creditLineId");
 }
 
+/** The event of each status a credit line can move to. */
+const LINE_EVENTS = { ACTIVE: CreditLineActivated, REJECTED: CreditLineRejected, SUSPENDED: CreditLineSuspended };
+
 async function moveLine(
   scope: ActionScope<FinanceDatabase>,
   current: Selectable<CreditLinesTable>,
-  to: CreditLineStatus,
+  to: keyof typeof LINE_EVENTS,
   reason: string | null,
 ) {
   creditLifecycle.assertTransition(current.status, to);
@@ -133,12 +148,7 @@ async function moveLine(
     .returningAll()
     .executeTakeFirstOrThrow();
   await scope.audit("CreditLine", row.id, { from: current.status, to, reason });
-  await scope.emit({
-    type: `finance.credit_line.${to.toLowerCase()}`,
-    aggregateType: "CreditLine",
-    aggregateId: row.id,
-    payload: { creditLineId: row.id, customerId: row.customer_id },
-  });
+  await scope.emit(LINE_EVENTS[to], row.id, { creditLineId: row.id, customerId: row.customer_id });
   return toCreditLine(scope.trx, row);
 }
 
@@ -190,20 +200,16 @@ export async function suspendCreditLine(scope: ActionScope<FinanceDatabase>, inp
   return moveLine(scope, await lockLine(scope.trx, data.creditLineId), "SUSPENDED", data.reason);
 }
 
-interface ConfirmationRequested {
-  orderId: string;
-  customerId: string;
-  reference: { type: string; id: string };
-  total: { amount: string; currency: string };
-}
-
 /**
  * The credit leg of the order confirmation saga. The customer's credit line is locked, so
  * concurrent confirmations are checked one after another and exposure never passes the limit.
  * A customer without a credit line has no limit; a suspended line refuses everything.
  */
-export async function checkCreditForOrder(event: DeliveredEvent, scope: ActionScope<FinanceDatabase>): Promise<void> {
-  const order = event.payload as unknown as ConfirmationRequested;
+export async function checkCreditForOrder(
+  event: DeliveredEventOf<typeof OrderConfirmationRequested>,
+  scope: ActionScope<FinanceDatabase>,
+): Promise<void> {
+  const order = event.payload;
   const existing = await scope.trx
     .selectFrom("finance.credit_holds")
     .select("status")
@@ -220,12 +226,7 @@ export async function checkCreditForOrder(event: DeliveredEvent, scope: ActionSc
     .executeTakeFirst();
   const refusal = line && (await creditRefusal(scope.trx, line, order));
   if (refusal) {
-    await scope.emit({
-      type: "finance.credit.refused",
-      aggregateType: "SalesOrder",
-      aggregateId: order.orderId,
-      payload: { reference: order.reference, reason: refusal },
-    });
+    await scope.emit(CreditRefused, order.orderId, { reference: order.reference, reason: refusal });
     return;
   }
   await scope.trx
@@ -238,30 +239,39 @@ export async function checkCreditForOrder(event: DeliveredEvent, scope: ActionSc
       status: "HELD",
     })
     .execute();
-  await scope.emit({
-    type: "finance.credit.approved",
-    aggregateType: "SalesOrder",
-    aggregateId: order.orderId,
-    payload: { reference: order.reference, amount: order.total },
-  });
+  await scope.emit(CreditApproved, order.orderId, { reference: order.reference, amount: order.total });
 }
+
+/** Why the credit leg refuses an order; sales keeps the code on the rejected order. */
+export const CreditRefusalCode = {
+  CREDIT_LIMIT_EXCEEDED: "CREDIT_LIMIT_EXCEEDED",
+  CREDIT_LINE_SUSPENDED: "CREDIT_LINE_SUSPENDED",
+} as const;
 
 async function creditRefusal(
   trx: Transaction<FinanceDatabase>,
   line: Selectable<CreditLinesTable>,
-  order: ConfirmationRequested,
-) {
-  if (line.status === "SUSPENDED") return "CREDIT_LINE_SUSPENDED: the customer's credit line is suspended";
-  if (line.currency.trim() !== order.total.currency) return null;
-  const used = await exposure(trx, order.customerId, order.total.currency);
-  if (used.plus(order.total.amount).lte(line.limit_amount)) return null;
-  const available = Dec.max(0, new Dec(line.limit_amount).minus(used));
-  return `CREDIT_LIMIT_EXCEEDED: ${order.total.amount} ${order.total.currency} would exceed the available credit of ${available.toFixed(2)} ${order.total.currency}`;
+  order: EventPayload<typeof OrderConfirmationRequested>,
+): Promise<Reason | null> {
+  if (line.status === "SUSPENDED")
+    return { code: CreditRefusalCode.CREDIT_LINE_SUSPENDED, message: "The customer's credit line is suspended" };
+  const { amount, currency } = order.total;
+  if (line.currency.trim() !== currency) return null;
+  const used = await exposure(trx, order.customerId, currency);
+  if (used.plus(amount).lte(line.limit_amount)) return null;
+  const available = Dec.max(0, new Dec(line.limit_amount).minus(used)).toFixed(currencyScale(currency));
+  return {
+    code: CreditRefusalCode.CREDIT_LIMIT_EXCEEDED,
+    message: `${amount} ${currency} would exceed the available credit of ${available} ${currency}`,
+  };
 }
 
 /** A rejected or cancelled order no longer counts; a tombstone stops a late credit check from holding it. */
-export async function releaseCreditHold(event: DeliveredEvent, scope: ActionScope<FinanceDatabase>): Promise<void> {
-  const { orderId } = event.payload as { orderId: string };
+export async function releaseCreditHold(
+  event: DeliveredEvent<{ orderId: string }>,
+  scope: ActionScope<FinanceDatabase>,
+): Promise<void> {
+  const { orderId } = event.payload;
   await scope.trx
     .insertInto("finance.credit_holds")
     .values({

@@ -1,10 +1,30 @@
-import type { DeliveredEvent, EventHandler } from "@erp/core";
+import {
+  CustomerBlocked,
+  CustomerDetailsUpdated,
+  CustomerRegistered,
+  CustomerUnblocked,
+  type EventPayload,
+  LedgerChecked,
+  OrderCancelled,
+  OrderConfirmationRequested,
+  OrderRejected,
+  ShipmentDispatched,
+} from "@erp/contracts";
+import {
+  type ActionScope,
+  type DeliveredEvent,
+  type DeliveredEventOf,
+  defineHandler,
+  type EventHandler,
+} from "@erp/core";
 import { checkCreditForOrder, releaseCreditHold } from "./credit.js";
 import type { FinanceDatabase } from "./db.js";
 import { invoiceShipment } from "./invoice.js";
 
-async function rememberCustomer(event: DeliveredEvent, scope: Parameters<EventHandler<FinanceDatabase>["handle"]>[1]) {
-  const c = event.payload as { customerId: string; name: string; version: number };
+type Scope = ActionScope<FinanceDatabase>;
+
+async function rememberCustomer(event: DeliveredEvent<EventPayload<typeof CustomerRegistered>>, scope: Scope) {
+  const c = event.payload;
   await scope.trx
     .insertInto("finance.known_customers")
     .values({ customer_id: c.customerId, name: c.name, version: c.version })
@@ -18,11 +38,8 @@ async function rememberCustomer(event: DeliveredEvent, scope: Parameters<EventHa
 }
 
 /** Keeps inventory's latest stock-ledger check; an older report never replaces a newer one. */
-async function rememberLedgerCheck(
-  event: DeliveredEvent,
-  scope: Parameters<EventHandler<FinanceDatabase>["handle"]>[1],
-) {
-  const report = event.payload as { checkedAt: string; discrepancies: unknown[] };
+async function rememberLedgerCheck(event: DeliveredEventOf<typeof LedgerChecked>, scope: Scope) {
+  const report = event.payload;
   await scope.trx
     .insertInto("finance.inventory_ledger_reports")
     .values({
@@ -39,16 +56,14 @@ async function rememberLedgerCheck(
     .execute();
 }
 
+const customerEvents = [CustomerRegistered, CustomerDetailsUpdated, CustomerBlocked, CustomerUnblocked];
+
 /** Finance learns customers from CRM and bills what sales ships, never reading their tables. */
 export const financeHandlers: EventHandler<FinanceDatabase>[] = [
-  ...["registered", "details_updated", "blocked", "unblocked"].map((what) => ({
-    name: `remember-customer-${what}`,
-    on: `crm.customer.${what}`,
-    handle: rememberCustomer,
-  })),
-  { name: "invoice-shipment", on: "sales.shipment.dispatched", handle: invoiceShipment },
-  { name: "remember-inventory-ledger-check", on: "inventory.ledger.checked", handle: rememberLedgerCheck },
-  { name: "check-credit-for-order", on: "sales.order.confirmation_requested", handle: checkCreditForOrder },
-  { name: "release-credit-when-rejected", on: "sales.order.rejected", handle: releaseCreditHold },
-  { name: "release-credit-when-cancelled", on: "sales.order.cancelled", handle: releaseCreditHold },
+  ...customerEvents.map((c) => defineHandler(c, `remember-customer-${c.type.split(".").at(-1)}`, rememberCustomer)),
+  defineHandler(ShipmentDispatched, "invoice-shipment", invoiceShipment),
+  defineHandler(LedgerChecked, "remember-inventory-ledger-check", rememberLedgerCheck),
+  defineHandler(OrderConfirmationRequested, "check-credit-for-order", checkCreditForOrder),
+  defineHandler(OrderRejected, "release-credit-when-rejected", releaseCreditHold),
+  defineHandler(OrderCancelled, "release-credit-when-cancelled", releaseCreditHold),
 ];

@@ -1,3 +1,4 @@
+import { financeEvents } from "@erp/contracts";
 import { defineSubgraph, loadSchemaFile } from "@erp/core";
 import { financeSettings } from "./config.js";
 import type { FinanceDatabase } from "./db.js";
@@ -17,6 +18,7 @@ export const finance = defineSubgraph<FinanceDatabase, FinanceLoaders>({
   migrations,
   settings: financeSettings,
   createLoaders: createFinanceLoaders,
+  publishes: financeEvents,
   handlers: financeHandlers,
   seed: seedFinance,
   jobs: [

@@ -1,9 +1,10 @@
+import { InvoiceIssued, InvoiceVoided, type ShipmentDispatched } from "@erp/contracts";
 import {
   type ActionScope,
   assertFitsColumn,
   currencyScale,
   Dec,
-  type DeliveredEvent,
+  type DeliveredEventOf,
   defineStateMachine,
   fields,
   fitsColumn,
@@ -77,30 +78,16 @@ export function toInvoice(row: Selectable<InvoicesTable>): Invoice {
   };
 }
 
-interface ShipmentDispatched {
-  shipmentId: string;
-  number: string;
-  orderId: string;
-  orderNumber: string;
-  customerId: string;
-  currency: string;
-  lines: {
-    productId: string;
-    sku: string;
-    quantity: string;
-    unitPrice: string;
-    netAmount: string;
-    taxAmount: string;
-  }[];
-}
-
 /**
  * One invoice per shipment at the order's prices and tax (sales rounds each line and sends the
  * amounts), posting receivable against revenue and tax payable. A shipment already invoiced is
  * left alone: the unique shipment id is a second line of defence behind the handler's inbox.
  */
-export async function invoiceShipment(event: DeliveredEvent, scope: ActionScope<FinanceDatabase>): Promise<void> {
-  const shipment = event.payload as unknown as ShipmentDispatched;
+export async function invoiceShipment(
+  event: DeliveredEventOf<typeof ShipmentDispatched>,
+  scope: ActionScope<FinanceDatabase>,
+): Promise<void> {
+  const shipment = event.payload;
   const invoice = await createInvoice(scope, {
     customerId: shipment.customerId,
     currency: shipment.currency,
@@ -194,18 +181,13 @@ export async function createInvoice(
     ],
   });
   await scope.audit("Invoice", row.id, { number: row.number, shipmentId: invoice.shipmentId });
-  await scope.emit({
-    type: "finance.invoice.issued",
-    aggregateType: "Invoice",
-    aggregateId: row.id,
-    payload: {
-      invoiceId: row.id,
-      number: row.number,
-      customerId: row.customer_id,
-      salesOrderId: row.sales_order_id,
-      shipmentId: row.shipment_id,
-      total: showMoney(row.total, row.currency),
-    },
+  await scope.emit(InvoiceIssued, row.id, {
+    invoiceId: row.id,
+    number: row.number,
+    customerId: row.customer_id,
+    salesOrderId: row.sales_order_id,
+    shipmentId: row.shipment_id,
+    total: showMoney(row.total, row.currency),
   });
   return toInvoice(row);
 }
@@ -302,11 +284,6 @@ export async function voidInvoice(
     .returningAll()
     .executeTakeFirstOrThrow();
   await scope.audit("Invoice", row.id, { voided: data.reason });
-  await scope.emit({
-    type: "finance.invoice.voided",
-    aggregateType: "Invoice",
-    aggregateId: row.id,
-    payload: { invoiceId: row.id, reason: data.reason },
-  });
+  await scope.emit(InvoiceVoided, row.id, { invoiceId: row.id, reason: data.reason });
   return toInvoice(row);
 }

@@ -1,3 +1,4 @@
+import { JournalPosted } from "@erp/contracts";
 import {
   type ActionScope,
   type BusinessError,
@@ -132,16 +133,11 @@ export async function postEntry(scope: ActionScope<FinanceDatabase>, entry: NewE
     .execute();
   const journalEntry = toJournalEntry(row);
   await scope.audit("JournalEntry", row.id, { number: row.number, source: entry.source ?? null });
-  await scope.emit({
-    type: "finance.journal.posted",
-    aggregateType: "JournalEntry",
-    aggregateId: row.id,
-    payload: {
-      journalEntryId: row.id,
-      number: row.number,
-      source: entry.source ?? null,
-      reversesId: entry.reversesId ?? null,
-    },
+  await scope.emit(JournalPosted, row.id, {
+    journalEntryId: row.id,
+    number: row.number,
+    source: entry.source ?? null,
+    reversesId: entry.reversesId ?? null,
   });
   return journalEntry;
 }

@@ -1,3 +1,4 @@
+import { PaymentRecorded } from "@erp/contracts";
 import { type ActionScope, Dec, fields, type Money, parseInput } from "@erp/core";
 import type { Selectable } from "kysely";
 import { z } from "zod";
@@ -80,16 +81,11 @@ export async function recordPayment(
     allocated: allocated.toFixed(),
     credit: credit.toFixed(),
   });
-  await scope.emit({
-    type: "finance.payment.recorded",
-    aggregateType: "Payment",
-    aggregateId: row.id,
-    payload: {
-      paymentId: row.id,
-      customerId: row.customer_id,
-      amount: toPayment(row).amount,
-      allocated: showMoney(allocated, currency),
-    },
+  await scope.emit(PaymentRecorded, row.id, {
+    paymentId: row.id,
+    customerId: row.customer_id,
+    amount: toPayment(row).amount,
+    allocated: showMoney(allocated, currency),
   });
   return toPayment(row);
 }

@@ -1,3 +1,4 @@
+import { ReconciliationDiscrepanciesFound } from "@erp/contracts";
 import { type ActionScope, defineStateMachine, fields, parseInput, sql } from "@erp/core";
 import type { Kysely, Selectable, Transaction } from "kysely";
 import { z } from "zod";
@@ -151,11 +152,10 @@ export async function runReconciliation(scope: ActionScope<FinanceDatabase>) {
   const run = await reconcile(scope.trx, "ON_DEMAND", scope.actor.subject);
   await scope.audit("ReconciliationRun", run.id, { outcome: run.outcome, discrepancies: run.discrepancies });
   if (run.outcome === "NOT_OK")
-    await scope.emit({
-      type: "finance.reconciliation.discrepancies_found",
-      aggregateType: "ReconciliationRun",
-      aggregateId: run.id,
-      payload: { runId: run.id, discrepancies: run.discrepancies, opened: run.opened },
+    await scope.emit(ReconciliationDiscrepanciesFound, run.id, {
+      runId: run.id,
+      discrepancies: run.discrepancies,
+      opened: run.opened,
     });
   return run;
 }

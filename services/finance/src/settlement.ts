@@ -1,3 +1,4 @@
+import { CreditNoteIssued, PaymentRefunded } from "@erp/contracts";
 import { type ActionScope, currencyScale, Dec, fields, nextDocumentNumber, parseInput, sql } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
@@ -151,12 +152,7 @@ export async function refundPayment(
     ],
   });
   await scope.audit("Payment", payment.id, { refunded: data.amount, reason: data.reason });
-  await scope.emit({
-    type: "finance.payment.refunded",
-    aggregateType: "Payment",
-    aggregateId: payment.id,
-    payload: { paymentId: payment.id, refundId: refund.id, amount: data.amount },
-  });
+  await scope.emit(PaymentRefunded, payment.id, { paymentId: payment.id, refundId: refund.id, amount: data.amount });
   return { payment: toPayment(payment) };
 }
 
@@ -212,11 +208,10 @@ export async function issueCreditNote(
     ],
   });
   await scope.audit("Invoice", invoice.id, { creditNote: note.number, amount: data.amount });
-  await scope.emit({
-    type: "finance.credit_note.issued",
-    aggregateType: "Invoice",
-    aggregateId: invoice.id,
-    payload: { invoiceId: invoice.id, creditNoteId: note.id, amount: showMoney(amount, currency) },
+  await scope.emit(CreditNoteIssued, invoice.id, {
+    invoiceId: invoice.id,
+    creditNoteId: note.id,
+    amount: showMoney(amount, currency),
   });
   return { invoice: updated };
 }

@@ -15,6 +15,7 @@ beforeAll(async () => {
   customerId = randomUUID();
   await deliverEvent(env.database.db, finance, "crm.customer.registered", {
     customerId,
+    code: "C-1",
     name: "Payer GmbH",
     status: "ACTIVE",
     version: 1,
@@ -58,8 +59,22 @@ describe(`finance refuses implausible dates on ${testDatabaseKind()}`, () => {
       orderId: randomUUID(),
       orderNumber: "SO-1",
       customerId,
+      warehouseId: randomUUID(),
       currency: "EUR",
-      lines: [{ productId: randomUUID(), sku: "X", quantity: "1", unitPrice: "100", netAmount: "100", taxAmount: "0" }],
+      lines: [
+        {
+          orderLineId: randomUUID(),
+          reservationId: null,
+          discountPercent: "0",
+          taxRate: "0",
+          productId: randomUUID(),
+          sku: "X",
+          quantity: "1",
+          unitPrice: "100",
+          netAmount: "100",
+          taxAmount: "0",
+        },
+      ],
     });
     env.clock.set(new Date());
     for (const asOf of ["9999-12-31", isoDay(1), isoDay(-731)])

@@ -38,7 +38,13 @@ const deliver = (type: string, payload: Record<string, unknown>) =>
 async function overdueInvoice(daysAgo: number) {
   clock.set(isoDay(-daysAgo));
   const customerId = randomUUID();
-  await deliver("crm.customer.registered", { customerId, name: "Late Payer", status: "ACTIVE", version: 1 });
+  await deliver("crm.customer.registered", {
+    customerId,
+    code: "C-1",
+    name: "Late Payer",
+    status: "ACTIVE",
+    version: 1,
+  });
   const shipmentId = randomUUID();
   await deliver("sales.shipment.dispatched", {
     shipmentId,
@@ -46,11 +52,16 @@ async function overdueInvoice(daysAgo: number) {
     orderId: randomUUID(),
     orderNumber: "SO-L",
     customerId,
+    warehouseId: randomUUID(),
     currency: "EUR",
     lines: [
       {
+        orderLineId: randomUUID(),
+        reservationId: null,
         productId: randomUUID(),
         sku: "BIG",
+        discountPercent: "0",
+        taxRate: "0",
         quantity: "1",
         unitPrice: "5000.00",
         netAmount: "5000.00",

@@ -30,7 +30,13 @@ const deliver = (type: string, payload: Record<string, unknown>) =>
 
 async function customer() {
   const id = randomUUID();
-  await deliver("crm.customer.registered", { customerId: id, name: "Payer GmbH", status: "ACTIVE", version: 1 });
+  await deliver("crm.customer.registered", {
+    customerId: id,
+    code: "C-1",
+    name: "Payer GmbH",
+    status: "ACTIVE",
+    version: 1,
+  });
   return id;
 }
 
@@ -43,8 +49,22 @@ async function shipped(customerId: string, net: string, tax: string) {
     orderId: randomUUID(),
     orderNumber: "SO-1",
     customerId,
+    warehouseId: randomUUID(),
     currency: "EUR",
-    lines: [{ productId: randomUUID(), sku: "CHAIR", quantity: "1", unitPrice: net, netAmount: net, taxAmount: tax }],
+    lines: [
+      {
+        orderLineId: randomUUID(),
+        reservationId: null,
+        discountPercent: "0",
+        taxRate: "0",
+        productId: randomUUID(),
+        sku: "CHAIR",
+        quantity: "1",
+        unitPrice: net,
+        netAmount: net,
+        taxAmount: tax,
+      },
+    ],
   });
   const { rows } = await sql<{ id: string }>`select id from finance.invoices where shipment_id = ${shipmentId}`.execute(
     database.db,

@@ -34,7 +34,13 @@ beforeAll(async () => {
   database = await createMigratedDatabase([finance]);
   client = subgraphClient(finance, database.db);
   customerId = randomUUID();
-  await deliver("crm.customer.registered", { customerId, name: "Audit GmbH", status: "ACTIVE", version: 1 });
+  await deliver("crm.customer.registered", {
+    customerId,
+    code: "C-1",
+    name: "Audit GmbH",
+    status: "ACTIVE",
+    version: 1,
+  });
   const shipmentId = randomUUID();
   await deliver("sales.shipment.dispatched", {
     shipmentId,
@@ -42,9 +48,21 @@ beforeAll(async () => {
     orderId: randomUUID(),
     orderNumber: "SO-9",
     customerId,
+    warehouseId: randomUUID(),
     currency: "EUR",
     lines: [
-      { productId: randomUUID(), sku: "X", quantity: "2", unitPrice: "50.00", netAmount: "100.00", taxAmount: "19.00" },
+      {
+        orderLineId: randomUUID(),
+        reservationId: null,
+        discountPercent: "0",
+        taxRate: "0",
+        productId: randomUUID(),
+        sku: "X",
+        quantity: "2",
+        unitPrice: "50.00",
+        netAmount: "100.00",
+        taxAmount: "19.00",
+      },
     ],
   });
   invoiceId = (

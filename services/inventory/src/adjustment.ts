@@ -1,3 +1,4 @@
+import { StockAdjusted } from "@erp/contracts";
 import {
   type ActionScope,
   assertFitsColumn,
@@ -148,19 +149,14 @@ async function applyAdjustment(
     source: { type: "StockAdjustment", id: adjustment.id },
   });
   const row = await decide(scope, adjustment, { status: "APPLIED", movement_id: movement.id }, decidedBy);
-  await scope.emit({
-    type: "inventory.stock.adjusted",
-    aggregateType: "StockAdjustment",
-    aggregateId: row.id,
-    payload: {
-      adjustmentId: row.id,
-      movementId: movement.id,
-      productId: row.product_id,
-      warehouseId: row.warehouse_id,
-      quantity: movement.quantity,
-      reasonCode: row.reason_code,
-      value: toAdjustment(row).value,
-    },
+  await scope.emit(StockAdjusted, row.id, {
+    adjustmentId: row.id,
+    movementId: movement.id,
+    productId: row.product_id,
+    warehouseId: row.warehouse_id,
+    quantity: movement.quantity,
+    reasonCode: row.reason_code,
+    value: toAdjustment(row).value,
   });
   return { adjustment: toAdjustment(row), stockLevel: toStockLevel(after) };
 }

@@ -1,3 +1,4 @@
+import { inventoryEvents } from "@erp/contracts";
 import { defineSubgraph, loadSchemaFile } from "@erp/core";
 import { inventorySettings } from "./config.js";
 import type { InventoryDatabase } from "./db.js";
@@ -16,6 +17,7 @@ export const inventory = defineSubgraph<InventoryDatabase, InventoryLoaders>({
   migrations,
   settings: inventorySettings,
   createLoaders: createInventoryLoaders,
+  publishes: inventoryEvents,
   handlers: orderFulfilmentHandlers,
   jobs: [{ name: "ledger-check", cron: "30 * * * *", run: scheduledLedgerCheck }],
   seed: seedInventory,

@@ -1,3 +1,4 @@
+import { LedgerChecked } from "@erp/contracts";
 import { type ActionScope, runScheduledAction } from "@erp/core";
 import type { Kysely } from "kysely";
 import type { InventoryDatabase } from "./db.js";
@@ -11,12 +12,7 @@ import { stockLedgerDiscrepancies } from "./queries.js";
 export async function checkStockLedger(scope: ActionScope<InventoryDatabase>) {
   const discrepancies = await stockLedgerDiscrepancies(scope.trx);
   const checkedAt = new Date().toISOString();
-  await scope.emit({
-    type: "inventory.ledger.checked",
-    aggregateType: "StockLedger",
-    aggregateId: "stock-ledger",
-    payload: { checkedAt, discrepancies },
-  });
+  await scope.emit(LedgerChecked, "stock-ledger", { checkedAt, discrepancies });
   return { checkedAt, discrepancies };
 }
 

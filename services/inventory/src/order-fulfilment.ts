@@ -1,21 +1,33 @@
-import { type ActionScope, BusinessRuleViolation, type DeliveredEvent, type EventHandler, sql } from "@erp/core";
+import {
+  OrderCancelled,
+  OrderConfirmationRequested,
+  OrderRejected,
+  OrderReservationsDeclined,
+  ReservationRejected,
+  ShipmentDispatched,
+} from "@erp/contracts";
+import {
+  type ActionScope,
+  BusinessRuleViolation,
+  type DeliveredEvent,
+  type DeliveredEventOf,
+  defineHandler,
+  sql,
+} from "@erp/core";
 import type { InventoryDatabase } from "./db.js";
 import { issueReservedStock, releaseReservation, reserveStock } from "./reservation.js";
 
 type Scope = ActionScope<InventoryDatabase>;
 
-interface ConfirmationRequested {
-  reference: { type: string; id: string };
-  warehouseId: string;
-  lines: { lineId: string; productId: string; quantity: string }[];
-}
-
 /**
  * Reserves every line of a sales order, all or none. A refusal is an answer, not a failure:
  * the partial work is rolled back to a savepoint and inventory.reservation.rejected says why.
  */
-async function reserveForOrder(event: DeliveredEvent, scope: Scope): Promise<void> {
-  const request = event.payload as unknown as ConfirmationRequested;
+async function reserveForOrder(
+  event: DeliveredEventOf<typeof OrderConfirmationRequested>,
+  scope: Scope,
+): Promise<void> {
+  const request = event.payload;
   await sql`savepoint reserve_for_order`.execute(scope.trx);
   try {
     await reserveStock(scope, {
@@ -29,22 +41,19 @@ async function reserveForOrder(event: DeliveredEvent, scope: Scope): Promise<voi
   } catch (error) {
     if (!(error instanceof BusinessRuleViolation)) throw error;
     await sql`rollback to savepoint reserve_for_order`.execute(scope.trx);
-    await scope.emit({
-      type: "inventory.reservation.rejected",
-      aggregateType: "Reservation",
-      aggregateId: `${request.reference.type}:${request.reference.id}`,
-      payload: {
-        reference: request.reference,
-        reason: error.errors.map((e) => e.message).join("; "),
-        errors: error.errors,
-      },
+    // The first line's rule names the refusal; every line's refusal is in the message and in errors.
+    const reason = { code: error.errors[0]!.code, message: error.errors.map((e) => e.message).join("; ") };
+    await scope.emit(ReservationRejected, `${request.reference.type}:${request.reference.id}`, {
+      reference: request.reference,
+      reason,
+      errors: error.errors,
     });
   }
 }
 
-/** A cancelled order's reservations go back to available stock. */
-async function releaseForCancelledOrder(event: DeliveredEvent, scope: Scope): Promise<void> {
-  const { reservationIds } = event.payload as { reservationIds: string[] };
+/** A cancelled or rejected order's reservations (or ones it declined) go back to available stock. */
+async function releaseForOrder(event: DeliveredEvent<{ reservationIds: string[] }>, scope: Scope): Promise<void> {
+  const { reservationIds } = event.payload;
   if (!reservationIds.length) return;
   // Lock in the global (product, warehouse) order that reservations use, so releases cannot deadlock.
   const active = await scope.trx
@@ -58,14 +67,9 @@ async function releaseForCancelledOrder(event: DeliveredEvent, scope: Scope): Pr
   for (const { id } of active) await releaseReservation(scope, { reservationId: id });
 }
 
-interface Dispatched {
-  shipmentId: string;
-  lines: { reservationId: string | null; productId: string; quantity: string }[];
-}
-
 /** A shipment issues the reserved stock: ISSUE movements that reference the shipment. */
-async function issueForShipment(event: DeliveredEvent, scope: Scope): Promise<void> {
-  const shipment = event.payload as unknown as Dispatched;
+async function issueForShipment(event: DeliveredEventOf<typeof ShipmentDispatched>, scope: Scope): Promise<void> {
+  const shipment = event.payload;
   // Issue in the global (product) order that reservations lock in, so shipments cannot deadlock.
   const lines = [...shipment.lines].sort((a, b) => a.productId.localeCompare(b.productId));
   for (const line of lines) {
@@ -78,10 +82,10 @@ async function issueForShipment(event: DeliveredEvent, scope: Scope): Promise<vo
   }
 }
 
-export const orderFulfilmentHandlers: EventHandler<InventoryDatabase>[] = [
-  { name: "reserve-for-order", on: "sales.order.confirmation_requested", handle: reserveForOrder },
-  { name: "release-for-cancelled-order", on: "sales.order.cancelled", handle: releaseForCancelledOrder },
-  { name: "release-for-rejected-order", on: "sales.order.rejected", handle: releaseForCancelledOrder },
-  { name: "release-declined-reservations", on: "sales.order.reservations_declined", handle: releaseForCancelledOrder },
-  { name: "issue-for-shipment", on: "sales.shipment.dispatched", handle: issueForShipment },
+export const orderFulfilmentHandlers = [
+  defineHandler(OrderConfirmationRequested, "reserve-for-order", reserveForOrder),
+  defineHandler(OrderCancelled, "release-for-cancelled-order", releaseForOrder),
+  defineHandler(OrderRejected, "release-for-rejected-order", releaseForOrder),
+  defineHandler(OrderReservationsDeclined, "release-declined-reservations", releaseForOrder),
+  defineHandler(ShipmentDispatched, "issue-for-shipment", issueForShipment),
 ];

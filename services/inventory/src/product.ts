@@ -1,3 +1,4 @@
+import { ProductDetailsUpdated, ProductDiscontinued, ProductRegistered } from "@erp/contracts";
 import {
   type ActionScope,
   defineStateMachine,
@@ -106,12 +107,7 @@ export async function registerProduct(scope: ActionScope<InventoryDatabase>, inp
     .executeTakeFirstOrThrow();
   const product = toProduct(row);
   await scope.audit("Product", product.id, { sku: product.sku });
-  await scope.emit({
-    type: "inventory.product.registered",
-    aggregateType: "Product",
-    aggregateId: product.id,
-    payload: productSnapshot(product),
-  });
+  await scope.emit(ProductRegistered, product.id, productSnapshot(product));
   return product;
 }
 
@@ -162,12 +158,7 @@ export async function updateProductDetails(scope: ActionScope<InventoryDatabase>
   };
   const product = await saveProduct(scope.trx, current.id, changes);
   await scope.audit("Product", product.id, { changed: Object.keys(changes) });
-  await scope.emit({
-    type: "inventory.product.details_updated",
-    aggregateType: "Product",
-    aggregateId: product.id,
-    payload: productSnapshot(product),
-  });
+  await scope.emit(ProductDetailsUpdated, product.id, productSnapshot(product));
   return product;
 }
 
@@ -196,11 +187,6 @@ export async function discontinueProduct(
   productLifecycle.assertTransition(current.status, "DISCONTINUED");
   const product = await saveProduct(scope.trx, current.id, { status: "DISCONTINUED" });
   await scope.audit("Product", product.id);
-  await scope.emit({
-    type: "inventory.product.discontinued",
-    aggregateType: "Product",
-    aggregateId: product.id,
-    payload: productSnapshot(product),
-  });
+  await scope.emit(ProductDiscontinued, product.id, productSnapshot(product));
   return product;
 }

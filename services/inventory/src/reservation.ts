@@ -1,3 +1,4 @@
+import { ReservationReleased, StockIssued, StockReserved } from "@erp/contracts";
 import {
   type ActionScope,
   type BusinessError,
@@ -85,19 +86,14 @@ export async function reserveStock(scope: ActionScope<InventoryDatabase>, input:
   const reservations = rows.map(toReservation);
   for (const r of reservations)
     await scope.audit("Reservation", r.id, { reference: r.reference, quantity: r.quantity });
-  await scope.emit({
-    type: "inventory.stock.reserved",
-    aggregateType: "Reservation",
-    aggregateId: `${data.reference.type}:${data.reference.id}`,
-    payload: {
-      reference: data.reference,
-      reservations: reservations.map(({ id, productId, warehouseId, quantity }) => ({
-        id,
-        productId,
-        warehouseId,
-        quantity,
-      })),
-    },
+  await scope.emit(StockReserved, `${data.reference.type}:${data.reference.id}`, {
+    reference: data.reference,
+    reservations: reservations.map(({ id, productId, warehouseId, quantity }) => ({
+      id,
+      productId,
+      warehouseId,
+      quantity,
+    })),
   });
   return reservations;
 }
@@ -168,17 +164,12 @@ export async function releaseReservation(scope: ActionScope<InventoryDatabase>, 
   await changeStockLevel(scope, level, { reserved: remaining.negated() });
   const row = await saveReservation(scope.trx, reservation.id, { status: "RELEASED" });
   await scope.audit("Reservation", row.id, { released: showQuantity(remaining) });
-  await scope.emit({
-    type: "inventory.reservation.released",
-    aggregateType: "Reservation",
-    aggregateId: row.id,
-    payload: {
-      reservationId: row.id,
-      reference: { type: row.reference_type, id: row.reference_id },
-      productId: row.product_id,
-      warehouseId: row.warehouse_id,
-      quantity: showQuantity(remaining),
-    },
+  await scope.emit(ReservationReleased, row.id, {
+    reservationId: row.id,
+    reference: { type: row.reference_type, id: row.reference_id },
+    productId: row.product_id,
+    warehouseId: row.warehouse_id,
+    quantity: showQuantity(remaining),
   });
   return { reservation: toReservation(row) };
 }
@@ -226,20 +217,15 @@ export async function issueReservedStock(
     source: data.source ?? { type: reservation.reference_type, id: reservation.reference_id },
   });
   await scope.audit("Reservation", row.id, { issued: showQuantity(quantity), movementId: movement.id });
-  await scope.emit({
-    type: "inventory.stock.issued",
-    aggregateType: "Reservation",
-    aggregateId: row.id,
-    payload: {
-      reservationId: row.id,
-      movementId: movement.id,
-      reference: { type: row.reference_type, id: row.reference_id },
-      productId: row.product_id,
-      warehouseId: row.warehouse_id,
-      quantity: showQuantity(quantity),
-      unitCost: movement.unitCost,
-      source: movement.source,
-    },
+  await scope.emit(StockIssued, row.id, {
+    reservationId: row.id,
+    movementId: movement.id,
+    reference: { type: row.reference_type, id: row.reference_id },
+    productId: row.product_id,
+    warehouseId: row.warehouse_id,
+    quantity: showQuantity(quantity),
+    unitCost: movement.unitCost,
+    source: movement.source,
   });
   return { reservation: toReservation(row), movement };
 }

@@ -1,3 +1,4 @@
+import { StockLow } from "@erp/contracts";
 import {
   type ActionScope,
   assertFitsColumn,
@@ -117,17 +118,12 @@ export async function changeStockLevel(
 }
 
 async function announceLowStock(scope: ActionScope<InventoryDatabase>, row: Row): Promise<void> {
-  await scope.emit({
-    type: "inventory.stock.low",
-    aggregateType: "StockLevel",
-    aggregateId: `${row.product_id}:${row.warehouse_id}`,
-    payload: {
-      productId: row.product_id,
-      warehouseId: row.warehouse_id,
-      available: showQuantity(availableOf(row)),
-      reorderPoint: showQuantity(row.reorder_point!),
-      reorderQuantity: row.reorder_quantity && showQuantity(row.reorder_quantity),
-    },
+  await scope.emit(StockLow, `${row.product_id}:${row.warehouse_id}`, {
+    productId: row.product_id,
+    warehouseId: row.warehouse_id,
+    available: showQuantity(availableOf(row)),
+    reorderPoint: showQuantity(row.reorder_point!),
+    reorderQuantity: row.reorder_quantity && showQuantity(row.reorder_quantity),
   });
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { StockReceived, StockTransferred } from "@erp/contracts";
 import { type ActionScope, Dec, fields, parseInput, QUANTITY_COLUMN } from "@erp/core";
 import { z } from "zod";
 import { valuationCurrency } from "./config.js";
@@ -56,18 +57,13 @@ export async function receiveStock(
     movementId: movement.id,
     quantity: movement.quantity,
   });
-  await scope.emit({
-    type: "inventory.stock.received",
-    aggregateType: "StockLevel",
-    aggregateId: `${product.id}:${data.warehouseId}`,
-    payload: {
-      movementId: movement.id,
-      productId: product.id,
-      warehouseId: data.warehouseId,
-      quantity: movement.quantity,
-      unitCost: movement.unitCost,
-      source: data.source ?? null,
-    },
+  await scope.emit(StockReceived, `${product.id}:${data.warehouseId}`, {
+    movementId: movement.id,
+    productId: product.id,
+    warehouseId: data.warehouseId,
+    quantity: movement.quantity,
+    unitCost: movement.unitCost,
+    source: data.source ?? null,
   });
   return { movement, stockLevel: toStockLevel(after) };
 }
@@ -124,16 +120,11 @@ export async function transferStock(
     from: data.fromWarehouseId,
     to: data.toWarehouseId,
   });
-  await scope.emit({
-    type: "inventory.stock.transferred",
-    aggregateType: "StockTransfer",
-    aggregateId: transferId,
-    payload: {
-      productId: product.id,
-      fromWarehouseId: data.fromWarehouseId,
-      toWarehouseId: data.toWarehouseId,
-      quantity: showQuantity(quantity),
-    },
+  await scope.emit(StockTransferred, transferId, {
+    productId: product.id,
+    fromWarehouseId: data.fromWarehouseId,
+    toWarehouseId: data.toWarehouseId,
+    quantity: showQuantity(quantity),
   });
   return { outbound, inbound };
 }

@@ -1,3 +1,4 @@
+import { WarehouseOpened } from "@erp/contracts";
 import { type ActionScope, fields, parseInput } from "@erp/core";
 import type { Kysely, Selectable } from "kysely";
 import { z } from "zod";
@@ -44,11 +45,10 @@ export async function openWarehouse(scope: ActionScope<InventoryDatabase>, input
     .executeTakeFirstOrThrow();
   const warehouse = toWarehouse(row);
   await scope.audit("Warehouse", warehouse.id, { code: warehouse.code });
-  await scope.emit({
-    type: "inventory.warehouse.opened",
-    aggregateType: "Warehouse",
-    aggregateId: warehouse.id,
-    payload: { warehouseId: warehouse.id, code: warehouse.code, name: warehouse.name },
+  await scope.emit(WarehouseOpened, warehouse.id, {
+    warehouseId: warehouse.id,
+    code: warehouse.code,
+    name: warehouse.name,
   });
   return warehouse;
 }

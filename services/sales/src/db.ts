@@ -62,6 +62,8 @@ export interface SalesOrdersTable {
   currency: string;
   status: Generated<OrderStatus>;
   status_reason: string | null;
+  /** The refusing rule's code when another domain rejected the order; null for a person's reason. */
+  status_reason_code: string | null;
   salesperson: string | null;
   notes: string | null;
   quote_id: string | null;

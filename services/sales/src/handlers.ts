@@ -1,13 +1,14 @@
-import type { EventHandler } from "@erp/core";
+import { CreditApproved, CreditRefused, ReservationRejected, StockReserved } from "@erp/contracts";
+import { defineHandler, type EventHandler } from "@erp/core";
 import type { SalesDatabase } from "./db.js";
 import { knownPartyHandlers } from "./known-parties.js";
-import { confirmWithCredit, confirmWithReservations, rejectForCredit, rejectForStock } from "./order.js";
+import { confirmWithCredit, confirmWithReservations, rejectForCredit, rejectForStock } from "./order-confirmation.js";
 
 /** Everything sales reacts to: other domains' facts, each applied once through the inbox. */
 export const salesHandlers: EventHandler<SalesDatabase>[] = [
   ...knownPartyHandlers,
-  { name: "confirm-order-when-reserved", on: "inventory.stock.reserved", handle: confirmWithReservations },
-  { name: "reject-order-when-stock-short", on: "inventory.reservation.rejected", handle: rejectForStock },
-  { name: "confirm-order-when-credit-approved", on: "finance.credit.approved", handle: confirmWithCredit },
-  { name: "reject-order-when-credit-refused", on: "finance.credit.refused", handle: rejectForCredit },
+  defineHandler(StockReserved, "confirm-order-when-reserved", confirmWithReservations),
+  defineHandler(ReservationRejected, "reject-order-when-stock-short", rejectForStock),
+  defineHandler(CreditApproved, "confirm-order-when-credit-approved", confirmWithCredit),
+  defineHandler(CreditRefused, "reject-order-when-credit-refused", rejectForCredit),
 ];

@@ -1,3 +1,4 @@
+import { salesEvents } from "@erp/contracts";
 import { defineSubgraph, loadSchemaFile } from "@erp/core";
 import { salesSettings } from "./config.js";
 import type { SalesDatabase } from "./db.js";
@@ -15,6 +16,7 @@ export const sales = defineSubgraph<SalesDatabase, SalesLoaders>({
   migrations,
   settings: salesSettings,
   createLoaders: createSalesLoaders,
+  publishes: salesEvents,
   handlers: salesHandlers,
   seed: seedSales,
   exampleOperation,

@@ -1,27 +1,28 @@
-import type { DeliveredEvent, EventHandler } from "@erp/core";
+import {
+  CustomerBlocked,
+  CustomerDetailsUpdated,
+  CustomerRegistered,
+  CustomerUnblocked,
+  type EventPayload,
+  ProductDetailsUpdated,
+  ProductDiscontinued,
+  ProductRegistered,
+  WarehouseOpened,
+} from "@erp/contracts";
+import {
+  type ActionScope,
+  type DeliveredEvent,
+  type DeliveredEventOf,
+  defineHandler,
+  type EventHandler,
+} from "@erp/core";
 import type { SalesDatabase } from "./db.js";
 
-interface CustomerSnapshot {
-  customerId: string;
-  name: string;
-  status: string;
-  version: number;
-}
-
-interface ProductSnapshot {
-  productId: string;
-  sku: string;
-  name: string;
-  type: string;
-  status: string;
-  quantityPrecision: number;
-  listPrice: { amount: string; currency: string };
-  version: number;
-}
+type Scope = ActionScope<SalesDatabase>;
 
 /** Keeps sales' view of a CRM customer; an older event never overwrites a newer one. */
-async function rememberCustomer(event: DeliveredEvent, scope: Parameters<EventHandler<SalesDatabase>["handle"]>[1]) {
-  const c = event.payload as unknown as CustomerSnapshot;
+async function rememberCustomer(event: DeliveredEvent<EventPayload<typeof CustomerRegistered>>, scope: Scope) {
+  const c = event.payload;
   await scope.trx
     .insertInto("sales.known_customers")
     .values({ customer_id: c.customerId, name: c.name, status: c.status, version: c.version })
@@ -34,8 +35,8 @@ async function rememberCustomer(event: DeliveredEvent, scope: Parameters<EventHa
     .execute();
 }
 
-async function rememberProduct(event: DeliveredEvent, scope: Parameters<EventHandler<SalesDatabase>["handle"]>[1]) {
-  const p = event.payload as unknown as ProductSnapshot;
+async function rememberProduct(event: DeliveredEvent<EventPayload<typeof ProductRegistered>>, scope: Scope) {
+  const p = event.payload;
   const values = {
     sku: p.sku,
     name: p.name,
@@ -55,8 +56,8 @@ async function rememberProduct(event: DeliveredEvent, scope: Parameters<EventHan
     .execute();
 }
 
-async function rememberWarehouse(event: DeliveredEvent, scope: Parameters<EventHandler<SalesDatabase>["handle"]>[1]) {
-  const w = event.payload as { warehouseId: string; code: string; name: string };
+async function rememberWarehouse(event: DeliveredEventOf<typeof WarehouseOpened>, scope: Scope) {
+  const w = event.payload;
   await scope.trx
     .insertInto("sales.known_warehouses")
     .values({ warehouse_id: w.warehouseId, code: w.code, name: w.name })
@@ -64,21 +65,13 @@ async function rememberWarehouse(event: DeliveredEvent, scope: Parameters<EventH
     .execute();
 }
 
-const customerEvents = [
-  "crm.customer.registered",
-  "crm.customer.details_updated",
-  "crm.customer.blocked",
-  "crm.customer.unblocked",
-];
-const productEvents = [
-  "inventory.product.registered",
-  "inventory.product.details_updated",
-  "inventory.product.discontinued",
-];
+const customerEvents = [CustomerRegistered, CustomerDetailsUpdated, CustomerBlocked, CustomerUnblocked];
+const productEvents = [ProductRegistered, ProductDetailsUpdated, ProductDiscontinued];
+const lastWord = (type: string) => type.split(".").at(-1);
 
 /** Sales learns customers and products from CRM's and inventory's events, never from their tables. */
 export const knownPartyHandlers: EventHandler<SalesDatabase>[] = [
-  ...customerEvents.map((on) => ({ name: `remember-customer-${on.split(".").at(-1)}`, on, handle: rememberCustomer })),
-  ...productEvents.map((on) => ({ name: `remember-product-${on.split(".").at(-1)}`, on, handle: rememberProduct })),
-  { name: "remember-warehouse", on: "inventory.warehouse.opened", handle: rememberWarehouse },
+  ...customerEvents.map((c) => defineHandler(c, `remember-customer-${lastWord(c.type)}`, rememberCustomer)),
+  ...productEvents.map((c) => defineHandler(c, `remember-product-${lastWord(c.type)}`, rememberProduct)),
+  defineHandler(WarehouseOpened, "remember-warehouse", rememberWarehouse),
 ];

@@ -1,8 +1,8 @@
+import { OrderCancelled, OrderConfirmationRequested, OrderPlaced } from "@erp/contracts";
 import {
   type ActionScope,
   currencyScale,
   Dec,
-  type DeliveredEvent,
   defineStateMachine,
   fields,
   nextDocumentNumber,
@@ -34,6 +34,7 @@ export interface SalesOrder {
   currency: string;
   status: OrderStatus;
   statusReason: string | null;
+  statusReasonCode: string | null;
   salesperson: string | null;
   notes: string | null;
   quoteId: string | null;
@@ -52,6 +53,7 @@ export function toSalesOrder(row: Selectable<SalesOrdersTable>): SalesOrder {
     currency: row.currency.trim(),
     status: row.status,
     statusReason: row.status_reason,
+    statusReasonCode: row.status_reason_code,
     salesperson: row.salesperson,
     notes: row.notes,
     quoteId: row.quote_id,
@@ -154,11 +156,11 @@ export async function createOrder(
     .execute();
   const salesOrder = toSalesOrder(row);
   await scope.audit("SalesOrder", row.id, { number: row.number, lines: order.lines.length });
-  await scope.emit({
-    type: "sales.order.placed",
-    aggregateType: "SalesOrder",
-    aggregateId: row.id,
-    payload: { orderId: row.id, number: row.number, customerId: row.customer_id, currency: salesOrder.currency },
+  await scope.emit(OrderPlaced, row.id, {
+    orderId: row.id,
+    number: row.number,
+    customerId: row.customer_id,
+    currency: salesOrder.currency,
   });
   return salesOrder;
 }
@@ -177,7 +179,7 @@ export async function moveOrder(
   scope: ActionScope<SalesDatabase>,
   current: Selectable<SalesOrdersTable>,
   to: OrderStatus,
-  changes: Partial<{ status_reason: string | null; confirmed_at: Date }> = {},
+  changes: Partial<{ status_reason: string | null; status_reason_code: string | null; confirmed_at: Date }> = {},
 ): Promise<SalesOrder> {
   orderLifecycle.assertTransition(current.status, to);
   const row = await scope.trx
@@ -193,9 +195,9 @@ export async function moveOrder(
 const orderIdSchema = z.object({ salesOrderId: fields.id("salesOrderId") });
 
 /**
- * Asks inventory to reserve every line (a saga): the order waits in PENDING_CONFIRMATION until
- * inventory answers inventory.stock.reserved (→ CONFIRMED) or inventory.reservation.rejected
- * (→ REJECTED with the reason). Stock is never held by sales itself.
+ * Starts the confirmation saga (order-confirmation.ts): the order waits in PENDING_CONFIRMATION
+ * until inventory has reserved every line and finance has approved the credit (→ CONFIRMED), or
+ * one of them refuses (→ REJECTED with its reason). Stock is never held by sales itself.
  */
 export async function confirmSalesOrder(scope: ActionScope<SalesDatabase>, input: z.input<typeof orderIdSchema>) {
   const data = parseInput(orderIdSchema, input);
@@ -209,18 +211,13 @@ export async function confirmSalesOrder(scope: ActionScope<SalesDatabase>, input
     .orderBy("line_number")
     .execute();
   const order = await moveOrder(scope, current, "PENDING_CONFIRMATION");
-  await scope.emit({
-    type: "sales.order.confirmation_requested",
-    aggregateType: "SalesOrder",
-    aggregateId: order.id,
-    payload: {
-      orderId: order.id,
-      customerId: order.customerId,
-      reference: { type: "SalesOrder", id: order.id },
-      warehouseId: order.warehouseId,
-      total: orderTotal(lines, order.currency),
-      lines: lines.map((l) => ({ lineId: l.id, productId: l.product_id, quantity: new Dec(l.quantity).toFixed() })),
-    },
+  await scope.emit(OrderConfirmationRequested, order.id, {
+    orderId: order.id,
+    customerId: order.customerId,
+    reference: { type: "SalesOrder", id: order.id },
+    warehouseId: order.warehouseId,
+    total: orderTotal(lines, order.currency),
+    lines: lines.map((l) => ({ lineId: l.id, productId: l.product_id, quantity: new Dec(l.quantity).toFixed() })),
   });
   return order;
 }
@@ -236,11 +233,10 @@ export async function cancelSalesOrder(scope: ActionScope<SalesDatabase>, input:
     .select("reservation_id")
     .where("order_id", "=", order.id)
     .execute();
-  await scope.emit({
-    type: "sales.order.cancelled",
-    aggregateType: "SalesOrder",
-    aggregateId: order.id,
-    payload: { orderId: order.id, reason: data.reason, reservationIds: lines.flatMap((l) => l.reservation_id ?? []) },
+  await scope.emit(OrderCancelled, order.id, {
+    orderId: order.id,
+    reason: data.reason,
+    reservationIds: lines.flatMap((l) => l.reservation_id ?? []),
   });
   return order;
 }
@@ -249,109 +245,4 @@ export async function cancelSalesOrder(scope: ActionScope<SalesDatabase>, input:
 function orderTotal(lines: { net_amount: string; tax_amount: string }[], currency: string) {
   const total = lines.reduce((sum, l) => sum.plus(l.net_amount).plus(l.tax_amount), new Dec(0));
   return { amount: total.toFixed(currencyScale(currency)), currency };
-}
-
-interface ReservedPayload {
-  reference: { type: string; id: string };
-  reservations: { id: string; productId: string; quantity: string }[];
-}
-
-/**
- * The confirmation saga has two legs: inventory reserves the stock, finance checks the credit.
- * The order is CONFIRMED when both said yes, REJECTED as soon as one says no; whatever the
- * other leg already did is compensated (reservations released, credit hold dropped).
- */
-async function confirmIfBothAgreed(scope: ActionScope<SalesDatabase>, orderId: string): Promise<void> {
-  const current = await lockOrder(scope.trx, orderId);
-  if (current.status !== "PENDING_CONFIRMATION" || !current.stock_reserved || !current.credit_approved) return;
-  const order = await moveOrder(scope, current, "CONFIRMED", { confirmed_at: new Date() });
-  await scope.emit({
-    type: "sales.order.confirmed",
-    aggregateType: "SalesOrder",
-    aggregateId: order.id,
-    payload: { orderId: order.id, customerId: order.customerId, currency: order.currency },
-  });
-}
-
-/** Inventory reserved every line: remember each line's reservation; confirm if finance agreed too. */
-export async function confirmWithReservations(event: DeliveredEvent, scope: ActionScope<SalesDatabase>): Promise<void> {
-  const { reference, reservations } = event.payload as unknown as ReservedPayload;
-  if (reference.type !== "SalesOrder") return;
-  const current = await lockOrder(scope.trx, reference.id);
-  if (current.status !== "PENDING_CONFIRMATION") {
-    // Too late: the order was rejected meanwhile, so the stock goes back.
-    await scope.emit({
-      type: "sales.order.reservations_declined",
-      aggregateType: "SalesOrder",
-      aggregateId: current.id,
-      payload: { orderId: current.id, reservationIds: reservations.map((r) => r.id) },
-    });
-    return;
-  }
-  const lines = await scope.trx
-    .selectFrom("sales.lines")
-    .select(["id", "product_id"])
-    .where("order_id", "=", current.id)
-    .orderBy("line_number")
-    .execute();
-  // Inventory answers the saga's request with one reservation per line, in the order requested;
-  // anything else (say, a manual reservation naming this order) is not the answer.
-  const answers =
-    lines.length === reservations.length && lines.every((l, i) => reservations[i]!.productId === l.product_id);
-  if (!answers) return;
-  for (const [i, line] of lines.entries())
-    await scope.trx
-      .updateTable("sales.lines")
-      .set({ reservation_id: reservations[i]!.id })
-      .where("id", "=", line.id)
-      .execute();
-  await scope.trx
-    .updateTable("sales.sales_orders")
-    .set({ stock_reserved: true })
-    .where("id", "=", current.id)
-    .execute();
-  await confirmIfBothAgreed(scope, current.id);
-}
-
-/** Finance found room on the customer's credit line. */
-export async function confirmWithCredit(event: DeliveredEvent, scope: ActionScope<SalesDatabase>): Promise<void> {
-  const { reference } = event.payload as { reference: { type: string; id: string } };
-  if (reference.type !== "SalesOrder") return;
-  const current = await lockOrder(scope.trx, reference.id);
-  if (current.status !== "PENDING_CONFIRMATION") return;
-  await scope.trx
-    .updateTable("sales.sales_orders")
-    .set({ credit_approved: true })
-    .where("id", "=", current.id)
-    .execute();
-  await confirmIfBothAgreed(scope, current.id);
-}
-
-async function rejectOrder(scope: ActionScope<SalesDatabase>, orderId: string, reason: string): Promise<void> {
-  const current = await lockOrder(scope.trx, orderId);
-  if (current.status !== "PENDING_CONFIRMATION") return;
-  const order = await moveOrder(scope, current, "REJECTED", { status_reason: reason });
-  const lines = await scope.trx
-    .selectFrom("sales.lines")
-    .select("reservation_id")
-    .where("order_id", "=", order.id)
-    .execute();
-  await scope.emit({
-    type: "sales.order.rejected",
-    aggregateType: "SalesOrder",
-    aggregateId: order.id,
-    payload: { orderId: order.id, reason, reservationIds: lines.flatMap((l) => l.reservation_id ?? []) },
-  });
-}
-
-/** Inventory could not reserve: the order is REJECTED with inventory's reason. */
-export async function rejectForStock(event: DeliveredEvent, scope: ActionScope<SalesDatabase>): Promise<void> {
-  const { reference, reason } = event.payload as { reference: { type: string; id: string }; reason: string };
-  if (reference.type === "SalesOrder") await rejectOrder(scope, reference.id, reason);
-}
-
-/** Finance refused the credit: the order is REJECTED with finance's reason. */
-export async function rejectForCredit(event: DeliveredEvent, scope: ActionScope<SalesDatabase>): Promise<void> {
-  const { reference, reason } = event.payload as { reference: { type: string; id: string }; reason: string };
-  if (reference.type === "SalesOrder") await rejectOrder(scope, reference.id, reason);
 }

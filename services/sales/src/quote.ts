@@ -1,3 +1,4 @@
+import { QuoteAccepted, QuoteCreated, QuoteRejected, QuoteSent } from "@erp/contracts";
 import {
   type ActionScope,
   defineStateMachine,
@@ -98,12 +99,7 @@ export async function createQuote(scope: ActionScope<SalesDatabase>, input: z.in
     .values(lines.map((l) => ({ ...storedLine(l), quote_id: row.id })))
     .execute();
   await scope.audit("Quote", row.id, { number: row.number });
-  await scope.emit({
-    type: "sales.quote.created",
-    aggregateType: "Quote",
-    aggregateId: row.id,
-    payload: { quoteId: row.id, customerId: row.customer_id },
-  });
+  await scope.emit(QuoteCreated, row.id, { quoteId: row.id, customerId: row.customer_id });
   return toQuote(row);
 }
 
@@ -116,7 +112,7 @@ async function saveQuote(
   scope: ActionScope<SalesDatabase>,
   current: Selectable<QuotesTable>,
   changes: Partial<Selectable<QuotesTable>>,
-  event?: string,
+  event?: typeof QuoteSent | typeof QuoteRejected | typeof QuoteAccepted,
 ) {
   const row = await scope.trx
     .updateTable("sales.quotes")
@@ -125,13 +121,7 @@ async function saveQuote(
     .returningAll()
     .executeTakeFirstOrThrow();
   await scope.audit("Quote", row.id, { from: current.status, to: row.status });
-  if (event)
-    await scope.emit({
-      type: event,
-      aggregateType: "Quote",
-      aggregateId: row.id,
-      payload: { quoteId: row.id, customerId: row.customer_id },
-    });
+  if (event) await scope.emit(event, row.id, { quoteId: row.id, customerId: row.customer_id });
   return toQuote(row);
 }
 
@@ -168,7 +158,7 @@ const quoteIdSchema = z.object({ quoteId: fields.id("quoteId") });
 export async function sendQuote(scope: ActionScope<SalesDatabase>, input: z.input<typeof quoteIdSchema>) {
   const current = await lockQuote(scope.trx, parseInput(quoteIdSchema, input).quoteId);
   quoteLifecycle.assertTransition(current.status, "SENT");
-  return saveQuote(scope, current, { status: "SENT" }, "sales.quote.sent");
+  return saveQuote(scope, current, { status: "SENT" }, QuoteSent);
 }
 
 const rejectSchema = quoteIdSchema.extend({ reason: fields.text("Reason", 500, { multiline: true }) });
@@ -177,7 +167,7 @@ export async function rejectQuote(scope: ActionScope<SalesDatabase>, input: z.in
   const data = parseInput(rejectSchema, input);
   const current = await lockQuote(scope.trx, data.quoteId);
   quoteLifecycle.assertTransition(current.status, "REJECTED");
-  return saveQuote(scope, current, { status: "REJECTED", rejection_reason: data.reason }, "sales.quote.rejected");
+  return saveQuote(scope, current, { status: "REJECTED", rejection_reason: data.reason }, QuoteRejected);
 }
 
 const acceptSchema = quoteIdSchema.extend({ warehouseId: fields.id("warehouseId") });
@@ -218,11 +208,6 @@ export async function acceptQuote(
       taxAmount: l.tax_amount,
     })),
   });
-  const quote = await saveQuote(
-    scope,
-    current,
-    { status: "ACCEPTED", sales_order_id: salesOrder.id },
-    "sales.quote.accepted",
-  );
+  const quote = await saveQuote(scope, current, { status: "ACCEPTED", sales_order_id: salesOrder.id }, QuoteAccepted);
   return { quote, salesOrder };
 }

@@ -1,3 +1,4 @@
+import { ShipmentDispatched } from "@erp/contracts";
 import {
   type ActionScope,
   type BusinessError,
@@ -164,31 +165,26 @@ export async function shipSalesOrder(
       quantity: quantity.toFixed(),
     })),
   };
-  await scope.emit({
-    type: "sales.shipment.dispatched",
-    aggregateType: "Shipment",
-    aggregateId: shipment.id,
-    payload: {
-      shipmentId: shipment.id,
-      number: shipment.number,
-      orderId: current.id,
-      orderNumber: current.number,
-      customerId: current.customer_id,
-      warehouseId: current.warehouse_id,
-      currency: salesOrder.currency,
-      lines: shippedLines.map(({ line, quantity }) => ({
-        orderLineId: line.id,
-        reservationId: line.reservation_id,
-        productId: line.product_id,
-        sku: line.sku,
-        quantity: quantity.toFixed(),
-        unitPrice: new Dec(line.unit_price).toFixed(),
-        discountPercent: new Dec(line.discount_percent).toFixed(),
-        taxRate: new Dec(line.tax_rate).toFixed(),
-        // What to invoice for the shipped quantity, rounded the way the order was.
-        ...shippedAmounts(quantity, line, salesOrder.currency),
-      })),
-    },
+  await scope.emit(ShipmentDispatched, shipment.id, {
+    shipmentId: shipment.id,
+    number: shipment.number,
+    orderId: current.id,
+    orderNumber: current.number,
+    customerId: current.customer_id,
+    warehouseId: current.warehouse_id,
+    currency: salesOrder.currency,
+    lines: shippedLines.map(({ line, quantity }) => ({
+      orderLineId: line.id,
+      reservationId: line.reservation_id,
+      productId: line.product_id,
+      sku: line.sku,
+      quantity: quantity.toFixed(),
+      unitPrice: new Dec(line.unit_price).toFixed(),
+      discountPercent: new Dec(line.discount_percent).toFixed(),
+      taxRate: new Dec(line.tax_rate).toFixed(),
+      // What to invoice for the shipped quantity, rounded the way the order was.
+      ...shippedAmounts(quantity, line, salesOrder.currency),
+    })),
   });
   return { shipment, salesOrder };
 }

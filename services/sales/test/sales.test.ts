@@ -24,6 +24,7 @@ async function customer(status = "ACTIVE", version = 1, id: string = randomUUID(
     name: "Kunde GmbH",
     status,
     version,
+    ...(status === "BLOCKED" && version > 1 && { reason: "Unpaid invoices" }),
   });
   return id;
 }
@@ -189,7 +190,7 @@ describe(`sales orders and quotes on ${testDatabaseKind()}`, () => {
     );
     await deliver("inventory.stock.reserved", {
       reference: { type: "SalesOrder", id },
-      reservations: [{ id: randomUUID(), productId: p, quantity: "2" }],
+      reservations: [{ id: randomUUID(), productId: p, warehouseId, quantity: "2" }],
     });
     const halfway = await client.request(`query($id: ID!) { salesOrder(id: $id) { status } }`, { id });
     expect(halfway.data.salesOrder.status).toBe("PENDING_CONFIRMATION");
@@ -218,15 +219,22 @@ describe(`sales orders and quotes on ${testDatabaseKind()}`, () => {
     expect(requested[0]!.payload).toMatchObject({ customerId: c, total: { amount: "118.99", currency: "EUR" } });
     await deliver("finance.credit.refused", {
       reference: { type: "SalesOrder", id },
-      reason: "CREDIT_LIMIT_EXCEEDED: no room",
+      reason: { code: "CREDIT_LIMIT_EXCEEDED", message: "No room" },
     });
     const reservationId = randomUUID();
     await deliver("inventory.stock.reserved", {
       reference: { type: "SalesOrder", id },
-      reservations: [{ id: reservationId, productId: p, quantity: "1" }],
+      reservations: [{ id: reservationId, productId: p, warehouseId, quantity: "1" }],
     });
-    const after = await client.request(`query($id: ID!) { salesOrder(id: $id) { status statusReason } }`, { id });
-    expect(after.data.salesOrder).toEqual({ status: "REJECTED", statusReason: "CREDIT_LIMIT_EXCEEDED: no room" });
+    const after = await client.request(
+      `query($id: ID!) { salesOrder(id: $id) { status statusReason statusReasonCode } }`,
+      { id },
+    );
+    expect(after.data.salesOrder).toEqual({
+      status: "REJECTED",
+      statusReason: "No room",
+      statusReasonCode: "CREDIT_LIMIT_EXCEEDED",
+    });
     const { rows } = await sql<{
       type: string;
       payload: any;

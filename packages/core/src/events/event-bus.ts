@@ -6,8 +6,15 @@ import type { Database } from "../database.js";
 import type { KernelTables } from "../kernel-schema.js";
 import { logger as rootLogger } from "../logger.js";
 import type { SubgraphModule } from "../subgraph.js";
-import { type DeliveredEvent, type EventHandler, eventTypeOfQueue, handleOnce, queueName } from "./handler.js";
-import { recordFailedDelivery } from "./operations.js";
+import { recordFailedDelivery } from "./dead-letters.js";
+import {
+  type DeliveredEvent,
+  type EventHandler,
+  eventTypeOfQueue,
+  handleOnce,
+  MalformedEvent,
+  queueName,
+} from "./handler.js";
 import { listenerFor, listenForCommits, stopListening } from "./registry.js";
 
 /** Lets pg-boss write inside one of our transactions, so a job exists only if the transaction commits. */
@@ -128,22 +135,21 @@ export class EventBus {
     job: PgBoss.JobWithMetadata<DeliveredEvent>,
   ) {
     const log = this.options.log.child({ requestId: job.data.requestId, eventId: job.data.id, queue });
+    const failure = { queue, domain: module.name, handler: handler.name, event: job.data };
     try {
       const applied = await handleOnce(this.database.db, module.name, handler, job.data, this.options.clock);
       log.debug({ applied }, applied ? "event handled" : "duplicate delivery ignored");
       this.wake();
     } catch (error) {
+      if (error instanceof MalformedEvent) {
+        // The same payload fails the same way every time: dead-lettered now, the job completes.
+        log.error({ err: error, issues: error.issues }, "event refused by its contract");
+        await recordFailedDelivery(this.database.db, { ...failure, error, attempts: job.retryCount + 1 });
+        return;
+      }
       const final = job.retryCount >= job.retryLimit;
       log.error({ err: error, attempt: job.retryCount + 1, final }, "event handler failed");
-      if (final)
-        await recordFailedDelivery(this.database.db, {
-          queue,
-          domain: module.name,
-          handler: handler.name,
-          event: job.data,
-          error,
-          attempts: job.retryCount + 1,
-        });
+      if (final) await recordFailedDelivery(this.database.db, { ...failure, error, attempts: job.retryCount + 1 });
       throw error;
     }
   }
@@ -206,6 +212,7 @@ export class EventBus {
         const event: DeliveredEvent = {
           id: row.id,
           type: row.type,
+          version: row.version,
           source: domain,
           aggregateType: row.aggregate_type,
           aggregateId: row.aggregate_id,
@@ -261,7 +268,7 @@ export class EventBus {
   }
 
   /** Sends a failed delivery to its handler again, inside the caller's transaction. */
-  async redeliver<DB>(trx: Transaction<DB>, queue: string, event: DeliveredEvent): Promise<void> {
+  async redeliver<DB>(trx: Transaction<DB>, queue: string, event: DeliveredEvent<unknown>): Promise<void> {
     await this.boss.send(queue, event, { db: transactionAdapter(trx) });
   }
 

@@ -1,3 +1,4 @@
+import type { EventContract, EventPayload } from "@erp/contracts";
 import type { Kysely, Transaction } from "kysely";
 import type { ActionScope } from "../action.js";
 import { auditActorOf, recordAudit } from "../audit.js";
@@ -10,6 +11,8 @@ import { recordEvent } from "../outbox.js";
 export interface DeliveredEvent<P = Record<string, unknown>> {
   id: string;
   type: string;
+  /** The contract version it was written under; absent on events queued before versions were recorded (1). */
+  version?: number;
   /** The domain whose outbox it came from. */
   source: string;
   aggregateType: string;
@@ -19,17 +22,62 @@ export interface DeliveredEvent<P = Record<string, unknown>> {
   requestId: string;
 }
 
-/** Reacts to one event type on behalf of its domain; runs at least once, takes effect once. */
+/** An event of this contract as its handler receives it, the payload parsed by the contract's schema. */
+export type DeliveredEventOf<C extends EventContract> = DeliveredEvent<EventPayload<C>>;
+
+/** Reacts to one event on behalf of its domain; runs at least once, takes effect once. */
 export interface EventHandler<DB = unknown> {
-  /** Unique within its domain, e.g. "reserve-stock-for-order". */
+  /** Unique within its domain, e.g. "reserve-for-order". */
   name: string;
-  /** The event type, e.g. "sales.order.confirmation_requested". */
-  on: string;
-  handle(event: DeliveredEvent, scope: ActionScope<DB>): Promise<void>;
+  /** The contract of the event it consumes; the payload is parsed against it before handle runs. */
+  contract: EventContract;
+  handle(event: DeliveredEvent<unknown>, scope: ActionScope<DB>): Promise<void>;
 }
 
-export const queueName = (domain: string, handler: Pick<EventHandler, "name" | "on">): string =>
-  `${handler.on}:${domain}.${handler.name}`;
+/** A handler of one contract's event, whose handle receives the payload its schema parsed. */
+export function defineHandler<DB, C extends EventContract>(
+  contract: C,
+  name: string,
+  handle: (event: DeliveredEventOf<C>, scope: ActionScope<DB>) => Promise<void>,
+): EventHandler<DB> {
+  return { name, contract, handle: handle as EventHandler<DB>["handle"] };
+}
+
+/**
+ * A delivered payload its contract refuses. Retrying cannot help, so the bus dead-letters it
+ * at once, with each issue's path and message, before the handler has changed anything.
+ */
+export class MalformedEvent extends Error {
+  constructor(
+    readonly event: Pick<DeliveredEvent, "id" | "type">,
+    readonly issues: { path: (string | number)[]; message: string }[],
+  ) {
+    const where = (path: (string | number)[]) => (path.length ? path.join(".") : "payload");
+    super(
+      `${event.type} ${event.id} does not match its contract: ${issues.map((i) => `${where(i.path)}: ${i.message}`).join("; ")}`,
+    );
+    this.name = "MalformedEvent";
+  }
+}
+
+/** The event with its payload parsed by the handler's contract; throws MalformedEvent otherwise. */
+export function parseDelivered(contract: EventContract, event: DeliveredEvent<unknown>): DeliveredEvent<unknown> {
+  const version = event.version ?? 1;
+  if (version !== contract.version)
+    throw new MalformedEvent(event, [
+      { path: [], message: `version ${version} delivered, the handler reads version ${contract.version}` },
+    ]);
+  const parsed = contract.payload.safeParse(event.payload);
+  if (!parsed.success)
+    throw new MalformedEvent(
+      event,
+      parsed.error.issues.map((i) => ({ path: i.path, message: i.message })),
+    );
+  return { ...event, payload: parsed.data };
+}
+
+export const queueName = (domain: string, handler: Pick<EventHandler, "name" | "contract">): string =>
+  `${handler.contract.type}:${domain}.${handler.name}`;
 
 /** The event type a queue receives, from its name. */
 export const eventTypeOfQueue = (queue: string): string => queue.slice(0, queue.indexOf(":"));
@@ -37,15 +85,17 @@ export const eventTypeOfQueue = (queue: string): string => queue.slice(0, queue.
 /**
  * Runs a handler inside one transaction of its own domain that first records the event id in
  * the domain's inbox: a second delivery of the same event finds the id and does nothing.
- * Returns false for such a duplicate.
+ * Returns false for such a duplicate. A payload its contract refuses throws MalformedEvent
+ * before the transaction opens.
  */
 export async function handleOnce<DB>(
   db: Kysely<DB>,
   domain: string,
   handler: EventHandler<DB>,
-  event: DeliveredEvent,
+  event: DeliveredEvent<unknown>,
   clock: Clock = systemClock,
 ): Promise<boolean> {
+  const parsed = parseDelivered(handler.contract, event);
   return db.transaction().execute(async (trx) => {
     const claimed = await (trx.withSchema(domain) as unknown as Kysely<KernelTables>)
       .insertInto("inbox_events")
@@ -54,7 +104,7 @@ export async function handleOnce<DB>(
       .returning("event_id")
       .executeTakeFirst();
     if (!claimed) return false;
-    await handler.handle(event, handlerScope(trx, domain, handler, event, clock));
+    await handler.handle(parsed, handlerScope(trx, domain, handler, parsed, clock));
     return true;
   });
 }
@@ -63,7 +113,7 @@ function handlerScope<DB>(
   trx: Transaction<DB>,
   domain: string,
   handler: EventHandler<DB>,
-  event: DeliveredEvent,
+  event: DeliveredEvent<unknown>,
   clock: Clock,
 ): ActionScope<DB> {
   const actor = { ...SYSTEM_PRINCIPAL, subject: `event-handler:${domain}.${handler.name}` };
@@ -83,8 +133,8 @@ function handlerScope<DB>(
         requestId: event.requestId,
         details,
       }),
-    emit: async (next) => {
-      await recordEvent(trx, domain, next, event.requestId);
+    emit: async (contract, aggregateId, payload) => {
+      await recordEvent(trx, domain, { contract, aggregateId, payload }, event.requestId);
     },
   };
 }

@@ -7,9 +7,9 @@
 export const SalesOrderStatus = {
   /** Placed; prices fixed; no stock held. */
   DRAFT: 'DRAFT',
-  /** Waiting for inventory to reserve every line. */
+  /** Waiting for inventory to reserve every line and finance to approve the credit. */
   PENDING_CONFIRMATION: 'PENDING_CONFIRMATION',
-  /** Every line's stock is reserved. */
+  /** Every line's stock is reserved and the credit approved. */
   CONFIRMED: 'CONFIRMED',
   /** Some goods shipped, more to come. */
   PARTIALLY_SHIPPED: 'PARTIALLY_SHIPPED',
@@ -17,7 +17,7 @@ export const SalesOrderStatus = {
   SHIPPED: 'SHIPPED',
   /** Cancelled before shipping; stock released. */
   CANCELLED: 'CANCELLED',
-  /** Inventory could not reserve the stock; see statusReason. */
+  /** Inventory could not reserve the stock or finance refused the credit; see statusReasonCode and statusReason. */
   REJECTED: 'REJECTED'
 } as const;
 

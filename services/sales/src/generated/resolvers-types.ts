@@ -223,8 +223,14 @@ export type SalesOrder = {
   currency: Scalars['CurrencyCode']['output'];
   /** Where the order is in its life. */
   status: SalesOrderStatus;
-  /** Why the order was rejected or cancelled. */
+  /** Why the order was rejected or cancelled, in words. */
   statusReason?: Maybe<Scalars['String']['output']>;
+  /**
+   * The code of the rule that rejected the order, set by the domain that refused it: e.g.
+   * INSUFFICIENT_STOCK (inventory), CREDIT_LIMIT_EXCEEDED or CREDIT_LINE_SUSPENDED (finance).
+   * Null while the order is not rejected, and when a person cancelled it (statusReason says why).
+   */
+  statusReasonCode?: Maybe<Scalars['String']['output']>;
   /** The ordered lines. */
   lines: Array<SalesOrderLine>;
   /** Sum of the lines' net amounts. */
@@ -258,9 +264,9 @@ export type SalesOrder = {
 export type SalesOrderStatus =
   /** Placed; prices fixed; no stock held. */
   | 'DRAFT'
-  /** Waiting for inventory to reserve every line. */
+  /** Waiting for inventory to reserve every line and finance to approve the credit. */
   | 'PENDING_CONFIRMATION'
-  /** Every line's stock is reserved. */
+  /** Every line's stock is reserved and the credit approved. */
   | 'CONFIRMED'
   /** Some goods shipped, more to come. */
   | 'PARTIALLY_SHIPPED'
@@ -268,7 +274,7 @@ export type SalesOrderStatus =
   | 'SHIPPED'
   /** Cancelled before shipping; stock released. */
   | 'CANCELLED'
-  /** Inventory could not reserve the stock; see statusReason. */
+  /** Inventory could not reserve the stock or finance refused the credit; see statusReasonCode and statusReason. */
   | 'REJECTED';
 
 /** Actions an order allows in its current status. */
@@ -948,6 +954,7 @@ export type SalesOrderResolvers<ContextType = SalesContext, ParentType extends R
   currency?: Resolver<ResolversTypes['CurrencyCode'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['SalesOrderStatus'], ParentType, ContextType>;
   statusReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  statusReasonCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['SalesOrderLine']>, ParentType, ContextType>;
   subtotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   taxTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;

@@ -1,28 +1,16 @@
 import { type Kysely, type Migration, sql } from "kysely";
 import { z } from "zod";
 import { runBusinessAction } from "../action.js";
-import { type AuditTrailArgs, readAuditTrail } from "../audit-trail.js";
+import { readAuditTrail } from "../audit-trail.js";
 import type { SubgraphContext } from "../context.js";
 import { refuse } from "../errors.js";
+import type { FailedEventRow } from "../events/dead-letters.js";
+import { eventBusFor } from "../events/event-bus.js";
 import { runStatements } from "../sql.js";
 import { defineStateMachine } from "../state-machine.js";
 import { defineSubgraph, loadSchemaFile } from "../subgraph.js";
 import { fields, notFound, parseInput } from "../validation.js";
-import { eventBusFor } from "./event-bus.js";
-import type { DeliveredEvent } from "./handler.js";
-
-interface FailedEventRow {
-  id: string;
-  queue: string;
-  domain: string;
-  handler: string;
-  event: DeliveredEvent;
-  error: string;
-  attempts: number;
-  status: "FAILED" | "RETRIED";
-  failed_at: Date;
-  retried_at: Date | null;
-}
+import type { Resolvers } from "./generated/resolvers-types.js";
 
 interface OperationsDatabase {
   "operations.failed_events": FailedEventRow;
@@ -52,21 +40,11 @@ const migrations: Record<string, Migration> = {
   },
 };
 
-/** Dead letter: a delivery that failed on its last attempt, kept for an operator. */
-export async function recordFailedDelivery(
-  db: Kysely<unknown>,
-  failure: { queue: string; domain: string; handler: string; event: DeliveredEvent; error: unknown; attempts: number },
-): Promise<void> {
-  const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
-  await sql`
-    insert into operations.failed_events (queue, domain, handler, event, error, attempts)
-    values (${failure.queue}, ${failure.domain}, ${failure.handler}, ${JSON.stringify(failure.event)}, ${message.slice(0, 2000)}, ${failure.attempts})
-  `.execute(db);
-}
-
 const retryLifecycle = defineStateMachine<"FAILED" | "RETRIED">("Failed event", { FAILED: ["RETRIED"], RETRIED: [] });
 
-type OperationsContext = SubgraphContext<OperationsDatabase, Record<string, never>> & { domain: string };
+export type OperationsContext = SubgraphContext<OperationsDatabase, Record<string, never>> & { domain: string };
+
+export type FailedEvent = ReturnType<typeof toFailedEvent>;
 
 function toFailedEvent(row: FailedEventRow) {
   return {
@@ -87,9 +65,9 @@ function toFailedEvent(row: FailedEventRow) {
 
 const retrySchema = z.object({ failedEventId: fields.id("failedEventId") });
 
-const resolvers = {
+const resolvers: Resolvers = {
   Query: {
-    failedEvents: async (_: unknown, { status }: { status?: "FAILED" | "RETRIED" | null }, ctx: OperationsContext) => {
+    failedEvents: async (_, { status }, ctx) => {
       const rows = await ctx.db
         .selectFrom("operations.failed_events")
         .selectAll()
@@ -99,15 +77,10 @@ const resolvers = {
         .execute();
       return rows.map(toFailedEvent);
     },
-    auditTrail: (_: unknown, args: AuditTrailArgs, ctx: OperationsContext) =>
-      readAuditTrail(ctx.db as Kysely<unknown>, args),
+    auditTrail: (_, args, ctx) => readAuditTrail(ctx.db as Kysely<unknown>, args),
   },
   Mutation: {
-    retryFailedEvent: (
-      _: unknown,
-      { input }: { input: { idempotencyKey: string; failedEventId: string } },
-      ctx: OperationsContext,
-    ) =>
+    retryFailedEvent: (_, { input }, ctx) =>
       runBusinessAction(ctx, { operation: "retryFailedEvent", input }, async (scope) => {
         const data = parseInput(retrySchema, input);
         const bus = eventBusFor(ctx.db);

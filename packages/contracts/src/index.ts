@@ -1,0 +1,13 @@
+import { crmEvents } from "./crm.js";
+import { financeEvents } from "./finance.js";
+import { inventoryEvents } from "./inventory.js";
+import { salesEvents } from "./sales.js";
+
+export * from "./contract.js";
+export * from "./crm.js";
+export * from "./finance.js";
+export * from "./inventory.js";
+export * from "./sales.js";
+
+/** Every event any domain emits, each declared once. */
+export const eventCatalogue = [...crmEvents, ...inventoryEvents, ...salesEvents, ...financeEvents] as const;
