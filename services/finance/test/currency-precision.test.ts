@@ -8,7 +8,13 @@ const env = useFinance();
 
 async function customer() {
   const customerId = randomUUID();
-  await env.deliver("crm.customer.registered", { customerId, name: "Tokyo Trading", status: "ACTIVE", version: 1 });
+  await env.deliver("crm.customer.registered", {
+    customerId,
+    code: `C-${customerId.slice(0, 8)}`,
+    name: "Tokyo Trading",
+    status: "ACTIVE",
+    version: 1,
+  });
   return customerId;
 }
 
@@ -39,13 +45,18 @@ async function dinarInvoice(customerId: string) {
     orderId: randomUUID(),
     orderNumber: "SO-BH",
     customerId,
+    warehouseId: randomUUID(),
     currency: "BHD",
     lines: [
       {
+        orderLineId: randomUUID(),
+        reservationId: null,
         productId: randomUUID(),
         sku: "PEARL",
         quantity: "1",
         unitPrice: "10.125",
+        discountPercent: "0",
+        taxRate: "19",
         netAmount: "10.125",
         taxAmount: "1.924",
       },
