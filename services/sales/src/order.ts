@@ -195,9 +195,9 @@ export async function moveOrder(
 const orderIdSchema = z.object({ salesOrderId: fields.id("salesOrderId") });
 
 /**
- * Asks inventory to reserve every line (a saga): the order waits in PENDING_CONFIRMATION until
- * inventory answers inventory.stock.reserved (→ CONFIRMED) or inventory.reservation.rejected
- * (→ REJECTED with the reason). Stock is never held by sales itself.
+ * Asks inventory to reserve every line and finance to check the credit (a saga with two legs):
+ * the order waits in PENDING_CONFIRMATION until both agree (→ CONFIRMED, confirmIfBothAgreed)
+ * or one refuses (→ REJECTED with the reason). Sales itself holds neither stock nor credit.
  */
 export async function confirmSalesOrder(scope: ActionScope<SalesDatabase>, input: z.input<typeof orderIdSchema>) {
   const data = parseInput(orderIdSchema, input);
