@@ -4,7 +4,7 @@ import { type Database, EventBus, migrateDomain, openDatabase, type RunningServe
 import { type GatewayConfig, loadConfig, SUBGRAPHS, startGateway, subgraphModules } from "@erp/gateway";
 import { bearer, createTestDatabase, type GraphQLClient, httpClient, TEST_JWT_SECRET } from "@erp/testing";
 import type { Kysely, KyselyPlugin } from "kysely";
-import { relaunch, spawnSubgraph, stopAll, stopProcess } from "./processes.js";
+import { relaunch, type SubgraphProcess, spawnSubgraph, stopAll, stopProcess } from "./processes.js";
 
 export { SPLIT_START_MS } from "./processes.js";
 
@@ -87,8 +87,17 @@ export async function startSingleProcess(
 export async function startSplit(): Promise<RunningErp> {
   const secret = randomBytes(16).toString("hex");
   const postgres = process.env.TEST_DATABASE_URL ? await createTestDatabase() : undefined;
-  const starting = SUBGRAPHS.map(({ module, server }) => spawnSubgraph(module.name, server, secret, postgres?.url));
-  const started = await Promise.allSettled(starting);
+  const spawn = ({ module, server }: (typeof SUBGRAPHS)[number]) =>
+    spawnSubgraph(module.name, server, secret, postgres?.url);
+  const started: PromiseSettledResult<SubgraphProcess>[] = [];
+  if (postgres) {
+    // One at a time on a shared PostgreSQL: pg-boss's createQueue deadlocks between processes
+    // starting together (40P01), and the operations schema is migrated by whichever comes first.
+    for (const subgraph of SUBGRAPHS) {
+      started.push(...(await Promise.allSettled([spawn(subgraph)])));
+      if (started.at(-1)!.status === "rejected") break;
+    }
+  } else started.push(...(await Promise.allSettled(SUBGRAPHS.map(spawn)))); // own PGlite each: together
   const processes = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
   const failed = started.find((s) => s.status === "rejected");
   if (failed) {
