@@ -97,6 +97,18 @@ describe(`order to cash, through finance, on ${testDatabaseKind()}`, () => {
       tax: "-68.39",
       zero: true,
     });
+    // What was paid is finance's to tell: a warehouse clerk (sales:read, no finance:read) sees the
+    // order but neither its invoices nor its amount paid.
+    const clerk = await clientOf(erp, "clerk@erp.local", ["warehouse"]);
+    const paid = await clerk.request(`query($id: ID!) { salesOrder(id: $id) { status amountPaid { amount } } }`, {
+      id: order.id,
+    });
+    expect(paid.data.salesOrder).toEqual({ status: "SHIPPED", amountPaid: null });
+    expect(paid.errors?.map((e) => e.extensions?.code)).toEqual(["FORBIDDEN"]);
+    const invoices = await clerk.request(`query($id: ID!) { salesOrder(id: $id) { invoices { number } } }`, {
+      id: order.id,
+    });
+    expect(invoices.errors?.map((e) => e.extensions?.code)).toEqual(["FORBIDDEN"]);
 
     const pay = (key: string, amount: string, reference: string) =>
       data(

@@ -1,7 +1,7 @@
 import { type GraphQLClient, testDatabaseKind } from "@erp/testing";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientOf, type RunningErp, startSingleProcess, startSplit } from "../src/harness.js";
+import { clientOf, type RunningErp, SPLIT_START_MS, startSingleProcess, startSplit } from "../src/harness.js";
 
 const CUSTOMER = "id code name email status version billingAddress { city country }";
 
@@ -102,7 +102,7 @@ describe(`one process and split answer alike on ${testDatabaseKind()}`, () => {
 
   beforeAll(async () => {
     [single, split] = await Promise.all([startSingleProcess(), startSplit()]);
-  });
+  }, SPLIT_START_MS);
   afterAll(async () => {
     await Promise.all([single?.stop(), split?.stop()]);
   });

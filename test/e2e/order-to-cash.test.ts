@@ -1,4 +1,4 @@
-import { type GraphQLClient, newKey, testDatabaseKind } from "@erp/testing";
+import { type GraphQLClient, newKey, schemaRowCounts, testDatabaseKind } from "@erp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientOf, type RunningErp, startSingleProcess } from "../src/harness.js";
 
@@ -42,6 +42,19 @@ async function setup(onHand: string) {
   );
   await erp.settle();
   return { customerId: customer.id, warehouseId: warehouse.id, productId: product.id, sku: product.sku };
+}
+
+/**
+ * Rows in every table of every domain (orders, lines, outboxes, idempotency keys, audit,
+ * stock, ledger): a refused action must leave each count as it was, here and downstream.
+ */
+async function everyRow(): Promise<Record<string, Record<string, number>>> {
+  const counts: Record<string, Record<string, number>> = {};
+  for (const domain of ["crm", "inventory", "sales", "finance"])
+    await erp.withSubgraphDatabase(domain, async (db) => {
+      counts[domain] = await schemaRowCounts(db, domain);
+    });
+  return counts;
 }
 
 const ORDER = `id number status statusReason availableActions lines { id quantity shippedQuantity unitPrice { amount } netAmount { amount } taxAmount { amount } product { sku totalAvailable reservedForOrders } } subtotal { amount } taxTotal { amount } total { amount currency } customer { id name } shipments { number lines { quantity } }`;
@@ -197,21 +210,25 @@ describe(`order to cash across CRM, inventory and sales on ${testDatabaseKind()}
       i: { idempotencyKey: newKey(), customerId: s.customerId, reason: "Unpaid" },
     });
     await erp.settle();
+    const beforeBlocked = await everyRow();
     expect((await place(s, "1")).data.placeSalesOrder.errors[0]).toMatchObject({
       code: "CUSTOMER_BLOCKED",
       field: "customerId",
     });
+    await erp.settle();
+    expect(await everyRow()).toEqual(beforeBlocked);
     await data(`mutation($i: UnblockCustomerInput!) { unblockCustomer(input: $i) { errors { code } } }`, {
       i: { idempotencyKey: newKey(), customerId: s.customerId },
     });
     await erp.settle();
+    const beforeUnknown = await everyRow();
     const unknown = await place({ ...s, productId: "00000000-0000-4000-8000-000000000000" }, "1");
     expect(unknown.data.placeSalesOrder.errors[0]).toMatchObject({
       code: "PRODUCT_NOT_FOUND",
       field: "lines.0.productId",
     });
-    const before = await data(`{ salesOrders(first: 100) { nodes { id } } }`);
-    expect(before.salesOrders.nodes.length).toBeGreaterThan(0);
+    await erp.settle();
+    expect(await everyRow()).toEqual(beforeUnknown);
     const id = (await place(s, "2")).data.placeSalesOrder.salesOrder.id;
     await confirm(id);
     await erp.settle();

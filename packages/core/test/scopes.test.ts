@@ -1,4 +1,6 @@
+import { buildSchema, graphql } from "graphql";
 import { describe, expect, it } from "vitest";
+import { enforceDeclaredAccess } from "../src/auth/scope-directives.js";
 import { decodePrincipal, encodePrincipal } from "../src/context.js";
 import { isKnownScope, SCOPES } from "../src/scopes.js";
 
@@ -19,5 +21,35 @@ describe("scope catalogue", () => {
   it("carries a partner's API key id through the gateway header", () => {
     const partner = { subject: "key:abc", kind: "partner" as const, roles: [], scopes: ["crm:read"], apiKeyId: "k-1" };
     expect(decodePrincipal(encodePrincipal(partner))).toEqual(partner);
+  });
+});
+
+describe("declared access on an entity's field", () => {
+  const schema = enforceDeclaredAccess(
+    buildSchema(`
+      directive @requiresScopes(scopes: [[String!]!]!) on FIELD_DEFINITION
+      type Query { order: Order @requiresScopes(scopes: [["sales:read"]]) }
+      type Order { number: String! amountPaid: String @requiresScopes(scopes: [["finance:read"]]) }
+    `),
+    "sales:read",
+  );
+  const read = (scopes: string[]) =>
+    graphql({
+      schema,
+      source: "{ order { number amountPaid } }",
+      rootValue: { order: { number: "SO-1", amountPaid: "9.00" } },
+      contextValue: { principal: { subject: "someone", kind: "person", roles: [], scopes } },
+    });
+
+  it("refuses the field, not the whole entity, to a caller without the field's scope", async () => {
+    const { data, errors } = await read(["sales:read"]);
+    expect(data).toEqual({ order: { number: "SO-1", amountPaid: null } });
+    expect(errors?.map((e) => [e.path, e.extensions.code])).toEqual([[["order", "amountPaid"], "FORBIDDEN"]]);
+  });
+
+  it("serves it to a caller holding the scope", async () => {
+    expect(await read(["sales:read", "finance:read"])).toEqual({
+      data: { order: { number: "SO-1", amountPaid: "9.00" } },
+    });
   });
 });

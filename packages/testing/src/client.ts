@@ -11,6 +11,7 @@ import {
 } from "@erp/core";
 import type { GraphQLFormattedError } from "graphql";
 import type { Kysely } from "kysely";
+import { Agent, fetch } from "undici";
 
 export interface GraphQLResult<T = any> {
   data?: T | null;
@@ -73,6 +74,15 @@ export function subgraphClient(
 }
 
 /**
+ * Test clients close an idle connection after a second, long before any server we run does
+ * (65 s). A connection both sides may close races: on a loaded machine a client that reads its
+ * last answer seconds late still counts the connection alive and sends the next request on it
+ * just as the server closes it ("fetch failed: other side closed"). Only one side closing idle
+ * connections cannot race.
+ */
+const testAgent = new Agent({ keepAliveTimeout: 1_000, keepAliveMaxTimeout: 1_000 });
+
+/**
  * Posts operations to a running gateway over HTTP with the given headers (a bearer token
  * or an API key); `signAs` signs a principal with the gateway secret, as the gateway does,
  * to call a split-mode subgraph server directly.
@@ -87,6 +97,7 @@ export function httpClient(
       const requestId = options?.requestId ?? `test-${++requestCounter}`;
       const signed = signAs ? signedHeaders(signAs.secret, { principal: signAs.principal, requestId }) : {};
       const response = await fetch(url, {
+        dispatcher: testAgent,
         method: "POST",
         headers: {
           "content-type": "application/json",

@@ -6,3 +6,4 @@ export * from "./database.js";
 export * from "./events.js";
 export * from "./factories.js";
 export * from "./refusals.js";
+export * from "./subgraph.js";

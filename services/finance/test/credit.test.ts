@@ -1,23 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { type Database, type Principal, sql } from "@erp/core";
-import { createMigratedDatabase, deliverEvent, newKey, subgraphClient, testDatabaseKind } from "@erp/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { finance } from "../src/index.js";
+import { sql } from "@erp/core";
+import { newKey, person, testDatabaseKind } from "@erp/testing";
+import { describe, expect, it } from "vitest";
+import { useFinance } from "./harness.js";
 
-let database: Database;
-const person = (subject: string): Principal => ({ subject, kind: "person", roles: ["finance"], scopes: ["finance:*"] });
-const as = (subject: string) => subgraphClient(finance, database.db, person(subject));
-
-beforeAll(async () => {
-  database = await createMigratedDatabase([finance]);
-});
-afterAll(() => database.close());
-
-const deliver = (type: string, payload: Record<string, unknown>) => deliverEvent(database.db, finance, type, payload);
+const env = useFinance();
+const as = (subject: string) => env.as(person(subject, ["finance:*"]));
 
 async function customer() {
   const id = randomUUID();
-  await deliver("crm.customer.registered", {
+  await env.deliver("crm.customer.registered", {
     customerId: id,
     code: "C-1",
     name: "Credit AG",
@@ -41,7 +33,7 @@ const approve = (who: string, creditLineId: string) =>
 /** Asks finance's credit leg about an order, as the saga would; returns finance's answer. */
 async function confirmation(customerId: string, total: string) {
   const orderId = randomUUID();
-  await deliver("sales.order.confirmation_requested", {
+  await env.deliver("sales.order.confirmation_requested", {
     orderId,
     customerId,
     reference: { type: "SalesOrder", id: orderId },
@@ -52,7 +44,7 @@ async function confirmation(customerId: string, total: string) {
   const { rows } = await sql<{
     type: string;
     payload: any;
-  }>`select type, payload from finance.outbox_events where aggregate_id = ${orderId}`.execute(database.db);
+  }>`select type, payload from finance.outbox_events where aggregate_id = ${orderId}`.execute(env.database.db);
   return {
     orderId,
     type: rows[0]?.type,
@@ -92,7 +84,7 @@ describe(`credit lines on ${testDatabaseKind()}`, () => {
     await approve("controller", line.id);
     const held = await confirmation(c, "100.00");
     expect((await confirmation(c, "1.00")).type).toBe("finance.credit.refused");
-    await deliver("sales.order.cancelled", { orderId: held.orderId, reason: "x", reservationIds: [] });
+    await env.deliver("sales.order.cancelled", { orderId: held.orderId, reason: "x", reservationIds: [] });
     expect((await confirmation(c, "1.00")).type).toBe("finance.credit.approved");
   });
 

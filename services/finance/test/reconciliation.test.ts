@@ -1,40 +1,35 @@
 import { randomUUID } from "node:crypto";
-import { type Database, sql } from "@erp/core";
-import { createMigratedDatabase, deliverEvent, newKey, subgraphClient, testDatabaseKind } from "@erp/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { finance } from "../src/index.js";
+import { sql } from "@erp/core";
+import { newKey, testDatabaseKind } from "@erp/testing";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useFinance } from "./harness.js";
 
-let database: Database;
-let client: ReturnType<typeof subgraphClient>;
+const env = useFinance();
 let customerId: string;
 let invoiceId: string;
 let paymentId: string;
 
-const deliver = (type: string, payload: Record<string, unknown>) => deliverEvent(database.db, finance, type, payload);
-
 /** Drift behind the application's back: triggers and constraints off, as a stray script would. */
 async function tamper(statements: string[]) {
-  await database.db.transaction().execute(async (trx) => {
+  await env.database.db.transaction().execute(async (trx) => {
     await sql`set local session_replication_role = replica`.execute(trx);
     for (const s of statements) await sql.raw(s).execute(trx);
   });
 }
 
 const RUN = `mutation($i: RunReconciliationInput!) { runReconciliation(input: $i) { run { outcome discrepancies opened resolved checks durationMs } errors { code } } }`;
-const run = async () => (await client.request(RUN, { i: { idempotencyKey: newKey() } })).data.runReconciliation.run;
+const run = async () => (await env.client.request(RUN, { i: { idempotencyKey: newKey() } })).data.runReconciliation.run;
 const alerts = async (status?: string) =>
   (
-    await client.request(
+    await env.client.request(
       `query($s: ReconciliationAlertStatus) { reconciliationAlerts(status: $s) { id kind status fingerprint expected found documents { type id } resolvedBy } }`,
       { s: status ?? null },
     )
   ).data.reconciliationAlerts;
 
 beforeAll(async () => {
-  database = await createMigratedDatabase([finance]);
-  client = subgraphClient(finance, database.db);
   customerId = randomUUID();
-  await deliver("crm.customer.registered", {
+  await env.deliver("crm.customer.registered", {
     customerId,
     code: "C-1",
     name: "Audit GmbH",
@@ -42,7 +37,7 @@ beforeAll(async () => {
     version: 1,
   });
   const shipmentId = randomUUID();
-  await deliver("sales.shipment.dispatched", {
+  await env.deliver("sales.shipment.dispatched", {
     shipmentId,
     number: "SH-9",
     orderId: randomUUID(),
@@ -66,9 +61,11 @@ beforeAll(async () => {
     ],
   });
   invoiceId = (
-    await sql<{ id: string }>`select id from finance.invoices where shipment_id = ${shipmentId}`.execute(database.db)
+    await sql<{ id: string }>`select id from finance.invoices where shipment_id = ${shipmentId}`.execute(
+      env.database.db,
+    )
   ).rows[0]!.id;
-  const paid = await client.request(
+  const paid = await env.client.request(
     `mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { payment { id } } }`,
     {
       i: {
@@ -82,7 +79,6 @@ beforeAll(async () => {
   );
   paymentId = paid.data.recordPayment.payment.id;
 });
-afterAll(() => database.close());
 
 describe(`reconciliation on ${testDatabaseKind()}`, () => {
   it("finds nothing in consistent books and records an OK run", async () => {
@@ -186,7 +182,7 @@ describe(`reconciliation on ${testDatabaseKind()}`, () => {
 
   it("raises an alert from inventory's published ledger check, and resolves it when a clean report follows", async () => {
     const [productId, warehouseId] = [randomUUID(), randomUUID()];
-    await deliver("inventory.ledger.checked", {
+    await env.deliver("inventory.ledger.checked", {
       checkedAt: new Date(Date.now() - 1000).toISOString(),
       discrepancies: [{ productId, warehouseId, onHand: "9", ledgerQuantity: "8" }],
     });
@@ -194,7 +190,7 @@ describe(`reconciliation on ${testDatabaseKind()}`, () => {
     expect((await alerts("OPEN")).map((a: any) => [a.kind, a.expected, a.found])).toEqual([
       ["INVENTORY_LEDGER_MISMATCH", "8", "9"],
     ]);
-    await deliver("inventory.ledger.checked", { checkedAt: new Date().toISOString(), discrepancies: [] });
+    await env.deliver("inventory.ledger.checked", { checkedAt: new Date().toISOString(), discrepancies: [] });
     expect(await run()).toMatchObject({ outcome: "OK", resolved: 1 });
   });
 
@@ -203,7 +199,7 @@ describe(`reconciliation on ${testDatabaseKind()}`, () => {
     await run();
     const [alert] = await alerts("OPEN");
     const act = (mutation: string) =>
-      client.request(
+      env.client.request(
         `mutation($i: ReconciliationAlertInput!) { ${mutation}(input: $i) { alert { status acknowledgedBy resolvedBy resolution } errors { code } } }`,
         {
           i: { idempotencyKey: newKey(), alertId: alert.id, note: "Corrected the allocation with finance ops" },

@@ -1,6 +1,6 @@
-import { type Database, type Principal, sql } from "@erp/core";
-import { createMigratedDatabase, expectData, newKey, subgraphClient } from "@erp/testing";
-import { afterAll, beforeAll } from "vitest";
+import { sql } from "@erp/core";
+import { expectData, newKey, type SubgraphEnv, useSubgraph } from "@erp/testing";
+import { beforeAll } from "vitest";
 import { identity } from "../src/index.js";
 
 export const ISSUE = `mutation($input: IssueApiKeyInput!) {
@@ -11,22 +11,15 @@ export const ISSUE = `mutation($input: IssueApiKeyInput!) {
   }
 }`;
 
-/** One fresh migrated database per test file, and identity subgraph clients. */
+/** The shared subgraph harness on the identity module, plus key issuing and a whole-schema dump. */
 export function useIdentity() {
-  const env = {} as {
-    database: Database;
-    client: ReturnType<typeof subgraphClient>;
-    as: (principal: Principal) => ReturnType<typeof subgraphClient>;
+  const env = useSubgraph(identity) as SubgraphEnv & {
     /** Issues a key through the subgraph; returns its id and the one-time token. */
     issue: (input?: Record<string, unknown>) => Promise<{ id: string; token: string; prefix: string }>;
-    count: (table: string) => Promise<number>;
     /** Every row of every identity table as text, to prove a secret was never written. */
     everything: () => Promise<string>;
   };
-  beforeAll(async () => {
-    env.database = await createMigratedDatabase([identity]);
-    env.client = subgraphClient(identity, env.database.db);
-    env.as = (principal) => subgraphClient(identity, env.database.db, principal);
+  beforeAll(() => {
     env.issue = async (input = {}) => {
       const data = await expectData(env.client, ISSUE, {
         input: { idempotencyKey: newKey("issue"), name: "Acme webshop", scopes: ["crm:read"], ...input },
@@ -34,12 +27,6 @@ export function useIdentity() {
       const { apiKey, secret, errors } = data.issueApiKey;
       if (errors.length) throw new Error(JSON.stringify(errors));
       return { id: apiKey.id, token: secret, prefix: apiKey.prefix };
-    };
-    env.count = async (table) => {
-      const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.raw(table)}`.execute(
-        env.database.db,
-      );
-      return rows[0]!.n;
     };
     env.everything = async () => {
       const { rows: tables } = await sql<{ name: string }>`
@@ -57,6 +44,5 @@ export function useIdentity() {
       return dumps.join("\n");
     };
   });
-  afterAll(() => env.database.close());
   return env;
 }

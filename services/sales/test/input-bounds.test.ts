@@ -1,27 +1,15 @@
-import { randomUUID } from "node:crypto";
 import { isoDay } from "@erp/core";
 import { newKey, refusedMutation, testDatabaseKind, validationFailedOn } from "@erp/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useSales } from "./harness.js";
 
 const env = useSales();
-const customerId = randomUUID();
-const warehouseId = randomUUID();
-const productId = randomUUID();
+let customerId: string;
+let productId: string;
+let warehouseId: string;
 
 beforeAll(async () => {
-  await env.deliver("inventory.warehouse.opened", { warehouseId, code: "W-1", name: "Main" });
-  await env.deliver("crm.customer.registered", { customerId, code: "C", name: "Kunde", status: "ACTIVE", version: 1 });
-  await env.deliver("inventory.product.registered", {
-    productId,
-    sku: "CHAIR",
-    name: "Chair",
-    type: "STOCKED",
-    status: "ACTIVE",
-    quantityPrecision: 0,
-    listPrice: { amount: "99.99", currency: "EUR" },
-    version: 1,
-  });
+  [customerId, productId, warehouseId] = [await env.customer(), await env.product(), env.warehouseId];
 });
 
 /** Runs a mutation that must be refused and proves it wrote nothing in any sales table. */

@@ -4,6 +4,7 @@ import {
   GraphQLError,
   type GraphQLField,
   type GraphQLSchema,
+  isObjectType,
   Kind,
 } from "graphql";
 import { hasScope, type Principal } from "../context.js";
@@ -67,7 +68,23 @@ export function enforceDeclaredAccess(schema: GraphQLSchema, domainReadScope: st
       guard(field, rule, label);
     }
   }
+  guardDeclaredEntityFields(schema);
   return schema;
+}
+
+/**
+ * A field of an entity type that declares its own rule (`SalesOrder.amountPaid`) is checked
+ * too: a declaration in SDL is never documentation only, whichever path reaches the field.
+ */
+function guardDeclaredEntityFields(schema: GraphQLSchema): void {
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || roots.has(type) || type.name.startsWith("__")) continue;
+    for (const field of Object.values(type.getFields())) {
+      const rule = accessRuleOf(field);
+      if (rule) guard(field, rule, `${type.name}.${field.name}`);
+    }
+  }
 }
 
 function guard(field: GraphQLField<unknown, unknown>, rule: AccessRule, what: string): void {

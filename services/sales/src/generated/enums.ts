@@ -2,7 +2,7 @@
 /* eslint-disable */
 /**
  * Life of a sales order: DRAFT → PENDING_CONFIRMATION → CONFIRMED → PARTIALLY_SHIPPED → SHIPPED;
- * CANCELLED before any shipment; REJECTED when inventory cannot reserve.
+ * CANCELLED before any shipment; REJECTED when inventory cannot reserve or finance refuses the credit.
  */
 export const SalesOrderStatus = {
   /** Placed; prices fixed; no stock held. */

@@ -93,9 +93,9 @@ export type Mutation = {
   rejectQuote: QuotePayload;
   /** Places a sales order in DRAFT: prices and totals are fixed, no stock is held yet. */
   placeSalesOrder: SalesOrderPayload;
-  /** Asks inventory to reserve every line: the order waits in PENDING_CONFIRMATION, then becomes CONFIRMED, or REJECTED with the reason. */
+  /** Asks inventory to reserve every line and finance to check the customer's credit: the order waits in PENDING_CONFIRMATION, becomes CONFIRMED when both agree, or REJECTED with the reason as soon as one refuses. */
   confirmSalesOrder: SalesOrderPayload;
-  /** Cancels an order that has not shipped; reserved stock is released. */
+  /** Cancels an order that has not shipped; reserved stock and the credit held for it are released. */
   cancelSalesOrder: SalesOrderPayload;
   /** Ships some or all of what is still to ship; inventory issues the reserved stock. */
   shipSalesOrder: ShipSalesOrderPayload;
@@ -253,13 +253,13 @@ export type SalesOrder = {
   version: Scalars['Int']['output'];
   /** When it was placed. */
   placedAt: Scalars['DateTime']['output'];
-  /** When inventory confirmed it. */
+  /** When it was confirmed: stock reserved and credit approved. */
   confirmedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 /**
  * Life of a sales order: DRAFT → PENDING_CONFIRMATION → CONFIRMED → PARTIALLY_SHIPPED → SHIPPED;
- * CANCELLED before any shipment; REJECTED when inventory cannot reserve.
+ * CANCELLED before any shipment; REJECTED when inventory cannot reserve or finance refuses the credit.
  */
 export type SalesOrderStatus =
   /** Placed; prices fixed; no stock held. */

@@ -1,0 +1,99 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "@erp/core";
+import { newKey, testDatabaseKind } from "@erp/testing";
+import { describe, expect, it } from "vitest";
+import { useSales } from "./harness.js";
+
+const env = useSales();
+
+describe(`the confirmation saga of a sales order on ${testDatabaseKind()}`, () => {
+  it("asks inventory to reserve on confirmation and allows no cancellation while it waits", async () => {
+    const [c, p] = [await env.customer(), await env.product()];
+    const id = (await env.place(c, [{ productId: p, warehouseId: env.warehouseId, quantity: "2" }])).data
+      .placeSalesOrder.salesOrder.id;
+    const confirmed = await env.client.request(
+      `mutation($i: ConfirmSalesOrderInput!) { confirmSalesOrder(input: $i) { salesOrder { status availableActions } errors { code } } }`,
+      { i: { idempotencyKey: newKey(), salesOrderId: id } },
+    );
+    expect(confirmed.data.confirmSalesOrder.salesOrder).toEqual({
+      status: "PENDING_CONFIRMATION",
+      availableActions: [],
+    });
+    const { rows } = await sql<{
+      payload: any;
+    }>`select payload from sales.outbox_events where type = 'sales.order.confirmation_requested' and aggregate_id = ${id}`.execute(
+      env.database.db,
+    );
+    expect(rows[0]!.payload).toMatchObject({
+      reference: { type: "SalesOrder", id },
+      warehouseId: env.warehouseId,
+      lines: [{ productId: p, warehouseId: env.warehouseId, quantity: "2" }],
+    });
+    const cancel = await env.client.request(
+      `mutation($i: CancelSalesOrderInput!) { cancelSalesOrder(input: $i) { errors { code message } } }`,
+      { i: { idempotencyKey: newKey(), salesOrderId: id, reason: "x" } },
+    );
+    expect(cancel.data.cancelSalesOrder.errors[0].message).toBe(
+      "Sales order cannot move from PENDING_CONFIRMATION to CANCELLED",
+    );
+    await env.deliver("inventory.stock.reserved", {
+      reference: { type: "SalesOrder", id },
+      reservations: [{ id: randomUUID(), productId: p, warehouseId: env.warehouseId, quantity: "2" }],
+    });
+    const halfway = await env.client.request(`query($id: ID!) { salesOrder(id: $id) { status } }`, { id });
+    expect(halfway.data.salesOrder.status).toBe("PENDING_CONFIRMATION");
+    await env.deliver("finance.credit.approved", {
+      reference: { type: "SalesOrder", id },
+      amount: { amount: "237.98", currency: "EUR" },
+    });
+    const after = await env.client.request(
+      `query($id: ID!) { salesOrder(id: $id) { status confirmedAt availableActions } }`,
+      { id },
+    );
+    expect(after.data.salesOrder).toMatchObject({ status: "CONFIRMED", availableActions: ["CANCEL", "SHIP"] });
+  });
+
+  it("rejects on a credit refusal and gives back stock reserved meanwhile", async () => {
+    const [c, p] = [await env.customer(), await env.product()];
+    const id = (await env.place(c, [{ productId: p, warehouseId: env.warehouseId, quantity: "1" }])).data
+      .placeSalesOrder.salesOrder.id;
+    await env.client.request(
+      `mutation($i: ConfirmSalesOrderInput!) { confirmSalesOrder(input: $i) { errors { code } } }`,
+      {
+        i: { idempotencyKey: newKey(), salesOrderId: id },
+      },
+    );
+    const { rows: requested } = await sql<{
+      payload: any;
+    }>`select payload from sales.outbox_events where type = 'sales.order.confirmation_requested' and aggregate_id = ${id}`.execute(
+      env.database.db,
+    );
+    expect(requested[0]!.payload).toMatchObject({ customerId: c, total: { amount: "118.99", currency: "EUR" } });
+    await env.deliver("finance.credit.refused", {
+      reference: { type: "SalesOrder", id },
+      reason: { code: "CREDIT_LIMIT_EXCEEDED", message: "No room" },
+    });
+    const reservationId = randomUUID();
+    await env.deliver("inventory.stock.reserved", {
+      reference: { type: "SalesOrder", id },
+      reservations: [{ id: reservationId, productId: p, warehouseId: env.warehouseId, quantity: "1" }],
+    });
+    const after = await env.client.request(
+      `query($id: ID!) { salesOrder(id: $id) { status statusReason statusReasonCode } }`,
+      { id },
+    );
+    expect(after.data.salesOrder).toEqual({
+      status: "REJECTED",
+      statusReason: "No room",
+      statusReasonCode: "CREDIT_LIMIT_EXCEEDED",
+    });
+    const { rows } = await sql<{
+      type: string;
+      payload: any;
+    }>`select type, payload from sales.outbox_events where aggregate_id = ${id} and type in ('sales.order.rejected', 'sales.order.reservations_declined') order by sequence`.execute(
+      env.database.db,
+    );
+    expect(rows.map((r) => r.type)).toEqual(["sales.order.rejected", "sales.order.reservations_declined"]);
+    expect(rows[1]!.payload.reservationIds).toEqual([reservationId]);
+  });
+});

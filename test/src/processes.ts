@@ -1,0 +1,136 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { openDatabase } from "@erp/core";
+
+const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const EXIT_WITH_PARENT = fileURLToPath(new URL("./exit-with-parent.mjs", import.meta.url));
+
+/** A subgraph process with no answer after this is broken, not slow (a loaded machine starts one in ~20 s). */
+const READY_WITHIN_MS = 60_000;
+
+/**
+ * How long starting the split ERP may take before a hook calls it hung: the subgraphs start
+ * together, each allowed READY_WITHIN_MS, after PGlite's template (15 s on a loaded machine),
+ * then the gateway. Shorter than that, the hook, not the harness, would say what went wrong.
+ */
+export const SPLIT_START_MS = READY_WITHIN_MS + 60_000;
+
+export interface SubgraphProcess {
+  name: string;
+  server: string;
+  url: string;
+  env: NodeJS.ProcessEnv;
+  child: ChildProcess;
+  dataDir?: string;
+}
+
+let template: Promise<string> | undefined;
+
+/**
+ * An initialised, empty PGlite data folder, made once per test file: PGlite's initdb costs
+ * seconds of CPU per instance (10 s and more on a loaded machine), copying its output well under one.
+ */
+function pgliteTemplate(): Promise<string> {
+  template ??= (async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), "erp-template-")), "pgdata");
+    await (await openDatabase({ dataDir: folder })).close();
+    process.once("exit", () => rmSync(folder, { recursive: true, force: true }));
+    return folder;
+  })();
+  return template;
+}
+
+/**
+ * Starts a subgraph's own server on a port the system picks (never one another test could
+ * take between our choice and its bind) and waits until it says where it listens.
+ */
+export async function spawnSubgraph(
+  name: string,
+  server: string,
+  secret: string,
+  databaseUrl?: string,
+): Promise<SubgraphProcess> {
+  const dataDir = databaseUrl ? undefined : mkdtempSync(join(tmpdir(), `erp-${name}-`));
+  if (dataDir) cpSync(await pgliteTemplate(), join(dataDir, name), { recursive: true });
+  const env = {
+    ...process.env,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    GATEWAY_SECRET: secret,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
+    // The gateway in front waits as long as the harness lets it (harness.ts): a subgraph that
+    // gave up sooner on a loaded machine would answer differently from one process.
+    REQUEST_TIMEOUT_MS: "120000",
+    QUEUE_TIMEOUT_MS: "120000",
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir }),
+  };
+  const started = await launch(server, env);
+  const url = `${started.url}graphql`;
+  return { name, server, url, env, dataDir, child: started.child };
+}
+
+/** Starts a stopped subgraph again on its old port: the gateway knows it there. */
+export async function relaunch(target: SubgraphProcess): Promise<void> {
+  const env = { ...target.env, PORT: new URL(target.url).port };
+  target.child = (await launch(target.server, env)).child;
+}
+
+async function launch(server: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "--import", EXIT_WITH_PARENT, join(REPO_ROOT, server)], {
+    cwd: REPO_ROOT,
+    env,
+    // The IPC channel is what ends the child with the harness (exit-with-parent.mjs).
+    stdio: ["ignore", "pipe", "inherit", "ipc"],
+  });
+  try {
+    return { child, url: await listeningUrl(child, server) };
+  } catch (error) {
+    await stopProcess(child);
+    throw error;
+  }
+}
+
+/** The server prints "<name> subgraph listening on <url>" once migrated and serving. */
+function listeningUrl(child: ChildProcess, server: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(() => fail(`${server} not ready within ${READY_WITHIN_MS / 1000} s`), READY_WITHIN_MS);
+    const onExit = (code: number | null) => fail(`${server} exited with ${code} before it listened`);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const found = /listening on (http:\/\/\S+\/)/.exec(output);
+      if (!found) return;
+      done();
+      resolve(found[1]!);
+    };
+    const done = () => {
+      clearTimeout(timer);
+      child.off("exit", onExit);
+      child.stdout!.off("data", onData);
+      child.stdout!.resume(); // later output is not ours to read, but must not fill the pipe
+    };
+    function fail(message: string) {
+      done();
+      reject(new Error(message));
+    }
+    child.once("exit", onExit);
+    child.stdout!.on("data", onData);
+  });
+}
+
+export function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
+/** Stops every process and removes its data; also what a failed start leaves behind. */
+export async function stopAll(processes: SubgraphProcess[]): Promise<void> {
+  await Promise.all(processes.map((p) => stopProcess(p.child)));
+  for (const p of processes) if (p.dataDir) rmSync(p.dataDir, { recursive: true, force: true });
+}
