@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as contracts from "@erp/contracts";
 import { type EventContract, eventCatalogue } from "@erp/contracts";
 import { describe, expect, it } from "vitest";
 import { subgraphModules } from "../src/subgraphs.js";
@@ -14,6 +17,20 @@ const consumed = modules.flatMap((m) =>
   (m.handlers ?? []).map((h) => ({ domain: m.name, handler: h.name, contract: h.contract })),
 );
 
+/** The contract's exported name, e.g. OrderConfirmationRequested, as domain code names it. */
+const exportName = new Map(
+  Object.entries(contracts).flatMap(([name, value]) => (catalogue.has(value as EventContract) ? [[value, name]] : [])),
+);
+
+/** A domain's own source text (generated files aside), to see which contracts its code names. */
+function domainSource(domain: string): string {
+  const root = join(import.meta.dirname, "../../services", domain, "src");
+  return readdirSync(root, { recursive: true, encoding: "utf8" })
+    .filter((file) => file.endsWith(".ts") && !file.startsWith("generated"))
+    .map((file) => readFileSync(join(root, file), "utf8"))
+    .join("\n");
+}
+
 describe("event contracts between the domains", () => {
   it("lists what each domain emits and consumes", () => {
     expect(emitted.length).toBeGreaterThanOrEqual(40);
@@ -26,6 +43,18 @@ describe("event contracts between the domains", () => {
       .filter(({ domain, contract }) => !catalogue.has(contract) || contract.source !== domain)
       .map(({ domain, contract }) => `${domain} publishes ${contract.type} (source ${contract.source})`);
     expect(strays).toEqual([]);
+  });
+
+  it("publishes only what the domain's code emits: each declared contract is named in its source", () => {
+    const unused = modules.flatMap((m) => {
+      if (!publishes(m.name).length) return [];
+      const source = domainSource(m.name);
+      return publishes(m.name)
+        .map((contract) => exportName.get(contract) ?? contract.type)
+        .filter((name) => !new RegExp(`\\b${name}\\b`).test(source))
+        .map((name) => `${m.name} declares ${name} but its code never names it`);
+    });
+    expect(unused).toEqual([]);
   });
 
   it("consumes nothing that its owning domain does not publish", () => {
