@@ -9,8 +9,7 @@ const env = useSales();
 /** An order of 3 chairs that both legs of the saga agreed to: stock reserved, credit approved. */
 async function confirmedOrder() {
   const [c, p] = [await env.customer(), await env.product()];
-  const id = (await env.place(c, [{ productId: p, warehouseId: env.warehouseId, quantity: "3" }])).data.placeSalesOrder
-    .salesOrder.id;
+  const id = (await env.place(c, [{ productId: p, quantity: "3" }])).data.placeSalesOrder.salesOrder.id;
   await env.client.request(
     `mutation($i: ConfirmSalesOrderInput!) { confirmSalesOrder(input: $i) { errors { code } } }`,
     {
