@@ -41,10 +41,6 @@ function check(file, owner) {
     )
       violations.push(`${where}: imports ${spec} from outside services/${owner}`);
   }
-  // The kernel's refuse and notFound take any string; a domain refuses with its own typed pair.
-  const untyped = text.match(/import\s*\{([^}]*)\}\s*from\s*["']@erp\/core["']/)?.[1].match(/\b(refuse|notFound)\b/g);
-  if (owner && /\/src\//.test(file) && untyped)
-    violations.push(`${where}: imports ${untyped.join(", ")} from @erp/core; use the domain's own from errors.ts`);
   for (const other of domains.filter((d) => d !== owner)) {
     // A table reference is schema.table; event names (crm.customer.blocked) have a second dot.
     const schemaUse = new RegExp(`["'\`\\s(]${other}\\.[a-z_]+(?![a-z_.])|withSchema\\(\\s*["']${other}["']`);

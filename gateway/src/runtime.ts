@@ -68,6 +68,7 @@ export async function seedDomains(database: Database, modules: SubgraphModule[],
 
 /** The whole ERP: database, migrations, demo data on first start, the gateway. */
 export async function startErp(config: GatewayConfig, modules: SubgraphModule[]): Promise<Erp> {
+  for (const module of modules) module.settings?.(); // a bad setting stops the start before any migration runs
   if (config.mode === "split") return startSplitGateway(config, modules);
   const database = await openErpDatabase(config);
   const fresh = await migrateAll(database, modules);

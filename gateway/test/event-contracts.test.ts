@@ -18,9 +18,9 @@ const consumed = modules.flatMap((m) =>
 );
 
 /** The contract's exported name, e.g. OrderConfirmationRequested, as domain code names it. */
-const exportName = new Map(
-  Object.entries(contracts).flatMap(([name, value]) => (catalogue.has(value as EventContract) ? [[value, name]] : [])),
-);
+const exportName = new Map<EventContract, string>();
+for (const [name, value] of Object.entries(contracts))
+  if (catalogue.has(value as EventContract)) exportName.set(value as EventContract, name);
 
 /** A domain's own source text (generated files aside), to see which contracts its code names. */
 function domainSource(domain: string): string {

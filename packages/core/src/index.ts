@@ -11,7 +11,7 @@ export { accessRuleOf } from "./auth/scope-directives.js";
 export { abortableFetch, throwIfCancelled, withCancellation } from "./cancellation.js";
 export { type Clock, clockDay, systemClock } from "./clock.js";
 // Reading: Relay connections and per-request DataLoaders.
-export { type Connection, type Keyset, keysetPage, MAX_PAGE_SIZE, type PageArgs, pageSize } from "./connection.js";
+export { type Connection, keysetPage, MAX_PAGE_SIZE, type PageArgs, pageSize } from "./connection.js";
 // Who calls, and what a resolver receives.
 export {
   ANONYMOUS_PRINCIPAL,
@@ -36,7 +36,6 @@ export {
   EdgeErrorCode,
   KernelErrorCode,
   type NotFound,
-  type Refusals,
   type Refuse,
   refusals,
 } from "./errors.js";
@@ -48,7 +47,6 @@ export {
   defineHandler,
   type EventHandler,
   handleOnce,
-  MalformedEvent,
 } from "./events/handler.js";
 export { onShutdown, type RunningServer, serveGraphQL } from "./http.js";
 export { currentRequestScope, type HttpLimits, httpLimitsFromEnv, sendGraphQLError } from "./http-limits.js";
@@ -71,7 +69,7 @@ export {
 export { operations } from "./operations/operations.js";
 export { isKnownScope } from "./scopes.js";
 // Settings a domain reads from the environment, checked when its subgraph is built.
-export { defineSettings, type Setting, type Settings, SettingsError, setting } from "./settings.js";
+export { defineSettings, setting } from "./settings.js";
 export { runStatements, sql } from "./sql.js";
 export { defineStateMachine } from "./state-machine.js";
 // A domain's module: its subgraph, schema, migrations, seed and scheduled jobs.

@@ -32,6 +32,7 @@ export async function startSubgraphServer(
   module: SubgraphModule,
   options: SubgraphServerOptions,
 ): Promise<RunningServer & { database: Database }> {
+  module.settings?.(); // a bad setting stops the start before any migration runs
   // Without PostgreSQL each subgraph process keeps its own PGlite folder: PGlite serves one process.
   const dataDir = options.dataDir && join(options.dataDir, module.name);
   const database = await openDatabase({ url: options.databaseUrl, dataDir });

@@ -23,8 +23,10 @@ export async function deliverEvent(
     occurredAt: clock.now().toISOString(),
     requestId: "test",
   };
-  for (const handler of module.handlers ?? [])
-    if (handler.contract.type === type)
-      await handleOnce(db, module.name, handler, { ...event, version: handler.contract.version }, clock);
+  const handlers = (module.handlers ?? []).filter((h) => h.contract.type === type);
+  // A misspelt type would otherwise be a silent no-op and the test would prove nothing.
+  if (!handlers.length) throw new Error(`${module.name} has no handler for ${type}`);
+  for (const handler of handlers)
+    await handleOnce(db, module.name, handler, { ...event, version: handler.contract.version }, clock);
   return event;
 }

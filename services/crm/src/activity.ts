@@ -73,7 +73,7 @@ export async function logActivity(scope: ActionScope<CrmDatabase>, input: z.inpu
       kind: data.kind,
       subject: data.subject,
       notes: data.notes,
-      occurred_at: data.occurredAt ? new Date(data.occurredAt) : new Date(),
+      occurred_at: data.occurredAt ? new Date(data.occurredAt) : scope.now(),
       logged_by: scope.actor.subject,
       customer_id: data.customerId ?? null,
       lead_id: data.leadId ?? null,

@@ -171,7 +171,7 @@ async function decide(
   adjustmentApproval.assertTransition(current.status, changes.status!);
   return scope.trx
     .updateTable("inventory.stock_adjustments")
-    .set({ ...changes, decided_by: decidedBy, decided_at: decidedBy ? new Date() : null })
+    .set({ ...changes, decided_by: decidedBy, decided_at: decidedBy ? scope.now() : null })
     .where("id", "=", current.id)
     .returningAll()
     .executeTakeFirstOrThrow();

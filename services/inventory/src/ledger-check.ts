@@ -1,5 +1,5 @@
 import { LedgerChecked } from "@erp/contracts";
-import { type ActionScope, runScheduledAction } from "@erp/core";
+import { type ActionScope, type Clock, runScheduledAction } from "@erp/core";
 import type { Kysely } from "kysely";
 import type { InventoryDatabase } from "./db.js";
 import { stockLedgerDiscrepancies } from "./queries.js";
@@ -11,13 +11,13 @@ import { stockLedgerDiscrepancies } from "./queries.js";
  */
 export async function checkStockLedger(scope: ActionScope<InventoryDatabase>) {
   const discrepancies = await stockLedgerDiscrepancies(scope.trx);
-  const checkedAt = new Date().toISOString();
+  const checkedAt = scope.now().toISOString();
   await scope.emit(LedgerChecked, "stock-ledger", { checkedAt, discrepancies });
   return { checkedAt, discrepancies };
 }
 
 /** The hourly job: the same check as the system. */
-export async function scheduledLedgerCheck(db: Kysely<InventoryDatabase>): Promise<void> {
-  const key = `ledger-check-${new Date().toISOString().slice(0, 13)}`;
-  await runScheduledAction(db, "inventory", "checkStockLedger", key, (s) => checkStockLedger(s));
+export async function scheduledLedgerCheck(db: Kysely<InventoryDatabase>, clock: Clock): Promise<void> {
+  const key = `ledger-check-${clock.now().toISOString().slice(0, 13)}`;
+  await runScheduledAction(db, "inventory", "checkStockLedger", key, (s) => checkStockLedger(s), clock);
 }

@@ -22,7 +22,7 @@ type Scope = ActionScope<SalesDatabase>;
 async function confirmIfBothAgreed(scope: Scope, orderId: string): Promise<void> {
   const current = await lockOrder(scope.trx, orderId);
   if (current.status !== "PENDING_CONFIRMATION" || !current.stock_reserved || !current.credit_approved) return;
-  const order = await moveOrder(scope, current, "CONFIRMED", { confirmed_at: new Date() });
+  const order = await moveOrder(scope, current, "CONFIRMED", { confirmed_at: scope.now() });
   await scope.emit(OrderConfirmed, order.id, {
     orderId: order.id,
     customerId: order.customerId,
