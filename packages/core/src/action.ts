@@ -1,7 +1,7 @@
 import type { EventContract, EventPayloadInput } from "@erp/contracts";
 import type { Transaction } from "kysely";
 import { auditActorOf, recordAudit } from "./audit.js";
-import { type Clock, clockDay, systemClock } from "./clock.js";
+import { type Clock, clockDay, systemClock, withBusinessClock } from "./clock.js";
 import type { Principal, SubgraphContext } from "./context.js";
 import { type BusinessError, BusinessRuleViolation, businessError, KernelErrorCode } from "./errors.js";
 import { committed } from "./events/registry.js";
@@ -61,7 +61,9 @@ export async function runBusinessAction<DB, P extends object>(
   const refused = precheck(ctx.principal, request);
   if (refused) return failed<P>([refused]);
   try {
-    const payload = await ctx.db.transaction().execute((trx) => transact(ctx, request, trx, work));
+    const payload = await withBusinessClock(ctx.clock ?? systemClock, () =>
+      ctx.db.transaction().execute((trx) => transact(ctx, request, trx, work)),
+    );
     committed(ctx.db);
     return payload;
   } catch (error) {

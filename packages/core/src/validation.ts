@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { businessClock } from "./clock.js";
 import { BusinessRuleViolation, badUserInput, businessError, KernelErrorCode, validationErrors } from "./errors.js";
 import {
   AMOUNT_COLUMN,
@@ -63,7 +64,10 @@ export const isoDay = (offsetDays = 0, now: number = Date.now()): string =>
   new Date(now + offsetDays * DAY_MS).toISOString().slice(0, 10);
 
 /** First and last day a window allows today, inclusive. */
-export function windowBounds(window: DateWindow, now: number = Date.now()): { from: string; to: string } {
+export function windowBounds(
+  window: DateWindow,
+  now: number = businessClock().now().getTime(),
+): { from: string; to: string } {
   return { from: isoDay(-window.pastDays, now), to: isoDay(window.futureDays, now) };
 }
 
@@ -129,7 +133,12 @@ export const fields = {
 };
 
 /** Why a YYYY-MM-DD date is not a real day inside the window, or undefined when it is. */
-export function dateProblem(what: string, value: string, window: DateWindow, now: number = Date.now()) {
+export function dateProblem(
+  what: string,
+  value: string,
+  window: DateWindow,
+  now: number = businessClock().now().getTime(),
+) {
   if (!isRealDate(value)) return `${what} must be a date (YYYY-MM-DD)`;
   const { from, to } = windowBounds(window, now);
   if (value < from || value > to) return `${what} must be between ${from} and ${to}`;

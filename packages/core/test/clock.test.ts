@@ -11,6 +11,7 @@ import { defineHandler, handleOnce } from "../src/events/handler.js";
 import { logger } from "../src/logger.js";
 import { migrateDomain } from "../src/migrations.js";
 import { runScheduledAction } from "../src/system-actions.js";
+import { fields, isoDay, parseInput } from "../src/validation.js";
 
 let database: Database;
 beforeAll(async () => {
@@ -35,6 +36,29 @@ describe(`the business clock on ${testDatabaseKind()}`, () => {
     expect(await act(clock)).toEqual({ today: "2031-02-03", now: "2031-02-03T12:00:00.000Z", errors: [] });
     clock.advanceDays(30);
     expect((await act(clock)).today).toBe("2031-03-05");
+  });
+
+  it("judges an input's date window by the action's clock, not the machine's", async () => {
+    // A due date from today to 30 days ahead, as finance's windows read.
+    const dueOn = z.object({ dueOn: fields.dateWithin("Due date", { pastDays: 0, futureDays: 30 }) });
+    const decide = (clock: ReturnType<typeof testClock>, value: string) =>
+      runBusinessAction(
+        { db: database.db, principal: SYSTEM_PRINCIPAL, requestId: "r", log: logger, domain: "clock_test", clock },
+        { operation: "setDueDate", input: { idempotencyKey: randomUUID() } },
+        async () => parseInput(dueOn, { dueOn: value }),
+      );
+    const later = testClock(isoDay(400));
+    expect((await decide(later, isoDay(410))).errors).toEqual([]);
+    const refused = await decide(later, isoDay(0));
+    expect(refused.errors).toEqual([
+      expect.objectContaining({
+        code: "VALIDATION_FAILED",
+        field: "dueOn",
+        message: `Due date must be between ${isoDay(400)} and ${isoDay(430)}`,
+      }),
+    ]);
+    // Outside any action the machine's day still decides.
+    expect(() => parseInput(dueOn, { dueOn: isoDay(410) })).toThrow();
   });
 
   it("falls back to the system clock when the context names none", async () => {

@@ -2,7 +2,7 @@ import type { EventContract, EventPayload } from "@erp/contracts";
 import type { Kysely, Transaction } from "kysely";
 import type { ActionScope } from "../action.js";
 import { auditActorOf, recordAudit } from "../audit.js";
-import { type Clock, clockDay, systemClock } from "../clock.js";
+import { type Clock, clockDay, systemClock, withBusinessClock } from "../clock.js";
 import { SYSTEM_PRINCIPAL } from "../context.js";
 import type { KernelTables } from "../kernel-schema.js";
 import { recordEvent } from "../outbox.js";
@@ -96,10 +96,20 @@ export async function handleOnce<DB>(
   clock: Clock = systemClock,
 ): Promise<boolean> {
   const parsed = parseDelivered(handler.contract, event);
+  return withBusinessClock(clock, () => claimAndHandle(db, domain, handler, parsed, clock));
+}
+
+async function claimAndHandle<DB>(
+  db: Kysely<DB>,
+  domain: string,
+  handler: EventHandler<DB>,
+  parsed: DeliveredEvent<unknown>,
+  clock: Clock,
+): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const claimed = await (trx.withSchema(domain) as unknown as Kysely<KernelTables>)
       .insertInto("inbox_events")
-      .values({ event_id: event.id, handler: handler.name })
+      .values({ event_id: parsed.id, handler: handler.name })
       .onConflict((oc) => oc.columns(["event_id", "handler"]).doNothing())
       .returning("event_id")
       .executeTakeFirst();
