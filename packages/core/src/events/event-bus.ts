@@ -26,6 +26,23 @@ function transactionAdapter<DB>(trx: Transaction<DB>) {
   };
 }
 
+/**
+ * pg-boss creates each queue as a partition of its job table; processes starting together on one
+ * PostgreSQL database (a split deployment brought up at once) deadlock on those DDL locks, and
+ * PostgreSQL aborts one side. The step is idempotent, so the aborted side tries again after a
+ * random pause that grows with each attempt.
+ */
+async function untilNoDeadlock<T>(step: () => Promise<T>, attempts = 8): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if ((error as { code?: string }).code !== "40P01" || attempt >= attempts) throw error;
+      await new Promise((r) => setTimeout(r, Math.random() * 100 * 2 ** attempt));
+    }
+  }
+}
+
 export interface EventBusOptions {
   /** Attempts after the first before a delivery is dead-lettered. */
   retryLimit?: number;
@@ -78,23 +95,29 @@ export class EventBus {
       pollingIntervalSeconds: settings.pollingIntervalSeconds,
     });
     boss.on("error", (error) => settings.log.error({ err: error }, "pg-boss error"));
-    await boss.start();
+    await untilNoDeadlock(() => boss.start());
     const bus = new EventBus(boss, database, modules, settings);
     listenForCommits(database.db, bus);
     await bus.startWorkers();
     await bus.scheduleJobs();
-    await boss.createQueue("outbox-sweep", { name: "outbox-sweep", policy: "singleton" } as PgBoss.Queue);
-    await boss.schedule("outbox-sweep", "* * * * *");
+    await untilNoDeadlock(() =>
+      boss.createQueue("outbox-sweep", { name: "outbox-sweep", policy: "singleton" } as PgBoss.Queue),
+    );
+    await untilNoDeadlock(() => boss.schedule("outbox-sweep", "* * * * *"));
     await boss.work("outbox-sweep", async () => bus.relayNow());
     await bus.relayNow();
     return bus;
+  }
+
+  private createQueue(queue: string, options: PgBoss.Queue): Promise<void> {
+    return untilNoDeadlock(() => this.boss.createQueue(queue, options));
   }
 
   private async startWorkers(): Promise<void> {
     for (const module of this.modules)
       for (const handler of (module.handlers ?? []) as EventHandler[]) {
         const queue = queueName(module.name, handler);
-        await this.boss.createQueue(queue, {
+        await this.createQueue(queue, {
           name: queue,
           retryLimit: this.options.retryLimit,
           retryDelay: this.options.retryDelaySeconds,
@@ -114,13 +137,13 @@ export class EventBus {
     for (const module of this.modules)
       for (const job of module.jobs ?? []) {
         const queue = `${module.name}-${job.name}`;
-        await this.boss.createQueue(queue, {
+        await this.createQueue(queue, {
           name: queue,
           policy: "singleton",
           retryLimit: 2,
           retryDelay: 30,
         } as PgBoss.Queue);
-        await this.boss.schedule(queue, job.cron);
+        await untilNoDeadlock(() => this.boss.schedule(queue, job.cron));
         await this.boss.work(queue, async () => {
           await job.run(this.database.db, this.options.clock);
           this.wake();
