@@ -43,6 +43,11 @@ export function refuse(code: string, message: string, field?: string): never {
   throw new BusinessRuleViolation([businessError(code, message, field)]);
 }
 
+/** Rolls back with "<what> does not exist" on the field that named it. */
+export function notFound(code: string, what: string, field: string): never {
+  return refuse(code, `${what} does not exist`, field);
+}
+
 /** Rolls back the current business transaction with one error, whose code is one of the domain's. */
 export type Refuse<Code extends string> = (code: Code, message: string, field?: string) => never;
 /** Rolls back with "<what> does not exist" on the field that named it. */
@@ -63,7 +68,7 @@ export function refusals<Code extends string>(
 ): Refusals<Code> {
   return {
     refuse: (code, message, field) => refuse(code, message, field),
-    notFound: (code, what, field) => refuse(code, `${what} does not exist`, field),
+    notFound: (code, what, field) => notFound(code, what, field),
   };
 }
 

@@ -182,10 +182,6 @@ function moneyIssue(amount: string, currency: string, allowZero: boolean, column
 }
 
 /** A not-found error that rolls back the action. */
-export function notFound(code: string, what: string, field: string): never {
-  throw new BusinessRuleViolation([businessError(code, `${what} does not exist`, field)]);
-}
-
 export const VERSION_CONFLICT_MESSAGE = "The record was changed by someone else; reload it and try again";
 
 export function versionConflict(field = "expectedVersion"): never {

@@ -3,13 +3,13 @@ import { z } from "zod";
 import { runBusinessAction } from "../action.js";
 import { readAuditTrail } from "../audit-trail.js";
 import type { SubgraphContext } from "../context.js";
-import { refuse } from "../errors.js";
+import { notFound, refuse } from "../errors.js";
 import type { FailedEventRow } from "../events/dead-letters.js";
 import { eventBusFor } from "../events/event-bus.js";
 import { runStatements } from "../sql.js";
 import { defineStateMachine } from "../state-machine.js";
 import { defineSubgraph, loadSchemaFile } from "../subgraph.js";
-import { fields, notFound, parseInput } from "../validation.js";
+import { fields, parseInput } from "../validation.js";
 import type { Resolvers } from "./generated/resolvers-types.js";
 
 interface OperationsDatabase {
