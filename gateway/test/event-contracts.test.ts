@@ -22,12 +22,15 @@ const exportName = new Map<EventContract, string>();
 for (const [name, value] of Object.entries(contracts))
   if (catalogue.has(value as EventContract)) exportName.set(value as EventContract, name);
 
-/** A domain's own source text (generated files aside), to see which contracts its code names. */
+/** Import statements: naming a contract there alone does not emit it. */
+const IMPORTS = /import\s[\s\S]*?from\s*["'][^"']+["'];?/g;
+
+/** A domain's own code (generated files and imports aside), to see which contracts it uses. */
 function domainSource(domain: string): string {
   const root = join(import.meta.dirname, "../../services", domain, "src");
   return readdirSync(root, { recursive: true, encoding: "utf8" })
     .filter((file) => file.endsWith(".ts") && !file.startsWith("generated"))
-    .map((file) => readFileSync(join(root, file), "utf8"))
+    .map((file) => readFileSync(join(root, file), "utf8").replace(IMPORTS, ""))
     .join("\n");
 }
 
