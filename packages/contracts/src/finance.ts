@@ -108,6 +108,31 @@ export const ReconciliationDiscrepanciesFound = defineEvent({
   payload: z.object({ runId: entityId, discrepancies: z.number().int(), opened: z.number().int() }),
 });
 
+/** An outgoing payment to a supplier against one matched bill (accounts payable / bank). */
+export const SupplierPaymentRecorded = defineEvent({
+  type: "finance.supplier_payment.recorded",
+  version: 1,
+  source: "finance",
+  aggregateType: "SupplierPayment",
+  payload: z.object({
+    supplierPaymentId: entityId,
+    billId: entityId,
+    supplierId: entityId,
+    amount: money,
+    /** What is still owed on the bill after this payment; zero when it is paid in full. */
+    billOutstanding: money,
+  }),
+});
+
+/** The payable of one payroll run in one currency was settled (payroll payable / bank). */
+export const PayrollPaid = defineEvent({
+  type: "finance.payroll.paid",
+  version: 1,
+  source: "finance",
+  aggregateType: "PayrollRun",
+  payload: z.object({ payrollRunId: entityId, paymentId: entityId, amount: money }),
+});
+
 /** Every event finance publishes. */
 export const financeEvents = [
   CreditLineRequested,
@@ -123,4 +148,6 @@ export const financeEvents = [
   PaymentRefunded,
   JournalPosted,
   ReconciliationDiscrepanciesFound,
+  SupplierPaymentRecorded,
+  PayrollPaid,
 ] as const;

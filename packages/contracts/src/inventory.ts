@@ -139,6 +139,27 @@ export const StockLow = defineEvent({
   }),
 });
 
+/**
+ * Inventory's own valuation, for finance's reconciliation: per currency, the value of stock on
+ * hand (the sum of every valued movement's exact value) and how many valued movements it counts.
+ */
+export const ValuationReported = defineEvent({
+  type: "inventory.valuation.reported",
+  version: 1,
+  source: "inventory",
+  aggregateType: "StockValuation",
+  payload: z.object({
+    reportedAt: z.string().datetime({ offset: true }),
+    valuations: z.array(
+      z.object({
+        currency: z.string().regex(/^[A-Z]{3}$/),
+        value: decimal,
+        valuedMovements: z.number().int().min(0),
+      }),
+    ),
+  }),
+});
+
 /** The hourly comparison of stock on hand with the sum of its movements. */
 export const LedgerChecked = defineEvent({
   type: "inventory.ledger.checked",
@@ -168,4 +189,5 @@ export const inventoryEvents = [
   StockAdjusted,
   StockLow,
   LedgerChecked,
+  ValuationReported,
 ] as const;
