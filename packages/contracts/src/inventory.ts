@@ -69,9 +69,10 @@ export const ReservationReleased = defineEvent({
   }),
 });
 
+/** `value` is the movement's exact value at the currency's precision: what the ledger posts. */
 export const StockIssued = defineEvent({
   type: "inventory.stock.issued",
-  version: 1,
+  version: 2,
   source: "inventory",
   aggregateType: "Reservation",
   payload: z.object({
@@ -82,13 +83,15 @@ export const StockIssued = defineEvent({
     warehouseId: entityId,
     quantity,
     unitCost: money,
+    value: money,
     source: documentReference.nullable(),
   }),
 });
 
+/** `value` is the movement's exact value at the currency's precision: what the ledger posts. */
 export const StockReceived = defineEvent({
   type: "inventory.stock.received",
-  version: 1,
+  version: 2,
   source: "inventory",
   aggregateType: "StockLevel",
   payload: z.object({
@@ -97,6 +100,7 @@ export const StockReceived = defineEvent({
     warehouseId: entityId,
     quantity,
     unitCost: money,
+    value: money,
     source: documentReference.nullable(),
   }),
 });
