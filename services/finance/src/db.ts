@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from "kysely";
 import { CreditLineStatus, InvoiceStatus, ReconciliationAlertStatus } from "./generated/enums.js";
+import type { LedgerTables } from "./ledger-tables.js";
 
 export { CreditLineStatus, InvoiceStatus };
 export type AlertStatus = ReconciliationAlertStatus;
@@ -159,7 +160,7 @@ export interface StockDiscrepancy {
 }
 
 /** The finance schema, as Kysely sees it. */
-export interface FinanceDatabase {
+export interface FinanceDatabase extends LedgerTables {
   "finance.known_customers": { customer_id: string; name: string; version: number };
   "finance.accounts": {
     id: Generated<string>;

@@ -16,6 +16,11 @@ export const financeConstraintViolations = {
     "This customer already has a payment with this reference",
     "externalReference",
   ),
+  supplier_payments_reference_key: businessError(
+    FinanceErrorCode.DUPLICATE_REFERENCE,
+    "This supplier already has a payment with this reference",
+    "reference",
+  ),
   credit_lines_one_live: businessError(
     FinanceErrorCode.CREDIT_LINE_EXISTS,
     "The customer already has a pending or active credit line",

@@ -20,6 +20,9 @@ import {
 import { checkCreditForOrder, releaseCreditHold } from "./credit.js";
 import type { FinanceDatabase } from "./db.js";
 import { invoiceShipment } from "./invoice.js";
+import { payableHandlers } from "./payables.js";
+import { reportedPositionHandlers } from "./reported-positions.js";
+import { stockValuationHandlers } from "./stock-valuation.js";
 
 type Scope = ActionScope<FinanceDatabase>;
 
@@ -66,4 +69,7 @@ export const financeHandlers: EventHandler<FinanceDatabase>[] = [
   defineHandler(OrderConfirmationRequested, "check-credit-for-order", checkCreditForOrder),
   defineHandler(OrderRejected, "release-credit-when-rejected", releaseCreditHold),
   defineHandler(OrderCancelled, "release-credit-when-cancelled", releaseCreditHold),
+  ...stockValuationHandlers,
+  ...payableHandlers,
+  ...reportedPositionHandlers,
 ];

@@ -4,6 +4,7 @@ import type { Kysely } from "kysely";
 import type { FinanceDatabase } from "./db.js";
 import { toInvoice } from "./invoice.js";
 import { showMoney, toJournalEntry } from "./journal.js";
+import { createPayableLoaders } from "./payables-loaders.js";
 import { type Payment, toPayment } from "./payment.js";
 import { customerBalances } from "./queries.js";
 
@@ -12,6 +13,7 @@ type Db = Kysely<FinanceDatabase>;
 /** Per-request loaders: one SQL statement per kind of lookup, whatever the page size. */
 export function createFinanceLoaders(db: Db) {
   return {
+    ...createPayableLoaders(db),
     account: loaderById((ids) => db.selectFrom("finance.accounts").selectAll().where("id", "in", ids).execute()),
     entry: loaderById(async (ids) =>
       (await db.selectFrom("finance.journal_entries").selectAll().where("id", "in", ids).execute()).map(toJournalEntry),

@@ -1,17 +1,9 @@
 import { type RawBuilder, sql, type Transaction } from "kysely";
 import type { FinanceDatabase } from "./db.js";
+import type { Discrepancy } from "./discrepancy.js";
+import { LEDGER_CONTROLS } from "./ledger-controls.js";
 
-/** One disagreement between records that must agree. */
-export interface Discrepancy {
-  kind: string;
-  severity: "WARNING" | "CRITICAL";
-  /** Stable across runs for the same disagreement, so a rerun finds its alert again. */
-  fingerprint: string;
-  description: string;
-  documents: { type: string; id: string }[];
-  expected: string | null;
-  found: string | null;
-}
+export type { Discrepancy };
 
 type Trx = Transaction<FinanceDatabase>;
 type Check = (trx: Trx) => Promise<Discrepancy[]>;
@@ -228,4 +220,5 @@ export const RECONCILIATION_CHECKS: Check[] = [
   everyShipmentInvoicedOnce,
   journalBalances,
   inventoryLedgerConsistent,
+  ...LEDGER_CONTROLS,
 ];

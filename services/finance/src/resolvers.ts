@@ -6,6 +6,7 @@ import type { Resolvers } from "./generated/resolvers-types.js";
 import { accrueInterest } from "./interest.js";
 import { isOverdue, issueInvoice, voidInvoice } from "./invoice.js";
 import { postJournalEntry, reverseJournalEntry, showMoney } from "./journal.js";
+import { payableMutations, payableQueries, payableTypes } from "./payables-resolvers.js";
 import { recordPayment, toPayment } from "./payment.js";
 import { accountBalance, agingBuckets, listInvoices, listJournalEntries, trialBalance } from "./queries.js";
 import { acknowledgeAlert, resolveAlert, runReconciliation, toAlert, toRun } from "./reconciliation.js";
@@ -48,6 +49,7 @@ export const resolvers: Resolvers = {
       const row = await ctx.db.selectFrom("finance.payments").selectAll().where("id", "=", id).executeTakeFirst();
       return row ? toPayment(row) : null;
     },
+    ...payableQueries,
   },
   Mutation: {
     postJournalEntry: act(async (s, input) => ({ journalEntry: await postJournalEntry(s, input) })),
@@ -66,6 +68,7 @@ export const resolvers: Resolvers = {
     runReconciliation: act(async (s) => ({ run: await runReconciliation(s) })),
     acknowledgeReconciliationAlert: act(async (s, input) => ({ alert: await acknowledgeAlert(s, input) })),
     resolveReconciliationAlert: act(async (s, input) => ({ alert: await resolveAlert(s, input) })),
+    ...payableMutations,
   },
   Customer: {
     __resolveReference: (ref) => ({ id: ref.id }),
@@ -139,6 +142,7 @@ export const resolvers: Resolvers = {
     },
     journalEntry: async (payment, _, ctx) => (await ctx.loaders.entriesOfSource.load(payment.id))[0] ?? null,
   },
+  ...payableTypes,
   PaymentAllocation: {
     invoice: (allocation, _, ctx) => present(ctx.loaders.invoice.load(allocation.invoiceId), "Invoice"),
   },

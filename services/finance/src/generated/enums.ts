@@ -38,6 +38,17 @@ export const ReconciliationAlertStatus = {
 } as const;
 
 export type ReconciliationAlertStatus = typeof ReconciliationAlertStatus[keyof typeof ReconciliationAlertStatus];
+/** How much of a payable is paid; derived from its total and payments. */
+export const PayableStatus = {
+  /** Nothing paid. */
+  OPEN: 'OPEN',
+  /** Paid in part. */
+  PARTIALLY_PAID: 'PARTIALLY_PAID',
+  /** Paid in full. */
+  PAID: 'PAID'
+} as const;
+
+export type PayableStatus = typeof PayableStatus[keyof typeof PayableStatus];
 /** Kinds of account. */
 export const AccountType = {
   /** What the business owns. */
@@ -119,14 +130,16 @@ export const FinanceErrorCode = {
   PAYMENT_NOT_FOUND: 'PAYMENT_NOT_FOUND',
   /** The payment has less unallocated money than asked for. */
   INSUFFICIENT_CREDIT: 'INSUFFICIENT_CREDIT',
-  /** More than the invoice has left to pay. */
+  /** More than the invoice or supplier bill has left to pay. */
   OVERPAYMENT: 'OVERPAYMENT',
   /** More than the invoice has open to credit. */
   OVER_CREDIT: 'OVER_CREDIT',
-  /** The amount is in another currency than the invoice or payment. */
+  /** The amount is in another currency than the invoice, payment or supplier bill. */
   CURRENCY_MISMATCH: 'CURRENCY_MISMATCH',
   /** No reconciliation alert has the given id. */
-  ALERT_NOT_FOUND: 'ALERT_NOT_FOUND'
+  ALERT_NOT_FOUND: 'ALERT_NOT_FOUND',
+  /** Finance holds no payable for this supplier bill id (a bill becomes payable once matched). */
+  SUPPLIER_BILL_NOT_FOUND: 'SUPPLIER_BILL_NOT_FOUND'
 } as const;
 
 export type FinanceErrorCode = typeof FinanceErrorCode[keyof typeof FinanceErrorCode];

@@ -9,6 +9,9 @@ import type { JournalLineView as JournalLineViewModel, TrialBalance as TrialBala
 import type { BusinessError as BusinessErrorModel } from '@erp/core';
 import type { ReconciliationRun as ReconciliationRunModel, ReconciliationAlert as ReconciliationAlertModel } from '../reconciliation.js';
 import type { CreditLine as CreditLineModel } from '../credit.js';
+import type { Payable as PayableModel } from '../payables.js';
+import type { SupplierPayment as SupplierPaymentModel } from '../supplier-payment.js';
+import type { ApAging as ApAgingModel, ApAgingRow as ApAgingRowModel, ApAgingTotal as ApAgingTotalModel } from '../ap-aging.js';
 import type { FinanceContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -57,6 +60,12 @@ export type Query = {
   reconciliationAlerts: Array<ReconciliationAlert>;
   /** Reconciliation runs, newest first. */
   reconciliationRuns: Array<ReconciliationRun>;
+  /** Payables (matched supplier bills), newest first, as a Relay connection. */
+  payables: PayableConnection;
+  /** A payable by its supplier bill's id; null when finance holds none (a bill becomes payable once matched). */
+  payable?: Maybe<Payable>;
+  /** What is owed to suppliers on a day, by days past due, per supplier and currency, with totals per currency. */
+  apAging: ApAging;
 };
 
 
@@ -112,6 +121,26 @@ export type QueryReconciliationRunsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+/** Reading the ledger, invoices and payments. */
+export type QueryPayablesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<PayableFilter>;
+};
+
+
+/** Reading the ledger, invoices and payments. */
+export type QueryPayableArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Reading the ledger, invoices and payments. */
+export type QueryApAgingArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+};
+
 /**
  * Business actions of finance. Each takes an idempotencyKey: a retry with the same key and input
  * returns the first answer and posts nothing again.
@@ -150,6 +179,8 @@ export type Mutation = {
   acknowledgeReconciliationAlert: ReconciliationAlertPayload;
   /** An operator closes an alert, with a note on what was done. */
   resolveReconciliationAlert: ReconciliationAlertPayload;
+  /** Pays a matched supplier bill in part or in full (accounts payable against bank); never more than is open. */
+  paySupplierBill: PaySupplierBillPayload;
 };
 
 
@@ -296,6 +327,15 @@ export type MutationResolveReconciliationAlertArgs = {
   input: ReconciliationAlertInput;
 };
 
+
+/**
+ * Business actions of finance. Each takes an idempotencyKey: a retry with the same key and input
+ * returns the first answer and posts nothing again.
+ */
+export type MutationPaySupplierBillArgs = {
+  input: PaySupplierBillInput;
+};
+
 /** One run of the reconciliation checks. */
 export type ReconciliationRun = {
   __typename?: 'ReconciliationRun';
@@ -342,7 +382,7 @@ export type ReconciliationAlert = {
   __typename?: 'ReconciliationAlert';
   /** Unique id. */
   id: Scalars['ID']['output'];
-  /** Which control failed, e.g. RECEIVABLE_CONTROL_MISMATCH. */
+  /** Which control failed, e.g. RECEIVABLE_CONTROL_MISMATCH, INVENTORY_VALUATION_MISMATCH, GRNI_CONTROL_MISMATCH or PAYABLE_CONTROL_MISMATCH. */
   kind: Scalars['String']['output'];
   /** WARNING or CRITICAL. */
   severity: ReconciliationSeverity;
@@ -462,6 +502,183 @@ export type AgingBuckets = {
   over90: Money;
 };
 
+/** A procurement supplier; procurement owns it, finance refers to it. */
+export type Supplier = {
+  __typename?: 'Supplier';
+  /** The supplier's id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A procurement supplier bill; finance adds the payable it became once matched. */
+export type SupplierBill = {
+  __typename?: 'SupplierBill';
+  /** The bill's id. */
+  id: Scalars['ID']['output'];
+  /** The payable raised when the bill matched; null while it is not matched (or on hold). */
+  payable?: Maybe<Payable>;
+  /** What is still owed on the bill; null while it is not a payable. */
+  outstanding?: Maybe<Money>;
+};
+
+/** What finance owes a supplier for one matched bill. */
+export type Payable = {
+  __typename?: 'Payable';
+  /** The supplier bill's id (procurement's). */
+  id: Scalars['ID']['output'];
+  /** The bill in procurement. */
+  bill: SupplierBill;
+  /** Who is owed. */
+  supplier: Supplier;
+  /** The supplier's name as procurement last described it; the id when finance has not heard of the supplier yet. */
+  supplierName: Scalars['String']['output'];
+  /** The supplier's own invoice number. */
+  supplierInvoiceNumber: Scalars['String']['output'];
+  /** The purchase order billed. */
+  purchaseOrderId: Scalars['ID']['output'];
+  /** The supplier's invoice date. */
+  billDate: Scalars['Date']['output'];
+  /** When it must be paid. */
+  dueDate: Scalars['Date']['output'];
+  /** What the supplier billed. */
+  total: Money;
+  /** Billed quantity at purchase-order prices: what left goods received not invoiced. */
+  receivedValue: Money;
+  /** Total minus received value: posted to purchase price variance. */
+  priceVariance: Money;
+  /** Paid so far. */
+  amountPaid: Money;
+  /** Total minus paid. */
+  outstanding: Money;
+  /** OPEN, PARTIALLY_PAID or PAID. */
+  status: PayableStatus;
+  /** True when something is still open after the due date (the reader's business day). */
+  overdue: Scalars['Boolean']['output'];
+  /** The approver who released the bill's hold; null when it matched on its own. */
+  releasedBy?: Maybe<Scalars['String']['output']>;
+  /** Payments made, oldest first. */
+  payments: Array<SupplierPayment>;
+  /** The journal entry that raised it: goods received not invoiced and price variance against payables. */
+  journalEntry?: Maybe<JournalEntry>;
+};
+
+/** How much of a payable is paid; derived from its total and payments. */
+export type PayableStatus =
+  /** Nothing paid. */
+  | 'OPEN'
+  /** Paid in part. */
+  | 'PARTIALLY_PAID'
+  /** Paid in full. */
+  | 'PAID';
+
+/** Money paid to a supplier against one payable. */
+export type SupplierPayment = {
+  __typename?: 'SupplierPayment';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+  /** How much. */
+  amount: Money;
+  /** When it was paid. */
+  paidOn: Scalars['Date']['output'];
+  /** The bank reference; unique per supplier. */
+  reference: Scalars['String']['output'];
+  /** Who recorded it. */
+  paidBy: Scalars['String']['output'];
+  /** The journal entry that posted it (accounts payable against bank). */
+  journalEntry?: Maybe<JournalEntry>;
+};
+
+/** Narrows the payable list. */
+export type PayableFilter = {
+  /** Only this supplier's payables. */
+  supplierId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only payables in this currency. */
+  currency?: InputMaybe<Scalars['CurrencyCode']['input']>;
+  /** True: only payables with something open; false: only those paid in full. */
+  open?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** A page of payables. */
+export type PayableConnection = {
+  __typename?: 'PayableConnection';
+  /** The payables on this page with their cursors. */
+  edges: Array<PayableEdge>;
+  /** The payables on this page. */
+  nodes: Array<Payable>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+};
+
+/** A payable and its cursor. */
+export type PayableEdge = {
+  __typename?: 'PayableEdge';
+  /** Pass as `after` to continue after this payable. */
+  cursor: Scalars['String']['output'];
+  /** The payable. */
+  node: Payable;
+};
+
+/** Payables by days past due on one day. */
+export type ApAging = {
+  __typename?: 'ApAging';
+  /** The day aged on. */
+  asOf: Scalars['Date']['output'];
+  /** One row per supplier and currency with something open, by supplier name. */
+  suppliers: Array<ApAgingRow>;
+  /** Per currency, the sums over all suppliers. */
+  totals: Array<ApAgingTotal>;
+};
+
+/** What one supplier is owed in one currency, by days past due. */
+export type ApAgingRow = {
+  __typename?: 'ApAgingRow';
+  /** The supplier. */
+  supplier: Supplier;
+  /** The supplier's name as procurement last described it; the id when unknown. */
+  supplierName: Scalars['String']['output'];
+  /** The currency of the amounts. */
+  currency: Scalars['CurrencyCode']['output'];
+  /** Open amounts by days past due. */
+  buckets: AgingBuckets;
+  /** Sum of the buckets. */
+  total: Money;
+};
+
+/** All suppliers' open amounts in one currency, by days past due. */
+export type ApAgingTotal = {
+  __typename?: 'ApAgingTotal';
+  /** The currency of the amounts. */
+  currency: Scalars['CurrencyCode']['output'];
+  /** Open amounts by days past due. */
+  buckets: AgingBuckets;
+  /** Sum of the buckets. */
+  total: Money;
+};
+
+/** Paying a supplier bill. */
+export type PaySupplierBillInput = {
+  /** Idempotency key for this payment; a retried payment is never paid twice. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The matched supplier bill (the payable's id). */
+  billId: Scalars['ID']['input'];
+  /** How much; positive, in the bill's currency (otherwise CURRENCY_MISMATCH), at most what is open (otherwise OVERPAYMENT), at most the currency's decimals. */
+  amount: MoneyInput;
+  /** When it was paid; today when absent. From 366 days back (ACCOUNTING_DATE_PAST_DAYS) to one day ahead of today; otherwise VALIDATION_FAILED. */
+  paidOn?: InputMaybe<Scalars['Date']['input']>;
+  /** The bank reference, unique per supplier (otherwise DUPLICATE_REFERENCE), 1 to 100 characters. */
+  reference: Scalars['String']['input'];
+};
+
+/** Result of paySupplierBill. */
+export type PaySupplierBillPayload = {
+  __typename?: 'PaySupplierBillPayload';
+  /** The payment; null when it failed. */
+  payment?: Maybe<SupplierPayment>;
+  /** The payable after the payment; null when it failed. */
+  payable?: Maybe<Payable>;
+  /** Why the action failed; empty on success. */
+  errors: Array<FinanceError>;
+};
+
 /** A sales order; finance adds its invoices and what was paid of them. */
 export type SalesOrder = {
   __typename?: 'SalesOrder';
@@ -538,7 +755,7 @@ export type JournalLine = {
 /** A document finance knows by type and id. */
 export type FinanceDocument = {
   __typename?: 'FinanceDocument';
-  /** Invoice, Payment, or a source of a manual entry. */
+  /** Invoice, Payment, StockMovement, SupplierBill, SupplierPayment, Account, or a source of a manual entry. */
   type: Scalars['String']['output'];
   /** The document's id. */
   id: Scalars['String']['output'];
@@ -788,14 +1005,16 @@ export type FinanceErrorCode =
   | 'PAYMENT_NOT_FOUND'
   /** The payment has less unallocated money than asked for. */
   | 'INSUFFICIENT_CREDIT'
-  /** More than the invoice has left to pay. */
+  /** More than the invoice or supplier bill has left to pay. */
   | 'OVERPAYMENT'
   /** More than the invoice has open to credit. */
   | 'OVER_CREDIT'
-  /** The amount is in another currency than the invoice or payment. */
+  /** The amount is in another currency than the invoice, payment or supplier bill. */
   | 'CURRENCY_MISMATCH'
   /** No reconciliation alert has the given id. */
-  | 'ALERT_NOT_FOUND';
+  | 'ALERT_NOT_FOUND'
+  /** Finance holds no payable for this supplier bill id (a bill becomes payable once matched). */
+  | 'SUPPLIER_BILL_NOT_FOUND';
 
 /** Result of a journal action. */
 export type JournalEntryPayload = {
@@ -1177,6 +1396,19 @@ export type ResolversTypes = {
   ReconciliationAlertPayload: ResolverTypeWrapper<Omit<ReconciliationAlertPayload, 'alert' | 'errors'> & { alert?: Maybe<ResolversTypes['ReconciliationAlert']>, errors: Array<ResolversTypes['FinanceError']> }>;
   Customer: ResolverTypeWrapper<ReferenceModel>;
   AgingBuckets: ResolverTypeWrapper<AgingBucketsModel>;
+  Supplier: ResolverTypeWrapper<ReferenceModel>;
+  SupplierBill: ResolverTypeWrapper<ReferenceModel>;
+  Payable: ResolverTypeWrapper<PayableModel>;
+  PayableStatus: PayableStatus;
+  SupplierPayment: ResolverTypeWrapper<SupplierPaymentModel>;
+  PayableFilter: PayableFilter;
+  PayableConnection: ResolverTypeWrapper<Omit<PayableConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PayableEdge']>, nodes: Array<ResolversTypes['Payable']> }>;
+  PayableEdge: ResolverTypeWrapper<Omit<PayableEdge, 'node'> & { node: ResolversTypes['Payable'] }>;
+  ApAging: ResolverTypeWrapper<ApAgingModel>;
+  ApAgingRow: ResolverTypeWrapper<ApAgingRowModel>;
+  ApAgingTotal: ResolverTypeWrapper<ApAgingTotalModel>;
+  PaySupplierBillInput: PaySupplierBillInput;
+  PaySupplierBillPayload: ResolverTypeWrapper<Omit<PaySupplierBillPayload, 'payment' | 'payable' | 'errors'> & { payment?: Maybe<ResolversTypes['SupplierPayment']>, payable?: Maybe<ResolversTypes['Payable']>, errors: Array<ResolversTypes['FinanceError']> }>;
   SalesOrder: ResolverTypeWrapper<ReferenceModel>;
   Account: ResolverTypeWrapper<Account>;
   AccountType: AccountType;
@@ -1246,6 +1478,18 @@ export type ResolversParentTypes = {
   ReconciliationAlertPayload: Omit<ReconciliationAlertPayload, 'alert' | 'errors'> & { alert?: Maybe<ResolversParentTypes['ReconciliationAlert']>, errors: Array<ResolversParentTypes['FinanceError']> };
   Customer: ReferenceModel;
   AgingBuckets: AgingBucketsModel;
+  Supplier: ReferenceModel;
+  SupplierBill: ReferenceModel;
+  Payable: PayableModel;
+  SupplierPayment: SupplierPaymentModel;
+  PayableFilter: PayableFilter;
+  PayableConnection: Omit<PayableConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PayableEdge']>, nodes: Array<ResolversParentTypes['Payable']> };
+  PayableEdge: Omit<PayableEdge, 'node'> & { node: ResolversParentTypes['Payable'] };
+  ApAging: ApAgingModel;
+  ApAgingRow: ApAgingRowModel;
+  ApAgingTotal: ApAgingTotalModel;
+  PaySupplierBillInput: PaySupplierBillInput;
+  PaySupplierBillPayload: Omit<PaySupplierBillPayload, 'payment' | 'payable' | 'errors'> & { payment?: Maybe<ResolversParentTypes['SupplierPayment']>, payable?: Maybe<ResolversParentTypes['Payable']>, errors: Array<ResolversParentTypes['FinanceError']> };
   SalesOrder: ReferenceModel;
   Account: Account;
   JournalEntry: JournalEntryModel;
@@ -1320,6 +1564,9 @@ export type QueryResolvers<ContextType = FinanceContext, ParentType extends Reso
   payment?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<QueryPaymentArgs, 'id'>>;
   reconciliationAlerts?: Resolver<Array<ResolversTypes['ReconciliationAlert']>, ParentType, ContextType, Partial<QueryReconciliationAlertsArgs>>;
   reconciliationRuns?: Resolver<Array<ResolversTypes['ReconciliationRun']>, ParentType, ContextType, RequireFields<QueryReconciliationRunsArgs, 'first'>>;
+  payables?: Resolver<ResolversTypes['PayableConnection'], ParentType, ContextType, RequireFields<QueryPayablesArgs, 'first'>>;
+  payable?: Resolver<Maybe<ResolversTypes['Payable']>, ParentType, ContextType, RequireFields<QueryPayableArgs, 'id'>>;
+  apAging?: Resolver<ResolversTypes['ApAging'], ParentType, ContextType, Partial<QueryApAgingArgs>>;
 };
 
 export type MutationResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1339,6 +1586,7 @@ export type MutationResolvers<ContextType = FinanceContext, ParentType extends R
   runReconciliation?: Resolver<ResolversTypes['ReconciliationRunPayload'], ParentType, ContextType, RequireFields<MutationRunReconciliationArgs, 'input'>>;
   acknowledgeReconciliationAlert?: Resolver<ResolversTypes['ReconciliationAlertPayload'], ParentType, ContextType, RequireFields<MutationAcknowledgeReconciliationAlertArgs, 'input'>>;
   resolveReconciliationAlert?: Resolver<ResolversTypes['ReconciliationAlertPayload'], ParentType, ContextType, RequireFields<MutationResolveReconciliationAlertArgs, 'input'>>;
+  paySupplierBill?: Resolver<ResolversTypes['PaySupplierBillPayload'], ParentType, ContextType, RequireFields<MutationPaySupplierBillArgs, 'input'>>;
 };
 
 export type ReconciliationRunResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['ReconciliationRun'] = ResolversParentTypes['ReconciliationRun']> = {
@@ -1402,6 +1650,95 @@ export type AgingBucketsResolvers<ContextType = FinanceContext, ParentType exten
   days31To60?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   days61To90?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   over90?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SupplierResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Supplier'] = ResolversParentTypes['Supplier']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Supplier']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SupplierBillResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['SupplierBill'] = ResolversParentTypes['SupplierBill']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['SupplierBill']>, { __typename: 'SupplierBill' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  payable?: Resolver<Maybe<ResolversTypes['Payable']>, ParentType, ContextType>;
+  outstanding?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PayableResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Payable'] = ResolversParentTypes['Payable']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  bill?: Resolver<ResolversTypes['SupplierBill'], ParentType, ContextType>;
+  supplier?: Resolver<ResolversTypes['Supplier'], ParentType, ContextType>;
+  supplierName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  supplierInvoiceNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  purchaseOrderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  billDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  dueDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  receivedValue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  priceVariance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  amountPaid?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  outstanding?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['PayableStatus'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  releasedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  payments?: Resolver<Array<ResolversTypes['SupplierPayment']>, ParentType, ContextType>;
+  journalEntry?: Resolver<Maybe<ResolversTypes['JournalEntry']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SupplierPaymentResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['SupplierPayment'] = ResolversParentTypes['SupplierPayment']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  paidOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  reference?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  paidBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  journalEntry?: Resolver<Maybe<ResolversTypes['JournalEntry']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PayableConnectionResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['PayableConnection'] = ResolversParentTypes['PayableConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['PayableEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Payable']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PayableEdgeResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['PayableEdge'] = ResolversParentTypes['PayableEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Payable'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ApAgingResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['ApAging'] = ResolversParentTypes['ApAging']> = {
+  asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  suppliers?: Resolver<Array<ResolversTypes['ApAgingRow']>, ParentType, ContextType>;
+  totals?: Resolver<Array<ResolversTypes['ApAgingTotal']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ApAgingRowResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['ApAgingRow'] = ResolversParentTypes['ApAgingRow']> = {
+  supplier?: Resolver<ResolversTypes['Supplier'], ParentType, ContextType>;
+  supplierName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['CurrencyCode'], ParentType, ContextType>;
+  buckets?: Resolver<ResolversTypes['AgingBuckets'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ApAgingTotalResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['ApAgingTotal'] = ResolversParentTypes['ApAgingTotal']> = {
+  currency?: Resolver<ResolversTypes['CurrencyCode'], ParentType, ContextType>;
+  buckets?: Resolver<ResolversTypes['AgingBuckets'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PaySupplierBillPayloadResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['PaySupplierBillPayload'] = ResolversParentTypes['PaySupplierBillPayload']> = {
+  payment?: Resolver<Maybe<ResolversTypes['SupplierPayment']>, ParentType, ContextType>;
+  payable?: Resolver<Maybe<ResolversTypes['Payable']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['FinanceError']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1645,6 +1982,16 @@ export type Resolvers<ContextType = FinanceContext> = {
   ReconciliationAlertPayload?: ReconciliationAlertPayloadResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   AgingBuckets?: AgingBucketsResolvers<ContextType>;
+  Supplier?: SupplierResolvers<ContextType>;
+  SupplierBill?: SupplierBillResolvers<ContextType>;
+  Payable?: PayableResolvers<ContextType>;
+  SupplierPayment?: SupplierPaymentResolvers<ContextType>;
+  PayableConnection?: PayableConnectionResolvers<ContextType>;
+  PayableEdge?: PayableEdgeResolvers<ContextType>;
+  ApAging?: ApAgingResolvers<ContextType>;
+  ApAgingRow?: ApAgingRowResolvers<ContextType>;
+  ApAgingTotal?: ApAgingTotalResolvers<ContextType>;
+  PaySupplierBillPayload?: PaySupplierBillPayloadResolvers<ContextType>;
   SalesOrder?: SalesOrderResolvers<ContextType>;
   Account?: AccountResolvers<ContextType>;
   JournalEntry?: JournalEntryResolvers<ContextType>;

@@ -6,6 +6,7 @@ import * as m0004 from "./0004_credit.js";
 import * as m0005 from "./0005_credit_notes_and_refunds.js";
 import * as m0006 from "./0006_inventory_ledger_reports.js";
 import * as m0007 from "./0007_credit_line_interest.js";
+import * as m0008 from "./0008_payables_and_stock_postings.js";
 
 export const migrations: DomainMigrations = {
   "0001_finance": m0001,
@@ -15,4 +16,5 @@ export const migrations: DomainMigrations = {
   "0005_credit_notes_and_refunds": m0005,
   "0006_inventory_ledger_reports": m0006,
   "0007_credit_line_interest": m0007,
+  "0008_payables_and_stock_postings": m0008,
 };
