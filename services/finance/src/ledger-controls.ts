@@ -1,9 +1,13 @@
+import { Dec } from "@erp/core";
 import { type RawBuilder, sql, type Transaction } from "kysely";
 import type { FinanceDatabase } from "./db.js";
 import type { Discrepancy } from "./discrepancy.js";
 
 type Trx = Transaction<FinanceDatabase>;
 type Check = (trx: Trx) => Promise<Discrepancy[]>;
+
+/** An amount without the column's trailing zeros, as people compare figures. */
+const figure = (amount: string) => new Dec(amount).toFixed();
 
 const rows = async <T>(trx: Trx, query: RawBuilder<T>) => (await query.execute(trx)).rows;
 
@@ -50,8 +54,8 @@ function matchesReport(options: {
       fingerprint: `${options.kind}:${r.currency}`,
       description: options.description(r.currency),
       documents: [{ type: "Account", id: options.account }],
-      expected: r.reported,
-      found: r.ledger,
+      expected: figure(r.reported),
+      found: figure(r.ledger),
     }));
 }
 
@@ -96,8 +100,8 @@ const payableMatchesOpenBills: Check = async (trx) =>
     fingerprint: `PAYABLE_CONTROL_MISMATCH:${r.currency}`,
     description: `Accounts payable (${r.currency}) differs from the open supplier bills`,
     documents: [{ type: "Account", id: "2000" }],
-    expected: r.open,
-    found: r.ledger,
+    expected: figure(r.open),
+    found: figure(r.ledger),
   }));
 
 const billPaidMatchesPayments: Check = async (trx) =>
