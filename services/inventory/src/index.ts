@@ -25,3 +25,5 @@ export const inventory = defineSubgraph<InventoryDatabase, InventoryLoaders>({
 
 export type { InventoryContext } from "./context.js";
 export { InventoryErrorCode } from "./errors.js";
+export { reportValuation } from "./ledger-check.js";
+export { stockValuation } from "./queries.js";
