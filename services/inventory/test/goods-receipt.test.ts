@@ -102,6 +102,16 @@ describe(`goods received from procurement on ${testDatabaseKind()}`, () => {
     expect(await receivedEvents(other.id)).toHaveLength(1);
   });
 
+  it("stocks a receipt once when two events for it arrive at the same time", async () => {
+    const { product, warehouseId } = await env.make.stockedProduct("4", { unitCost: "2.00" });
+    const receipt = goodsReceived(warehouseId, [{ productId: product.id, quantity: "6", cost: "3.00" }]);
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => deliver(delivery(receipt))));
+    expect(outcomes).toEqual([true, true, true, true, true]);
+    // (4 × 2.00 + 6 × 3.00) / 10 = 2.60
+    expect(await level(product.id, warehouseId)).toMatchObject({ onHand: "10", averageUnitCost: { amount: "2.60" } });
+    expect(await receivedEvents(product.id)).toHaveLength(2);
+  });
+
   it("stocks nothing of a receipt with a line it cannot take, and fails with the reason for the dead letter", async () => {
     const w = (await env.make.warehouse()).id;
     const good = await env.make.product();
