@@ -19,6 +19,7 @@ import { recordMovement } from "./movement.js";
 import { findStockedProduct } from "./product.js";
 import { assertQuantity, showQuantity } from "./quantity.js";
 import { availableOf, changeStockLevel, lockStockLevel, type StockLevel, toStockLevel } from "./stock-level.js";
+import { inflowValue, outflowValue } from "./valuation.js";
 import { findWarehouse } from "./warehouse.js";
 
 export type AdjustmentStatus = StockAdjustmentStatus;
@@ -138,17 +139,29 @@ async function applyAdjustment(
       `Only ${showQuantity(availableOf(level))} of ${sku} available to remove (the rest is reserved)`,
       "delta",
     );
-  const after = await changeStockLevel(scope, level, { onHand: delta });
+  // Signed like the quantity: a gain at average cost, a loss like an issue (the last unit takes the rest).
+  const value = delta.isPositive()
+    ? inflowValue(delta, level.average_unit_cost)
+    : outflowValue(level, delta.abs()).negated();
+  const after = await changeStockLevel(scope, level, { onHand: delta, value });
   const movement = await recordMovement(scope, {
     kind: "ADJUSTMENT",
     productId: adjustment.product_id,
     warehouseId: adjustment.warehouse_id,
     quantity: delta,
     unitCost: new Dec(level.average_unit_cost),
+    value,
     reasonCode: adjustment.reason_code,
     source: { type: "StockAdjustment", id: adjustment.id },
   });
-  const row = await decide(scope, adjustment, { status: "APPLIED", movement_id: movement.id }, decidedBy);
+  // The adjustment keeps the value that actually moved (absolute), which may differ from the
+  // estimate it was requested at once the average has moved or the count empties the level.
+  const row = await decide(
+    scope,
+    adjustment,
+    { status: "APPLIED", movement_id: movement.id, value: value.abs().toFixed() },
+    decidedBy,
+  );
   await scope.emit(StockAdjusted, row.id, {
     adjustmentId: row.id,
     movementId: movement.id,
@@ -156,7 +169,8 @@ async function applyAdjustment(
     warehouseId: row.warehouse_id,
     quantity: movement.quantity,
     reasonCode: row.reason_code,
-    value: toAdjustment(row).value,
+    // Signed like the quantity (and the movement): a gain is positive, a loss negative.
+    value: movement.value,
   });
   return { adjustment: toAdjustment(row), stockLevel: toStockLevel(after) };
 }

@@ -51,6 +51,8 @@ export interface StockLevelsTable {
   on_hand: Numeric;
   reserved: Numeric;
   average_unit_cost: Numeric;
+  /** The value held, at the valuation currency's precision: always the sum of the level's movement values. */
+  stock_value: Numeric;
   reorder_point: string | null;
   reorder_quantity: string | null;
   version: Generated<number>;
@@ -67,6 +69,8 @@ export interface StockMovementsTable {
   kind: MovementKind;
   quantity: string;
   unit_cost: string;
+  /** Signed like quantity: the exact value moved, at the valuation currency's precision. */
+  value: string;
   reason_code: string | null;
   source_type: string | null;
   source_id: string | null;

@@ -2,6 +2,7 @@ import { inventoryEvents } from "@erp/contracts";
 import { defineSubgraph, loadSchemaFile } from "@erp/core";
 import { inventorySettings } from "./config.js";
 import type { InventoryDatabase } from "./db.js";
+import { goodsReceiptHandlers } from "./goods-receipt.js";
 import { scheduledLedgerCheck } from "./ledger-check.js";
 import { createInventoryLoaders, type InventoryLoaders } from "./loaders.js";
 import { migrations } from "./migrations/index.js";
@@ -18,10 +19,12 @@ export const inventory = defineSubgraph<InventoryDatabase, InventoryLoaders>({
   settings: inventorySettings,
   createLoaders: createInventoryLoaders,
   publishes: inventoryEvents,
-  handlers: orderFulfilmentHandlers,
+  handlers: [...orderFulfilmentHandlers, ...goodsReceiptHandlers],
   jobs: [{ name: "ledger-check", cron: "30 * * * *", run: scheduledLedgerCheck }],
   seed: seedInventory,
 });
 
 export type { InventoryContext } from "./context.js";
 export { InventoryErrorCode } from "./errors.js";
+export { reportValuation } from "./ledger-check.js";
+export { stockValuation } from "./queries.js";

@@ -3,6 +3,7 @@ import type { Selectable } from "kysely";
 import { valuationCurrency } from "./config.js";
 import type { InventoryDatabase, MovementKind, StockMovementsTable } from "./db.js";
 import { showQuantity } from "./quantity.js";
+import { unitCostMoney, valueMoney } from "./valuation.js";
 
 export interface DocumentReference {
   type: string;
@@ -15,7 +16,12 @@ export interface StockMovement {
   productId: string;
   warehouseId: string;
   quantity: string;
+  /** The ledger's unit cost, shown at the currency's precision. */
   unitCost: Money;
+  /** The unit cost unrounded (6 decimals), as events carry it. */
+  exactUnitCost: Money;
+  /** Signed like quantity: the exact value moved, at the currency's precision. */
+  value: Money;
   reasonCode: string | null;
   source: DocumentReference | null;
   recordedBy: string;
@@ -31,6 +37,8 @@ export function toMovement(row: Selectable<StockMovementsTable>): StockMovement 
     warehouseId: row.warehouse_id,
     quantity: showQuantity(row.quantity),
     unitCost: money(row.unit_cost, valuationCurrency()),
+    exactUnitCost: unitCostMoney(row.unit_cost),
+    value: valueMoney(row.value),
     reasonCode: row.reason_code,
     source: row.source_type && row.source_id ? { type: row.source_type, id: row.source_id } : null,
     recordedBy: row.recorded_by,
@@ -46,6 +54,8 @@ export interface NewMovement {
   /** Signed: positive into the warehouse, negative out. */
   quantity: InstanceType<typeof Dec>;
   unitCost: InstanceType<typeof Dec>;
+  /** Signed like quantity, already at the currency's precision (see valuation.ts). */
+  value: InstanceType<typeof Dec>;
   reasonCode?: string;
   source?: DocumentReference | null;
   transferId?: string;
@@ -64,6 +74,7 @@ export async function recordMovement(
       warehouse_id: movement.warehouseId,
       quantity: movement.quantity.toFixed(),
       unit_cost: new Dec(movement.unitCost).toDecimalPlaces(6).toFixed(),
+      value: movement.value.toFixed(),
       reason_code: movement.reasonCode ?? null,
       source_type: movement.source?.type ?? null,
       source_id: movement.source?.id ?? null,

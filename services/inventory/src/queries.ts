@@ -20,6 +20,7 @@ import { type Product, type ProductStatus, toProduct } from "./product.js";
 import { showQuantity } from "./quantity.js";
 import { type Reservation, toReservation } from "./reservation.js";
 import { type StockLevel, toStockLevel } from "./stock-level.js";
+import { valueMoney } from "./valuation.js";
 
 type Db = Kysely<InventoryDatabase>;
 
@@ -131,25 +132,70 @@ export interface LedgerDiscrepancy {
   warehouseId: string;
   onHand: string;
   ledgerQuantity: string;
+  /** The level's stock value and the sum of its movements' values. */
+  stockValue: Money;
+  ledgerValue: Money;
 }
 
-/** On hand per product × warehouse must equal the sum of its movements; reconciliation reads this. */
+/**
+ * Per product × warehouse, on hand must equal the sum of its movements' quantities and the
+ * stock value the sum of their values; a level failing either is listed. Reconciliation reads this.
+ */
 export async function stockLedgerDiscrepancies(db: Db): Promise<LedgerDiscrepancy[]> {
-  const { rows } = await sql<{ product_id: string; warehouse_id: string; on_hand: string; ledger: string }>`
-    select l.product_id, l.warehouse_id, l.on_hand, coalesce(m.total, 0) as ledger
+  const { rows } = await sql<{
+    product_id: string;
+    warehouse_id: string;
+    on_hand: string | null;
+    ledger: string;
+    stock_value: string | null;
+    ledger_value: string;
+  }>`
+    select coalesce(l.product_id, m.product_id) as product_id, coalesce(l.warehouse_id, m.warehouse_id) as warehouse_id,
+      l.on_hand, coalesce(m.total, 0) as ledger, l.stock_value, coalesce(m.value, 0) as ledger_value
     from inventory.stock_levels l
     full join (
-      select product_id, warehouse_id, sum(quantity) as total
+      select product_id, warehouse_id, sum(quantity) as total, sum(value) as value
       from inventory.stock_movements group by product_id, warehouse_id
     ) m on m.product_id = l.product_id and m.warehouse_id = l.warehouse_id
-    where coalesce(l.on_hand, 0) <> coalesce(m.total, 0)
+    where coalesce(l.on_hand, 0) <> coalesce(m.total, 0) or coalesce(l.stock_value, 0) <> coalesce(m.value, 0)
     order by 1, 2`.execute(db);
   return rows.map((r) => ({
     productId: r.product_id,
     warehouseId: r.warehouse_id,
     onHand: showQuantity(r.on_hand ?? "0"),
     ledgerQuantity: showQuantity(r.ledger),
+    stockValue: valueMoney(r.stock_value ?? "0"),
+    ledgerValue: valueMoney(r.ledger_value),
   }));
+}
+
+export interface StockValuation {
+  currency: string;
+  /** The sum of every stock level's value: what the ledger's inventory account should hold. */
+  value: string;
+  /** Receipts, issues and adjustments with a non-zero value: the movements the ledger posts (transfers net out). */
+  valuedMovements: number;
+}
+
+/** Inventory's valuation per currency (stock is valued in one: the valuation currency). */
+export async function stockValuation(db: Db): Promise<StockValuation[]> {
+  const held = await db
+    .selectFrom("inventory.stock_levels")
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<string>("stock_value"), sql<string>`0`).as("value"))
+    .executeTakeFirstOrThrow();
+  const counted = await db
+    .selectFrom("inventory.stock_movements")
+    .select((eb) => eb.fn.countAll<string>().as("count"))
+    .where("kind", "in", ["RECEIPT", "ISSUE", "ADJUSTMENT"])
+    .where("value", "<>", "0")
+    .executeTakeFirstOrThrow();
+  return [
+    {
+      currency: valuationCurrency(),
+      value: valueMoney(String(held.value)).amount,
+      valuedMovements: Number(counted.count),
+    },
+  ];
 }
 
 export async function pendingAdjustments(db: Db): Promise<StockAdjustment[]> {

@@ -18,6 +18,7 @@ import { findStockedProduct } from "./product.js";
 import { assertQuantity, quantityProblem, showQuantity } from "./quantity.js";
 import { documentReference } from "./stock.js";
 import { assertAvailable, changeStockLevel, lockStockLevel } from "./stock-level.js";
+import { outflowValue, valueMoney } from "./valuation.js";
 import { findWarehouse } from "./warehouse.js";
 
 export type { ReservationStatus };
@@ -202,7 +203,12 @@ export async function issueReservedStock(
       "quantity",
     );
   const level = (await lockStockLevel(scope.trx, reservation.product_id, reservation.warehouse_id))!;
-  await changeStockLevel(scope, level, { onHand: quantity.negated(), reserved: quantity.negated() });
+  const value = outflowValue(level, quantity);
+  await changeStockLevel(scope, level, {
+    onHand: quantity.negated(),
+    reserved: quantity.negated(),
+    value: value.negated(),
+  });
   const issued = new Dec(reservation.issued_quantity).plus(quantity);
   const row = await saveReservation(scope.trx, reservation.id, {
     issued_quantity: issued.toFixed(),
@@ -214,6 +220,7 @@ export async function issueReservedStock(
     warehouseId: reservation.warehouse_id,
     quantity: quantity.negated(),
     unitCost: new Dec(level.average_unit_cost),
+    value: value.negated(),
     source: data.source ?? { type: reservation.reference_type, id: reservation.reference_id },
   });
   await scope.audit("Reservation", row.id, { issued: showQuantity(quantity), movementId: movement.id });
@@ -224,7 +231,9 @@ export async function issueReservedStock(
     productId: row.product_id,
     warehouseId: row.warehouse_id,
     quantity: showQuantity(quantity),
-    unitCost: movement.unitCost,
+    unitCost: movement.exactUnitCost,
+    // Positive like the issued quantity: the cost of goods the ledger posts.
+    value: valueMoney(value),
     source: movement.source,
   });
   return { reservation: toReservation(row), movement };

@@ -17,6 +17,7 @@ import type { InventoryDatabase, StockLevelsTable } from "./db.js";
 import { InventoryErrorCode, refuse } from "./errors.js";
 import { findStockedProduct } from "./product.js";
 import { assertQuantity, showQuantity } from "./quantity.js";
+import { averageCost, valueMoney } from "./valuation.js";
 import { findWarehouse } from "./warehouse.js";
 
 type Row = Selectable<StockLevelsTable>;
@@ -28,6 +29,7 @@ export interface StockLevel {
   reserved: string;
   available: string;
   averageUnitCost: Money;
+  stockValue: Money;
   reorderPoint: string | null;
   reorderQuantity: string | null;
   belowReorderPoint: boolean;
@@ -45,6 +47,7 @@ export function toStockLevel(row: Row): StockLevel {
     reserved: showQuantity(row.reserved),
     available: showQuantity(availableOf(row)),
     averageUnitCost: money(row.average_unit_cost, valuationCurrency()),
+    stockValue: valueMoney(row.stock_value),
     reorderPoint: row.reorder_point === null ? null : showQuantity(row.reorder_point),
     reorderQuantity: row.reorder_quantity === null ? null : showQuantity(row.reorder_quantity),
     belowReorderPoint: isBelowReorderPoint(row),
@@ -79,33 +82,40 @@ export async function lockStockLevel(
 export interface StockChange {
   onHand?: InstanceType<typeof Dec>;
   reserved?: InstanceType<typeof Dec>;
-  averageUnitCost?: InstanceType<typeof Dec>;
+  /** The signed value the movement adds to (or takes from) the level's stock value. */
+  value?: InstanceType<typeof Dec>;
   /** The input field a too-large result is blamed on; "quantity" when absent. */
   field?: string;
 }
 
-/** Refuses VALIDATION_FAILED when the level's quantity or its value (quantity × cost) would overflow. */
-function assertLevelFits(onHand: InstanceType<typeof Dec>, averageUnitCost: InstanceType<typeof Dec>, field: string) {
+/** Refuses VALIDATION_FAILED when the level's quantity or its value would overflow. */
+function assertLevelFits(onHand: InstanceType<typeof Dec>, stockValue: InstanceType<typeof Dec>, field: string) {
   assertFitsColumn("The quantity on hand", onHand, field, QUANTITY_COLUMN);
-  assertFitsColumn("The stock value (quantity × unit cost)", onHand.times(averageUnitCost), field);
+  assertFitsColumn("The stock value (quantity × unit cost)", stockValue, field);
 }
 
-/** Applies deltas to a locked level; announces inventory.stock.low when available crosses the reorder point. */
+/**
+ * Applies deltas to a locked level; announces inventory.stock.low when available crosses the
+ * reorder point. Stock coming in re-derives the average cost from the value held (value over
+ * quantity); stock going out leaves the average as it was.
+ */
 export async function changeStockLevel(
   scope: ActionScope<InventoryDatabase>,
   before: Row,
   change: StockChange,
 ): Promise<Row> {
   const onHand = new Dec(before.on_hand).plus(change.onHand ?? 0);
-  const average = (change.averageUnitCost ?? new Dec(before.average_unit_cost)).toDecimalPlaces(6);
-  if (change.onHand?.isPositive() || change.averageUnitCost)
-    assertLevelFits(onHand, average, change.field ?? "quantity");
+  const stockValue = new Dec(before.stock_value).plus(change.value ?? 0);
+  const inflow = change.onHand?.isPositive() ?? false;
+  const average = inflow ? averageCost(stockValue, onHand) : new Dec(before.average_unit_cost);
+  if (inflow) assertLevelFits(onHand, stockValue, change.field ?? "quantity");
   const after = await scope.trx
     .updateTable("inventory.stock_levels")
     .set((eb) => ({
       on_hand: onHand.toFixed(),
       reserved: new Dec(before.reserved).plus(change.reserved ?? 0).toFixed(),
       average_unit_cost: average.toFixed(),
+      stock_value: stockValue.toFixed(),
       version: eb("version", "+", 1),
       updated_at: sql`now()`,
     }))

@@ -9,6 +9,7 @@ import { recordMovement, type StockMovement } from "./movement.js";
 import { findStockedProduct } from "./product.js";
 import { assertQuantity, showQuantity } from "./quantity.js";
 import { assertAvailable, changeStockLevel, lockStockLevel, type StockLevel, toStockLevel } from "./stock-level.js";
+import { inflowValue, outflowValue } from "./valuation.js";
 import { findWarehouse } from "./warehouse.js";
 
 export const documentReference = z.object({
@@ -25,13 +26,6 @@ const receiveSchema = z.object({
   source: documentReference.nullish(),
 });
 
-/** New moving average: (on hand × average + received × cost) / (on hand + received), 6 decimals half-even. */
-export function movingAverage(onHand: string, average: string, received: InstanceType<typeof Dec>, cost: string) {
-  const total = new Dec(onHand).plus(received);
-  if (total.isZero()) return new Dec(cost);
-  return new Dec(onHand).times(average).plus(received.times(cost)).div(total).toDecimalPlaces(6, Dec.ROUND_HALF_EVEN);
-}
-
 export async function receiveStock(
   scope: ActionScope<InventoryDatabase>,
   input: z.input<typeof receiveSchema>,
@@ -43,14 +37,16 @@ export async function receiveStock(
   if (data.unitCost.currency !== valuationCurrency())
     refuse(InventoryErrorCode.CURRENCY_MISMATCH, `Stock is valued in ${valuationCurrency()}`, "unitCost.currency");
   const level = (await lockStockLevel(scope.trx, product.id, data.warehouseId, { create: true }))!;
-  const average = movingAverage(level.on_hand, level.average_unit_cost, quantity, data.unitCost.amount);
-  const after = await changeStockLevel(scope, level, { onHand: quantity, averageUnitCost: average });
+  // The value is quantity × the unrounded cost, rounded once; the moving average follows from it.
+  const value = inflowValue(quantity, data.unitCost.amount);
+  const after = await changeStockLevel(scope, level, { onHand: quantity, value });
   const movement = await recordMovement(scope, {
     kind: "RECEIPT",
     productId: product.id,
     warehouseId: data.warehouseId,
     quantity,
     unitCost: new Dec(data.unitCost.amount),
+    value,
     source: data.source,
   });
   await scope.audit("StockLevel", `${product.id}:${data.warehouseId}`, {
@@ -62,7 +58,8 @@ export async function receiveStock(
     productId: product.id,
     warehouseId: data.warehouseId,
     quantity: movement.quantity,
-    unitCost: movement.unitCost,
+    unitCost: movement.exactUnitCost,
+    value: movement.value,
     source: data.source ?? null,
   });
   return { movement, stockLevel: toStockLevel(after) };
@@ -95,11 +92,10 @@ export async function transferStock(
   assertAvailable(source, quantity, "quantity", product.sku);
   const destination = locked.get(data.toWarehouseId)!;
   const cost = new Dec(source!.average_unit_cost);
-  await changeStockLevel(scope, source!, { onHand: quantity.negated() });
-  await changeStockLevel(scope, destination, {
-    onHand: quantity,
-    averageUnitCost: movingAverage(destination.on_hand, destination.average_unit_cost, quantity, cost.toFixed()),
-  });
+  // The value leaves one warehouse and arrives in the other: the total held does not change.
+  const value = outflowValue(source!, quantity);
+  await changeStockLevel(scope, source!, { onHand: quantity.negated(), value: value.negated() });
+  await changeStockLevel(scope, destination, { onHand: quantity, value });
   const transferId = randomUUID();
   const common = { productId: product.id, unitCost: cost, transferId };
   const outbound = await recordMovement(scope, {
@@ -107,12 +103,14 @@ export async function transferStock(
     kind: "TRANSFER_OUT",
     warehouseId: data.fromWarehouseId,
     quantity: quantity.negated(),
+    value: value.negated(),
   });
   const inbound = await recordMovement(scope, {
     ...common,
     kind: "TRANSFER_IN",
     warehouseId: data.toWarehouseId,
     quantity,
+    value,
   });
   await scope.audit("StockTransfer", transferId, {
     productId: product.id,

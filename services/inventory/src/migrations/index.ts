@@ -1,6 +1,8 @@
 import type { DomainMigrations } from "@erp/core";
 import * as m0001 from "./0001_inventory.js";
+import * as m0002 from "./0002_movement_values.js";
 
 export const migrations: DomainMigrations = {
   "0001_inventory": m0001,
+  "0002_movement_values": m0002,
 };
