@@ -2,13 +2,11 @@ import {
   assertQueryDate,
   assertSearchText,
   type Connection,
-  currencyScale,
   Dec,
   keysetPage,
   type Money,
   money,
   type PageArgs,
-  roundHalfEven,
   sql,
 } from "@erp/core";
 import type { Kysely } from "kysely";
@@ -107,7 +105,10 @@ export interface Valuation {
   total: Money;
 }
 
-/** Each line is quantity × moving-average cost rounded half-even to the currency; the total sums the rounded lines. */
+/**
+ * Each line is the level's stock value: the exact sum of its movements' values, which is what
+ * the ledger holds; the total is what ValuationReported reports for the warehouse.
+ */
 export async function inventoryValuation(db: Db, warehouseId: string): Promise<Valuation> {
   const currency = valuationCurrency();
   const rows = await db
@@ -121,7 +122,7 @@ export async function inventoryValuation(db: Db, warehouseId: string): Promise<V
     productId: r.product_id,
     quantity: showQuantity(r.on_hand),
     averageUnitCost: money(r.average_unit_cost, currency),
-    value: money(roundHalfEven(new Dec(r.on_hand).times(r.average_unit_cost), currencyScale(currency)), currency),
+    value: money(r.stock_value, currency),
   }));
   const total = lines.reduce((sum, l) => sum.plus(l.value.amount), new Dec(0));
   return { warehouseId, lines, total: money(total, currency) } satisfies Valuation;
