@@ -1,6 +1,7 @@
 import { PayrollRunPosted } from "@erp/contracts";
 import {
   type ActionScope,
+  currencyScale,
   Dec,
   defineStateMachine,
   fields,
@@ -8,6 +9,7 @@ import {
   money,
   nextDocumentNumber,
   parseInput,
+  roundHalfEven,
   sql,
 } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
@@ -173,7 +175,7 @@ async function adjustmentLines(
     const [employeeId, currency] = k.split(":") as [string, string];
     const current = now.get(k) ?? { employeeId, currency, monthlyPay: "0", employedDays: 0, unpaidDays: 0, gross: "0" };
     const difference = new Dec(current.gross).minus(before.get(k) ?? "0");
-    if (!difference.isZero()) lines.push({ ...current, gross: difference.toFixed() });
+    if (!difference.isZero()) lines.push({ ...current, gross: roundHalfEven(difference, currencyScale(currency)) });
   }
   return lines;
 }
@@ -230,7 +232,7 @@ export async function postPayrollRun(scope: ActionScope<HrDatabase>, input: z.in
     kind: row.kind,
     totals: runTotals(await runLines(scope.trx, row.id)).map((t) => ({
       currency: t.currency,
-      gross: t.gross.toFixed(),
+      gross: roundHalfEven(t.gross, currencyScale(t.currency)),
       employees: t.employees,
     })),
   });

@@ -1,7 +1,7 @@
 import { sql } from "@erp/core";
 import { person, refusedMutation, testDatabaseKind } from "@erp/testing";
 import { describe, expect, it } from "vitest";
-import { EMPLOYEE, LEAVE, useHr } from "./harness.js";
+import { LEAVE, useHr } from "./harness.js";
 
 const env = useHr();
 const manager = person("boss@erp.local", ["hr:read"]);

@@ -1,8 +1,7 @@
 import { newKey, type SubgraphEnv, useSubgraph } from "@erp/testing";
 import { hr } from "../src/index.js";
 
-export const EMPLOYEE =
-  "employee { id number name status departmentId: department { id } manager { id } version } errors { code field message }";
+("employee { id number name status departmentId: department { id } manager { id } version } errors { code field message }");
 export const LEAVE = "leaveRequest { id status days unpaidDays } errors { code field message }";
 export const RUN =
   "payrollRun { id number status kind totals { amount currency } lines { employee { id } employedDays unpaidDays monthlyPay { amount } gross { amount currency } } } errors { code field message }";
