@@ -6,7 +6,7 @@ import { hrHandlers } from "./handlers.js";
 import { createHrLoaders, type HrLoaders } from "./loaders.js";
 import { migrations } from "./migrations/index.js";
 import { resolvers } from "./resolvers.js";
-import { exampleOperation, seedHr } from "./seed.js";
+import { seedHr } from "./seed.js";
 import { scheduledEmploymentDay } from "./termination.js";
 
 /** HR: departments, employees and their compensation, leave with approvals, payroll posted to finance. */
@@ -20,7 +20,6 @@ export const hr = defineSubgraph<HrDatabase, HrLoaders>({
   publishes: hrEvents,
   handlers: hrHandlers,
   seed: seedHr,
-  exampleOperation,
   // Terminations dated ahead take effect, and ON_LEAVE follows approved leave, as each day begins.
   jobs: [{ name: "employment-day", cron: "5 0 * * *", run: scheduledEmploymentDay }],
 });

@@ -215,15 +215,3 @@ async function seedLeave(execute: OperationRunner, approver: OperationRunner, em
   });
   await run(execute, "cancelLeave", { idempotencyKey: "seed-hr-leave-cancel", leaveRequestId: requests[3] });
 }
-
-export const exampleOperation = `# The organisation from the top, with each department's people.
-query OrgChart {
-  departments(first: 1, topLevelOnly: true) {
-    nodes {
-      name
-      manager { name jobTitle }
-      children { code name costCentre manager { name } employees { number name jobTitle status } }
-    }
-  }
-  payrollRuns(first: 2) { nodes { number period status totals { amount currency } } }
-}`;
