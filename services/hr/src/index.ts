@@ -1,5 +1,5 @@
 import { hrEvents } from "@erp/contracts";
-import { defineSubgraph, loadSchemaFile } from "@erp/core";
+import { defineSubgraph, loadSchemaFile, type SubgraphModule } from "@erp/core";
 import { hrSettings } from "./config.js";
 import type { HrDatabase } from "./db.js";
 import { hrHandlers } from "./handlers.js";
@@ -10,7 +10,7 @@ import { seedHr } from "./seed.js";
 import { scheduledEmploymentDay } from "./termination.js";
 
 /** HR: departments, employees and their compensation, leave with approvals, payroll posted to finance. */
-export const hr = defineSubgraph<HrDatabase, HrLoaders>({
+export const hr: SubgraphModule<HrDatabase, HrLoaders> = defineSubgraph<HrDatabase, HrLoaders>({
   name: "hr",
   typeDefs: loadSchemaFile(new URL("../schema.graphql", import.meta.url)),
   resolvers,
@@ -19,7 +19,8 @@ export const hr = defineSubgraph<HrDatabase, HrLoaders>({
   createLoaders: createHrLoaders,
   publishes: hrEvents,
   handlers: hrHandlers,
-  seed: seedHr,
+  // The seed acts as a second person too (four eyes), through this very module.
+  seed: (run, tools): Promise<void> => seedHr(run, tools, hr),
   // Terminations dated ahead take effect, and ON_LEAVE follows approved leave, as each day begins.
   jobs: [{ name: "employment-day", cron: "5 0 * * *", run: scheduledEmploymentDay }],
 });

@@ -1,4 +1,4 @@
-import { isoDay, type OperationRunner, type SeedTools, subgraphRunner } from "@erp/core";
+import { isoDay, type OperationRunner, type SeedTools, type SubgraphModule, subgraphRunner } from "@erp/core";
 import { monthBounds } from "./calendar.js";
 import type { HrDatabase } from "./db.js";
 
@@ -102,9 +102,13 @@ function weekdayAhead(days: number) {
  * A small organisation: 30 people in 5 departments, leave in every state, and the two previous
  * months' payroll prepared, approved by a second person and posted (finance books them from the events).
  */
-export async function seedHr(execute: OperationRunner, tools: SeedTools<HrDatabase>): Promise<void> {
-  const { hr } = await import("./index.js");
-  const approver = subgraphRunner(hr, tools.db as never, "seed-approver");
+export async function seedHr(
+  execute: OperationRunner,
+  tools: SeedTools<HrDatabase>,
+  module: SubgraphModule<HrDatabase>,
+): Promise<void> {
+  // Four eyes: leave and payroll are approved by a second person, never the seed that asked.
+  const approver = subgraphRunner(module, tools.db as never, "seed-approver");
   const [older, last] = previousMonths();
   const departments: string[] = [];
   for (const [code, name, costCentre] of DEPARTMENTS)

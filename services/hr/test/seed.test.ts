@@ -19,10 +19,11 @@ describe(`HR demo data on ${testDatabaseKind()}`, () => {
     );
     expect(await env.count("hr.payroll_runs", "status = 'POSTED' and kind = 'REGULAR'")).toBe(2);
     expect(await env.count("hr.outbox_events", "type = 'hr.payroll_run.posted'")).toBe(2);
-    const root = (await env.client.request(`{ departments(first: 1, topLevelOnly: true) { nodes { id } } }`)).data.departments
-      .nodes[0].id;
-    const chart = (await env.client.request(`query($id: ID!) { orgChart(departmentId: $id) { people { id } } }`, { id: root }))
-      .data.orgChart;
+    const root = (await env.client.request(`{ departments(first: 1, topLevelOnly: true) { nodes { id } } }`)).data
+      .departments.nodes[0].id;
+    const chart = (
+      await env.client.request(`query($id: ID!) { orgChart(departmentId: $id) { people { id } } }`, { id: root })
+    ).data.orgChart;
     expect(chart).toHaveLength(5);
     expect(chart.flatMap((u: any) => u.people)).toHaveLength(29);
   });
