@@ -184,6 +184,20 @@ describe(`payroll on ${testDatabaseKind()}`, () => {
     expect(await status()).toBe("PAID");
   });
 
+  it("shows a run's totals to hr:read but refuses its lines (people's pay) without hr:payroll or hr:compensation", async () => {
+    const query = `query($id: ID!) { payrollRun(id: $id) { totals { amount } lines { gross { amount } } } }`;
+    const reader = await env.as(person("reader@erp.local", ["hr:read"])).request(query, { id: runId });
+    expect(reader.errors).toEqual([
+      expect.objectContaining({
+        path: ["payrollRun", "lines"],
+        extensions: expect.objectContaining({ code: "FORBIDDEN" }),
+      }),
+    ]);
+    expect(reader.data?.payrollRun).toEqual({ totals: [{ amount: "11716.13" }, { amount: "1000.00" }], lines: null });
+    const clerk = await env.as(person("clerk@erp.local", ["hr:read", "hr:payroll"])).request(query, { id: runId });
+    expect(clerk.data.payrollRun.lines).toHaveLength(5);
+  });
+
   it("refuses a period after the current month", async () => {
     expect(
       await refusedMutation(env.client, env.database.db, "hr", "preparePayrollRun", "PreparePayrollRunInput", {

@@ -556,8 +556,8 @@ export type PayrollRun = {
   kind: PayrollRunKind;
   /** Where the run is. */
   status: PayrollRunStatus;
-  /** One line per employee. */
-  lines: Array<PayrollLine>;
+  /** One line per employee; pay is compensation, so refused with FORBIDDEN without hr:payroll or hr:compensation. */
+  lines?: Maybe<Array<PayrollLine>>;
   /** Gross pay per currency. */
   totals: Array<Money>;
   /** Who prepared it. */
@@ -611,7 +611,7 @@ export type EmployeeFilter = {
   managerId?: InputMaybe<Scalars['ID']['input']>;
   /** Only employees in this status. */
   status?: InputMaybe<EmployeeStatus>;
-  /** Only names or emails containing this text, at most 100 characters. */
+  /** Only names or work emails containing this text. */
   search?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -1393,7 +1393,7 @@ export type PayrollRunResolvers<ContextType = HrContext, ParentType extends Reso
   period?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['PayrollRunKind'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['PayrollRunStatus'], ParentType, ContextType>;
-  lines?: Resolver<Array<ResolversTypes['PayrollLine']>, ParentType, ContextType>;
+  lines?: Resolver<Maybe<Array<ResolversTypes['PayrollLine']>>, ParentType, ContextType>;
   totals?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
   preparedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   approvedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
