@@ -132,9 +132,21 @@ export async function requestLeave(scope: ActionScope<HrDatabase>, input: z.inpu
   return toLeaveRequest(row);
 }
 
+/**
+ * The request and its employee, both locked: the employee first, as every action on an employee's
+ * leave (request, decide, cancel, terminate) locks in that order, so two of them cannot deadlock.
+ */
 async function lockRequest(trx: Transaction<HrDatabase>, id: string) {
-  const row = await trx.selectFrom("hr.leave_requests").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
-  return row ?? notFound(HrErrorCode.LEAVE_REQUEST_NOT_FOUND, "The leave request", "leaveRequestId");
+  const found = await trx.selectFrom("hr.leave_requests").select("employee_id").where("id", "=", id).executeTakeFirst();
+  if (!found) return notFound(HrErrorCode.LEAVE_REQUEST_NOT_FOUND, "The leave request", "leaveRequestId");
+  const employee = await lockEmployee(trx, found.employee_id);
+  const request = await trx
+    .selectFrom("hr.leave_requests")
+    .selectAll()
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  return { request, employee };
 }
 
 /** Never the requester (nor the employee); otherwise the employee's manager or a holder of hr:approve. */
@@ -163,9 +175,8 @@ async function assertMayDecide(
 }
 
 async function decide(scope: ActionScope<HrDatabase>, leaveRequestId: string, to: LeaveRequestStatus) {
-  const request = await lockRequest(scope.trx, leaveRequestId);
+  const { request, employee } = await lockRequest(scope.trx, leaveRequestId);
   leaveLifecycle.assertTransition(request.status, to);
-  const employee = await lockEmployee(scope.trx, request.employee_id);
   await assertMayDecide(scope, request, employee);
   const type = await leaveType(scope.trx, request.leave_type_id);
   const balance = await lockBalance(scope.trx, employee.id, type, Number(request.start_date.slice(0, 4)));
@@ -221,9 +232,9 @@ export async function rejectLeave(scope: ActionScope<HrDatabase>, input: z.input
 const cancelSchema = z.object({ leaveRequestId: fields.id("leaveRequestId") });
 
 export async function cancelLeave(scope: ActionScope<HrDatabase>, input: z.input<typeof cancelSchema>) {
-  const request = await lockRequest(scope.trx, parseInput(cancelSchema, input).leaveRequestId);
+  const { request, employee } = await lockRequest(scope.trx, parseInput(cancelSchema, input).leaveRequestId);
   const row = await withdrawLeave(scope, request);
-  await followLeave(scope, await lockEmployee(scope.trx, request.employee_id));
+  await followLeave(scope, employee);
   return toLeaveRequest(row);
 }
 
