@@ -1,6 +1,7 @@
 import { operations, type SubgraphModule } from "@erp/core";
 import { crm } from "@erp/crm";
 import { finance } from "@erp/finance";
+import { hr } from "@erp/hr";
 import { identity } from "@erp/identity";
 import { inventory } from "@erp/inventory";
 import { sales } from "@erp/sales";
@@ -12,6 +13,7 @@ export const SUBGRAPHS: { module: SubgraphModule; port: number; server: string }
   { module: sales, port: 4003, server: "services/sales/src/server.ts" },
   { module: finance, port: 4004, server: "services/finance/src/server.ts" },
   { module: identity, port: 4005, server: "services/identity/src/server.ts" },
+  { module: hr, port: 4007, server: "services/hr/src/server.ts" },
   { module: operations, port: 4009, server: "gateway/src/operations-server.ts" },
 ];
 
