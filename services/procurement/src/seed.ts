@@ -1,0 +1,2 @@
+export const exampleOperation = "";
+export async function seedProcurement() {}
