@@ -1,11 +1,11 @@
 import { PurchaseOrderApproved } from "@erp/contracts";
-import { type ActionScope, Dec, fields, type Money, parseInput, sql } from "@erp/core";
+import { type ActionScope, Dec, fields, type Money, money, parseInput, sql } from "@erp/core";
 import type { Selectable } from "kysely";
 import { z } from "zod";
 import { procurementSettings } from "./config.js";
 import type { ApprovalsTable, ProcurementDatabase, PurchaseOrdersTable } from "./db.js";
 import { ProcurementErrorCode, refuse } from "./errors.js";
-import { lockOrder, moveOrder, toPurchaseOrder } from "./purchase-order.js";
+import { lockOrder, moveOrder, orderIdSchema, orderLifecycle, toPurchaseOrder } from "./purchase-order.js";
 import { assertSupplierActive } from "./supplier.js";
 
 export interface Approval {
@@ -52,6 +52,24 @@ export async function approveOrder(
     approvedBy,
   });
   return order;
+}
+
+/**
+ * Submits a DRAFT: the approval policy decides from the total how many approvers it needs; with
+ * none it is APPROVED at once (and PurchaseOrderApproved emitted), else it waits in PENDING_APPROVAL.
+ */
+export async function submitPurchaseOrder(
+  scope: ActionScope<ProcurementDatabase>,
+  input: z.input<typeof orderIdSchema>,
+) {
+  const data = parseInput(orderIdSchema, input);
+  const current = await lockOrder(scope.trx, data.purchaseOrderId);
+  orderLifecycle.assertTransition(current.status, "PENDING_APPROVAL");
+  await assertSupplierActive(scope.trx, current.supplier_id, "purchaseOrderId");
+  const needed = requiredApprovals(money(current.total, current.currency.trim()));
+  const changes = { required_approvals: needed, submitted_at: scope.now() };
+  if (needed === 0) return approveOrder(scope, current, [], changes);
+  return toPurchaseOrder(await moveOrder(scope, current, "PENDING_APPROVAL", changes));
 }
 
 const decisionSchema = z.object({
@@ -123,7 +141,10 @@ export async function approvePurchaseOrder(
 const rejectSchema = decisionSchema.extend({ comment: fields.text("Comment", 500, { multiline: true }) });
 
 /** Records the caller's rejection: the order is REJECTED, whatever earlier approvers said. */
-export async function rejectPurchaseOrder(scope: ActionScope<ProcurementDatabase>, input: z.input<typeof rejectSchema>) {
+export async function rejectPurchaseOrder(
+  scope: ActionScope<ProcurementDatabase>,
+  input: z.input<typeof rejectSchema>,
+) {
   const data = parseInput(rejectSchema, input);
   const { current } = await orderToDecide(scope, data.purchaseOrderId);
   await recordDecision(scope, current.id, "REJECTED", data.comment);

@@ -203,7 +203,9 @@ async function matchLines(
     const line = poLines.find((l) => l.id === r.purchaseOrderLineId);
     if (!line) {
       const field = at("purchaseOrderLineId");
-      errors.push(businessError(ProcurementErrorCode.PURCHASE_ORDER_LINE_NOT_FOUND, "The order has no such line", field));
+      errors.push(
+        businessError(ProcurementErrorCode.PURCHASE_ORDER_LINE_NOT_FOUND, "The order has no such line", field),
+      );
       return [];
     }
     const quantity = checkQuantity(r.quantity, 6, at("quantity"), errors);

@@ -9,9 +9,9 @@ import {
 } from "@erp/contracts";
 import {
   type ActionScope,
+  Dec,
   type DeliveredEvent,
   type DeliveredEventOf,
-  Dec,
   defineHandler,
   type EventHandler,
 } from "@erp/core";

@@ -15,16 +15,25 @@ export function createProcurementLoaders(db: Kysely<ProcurementDatabase>) {
       (await db.selectFrom("procurement.suppliers").selectAll().where("id", "in", ids).execute()).map(toSupplier),
     ),
     order: loaderById(async (ids) =>
-      (await db.selectFrom("procurement.purchase_orders").selectAll().where("id", "in", ids).execute()).map(toPurchaseOrder),
+      (await db.selectFrom("procurement.purchase_orders").selectAll().where("id", "in", ids).execute()).map(
+        toPurchaseOrder,
+      ),
     ),
     contacts: listLoaderByKey(
-      (ids) => db.selectFrom("procurement.supplier_contacts").selectAll().where("supplier_id", "in", ids).orderBy("position").execute(),
+      (ids) =>
+        db
+          .selectFrom("procurement.supplier_contacts")
+          .selectAll()
+          .where("supplier_id", "in", ids)
+          .orderBy("position")
+          .execute(),
       (row) => row.supplier_id,
       (row) => ({ name: row.name, email: row.email, phone: row.phone, role: row.role }),
     ),
     pricesOfSupplier: listLoaderByKey(
       (ids) =>
-        db.selectFrom("procurement.supplier_prices")
+        db
+          .selectFrom("procurement.supplier_prices")
           .selectAll()
           .where("supplier_id", "in", ids)
           .orderBy("product_id")
@@ -35,7 +44,8 @@ export function createProcurementLoaders(db: Kysely<ProcurementDatabase>) {
     ),
     pricesOfProduct: listLoaderByKey(
       (ids) =>
-        db.selectFrom("procurement.supplier_prices")
+        db
+          .selectFrom("procurement.supplier_prices")
           .selectAll()
           .where("product_id", "in", ids)
           .orderBy("supplier_id")
@@ -52,7 +62,8 @@ export function createProcurementLoaders(db: Kysely<ProcurementDatabase>) {
     ),
     orderLines: listLoaderByKey(
       (ids) =>
-        db.selectFrom("procurement.purchase_order_lines as l")
+        db
+          .selectFrom("procurement.purchase_order_lines as l")
           .innerJoin("procurement.purchase_orders as o", "o.id", "l.purchase_order_id")
           .selectAll("l")
           .select("o.currency")
@@ -64,7 +75,8 @@ export function createProcurementLoaders(db: Kysely<ProcurementDatabase>) {
     ),
     approvals: listLoaderByKey(
       (ids) =>
-        db.selectFrom("procurement.approvals")
+        db
+          .selectFrom("procurement.approvals")
           .selectAll()
           .where("purchase_order_id", "in", ids)
           .orderBy("seq")
@@ -73,13 +85,20 @@ export function createProcurementLoaders(db: Kysely<ProcurementDatabase>) {
       toApproval,
     ),
     receiptsOfOrder: listLoaderByKey(
-      (ids) => db.selectFrom("procurement.goods_receipts").selectAll().where("purchase_order_id", "in", ids).orderBy("seq").execute(),
+      (ids) =>
+        db
+          .selectFrom("procurement.goods_receipts")
+          .selectAll()
+          .where("purchase_order_id", "in", ids)
+          .orderBy("seq")
+          .execute(),
       (row) => row.purchase_order_id,
       toGoodsReceipt,
     ),
     receiptLines: listLoaderByKey(
       (ids) =>
-        db.selectFrom("procurement.goods_receipt_lines as l")
+        db
+          .selectFrom("procurement.goods_receipt_lines as l")
           .innerJoin("procurement.goods_receipts as r", "r.id", "l.receipt_id")
           .selectAll("l")
           .select("r.currency")
@@ -90,13 +109,20 @@ export function createProcurementLoaders(db: Kysely<ProcurementDatabase>) {
       (row) => toGoodsReceiptLine(row, row.currency.trim()),
     ),
     billsOfOrder: listLoaderByKey(
-      (ids) => db.selectFrom("procurement.supplier_bills").selectAll().where("purchase_order_id", "in", ids).orderBy("seq").execute(),
+      (ids) =>
+        db
+          .selectFrom("procurement.supplier_bills")
+          .selectAll()
+          .where("purchase_order_id", "in", ids)
+          .orderBy("seq")
+          .execute(),
       (row) => row.purchase_order_id,
       toSupplierBill,
     ),
     billLines: listLoaderByKey(
       (ids) =>
-        db.selectFrom("procurement.supplier_bill_lines as l")
+        db
+          .selectFrom("procurement.supplier_bill_lines as l")
           .innerJoin("procurement.supplier_bills as b", "b.id", "l.bill_id")
           .selectAll("l")
           .select("b.currency")
@@ -108,7 +134,12 @@ export function createProcurementLoaders(db: Kysely<ProcurementDatabase>) {
     ),
     holdReasons: listLoaderByKey(
       (ids) =>
-        db.selectFrom("procurement.bill_hold_reasons").selectAll().where("bill_id", "in", ids).orderBy("line_number").execute(),
+        db
+          .selectFrom("procurement.bill_hold_reasons")
+          .selectAll()
+          .where("bill_id", "in", ids)
+          .orderBy("line_number")
+          .execute(),
       (row) => row.bill_id,
       (row) => ({ code: row.code, message: row.message, lineNumber: row.line_number }),
     ),
@@ -116,7 +147,8 @@ export function createProcurementLoaders(db: Kysely<ProcurementDatabase>) {
     lastPurchasePrice: loaderByKey<{ productId: string; price: Money }>(
       async (ids) =>
         (
-          await db.selectFrom("procurement.purchase_order_lines as l")
+          await db
+            .selectFrom("procurement.purchase_order_lines as l")
             .innerJoin("procurement.purchase_orders as o", "o.id", "l.purchase_order_id")
             .distinctOn("l.product_id")
             .select(["l.product_id", "l.unit_price", "o.currency"])
@@ -135,15 +167,14 @@ export function createProcurementLoaders(db: Kysely<ProcurementDatabase>) {
     onOrder: new DataLoader<string, string>(async (productIds) => {
       const valid = productIds.filter(isUuid);
       const rows = valid.length
-        ? await db.selectFrom("procurement.purchase_order_lines as l")
+        ? await db
+            .selectFrom("procurement.purchase_order_lines as l")
             .innerJoin("procurement.purchase_orders as o", "o.id", "l.purchase_order_id")
             .select([
               "l.product_id",
               (eb) =>
                 eb.fn
-                  .sum<string>(
-                    eb.fn("greatest", [eb("l.quantity", "-", eb.ref("l.received_quantity")), eb.lit(0)]),
-                  )
+                  .sum<string>(eb.fn("greatest", [eb("l.quantity", "-", eb.ref("l.received_quantity")), eb.lit(0)]))
                   .as("open"),
             ])
             .where("l.product_id", "in", valid)

@@ -12,7 +12,6 @@ import {
 } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
-import { approveOrder, requiredApprovals } from "./approval.js";
 import { expectedDateWindow } from "./config.js";
 import type { OrderStatus, ProcurementDatabase, PurchaseOrderLinesTable, PurchaseOrdersTable } from "./db.js";
 import { notFound, ProcurementErrorCode, refuse } from "./errors.js";
@@ -123,7 +122,11 @@ export async function draftPurchaseOrder(scope: ActionScope<ProcurementDatabase>
   const data = parseInput(draftSchema, input);
   const supplier = await assertSupplierActive(scope.trx, data.supplierId);
   const currency = data.currency ?? supplier.currency.trim();
-  const lines = await priceOrderLines(scope.trx, { supplierId: supplier.id, currency, today: scope.today() }, data.lines);
+  const lines = await priceOrderLines(
+    scope.trx,
+    { supplierId: supplier.id, currency, today: scope.today() },
+    data.lines,
+  );
   return createOrder(scope, { supplierId: supplier.id, currency, lines, notes: data.notes });
 }
 
@@ -184,7 +187,10 @@ export async function revisePurchaseOrder(
   const data = parseInput(reviseSchema, input);
   const current = await lockOrder(scope.trx, data.purchaseOrderId);
   if (current.status !== "DRAFT")
-    refuse(ProcurementErrorCode.INVALID_STATE_TRANSITION, `Only a DRAFT order can be revised; this one is ${current.status}`);
+    refuse(
+      ProcurementErrorCode.INVALID_STATE_TRANSITION,
+      `Only a DRAFT order can be revised; this one is ${current.status}`,
+    );
   if (current.version !== data.expectedVersion) versionConflict();
   await assertSupplierActive(scope.trx, current.supplier_id, "purchaseOrderId");
   const currency = current.currency.trim();
@@ -195,7 +201,10 @@ export async function revisePurchaseOrder(
       { supplierId: current.supplier_id, currency, today: scope.today() },
       data.lines,
     );
-    await scope.trx.deleteFrom("procurement.purchase_order_lines").where("purchase_order_id", "=", current.id).execute();
+    await scope.trx
+      .deleteFrom("procurement.purchase_order_lines")
+      .where("purchase_order_id", "=", current.id)
+      .execute();
     await insertLines(scope.trx, current.id, lines);
     total = orderTotal(lines).toFixed();
   }
@@ -214,27 +223,15 @@ export async function revisePurchaseOrder(
   return toPurchaseOrder(row);
 }
 
-const orderIdSchema = z.object({ purchaseOrderId: fields.id("purchaseOrderId") });
-
-/**
- * Submits a DRAFT: the approval policy decides from the total how many approvers it needs; with
- * none it is APPROVED at once (and PurchaseOrderApproved emitted), else it waits in PENDING_APPROVAL.
- */
-export async function submitPurchaseOrder(scope: ActionScope<ProcurementDatabase>, input: z.input<typeof orderIdSchema>) {
-  const data = parseInput(orderIdSchema, input);
-  const current = await lockOrder(scope.trx, data.purchaseOrderId);
-  orderLifecycle.assertTransition(current.status, "PENDING_APPROVAL");
-  await assertSupplierActive(scope.trx, current.supplier_id, "purchaseOrderId");
-  const needed = requiredApprovals(money(current.total, current.currency.trim()));
-  const changes = { required_approvals: needed, submitted_at: scope.now() };
-  if (needed === 0) return approveOrder(scope, current, [], changes);
-  return toPurchaseOrder(await moveOrder(scope, current, "PENDING_APPROVAL", changes));
-}
+export const orderIdSchema = z.object({ purchaseOrderId: fields.id("purchaseOrderId") });
 
 const reasonSchema = orderIdSchema.extend({ reason: fields.text("Reason", 500, { multiline: true }) });
 
 /** Cancels an order nothing was received against (APPROVED at the latest). */
-export async function cancelPurchaseOrder(scope: ActionScope<ProcurementDatabase>, input: z.input<typeof reasonSchema>) {
+export async function cancelPurchaseOrder(
+  scope: ActionScope<ProcurementDatabase>,
+  input: z.input<typeof reasonSchema>,
+) {
   const data = parseInput(reasonSchema, input);
   const current = await lockOrder(scope.trx, data.purchaseOrderId);
   return toPurchaseOrder(await moveOrder(scope, current, "CANCELLED", { status_reason: data.reason }));

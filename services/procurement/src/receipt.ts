@@ -180,7 +180,11 @@ async function checkReceiptLines(
       await trx
         .selectFrom("procurement.known_products")
         .select(["product_id", "quantity_precision"])
-        .where("product_id", "in", lines.map((l) => l.product_id))
+        .where(
+          "product_id",
+          "in",
+          lines.map((l) => l.product_id),
+        )
         .execute()
     ).map((p) => [p.product_id, p.quantity_precision]),
   );

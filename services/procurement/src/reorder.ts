@@ -26,9 +26,7 @@ async function neededPerProduct(scope: ActionScope<ProcurementDatabase>) {
   const needed = new Map<string, Dec>();
   for (const low of lows) {
     if (onOpenOrders.has(low.product_id)) continue;
-    const want = low.reorder_quantity
-      ? new Dec(low.reorder_quantity)
-      : new Dec(low.reorder_point).minus(low.available);
+    const want = low.reorder_quantity ? new Dec(low.reorder_quantity) : new Dec(low.reorder_point).minus(low.available);
     if (want.lte(0)) continue;
     needed.set(low.product_id, (needed.get(low.product_id) ?? new Dec(0)).plus(want));
   }
@@ -66,7 +64,9 @@ export async function draftPurchaseOrdersFromReorderPoints(
       skipped.push({ productId, reason: `The preferred supplier ${c.name} is blocked` });
       continue;
     }
-    const price = (await validSupplierPrices(scope.trx, c.supplier_id, [productId], currency, scope.today())).get(productId);
+    const price = (await validSupplierPrices(scope.trx, c.supplier_id, [productId], currency, scope.today())).get(
+      productId,
+    );
     if (!price) {
       skipped.push({ productId, reason: `${c.name} has no ${currency} price for ${c.sku} valid today` });
       continue;
@@ -83,7 +83,9 @@ export async function draftPurchaseOrdersFromReorderPoints(
   for (const [supplierId, wanted] of bySupplier) {
     wanted.sort((a, b) => a.sku.localeCompare(b.sku));
     const lines = await priceOrderLines(scope.trx, { supplierId, currency, today: scope.today() }, wanted);
-    purchaseOrders.push(await createOrder(scope, { supplierId, currency, lines, notes: "Drafted from reorder points" }));
+    purchaseOrders.push(
+      await createOrder(scope, { supplierId, currency, lines, notes: "Drafted from reorder points" }),
+    );
   }
   return { purchaseOrders, skipped };
 }

@@ -1,5 +1,5 @@
 import { actionResolvers, assertIds } from "@erp/core";
-import { approvePurchaseOrder, rejectPurchaseOrder } from "./approval.js";
+import { approvePurchaseOrder, rejectPurchaseOrder, submitPurchaseOrder } from "./approval.js";
 import { recordSupplierBill, releaseBillHold } from "./bill.js";
 import type { ProcurementContext } from "./context.js";
 import type { Resolvers } from "./generated/resolvers-types.js";
@@ -8,7 +8,6 @@ import {
   closePurchaseOrderShort,
   draftPurchaseOrder,
   revisePurchaseOrder,
-  submitPurchaseOrder,
 } from "./purchase-order.js";
 import { listGoodsReceipts, listPurchaseOrders, listSupplierBills, listSuppliers } from "./queries.js";
 import { receiveGoods } from "./receipt.js";
@@ -121,7 +120,8 @@ export const resolvers: Resolvers = {
   },
   SupplierBill: {
     supplier: async (bill, _, ctx) => present(await ctx.loaders.supplier.load(bill.supplierId), "Supplier"),
-    purchaseOrder: async (bill, _, ctx) => present(await ctx.loaders.order.load(bill.purchaseOrderId), "Purchase order"),
+    purchaseOrder: async (bill, _, ctx) =>
+      present(await ctx.loaders.order.load(bill.purchaseOrderId), "Purchase order"),
     lines: (bill, _, ctx) => ctx.loaders.billLines.load(bill.id),
     holdReasons: (bill, _, ctx) => ctx.loaders.holdReasons.load(bill.id),
   },

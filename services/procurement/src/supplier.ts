@@ -22,7 +22,7 @@ import {
 import type { Kysely, Selectable, Transaction } from "kysely";
 import { z } from "zod";
 import { priceValidityWindow } from "./config.js";
-import type { ProcurementDatabase, SupplierPricesTable, SuppliersTable, SupplierStatusValue } from "./db.js";
+import type { ProcurementDatabase, SupplierPricesTable, SupplierStatusValue, SuppliersTable } from "./db.js";
 import { notFound, ProcurementErrorCode, refuse } from "./errors.js";
 import { assertPurchasableProduct } from "./products.js";
 
@@ -89,7 +89,11 @@ export const uniqueViolations = {
 
 // The CurrencyCode scalar has already refused an unknown code.
 const currency = z.string();
-const terms = z.number().int().min(0, "Payment terms must be 0 to 365 days").max(365, "Payment terms must be 0 to 365 days");
+const terms = z
+  .number()
+  .int()
+  .min(0, "Payment terms must be 0 to 365 days")
+  .max(365, "Payment terms must be 0 to 365 days");
 const contact = z.object({
   name: fields.text("Contact name", 200),
   email: fields.email().nullish(),
@@ -188,7 +192,11 @@ async function changeStatus(
     .where("id", "=", current.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  return announce(scope, row, to === "BLOCKED" ? SupplierBlocked : SupplierUnblocked, { from: current.status, to, reason });
+  return announce(scope, row, to === "BLOCKED" ? SupplierBlocked : SupplierUnblocked, {
+    from: current.status,
+    to,
+    reason,
+  });
 }
 
 /** Audits the change and publishes the supplier's new snapshot. */
@@ -212,7 +220,11 @@ async function announce(
   return supplier;
 }
 
-async function replaceContacts(trx: Transaction<ProcurementDatabase>, supplierId: string, list: z.infer<typeof contacts>) {
+async function replaceContacts(
+  trx: Transaction<ProcurementDatabase>,
+  supplierId: string,
+  list: z.infer<typeof contacts>,
+) {
   await trx.deleteFrom("procurement.supplier_contacts").where("supplier_id", "=", supplierId).execute();
   if (!list.length) return;
   await trx

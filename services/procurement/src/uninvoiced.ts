@@ -25,7 +25,11 @@ export async function uninvoicedReceipts(db: Kysely<ProcurementDatabase>): Promi
     .execute();
   const billed = await db
     .selectFrom("procurement.supplier_bills")
-    .select(["currency", (eb) => eb.fn.sum<string>("received_value").as("value"), (eb) => eb.fn.countAll<string>().as("n")])
+    .select([
+      "currency",
+      (eb) => eb.fn.sum<string>("received_value").as("value"),
+      (eb) => eb.fn.countAll<string>().as("n"),
+    ])
     .where("status", "in", ["MATCHED", "PAID"])
     .groupBy("currency")
     .execute();
@@ -53,5 +57,12 @@ export async function reportUninvoicedReceipts(scope: ActionScope<ProcurementDat
 /** The hourly job: the same report as the system, once per hour slot. */
 export async function scheduledUninvoicedReport(db: Kysely<ProcurementDatabase>, clock: Clock): Promise<void> {
   const key = `uninvoiced-receipts-${clock.now().toISOString().slice(0, 13)}`;
-  await runScheduledAction(db, "procurement", "reportUninvoicedReceipts", key, (s) => reportUninvoicedReceipts(s), clock);
+  await runScheduledAction(
+    db,
+    "procurement",
+    "reportUninvoicedReceipts",
+    key,
+    (s) => reportUninvoicedReceipts(s),
+    clock,
+  );
 }

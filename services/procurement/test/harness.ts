@@ -29,12 +29,17 @@ export function useProcurement() {
   const warehouseId = randomUUID();
   beforeAll(() => env.deliver("inventory.warehouse.opened", { warehouseId, code: "W-1", name: "Main" }));
 
-  const mutate = async (name: string, inputType: string, select: string, input: Record<string, unknown>, as?: string) => {
+  const mutate = async (
+    name: string,
+    inputType: string,
+    select: string,
+    input: Record<string, unknown>,
+    as?: string,
+  ) => {
     const client = as ? env.as(person(as)) : env.client;
-    const { data, errors } = await client.request(
-      `mutation($i: ${inputType}!) { ${name}(input: $i) { ${select} } }`,
-      { i: { idempotencyKey: newKey(), ...input } },
-    );
+    const { data, errors } = await client.request(`mutation($i: ${inputType}!) { ${name}(input: $i) { ${select} } }`, {
+      i: { idempotencyKey: newKey(), ...input },
+    });
     if (errors) throw new Error(JSON.stringify(errors));
     return data[name];
   };
@@ -57,17 +62,26 @@ export function useProcurement() {
   }
 
   async function supplier(overrides: Record<string, unknown> = {}) {
-    const payload = await mutate("registerSupplier", "RegisterSupplierInput", "supplier { id } errors { code message }", {
-      name: "Schrauben AG",
-      currency: "EUR",
-      paymentTermsDays: 30,
-      ...overrides,
-    });
+    const payload = await mutate(
+      "registerSupplier",
+      "RegisterSupplierInput",
+      "supplier { id } errors { code message }",
+      {
+        name: "Schrauben AG",
+        currency: "EUR",
+        paymentTermsDays: 30,
+        ...overrides,
+      },
+    );
     return payload.supplier.id as string;
   }
 
-  const draft = (supplierId: string, lines: Record<string, unknown>[], as?: string, extra: Record<string, unknown> = {}) =>
-    mutate("draftPurchaseOrder", "DraftPurchaseOrderInput", ORDER, { supplierId, lines, ...extra }, as);
+  const draft = (
+    supplierId: string,
+    lines: Record<string, unknown>[],
+    as?: string,
+    extra: Record<string, unknown> = {},
+  ) => mutate("draftPurchaseOrder", "DraftPurchaseOrderInput", ORDER, { supplierId, lines, ...extra }, as);
   const submit = (purchaseOrderId: string, as?: string) =>
     mutate("submitPurchaseOrder", "SubmitPurchaseOrderInput", ORDER, { purchaseOrderId }, as);
   const approve = (purchaseOrderId: string, as: string) =>
@@ -100,7 +114,19 @@ export function useProcurement() {
     return rows;
   }
 
-  return Object.assign(env, { warehouseId, mutate, product, supplier, draft, submit, approve, receive, bill, approvedOrder, outbox });
+  return Object.assign(env, {
+    warehouseId,
+    mutate,
+    product,
+    supplier,
+    draft,
+    submit,
+    approve,
+    receive,
+    bill,
+    approvedOrder,
+    outbox,
+  });
 }
 
 export type ProcurementEnv = SubgraphEnv & ReturnType<typeof useProcurement>;

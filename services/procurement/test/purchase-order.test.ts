@@ -55,7 +55,11 @@ describe(`purchase orders: drafting, totals and the lifecycle on ${testDatabaseK
 
   it("needs one approver above the first threshold, and refuses the requester's own approval with nothing written", async () => {
     const [s, p] = [await env.supplier(), await env.product()];
-    const { purchaseOrder: drafted } = await env.draft(s, [{ productId: p, quantity: "1", unitPrice: "1000.01" }], BUYER);
+    const { purchaseOrder: drafted } = await env.draft(
+      s,
+      [{ productId: p, quantity: "1", unitPrice: "1000.01" }],
+      BUYER,
+    );
     const { purchaseOrder: pending } = await env.submit(drafted.id, BUYER);
     expect(pending).toMatchObject({ status: "PENDING_APPROVAL", requiredApprovals: 1 });
     const before = await env.snapshot();
@@ -120,7 +124,10 @@ describe(`purchase orders: drafting, totals and the lifecycle on ${testDatabaseK
       reason: "No longer needed",
     });
     expect(cancel.errors).toEqual([
-      expect.objectContaining({ code: "INVALID_STATE_TRANSITION", message: expect.stringMatching(/PARTIALLY_RECEIVED to CANCELLED/) }),
+      expect.objectContaining({
+        code: "INVALID_STATE_TRANSITION",
+        message: expect.stringMatching(/PARTIALLY_RECEIVED to CANCELLED/),
+      }),
     ]);
     const closed = await env.mutate("closePurchaseOrderShort", "ClosePurchaseOrderShortInput", ORDER, {
       purchaseOrderId: order.id,
@@ -152,18 +159,19 @@ describe(`purchase orders: drafting, totals and the lifecycle on ${testDatabaseK
   it("refuses a blocked supplier, an unknown product, a service and a negative price with nothing written", async () => {
     const [s, p, service] = [await env.supplier(), await env.product(), await env.product({ type: "SERVICE" })];
     const before = await env.snapshot();
-    expect((await env.draft(s, [{ productId: "00000000-0000-4000-8000-000000000000", quantity: "1", unitPrice: "1" }])).errors).toEqual([
-      expect.objectContaining({ code: "PRODUCT_NOT_FOUND", field: "lines.0.productId" }),
-    ]);
+    expect(
+      (await env.draft(s, [{ productId: "00000000-0000-4000-8000-000000000000", quantity: "1", unitPrice: "1" }]))
+        .errors,
+    ).toEqual([expect.objectContaining({ code: "PRODUCT_NOT_FOUND", field: "lines.0.productId" })]);
     expect((await env.draft(s, [{ productId: service, quantity: "1", unitPrice: "1" }])).errors).toEqual([
       expect.objectContaining({ code: "PRODUCT_NOT_PURCHASABLE" }),
     ]);
     expect((await env.draft(s, [{ productId: p, quantity: "1", unitPrice: "-1" }])).errors).toEqual([
       expect.objectContaining({ code: "VALIDATION_FAILED", field: "lines.0.unitPrice" }),
     ]);
-    expect((await env.draft(s, [{ productId: p, quantity: "1", unitPrice: "1" }], undefined, { currency: "USD" })).errors).toEqual([
-      expect.objectContaining({ code: "CURRENCY_MISMATCH" }),
-    ]);
+    expect(
+      (await env.draft(s, [{ productId: p, quantity: "1", unitPrice: "1" }], undefined, { currency: "USD" })).errors,
+    ).toEqual([expect.objectContaining({ code: "CURRENCY_MISMATCH" })]);
     expect(await env.snapshot()).toEqual(before);
     await env.mutate("blockSupplier", "BlockSupplierInput", "supplier { status } errors { code }", {
       supplierId: s,
@@ -180,18 +188,23 @@ describe(`purchase orders: drafting, totals and the lifecycle on ${testDatabaseK
     const [s, p] = [await env.supplier(), await env.product()];
     const input = { idempotencyKey: newKey(), supplierId: s, lines: [{ productId: p, quantity: "1", unitPrice: "1" }] };
     const run = () =>
-      env.as(person(BUYER)).request(`mutation($i: DraftPurchaseOrderInput!) { draftPurchaseOrder(input: $i) { ${ORDER} } }`, {
-        i: input,
-      });
+      env
+        .as(person(BUYER))
+        .request(`mutation($i: DraftPurchaseOrderInput!) { draftPurchaseOrder(input: $i) { ${ORDER} } }`, {
+          i: input,
+        });
     const first = await run();
     const count = await env.count("procurement.purchase_orders");
     const again = await run();
     expect(again.data).toEqual(first.data);
     expect(await env.count("procurement.purchase_orders")).toBe(count);
-    const reused = await env.as(person(BUYER)).request(
-      `mutation($i: DraftPurchaseOrderInput!) { draftPurchaseOrder(input: $i) { ${ORDER} } }`,
-      { i: { ...input, lines: [{ productId: p, quantity: "2", unitPrice: "1" }] } },
-    );
-    expect(reused.data.draftPurchaseOrder.errors).toEqual([expect.objectContaining({ code: "IDEMPOTENCY_KEY_REUSED" })]);
+    const reused = await env
+      .as(person(BUYER))
+      .request(`mutation($i: DraftPurchaseOrderInput!) { draftPurchaseOrder(input: $i) { ${ORDER} } }`, {
+        i: { ...input, lines: [{ productId: p, quantity: "2", unitPrice: "1" }] },
+      });
+    expect(reused.data.draftPurchaseOrder.errors).toEqual([
+      expect.objectContaining({ code: "IDEMPOTENCY_KEY_REUSED" }),
+    ]);
   });
 });

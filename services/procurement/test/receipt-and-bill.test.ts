@@ -16,7 +16,9 @@ describe(`goods receipts and supplier bills on ${testDatabaseKind()}`, () => {
     expect(part.goodsReceipt.number).toMatch(/^GR-\d{6}$/);
     const rest = await env.receive(order.id, [{ purchaseOrderLineId: line, quantity: "6" }]);
     expect(rest.purchaseOrder.status).toBe("RECEIVED");
-    const events = (await env.outbox("procurement.goods.received")).filter((e) => e.payload.purchaseOrderId === order.id);
+    const events = (await env.outbox("procurement.goods.received")).filter(
+      (e) => e.payload.purchaseOrderId === order.id,
+    );
     expect(events.map((e) => e.payload)).toEqual([
       expect.objectContaining({
         receiptId: part.goodsReceipt.id,
@@ -50,7 +52,9 @@ describe(`goods receipts and supplier bills on ${testDatabaseKind()}`, () => {
     process.env.PROCUREMENT_RECEIPT_TOLERANCE_PERCENT = "10";
     try {
       const { order } = await env.approvedOrder("10", "1.00");
-      const { purchaseOrder, errors } = await env.receive(order.id, [{ purchaseOrderLineId: order.lines[0].id, quantity: "11" }]);
+      const { purchaseOrder, errors } = await env.receive(order.id, [
+        { purchaseOrderLineId: order.lines[0].id, quantity: "11" },
+      ]);
       expect(errors).toEqual([]);
       expect(purchaseOrder.status).toBe("RECEIVED");
     } finally {
@@ -79,16 +83,21 @@ describe(`goods receipts and supplier bills on ${testDatabaseKind()}`, () => {
       priceVariance: { amount: "1.00" },
       holdReasons: [],
     });
-    const event = (await env.outbox("procurement.supplier_bill.matched")).find((e) => e.aggregate_id === supplierBill.id);
+    const event = (await env.outbox("procurement.supplier_bill.matched")).find(
+      (e) => e.aggregate_id === supplierBill.id,
+    );
     expect(event?.payload).toMatchObject({
       total: { amount: "51.00", currency: "EUR" },
       receivedValue: { amount: "50.00" },
       priceVariance: { amount: "1.00" },
       releasedBy: null,
     });
-    const { data } = await env.client.request(`query($id: ID!) { purchaseOrder(id: $id) { status lines { billedQuantity } } }`, {
-      id: order.id,
-    });
+    const { data } = await env.client.request(
+      `query($id: ID!) { purchaseOrder(id: $id) { status lines { billedQuantity } } }`,
+      {
+        id: order.id,
+      },
+    );
     expect(data.purchaseOrder).toEqual({ status: "CLOSED", lines: [{ billedQuantity: "10" }] });
   });
 
@@ -114,7 +123,13 @@ describe(`goods receipts and supplier bills on ${testDatabaseKind()}`, () => {
     expect((await env.outbox("procurement.supplier_bill.matched")).length).toBe(matchedBefore);
 
     const before = await env.snapshot();
-    const self = await env.mutate("releaseBillHold", "ReleaseBillHoldInput", BILL, { supplierBillId: supplierBill.id }, CLERK);
+    const self = await env.mutate(
+      "releaseBillHold",
+      "ReleaseBillHoldInput",
+      BILL,
+      { supplierBillId: supplierBill.id },
+      CLERK,
+    );
     expect(self.errors).toEqual([expect.objectContaining({ code: "SELF_APPROVAL" })]);
     expect(await env.snapshot()).toEqual(before);
     const released = await env.mutate(
@@ -125,9 +140,17 @@ describe(`goods receipts and supplier bills on ${testDatabaseKind()}`, () => {
       "manager@erp.local",
     );
     expect(released.supplierBill).toMatchObject({ status: "MATCHED", releasedBy: "manager@erp.local" });
-    const event = (await env.outbox("procurement.supplier_bill.matched")).find((e) => e.aggregate_id === supplierBill.id);
+    const event = (await env.outbox("procurement.supplier_bill.matched")).find(
+      (e) => e.aggregate_id === supplierBill.id,
+    );
     expect(event?.payload).toMatchObject({ releasedBy: "manager@erp.local", receivedValue: { amount: "25.00" } });
-    const again = await env.mutate("releaseBillHold", "ReleaseBillHoldInput", BILL, { supplierBillId: supplierBill.id }, "other@erp.local");
+    const again = await env.mutate(
+      "releaseBillHold",
+      "ReleaseBillHoldInput",
+      BILL,
+      { supplierBillId: supplierBill.id },
+      "other@erp.local",
+    );
     expect(again.errors).toEqual([expect.objectContaining({ code: "BILL_NOT_ON_HOLD" })]);
   });
 
@@ -175,9 +198,12 @@ describe(`goods receipts and supplier bills on ${testDatabaseKind()}`, () => {
     });
     const status = async () =>
       (
-        await env.client.request(`query($s: ID!) { supplierBills(filter: { supplierId: $s }) { nodes { status paidAmount { amount } } } }`, {
-          s: supplierId,
-        })
+        await env.client.request(
+          `query($s: ID!) { supplierBills(filter: { supplierId: $s }) { nodes { status paidAmount { amount } } } }`,
+          {
+            s: supplierId,
+          },
+        )
       ).data.supplierBills.nodes[0];
     await env.deliver("finance.supplier_payment.recorded", payment("40.00", "60.00"));
     expect(await status()).toEqual({ status: "MATCHED", paidAmount: { amount: "40.00" } });
@@ -194,9 +220,12 @@ describe(`goods receipts and supplier bills on ${testDatabaseKind()}`, () => {
       lines: [{ purchaseOrderLineId: order.lines[0].id, quantity: "3" }],
     };
     const run = () =>
-      env.client.request(`mutation($i: ReceiveGoodsInput!) { receiveGoods(input: $i) { goodsReceipt { id } ${ORDER} } }`, {
-        i: input,
-      });
+      env.client.request(
+        `mutation($i: ReceiveGoodsInput!) { receiveGoods(input: $i) { goodsReceipt { id } ${ORDER} } }`,
+        {
+          i: input,
+        },
+      );
     const first = await run();
     const events = (await env.outbox("procurement.goods.received")).length;
     expect(await run()).toEqual(first);

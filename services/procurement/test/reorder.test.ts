@@ -23,19 +23,35 @@ describe(`reorder drafting from inventory's low-stock reports on ${testDatabaseK
     await price(a, p2, "2.00", "50");
     await price(b, p3, "3.00", "1");
     const low = (productId: string, available: string, reorderPoint: string, reorderQuantity: string | null) =>
-      env.deliver("inventory.stock.low", { productId, warehouseId: env.warehouseId, available, reorderPoint, reorderQuantity });
+      env.deliver("inventory.stock.low", {
+        productId,
+        warehouseId: env.warehouseId,
+        available,
+        reorderPoint,
+        reorderQuantity,
+      });
     await low(p1, "2", "10", null); // back to the reorder point: 8
     await low(p2, "0", "5", null); // 5, raised to the minimum of 50
     await low(p3, "1", "4", "20"); // the reorder quantity
     await low(orphan, "0", "1", null);
 
-    const run = () => env.mutate("draftPurchaseOrdersFromReorderPoints", "DraftPurchaseOrdersFromReorderPointsInput", DRAFT_FROM_REORDER, {});
+    const run = () =>
+      env.mutate(
+        "draftPurchaseOrdersFromReorderPoints",
+        "DraftPurchaseOrdersFromReorderPointsInput",
+        DRAFT_FROM_REORDER,
+        {},
+      );
     const first = await run();
     expect(first.errors).toEqual([]);
     const bySupplier = (id: string) => first.purchaseOrders.find((o: any) => o.supplier.id === id);
     expect(first.purchaseOrders).toHaveLength(2);
     expect(bySupplier(a).status).toBe("DRAFT");
-    expect(bySupplier(a).lines.map((l: any) => [l.product.id, l.quantity, l.unitPrice.amount]).sort()).toEqual(
+    expect(
+      bySupplier(a)
+        .lines.map((l: any) => [l.product.id, l.quantity, l.unitPrice.amount])
+        .sort(),
+    ).toEqual(
       [
         [p1, "8", "1.00"],
         [p2, "50", "2.00"],
@@ -60,10 +76,25 @@ describe(`reorder drafting from inventory's low-stock reports on ${testDatabaseK
       leadTimeDays: 1,
       preferred: true,
     });
-    await env.deliver("inventory.stock.low", { productId: p, warehouseId: env.warehouseId, available: "0", reorderPoint: "3", reorderQuantity: null });
-    const run = () => env.mutate("draftPurchaseOrdersFromReorderPoints", "DraftPurchaseOrdersFromReorderPointsInput", DRAFT_FROM_REORDER, {});
+    await env.deliver("inventory.stock.low", {
+      productId: p,
+      warehouseId: env.warehouseId,
+      available: "0",
+      reorderPoint: "3",
+      reorderQuantity: null,
+    });
+    const run = () =>
+      env.mutate(
+        "draftPurchaseOrdersFromReorderPoints",
+        "DraftPurchaseOrdersFromReorderPointsInput",
+        DRAFT_FROM_REORDER,
+        {},
+      );
     const [order] = (await run()).purchaseOrders.filter((o: any) => o.supplier.id === s);
-    await env.mutate("cancelPurchaseOrder", "CancelPurchaseOrderInput", ORDER, { purchaseOrderId: order.id, reason: "Wrong size" });
+    await env.mutate("cancelPurchaseOrder", "CancelPurchaseOrderInput", ORDER, {
+      purchaseOrderId: order.id,
+      reason: "Wrong size",
+    });
     const again = (await run()).purchaseOrders.filter((o: any) => o.supplier.id === s);
     expect(again).toHaveLength(1);
     expect(again[0].lines[0].quantity).toBe("3");

@@ -16,7 +16,11 @@ describe(`suppliers and their prices on ${testDatabaseKind()}`, () => {
       contacts: [{ name: "Anna Holz", email: "anna@holz.example", role: "Sales" }],
     });
     expect(errors).toEqual([]);
-    expect(supplier).toMatchObject({ status: "ACTIVE", version: 1, contacts: [{ name: "Anna Holz", email: "anna@holz.example" }] });
+    expect(supplier).toMatchObject({
+      status: "ACTIVE",
+      version: 1,
+      contacts: [{ name: "Anna Holz", email: "anna@holz.example" }],
+    });
     expect(supplier.code).toMatch(/^SUP-\d{6}$/);
     const [event] = (await env.outbox("procurement.supplier.registered")).filter((e) => e.aggregate_id === supplier.id);
     expect(event?.payload).toEqual({
@@ -45,9 +49,15 @@ describe(`suppliers and their prices on ${testDatabaseKind()}`, () => {
       name: "x",
     });
     expect(stale.errors).toEqual([expect.objectContaining({ code: "VERSION_CONFLICT" })]);
-    const blocked = await env.mutate("blockSupplier", "BlockSupplierInput", SUPPLIER, { supplierId: id, reason: "Fraud check" });
+    const blocked = await env.mutate("blockSupplier", "BlockSupplierInput", SUPPLIER, {
+      supplierId: id,
+      reason: "Fraud check",
+    });
     expect(blocked.supplier).toMatchObject({ status: "BLOCKED", version: 3 });
-    const twice = await env.mutate("blockSupplier", "BlockSupplierInput", SUPPLIER, { supplierId: id, reason: "again" });
+    const twice = await env.mutate("blockSupplier", "BlockSupplierInput", SUPPLIER, {
+      supplierId: id,
+      reason: "again",
+    });
     expect(twice.errors).toEqual([expect.objectContaining({ code: "INVALID_STATE_TRANSITION" })]);
     const unblocked = await env.mutate("unblockSupplier", "UnblockSupplierInput", SUPPLIER, { supplierId: id });
     expect(unblocked.supplier).toMatchObject({ status: "ACTIVE", version: 4 });
@@ -81,14 +91,19 @@ describe(`suppliers and their prices on ${testDatabaseKind()}`, () => {
   it("sets prices per product, the preferred supplier, and shows them, the last purchase price and what is on order on the product", async () => {
     const [a, b, p] = [await env.supplier(), await env.supplier(), await env.product()];
     const price = (supplierId: string, amount: string, preferred: boolean) =>
-      env.mutate("setSupplierPrice", "SetSupplierPriceInput", "supplierPrice { id preferred price { amount } } errors { code field }", {
-        supplierId,
-        productId: p,
-        price: { amount, currency: "EUR" },
-        leadTimeDays: 7,
-        minimumQuantity: "10",
-        preferred,
-      });
+      env.mutate(
+        "setSupplierPrice",
+        "SetSupplierPriceInput",
+        "supplierPrice { id preferred price { amount } } errors { code field }",
+        {
+          supplierId,
+          productId: p,
+          price: { amount, currency: "EUR" },
+          leadTimeDays: 7,
+          minimumQuantity: "10",
+          preferred,
+        },
+      );
     await price(a, "3.00", false);
     expect((await price(b, "2.80", true)).supplierPrice).toMatchObject({ preferred: true, price: { amount: "2.80" } });
     const drafted = await env.draft(b, [{ productId: p, quantity: "25" }], "buyer@erp.local");
@@ -130,7 +145,9 @@ describe(`suppliers and their prices on ${testDatabaseKind()}`, () => {
   it("lists suppliers by status as a connection", async () => {
     const id = await env.supplier();
     await env.mutate("blockSupplier", "BlockSupplierInput", SUPPLIER, { supplierId: id, reason: "x" });
-    const { data } = await env.client.request(`{ suppliers(first: 100, filter: { status: BLOCKED }) { nodes { id status } pageInfo { hasNextPage } } }`);
+    const { data } = await env.client.request(
+      `{ suppliers(first: 100, filter: { status: BLOCKED }) { nodes { id status } pageInfo { hasNextPage } } }`,
+    );
     expect(data.suppliers.nodes).toContainEqual({ id, status: "BLOCKED" });
     expect(data.suppliers.nodes.every((n: any) => n.status === "BLOCKED")).toBe(true);
   });

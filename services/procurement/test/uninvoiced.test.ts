@@ -1,19 +1,22 @@
 import { systemClock } from "@erp/core";
 import { testDatabaseKind } from "@erp/testing";
+import type { Kysely } from "kysely";
 import { describe, expect, it } from "vitest";
+import type { ProcurementDatabase } from "../src/db.js";
 import { scheduledUninvoicedReport, uninvoicedReceipts } from "../src/uninvoiced.js";
 import { useProcurement } from "./harness.js";
 
 const env = useProcurement();
+const db = () => env.database.db as Kysely<ProcurementDatabase>;
 
 describe(`goods received not invoiced on ${testDatabaseKind()}`, () => {
   it("reports per currency the received value not yet on a matched bill, with receipt line and matched bill counts", async () => {
-    expect(await uninvoicedReceipts(env.database.db)).toEqual([]);
+    expect(await uninvoicedReceipts(db())).toEqual([]);
     const { order, supplierId } = await env.approvedOrder("10", "1.235");
     const line = order.lines[0].id;
     await env.receive(order.id, [{ purchaseOrderLineId: line, quantity: "3" }]); // 3.705 → 3.70
     await env.receive(order.id, [{ purchaseOrderLineId: line, quantity: "7" }]); // 8.645 → 8.64
-    expect(await uninvoicedReceipts(env.database.db)).toEqual([
+    expect(await uninvoicedReceipts(db())).toEqual([
       { currency: "EUR", uninvoicedValue: "12.34", receiptLines: 2, matchedBills: 0 },
     ]);
     await env.bill({
@@ -30,14 +33,14 @@ describe(`goods received not invoiced on ${testDatabaseKind()}`, () => {
       billDate: env.clock.today(),
       lines: [{ purchaseOrderLineId: line, quantity: "6", unitPrice: "9.99" }], // on hold: not counted
     });
-    expect(await uninvoicedReceipts(env.database.db)).toEqual([
+    expect(await uninvoicedReceipts(db())).toEqual([
       { currency: "EUR", uninvoicedValue: "7.40", receiptLines: 2, matchedBills: 1 },
     ]);
   });
 
   it("publishes the position from its hourly job, once per hour however often it runs", async () => {
-    await scheduledUninvoicedReport(env.database.db, systemClock);
-    await scheduledUninvoicedReport(env.database.db, systemClock);
+    await scheduledUninvoicedReport(db(), systemClock);
+    await scheduledUninvoicedReport(db(), systemClock);
     const reports = await env.outbox("procurement.uninvoiced_receipts.reported");
     expect(reports).toHaveLength(1);
     expect(reports[0]?.payload.positions).toEqual([
