@@ -1,5 +1,6 @@
 import { procurementEvents } from "@erp/contracts";
-import { defineSubgraph, loadSchemaFile } from "@erp/core";
+import { defineSubgraph, loadSchemaFile, type SubgraphModule, subgraphRunner } from "@erp/core";
+import type { Kysely } from "kysely";
 import { procurementSettings } from "./config.js";
 import type { ProcurementDatabase } from "./db.js";
 import { procurementHandlers } from "./known-parties.js";
@@ -10,7 +11,10 @@ import { exampleOperation, seedProcurement } from "./seed.js";
 import { scheduledUninvoicedReport } from "./uninvoiced.js";
 
 /** Procurement: suppliers, purchase orders with approvals, goods receipts and supplier bills with three-way match. */
-export const procurement = defineSubgraph<ProcurementDatabase, ProcurementLoaders>({
+export const procurement: SubgraphModule<ProcurementDatabase, ProcurementLoaders> = defineSubgraph<
+  ProcurementDatabase,
+  ProcurementLoaders
+>({
   name: "procurement",
   typeDefs: loadSchemaFile(new URL("../schema.graphql", import.meta.url)),
   resolvers,
@@ -20,7 +24,9 @@ export const procurement = defineSubgraph<ProcurementDatabase, ProcurementLoader
   publishes: procurementEvents,
   handlers: procurementHandlers,
   jobs: [{ name: "uninvoiced-receipts", cron: "40 * * * *", run: scheduledUninvoicedReport }],
-  seed: seedProcurement,
+  // Approvers must not be the requester, so the seed also acts as other people.
+  seed: (run, tools) =>
+    seedProcurement(run, tools, (subject) => subgraphRunner(procurement, tools.db as Kysely<unknown>, subject)),
   exampleOperation,
 });
 
