@@ -44,5 +44,8 @@ describe(`procurement demo data on ${testDatabaseKind()}`, () => {
     const before = await env.snapshot();
     await seed();
     expect(await env.snapshot()).toEqual(before);
+    const example = await env.client.request(procurement.exampleOperation!);
+    expect(example.errors).toBeUndefined();
+    expect(example.data.purchaseOrders.nodes).toHaveLength(8);
   });
 });
