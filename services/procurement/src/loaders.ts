@@ -6,7 +6,8 @@ import { toSupplierBill, toSupplierBillLine } from "./bill.js";
 import type { ProcurementDatabase } from "./db.js";
 import { ORDERED_STATUSES, toOrderLine, toPurchaseOrder } from "./purchase-order.js";
 import { toGoodsReceipt, toGoodsReceiptLine } from "./receipt.js";
-import { toSupplier, toSupplierPrice } from "./supplier.js";
+import { toSupplier } from "./supplier.js";
+import { toSupplierPrice } from "./supplier-price.js";
 
 /** Per-request loaders: one SQL statement per kind of lookup, whatever the page size. */
 export function createProcurementLoaders(db: Kysely<ProcurementDatabase>) {

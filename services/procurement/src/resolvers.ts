@@ -15,11 +15,11 @@ import { draftPurchaseOrdersFromReorderPoints } from "./reorder.js";
 import {
   blockSupplier,
   registerSupplier,
-  setSupplierPrice,
   unblockSupplier,
   uniqueViolations,
   updateSupplierDetails,
 } from "./supplier.js";
+import { setSupplierPrice } from "./supplier-price.js";
 
 /** An inventory product as procurement refers to it: by id; inventory resolves the rest. */
 export interface ProductReference {
