@@ -4,6 +4,7 @@ import { finance } from "@erp/finance";
 import { hr } from "@erp/hr";
 import { identity } from "@erp/identity";
 import { inventory } from "@erp/inventory";
+import { procurement } from "@erp/procurement";
 import { sales } from "@erp/sales";
 
 /** Every domain the gateway serves, with the port its own server listens on in split mode. */
@@ -13,6 +14,7 @@ export const SUBGRAPHS: { module: SubgraphModule; port: number; server: string }
   { module: sales, port: 4003, server: "services/sales/src/server.ts" },
   { module: finance, port: 4004, server: "services/finance/src/server.ts" },
   { module: identity, port: 4005, server: "services/identity/src/server.ts" },
+  { module: procurement, port: 4006, server: "services/procurement/src/server.ts" },
   { module: hr, port: 4007, server: "services/hr/src/server.ts" },
   { module: operations, port: 4009, server: "gateway/src/operations-server.ts" },
 ];
