@@ -7,7 +7,7 @@ import { procurementHandlers } from "./known-parties.js";
 import { createProcurementLoaders, type ProcurementLoaders } from "./loaders.js";
 import { migrations } from "./migrations/index.js";
 import { resolvers } from "./resolvers.js";
-import { exampleOperation, seedProcurement } from "./seed.js";
+import { seedProcurement } from "./seed.js";
 import { scheduledUninvoicedReport } from "./uninvoiced.js";
 
 /** Procurement: suppliers, purchase orders with approvals, goods receipts and supplier bills with three-way match. */
@@ -27,7 +27,6 @@ export const procurement: SubgraphModule<ProcurementDatabase, ProcurementLoaders
   // Approvers must not be the requester, so the seed also acts as other people.
   seed: (run, tools) =>
     seedProcurement(run, tools, (subject) => subgraphRunner(procurement, tools.db as Kysely<unknown>, subject)),
-  exampleOperation,
 });
 
 export type { ProcurementContext } from "./context.js";

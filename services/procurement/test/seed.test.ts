@@ -4,6 +4,7 @@ import { type Kysely, sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import type { ProcurementDatabase } from "../src/db.js";
 import { procurement } from "../src/index.js";
+import { exampleOperation } from "../src/seed.js";
 import { useProcurement } from "./harness.js";
 
 const env = useProcurement();
@@ -44,7 +45,7 @@ describe(`procurement demo data on ${testDatabaseKind()}`, () => {
     const before = await env.snapshot();
     await seed();
     expect(await env.snapshot()).toEqual(before);
-    const example = await env.client.request(procurement.exampleOperation!);
+    const example = await env.client.request(exampleOperation);
     expect(example.errors).toBeUndefined();
     expect(example.data.purchaseOrders.nodes).toHaveLength(8);
   });
