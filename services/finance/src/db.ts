@@ -151,6 +151,21 @@ export interface CreditLinesTable {
   created_at: Generated<Date>;
 }
 
+/** The payable of one posted payroll run in one currency. */
+export interface PayrollPayablesTable {
+  payroll_run_id: string;
+  currency: string;
+  run_number: string;
+  period: string;
+  amount: string;
+  employees: number;
+  posting_entry_id: string;
+  paid_on: string | null;
+  payment_id: string | null;
+  payment_entry_id: string | null;
+  created_at: Generated<Date>;
+}
+
 /** A stock level whose on hand disagrees with its movements, as inventory reports it. */
 export interface StockDiscrepancy {
   productId: string;
@@ -209,4 +224,5 @@ export interface FinanceDatabase extends LedgerTables {
     updated_at: Generated<Date>;
   };
   "finance.reconciliation_alerts": ReconciliationAlertsTable;
+  "finance.payroll_payables": PayrollPayablesTable;
 }

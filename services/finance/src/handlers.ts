@@ -8,6 +8,7 @@ import {
   OrderCancelled,
   OrderConfirmationRequested,
   OrderRejected,
+  PayrollRunPosted,
   ShipmentDispatched,
 } from "@erp/contracts";
 import {
@@ -21,6 +22,7 @@ import { checkCreditForOrder, releaseCreditHold } from "./credit.js";
 import type { FinanceDatabase } from "./db.js";
 import { invoiceShipment } from "./invoice.js";
 import { payableHandlers } from "./payables.js";
+import { bookPayrollRun } from "./payroll.js";
 import { reportedPositionHandlers } from "./reported-positions.js";
 import { stockValuationHandlers } from "./stock-valuation.js";
 
@@ -61,7 +63,7 @@ async function rememberLedgerCheck(event: DeliveredEventOf<typeof LedgerChecked>
 
 const customerEvents = [CustomerRegistered, CustomerDetailsUpdated, CustomerBlocked, CustomerUnblocked];
 
-/** Finance learns customers from CRM and bills what sales ships, never reading their tables. */
+/** Finance learns customers from CRM, bills what sales ships and books HR's payroll, never reading their tables. */
 export const financeHandlers: EventHandler<FinanceDatabase>[] = [
   ...customerEvents.map((c) => defineHandler(c, `remember-customer-${c.type.split(".").at(-1)}`, rememberCustomer)),
   defineHandler(ShipmentDispatched, "invoice-shipment", invoiceShipment),
@@ -72,4 +74,5 @@ export const financeHandlers: EventHandler<FinanceDatabase>[] = [
   ...stockValuationHandlers,
   ...payableHandlers,
   ...reportedPositionHandlers,
+  defineHandler(PayrollRunPosted, "book-payroll-run", bookPayrollRun),
 ];

@@ -8,6 +8,7 @@ import { isOverdue, issueInvoice, voidInvoice } from "./invoice.js";
 import { postJournalEntry, reverseJournalEntry, showMoney } from "./journal.js";
 import { payableMutations, payableQueries, payableTypes } from "./payables-resolvers.js";
 import { recordPayment, toPayment } from "./payment.js";
+import { listPayrollPayables, payPayroll } from "./payroll.js";
 import { accountBalance, agingBuckets, listInvoices, listJournalEntries, trialBalance } from "./queries.js";
 import { acknowledgeAlert, resolveAlert, runReconciliation, toAlert, toRun } from "./reconciliation.js";
 import { allocatePayment, issueCreditNote, refundPayment } from "./settlement.js";
@@ -16,6 +17,16 @@ import { allocatePayment, issueCreditNote, refundPayment } from "./settlement.js
 export interface Reference {
   id: string;
 }
+
+/** An HR employee, as finance refers to a person: by the identity subject it records. */
+export interface EmployeeBySubject {
+  userSubject: string;
+}
+
+const employeeBySubject = (userSubject: string): EmployeeBySubject & { __typename: "Employee" } => ({
+  __typename: "Employee",
+  userSubject,
+});
 
 /** Every finance mutation: the finance:write scope, one transaction, idempotent by its key. */
 const act = actionResolvers<FinanceContext>({ uniqueViolations: financeConstraintViolations });
@@ -50,6 +61,9 @@ export const resolvers: Resolvers = {
       return row ? toPayment(row) : null;
     },
     ...payableQueries,
+    payrollPayables: (_, args, ctx) => (
+      assertIds({ payrollRunId: args.payrollRunId }), listPayrollPayables(ctx.db, args)
+    ),
   },
   Mutation: {
     postJournalEntry: act(async (s, input) => ({ journalEntry: await postJournalEntry(s, input) })),
@@ -64,6 +78,7 @@ export const resolvers: Resolvers = {
     approveCreditLine: act(async (s, input) => ({ creditLine: await approveCreditLine(s, input) })),
     rejectCreditLine: act(async (s, input) => ({ creditLine: await rejectCreditLine(s, input) })),
     suspendCreditLine: act(async (s, input) => ({ creditLine: await suspendCreditLine(s, input) })),
+    payPayroll: act(async (s, input) => ({ payrollPayable: await payPayroll(s, input) })),
     accrueInterest: act((s, input) => accrueInterest(s, input)),
     runReconciliation: act(async (s) => ({ run: await runReconciliation(s) })),
     acknowledgeReconciliationAlert: act(async (s, input) => ({ alert: await acknowledgeAlert(s, input) })),
@@ -143,6 +158,15 @@ export const resolvers: Resolvers = {
     journalEntry: async (payment, _, ctx) => (await ctx.loaders.entriesOfSource.load(payment.id))[0] ?? null,
   },
   ...payableTypes,
+  CreditLine: {
+    requester: (line) => employeeBySubject(line.requestedBy),
+    approvedBy: (line) => line.approvers.map(employeeBySubject),
+  },
+  PayrollPayable: {
+    paid: (payable) => payable.paymentId !== null,
+    postingEntry: (payable, _, ctx) => present(ctx.loaders.entry.load(payable.postingEntryId), "JournalEntry"),
+    paymentEntry: (payable, _, ctx) => (payable.paymentEntryId ? ctx.loaders.entry.load(payable.paymentEntryId) : null),
+  },
   PaymentAllocation: {
     invoice: (allocation, _, ctx) => present(ctx.loaders.invoice.load(allocation.invoiceId), "Invoice"),
   },

@@ -139,7 +139,11 @@ export const FinanceErrorCode = {
   /** No reconciliation alert has the given id. */
   ALERT_NOT_FOUND: 'ALERT_NOT_FOUND',
   /** Finance holds no payable for this supplier bill id (a bill becomes payable once matched). */
-  SUPPLIER_BILL_NOT_FOUND: 'SUPPLIER_BILL_NOT_FOUND'
+  SUPPLIER_BILL_NOT_FOUND: 'SUPPLIER_BILL_NOT_FOUND',
+  /** Finance knows no posted payroll run with this id. */
+  PAYROLL_RUN_NOT_FOUND: 'PAYROLL_RUN_NOT_FOUND',
+  /** The payroll run was already paid in this currency. */
+  PAYROLL_ALREADY_PAID: 'PAYROLL_ALREADY_PAID'
 } as const;
 
 export type FinanceErrorCode = typeof FinanceErrorCode[keyof typeof FinanceErrorCode];

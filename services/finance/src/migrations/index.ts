@@ -7,6 +7,7 @@ import * as m0005 from "./0005_credit_notes_and_refunds.js";
 import * as m0006 from "./0006_inventory_ledger_reports.js";
 import * as m0007 from "./0007_credit_line_interest.js";
 import * as m0008 from "./0008_payables_and_stock_postings.js";
+import * as m0009 from "./0009_payroll.js";
 
 export const migrations: DomainMigrations = {
   "0001_finance": m0001,
@@ -17,4 +18,5 @@ export const migrations: DomainMigrations = {
   "0006_inventory_ledger_reports": m0006,
   "0007_credit_line_interest": m0007,
   "0008_payables_and_stock_postings": m0008,
+  "0009_payroll": m0009,
 };
