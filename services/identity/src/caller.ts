@@ -24,3 +24,13 @@ export function callerOf(principal: Principal): Caller | null {
     apiKeyId: callerKind === "PARTNER" ? (principal.apiKeyId ?? null) : null,
   };
 }
+
+/** An HR employee as identity refers to one: by the subject of the signed-in person. */
+export interface EmployeeReference {
+  __typename: "Employee";
+  userSubject: string;
+}
+
+/** Only a person (signed in with a JWT) can be an employee; partners and the system are not. */
+export const employeeOf = (caller: Caller): EmployeeReference | null =>
+  caller.kind === "PERSON" ? { __typename: "Employee", userSubject: caller.subject } : null;

@@ -7,7 +7,7 @@ import {
   present,
 } from "@erp/core";
 import { type ApiKey, apiKeyStatus, type IssuedKey, issueApiKey, revokeApiKey, rotateApiKey } from "./api-key.js";
-import { callerOf } from "./caller.js";
+import { callerOf, employeeOf } from "./caller.js";
 import type { IdentityContext } from "./context.js";
 import type { IdentityDatabase } from "./db.js";
 import { identityUniqueViolations } from "./errors.js";
@@ -57,6 +57,7 @@ export const resolvers: Resolvers = {
   Caller: {
     // A partner may see its own key without identity:read.
     apiKey: (caller, _, ctx) => (caller.apiKeyId ? ctx.loaders.apiKey.load(caller.apiKeyId) : null),
+    employee: (caller) => employeeOf(caller),
   },
   ApiKey: {
     __resolveReference: (ref, ctx) => ctx.loaders.apiKey.load(ref.id),

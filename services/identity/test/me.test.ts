@@ -41,6 +41,19 @@ describe(`me on ${testDatabaseKind()}`, () => {
     expect((await anonymous.request(ME)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
   });
 
+  it("links a person to the HR employee with their subject, and no partner or system to any", async () => {
+    const EMPLOYEE = `{ me { kind employee { __typename userSubject } } }`;
+    const person = env.as({ subject: "ana@example.com", kind: "person", roles: [], scopes: [] });
+    expect((await person.request(EMPLOYEE)).data.me).toEqual({
+      kind: "PERSON",
+      employee: { __typename: "Employee", userSubject: "ana@example.com" },
+    });
+    const partner = env.as({ subject: "api-key:abc", kind: "partner", roles: [], scopes: [] });
+    expect((await partner.request(EMPLOYEE)).data.me).toEqual({ kind: "PARTNER", employee: null });
+    const system = env.as({ subject: "system", kind: "system", roles: ["system"], scopes: ["*"] });
+    expect((await system.request(EMPLOYEE)).data.me).toEqual({ kind: "SYSTEM", employee: null });
+  });
+
   it("shows a person and the system without a key", async () => {
     const person = env.as({ subject: "ana@example.com", kind: "person", roles: ["clerk"], scopes: ["crm:read"] });
     expect((await person.request(ME)).data.me).toEqual({

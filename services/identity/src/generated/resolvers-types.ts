@@ -3,7 +3,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ApiKey as ApiKeyModel } from '../api-key.js';
 import type { PersistedOperation as PersistedOperationModel } from '../persisted-operation.js';
-import type { Caller as CallerModel } from '../caller.js';
+import type { Caller as CallerModel, EmployeeReference as EmployeeReferenceModel } from '../caller.js';
 import type { BusinessError as BusinessErrorModel } from '@erp/core';
 import type { IdentityContext } from '../context.js';
 export type Maybe<T> = T | null;
@@ -149,6 +149,15 @@ export type Caller = {
   scopes: Array<Scalars['String']['output']>;
   /** The API key a partner called with; null for people and the system. */
   apiKey?: Maybe<ApiKey>;
+  /** The HR employee this person is, by their subject (HR resolves it; null when HR has no such employee); null for partners and the system. */
+  employee?: Maybe<Employee>;
+};
+
+/** An HR employee, referred to by the identity subject of the person; HR resolves it. */
+export type Employee = {
+  __typename?: 'Employee';
+  /** The identity subject (JWT sub) of the person. */
+  userSubject?: Maybe<Scalars['String']['output']>;
 };
 
 /** What kind of caller a request comes from. */
@@ -511,6 +520,7 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Mutation: ResolverTypeWrapper<{}>;
   Caller: ResolverTypeWrapper<CallerModel>;
+  Employee: ResolverTypeWrapper<EmployeeReferenceModel>;
   CallerKind: CallerKind;
   ApiKey: ResolverTypeWrapper<ApiKeyModel>;
   ApiKeyStatus: ApiKeyStatus;
@@ -548,6 +558,7 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   Mutation: {};
   Caller: CallerModel;
+  Employee: EmployeeReferenceModel;
   ApiKey: ApiKeyModel;
   PersistedOperation: PersistedOperationModel;
   ApiKeyConnection: Omit<ApiKeyConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ApiKeyEdge']>, nodes: Array<ResolversParentTypes['ApiKey']> };
@@ -610,6 +621,13 @@ export type CallerResolvers<ContextType = IdentityContext, ParentType extends Re
   roles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   scopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   apiKey?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType>;
+  employee?: Resolver<Maybe<ResolversTypes['Employee']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type EmployeeResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Employee'] = ResolversParentTypes['Employee']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Employee']>, ParentType, ContextType>;
+  userSubject?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -736,6 +754,7 @@ export type Resolvers<ContextType = IdentityContext> = {
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Caller?: CallerResolvers<ContextType>;
+  Employee?: EmployeeResolvers<ContextType>;
   ApiKey?: ApiKeyResolvers<ContextType>;
   PersistedOperation?: PersistedOperationResolvers<ContextType>;
   ApiKeyConnection?: ApiKeyConnectionResolvers<ContextType>;
