@@ -5,5 +5,6 @@ export * from "./constraints.js";
 export * from "./database.js";
 export * from "./events.js";
 export * from "./factories.js";
+export * from "./people.js";
 export * from "./refusals.js";
 export * from "./subgraph.js";

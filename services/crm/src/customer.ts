@@ -13,6 +13,7 @@ import { z } from "zod";
 import { type Address, addressSchema } from "./address.js";
 import type { CrmDatabase, CustomerStatus, CustomersTable } from "./db.js";
 import { CrmErrorCode, notFound, refuse } from "./errors.js";
+import { assertAssignableEmployee } from "./known-employees.js";
 
 export type { CustomerStatus };
 
@@ -32,6 +33,7 @@ export interface Customer {
   billingAddress: Address | null;
   status: CustomerStatus;
   blockedReason: string | null;
+  accountManagerId: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -48,6 +50,7 @@ export function toCustomer(row: Selectable<CustomersTable>): Customer {
     billingAddress: row.billing_address,
     status: row.status,
     blockedReason: row.blocked_reason,
+    accountManagerId: row.account_manager_id,
     version: row.version,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
@@ -158,6 +161,7 @@ type CustomerChanges = Partial<{
   billing_address: string | null;
   status: CustomerStatus;
   blocked_reason: string | null;
+  account_manager_id: string;
 }>;
 
 async function saveCustomer(trx: Transaction<CrmDatabase>, id: string, changes: CustomerChanges) {
@@ -200,6 +204,27 @@ export async function unblockCustomer(
   const customer = await saveCustomer(scope.trx, current.id, { status: "ACTIVE", blocked_reason: null });
   await scope.audit("Customer", customer.id);
   await scope.emit(CustomerUnblocked, customer.id, customerSnapshot(customer));
+  return customer;
+}
+
+const assignSchema = z.object({ customerId: fields.id("customerId"), employeeId: fields.id("employeeId") });
+
+/**
+ * Makes an employee the customer's account manager. The account manager is CRM's own field, not
+ * part of the customer snapshot other domains keep, so no event is published; the version moves.
+ */
+export async function assignAccountManager(
+  scope: ActionScope<CrmDatabase>,
+  input: z.input<typeof assignSchema>,
+): Promise<Customer> {
+  const data = parseInput(assignSchema, input);
+  const current = await lockCustomer(scope.trx, data.customerId);
+  const employee = await assertAssignableEmployee(scope.trx, data.employeeId, "employeeId");
+  const customer = await saveCustomer(scope.trx, current.id, { account_manager_id: employee.employee_id });
+  await scope.audit("Customer", customer.id, {
+    accountManagerId: employee.employee_id,
+    previousAccountManagerId: current.account_manager_id,
+  });
   return customer;
 }
 

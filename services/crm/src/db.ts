@@ -32,6 +32,7 @@ export interface CustomersTable {
   billing_address: ColumnType<AddressJson | null, string | null, string | null>;
   status: Generated<CustomerStatus>;
   blocked_reason: string | null;
+  account_manager_id: string | null;
   version: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -95,8 +96,17 @@ export interface ActivitiesTable {
   created_at: Generated<Date>;
 }
 
+/** An HR employee as CRM remembers it from HR's events. */
+export interface KnownEmployeesTable {
+  employee_id: string;
+  name: string;
+  status: string;
+  version: number;
+}
+
 /** The crm schema, as Kysely sees it. */
 export interface CrmDatabase {
+  "crm.known_employees": KnownEmployeesTable;
   "crm.customers": CustomersTable;
   "crm.contacts": ContactsTable;
   "crm.leads": LeadsTable;

@@ -2,6 +2,7 @@ import { crmEvents } from "@erp/contracts";
 import { defineSubgraph, loadSchemaFile } from "@erp/core";
 import { crmSettings } from "./config.js";
 import type { CrmDatabase } from "./db.js";
+import { knownEmployeeHandlers } from "./known-employees.js";
 import { type CrmLoaders, createCrmLoaders } from "./loaders.js";
 import { migrations } from "./migrations/index.js";
 import { resolvers } from "./resolvers.js";
@@ -16,6 +17,7 @@ export const crm = defineSubgraph<CrmDatabase, CrmLoaders>({
   settings: crmSettings,
   createLoaders: createCrmLoaders,
   publishes: crmEvents,
+  handlers: knownEmployeeHandlers,
   seed: seedCrm,
   exampleOperation,
 });

@@ -13,12 +13,15 @@ function likePattern(search: string) {
 
 export async function listCustomers(
   db: Kysely<CrmDatabase>,
-  args: PageArgs & { filter?: { status?: CustomerStatus | null; search?: string | null } | null },
+  args: PageArgs & {
+    filter?: { status?: CustomerStatus | null; search?: string | null; accountManagerId?: string | null } | null;
+  },
 ): Promise<Connection<Customer>> {
   const page = keysetPage({ kind: "Customer", order: "oldest first" }, args);
-  const { status, search } = args.filter ?? {};
+  const { status, search, accountManagerId } = args.filter ?? {};
   let query = db.selectFrom("crm.customers").selectAll();
   if (status) query = query.where("status", "=", status);
+  if (accountManagerId) query = query.where("account_manager_id", "=", accountManagerId);
   if (search?.trim()) {
     const pattern = likePattern(search.trim());
     query = query.where((eb) =>

@@ -2,7 +2,13 @@ import { actionResolvers, assertIds, pageSize, present } from "@erp/core";
 import { type Activity, logActivity } from "./activity.js";
 import { addContact } from "./contact.js";
 import type { CrmContext } from "./context.js";
-import { blockCustomer, registerCustomer, unblockCustomer, updateCustomerDetails } from "./customer.js";
+import {
+  assignAccountManager,
+  blockCustomer,
+  registerCustomer,
+  unblockCustomer,
+  updateCustomerDetails,
+} from "./customer.js";
 import { crmUniqueViolations } from "./errors.js";
 import type { Resolvers } from "./generated/resolvers-types.js";
 import { captureLead, convertLead, disqualifyLead, qualifyLead } from "./lead.js";
@@ -22,7 +28,9 @@ export const resolvers: Resolvers = {
     customerByCode: async (_, { code }, ctx) => {
       return findCustomerByCode(ctx.db, code);
     },
-    customers: (_, args, ctx) => listCustomers(ctx.db, args),
+    customers: (_, args, ctx) => (
+      assertIds({ "filter.accountManagerId": args.filter?.accountManagerId }), listCustomers(ctx.db, args)
+    ),
     lead: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.lead.load(id)),
     leads: (_, args, ctx) => listLeads(ctx.db, args),
     opportunity: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.opportunity.load(id)),
@@ -36,6 +44,7 @@ export const resolvers: Resolvers = {
     updateCustomerDetails: act(async (s, input) => ({ customer: await updateCustomerDetails(s, input) })),
     blockCustomer: act(async (s, input) => ({ customer: await blockCustomer(s, input) })),
     unblockCustomer: act(async (s, input) => ({ customer: await unblockCustomer(s, input) })),
+    assignAccountManager: act(async (s, input) => ({ customer: await assignAccountManager(s, input) })),
     addContact: act(async (s, input) => ({ contact: await addContact(s, input) })),
     captureLead: act(async (s, input) => ({ lead: await captureLead(s, input) })),
     qualifyLead: act(async (s, input) => ({ lead: await qualifyLead(s, input) })),
@@ -51,6 +60,9 @@ export const resolvers: Resolvers = {
     contacts: (customer, _, ctx) => ctx.loaders.contactsOfCustomer.load(customer.id),
     opportunities: (customer, _, ctx) => ctx.loaders.opportunitiesOfCustomer.load(customer.id),
     activities: (customer, { first }, ctx) => activitiesOf(ctx, "customer_id", customer.id, first),
+    // A reference HR resolves; the gateway batches every customer's manager into one _entities call.
+    accountManager: (customer) =>
+      customer.accountManagerId ? { __typename: "Employee" as const, id: customer.accountManagerId } : null,
   },
   Contact: {
     customer: (contact, _, ctx) => present(ctx.loaders.customer.load(contact.customerId), "Customer"),

@@ -93,7 +93,11 @@ export const CrmErrorCode = {
   /** No lead has the given id. */
   LEAD_NOT_FOUND: 'LEAD_NOT_FOUND',
   /** No opportunity has the given id. */
-  OPPORTUNITY_NOT_FOUND: 'OPPORTUNITY_NOT_FOUND'
+  OPPORTUNITY_NOT_FOUND: 'OPPORTUNITY_NOT_FOUND',
+  /** CRM knows no HR employee with the given id. */
+  EMPLOYEE_NOT_FOUND: 'EMPLOYEE_NOT_FOUND',
+  /** The employee has left the organisation (TERMINATED). */
+  EMPLOYEE_TERMINATED: 'EMPLOYEE_TERMINATED'
 } as const;
 
 export type CrmErrorCode = typeof CrmErrorCode[keyof typeof CrmErrorCode];

@@ -2,6 +2,7 @@
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Customer as CustomerModel } from '../customer.js';
+import type { EmployeeReference as EmployeeReferenceModel } from '../known-employees.js';
 import type { Contact as ContactModel } from '../contact.js';
 import type { Lead as LeadModel } from '../lead.js';
 import type { Opportunity as OpportunityModel } from '../opportunity.js';
@@ -115,6 +116,8 @@ export type Mutation = {
   blockCustomer: CustomerPayload;
   /** Lifts a block: the customer becomes ACTIVE again. */
   unblockCustomer: CustomerPayload;
+  /** Makes an employee (known from HR, not terminated) the customer's account manager, replacing any other. */
+  assignAccountManager: CustomerPayload;
   /** Adds a contact person to a customer. */
   addContact: ContactPayload;
   /** Captures a new lead in status NEW. */
@@ -169,6 +172,15 @@ export type MutationBlockCustomerArgs = {
  */
 export type MutationUnblockCustomerArgs = {
   input: UnblockCustomerInput;
+};
+
+
+/**
+ * Business actions of customer relationship management. Each takes an idempotencyKey:
+ * a retry with the same key and input returns the first answer and changes nothing.
+ */
+export type MutationAssignAccountManagerArgs = {
+  input: AssignAccountManagerInput;
 };
 
 
@@ -273,6 +285,10 @@ export type Customer = {
   status: CustomerStatus;
   /** Why the customer is blocked; null when ACTIVE. */
   blockedReason?: Maybe<Scalars['String']['output']>;
+  /** The id of the HR employee who manages this customer; null when none is assigned. */
+  accountManagerId?: Maybe<Scalars['ID']['output']>;
+  /** The HR employee who manages this customer (HR resolves it); null when none is assigned. */
+  accountManager?: Maybe<Employee>;
   /** Increases with every change; pass it as expectedVersion to update safely. */
   version: Scalars['Int']['output'];
   /** People at this customer. */
@@ -510,6 +526,8 @@ export type ActivityKind =
 export type CustomerFilter = {
   /** Only customers in this status. */
   status?: InputMaybe<CustomerStatus>;
+  /** Only customers managed by this HR employee. */
+  accountManagerId?: InputMaybe<Scalars['ID']['input']>;
   /** Matches name, code or email, case-insensitive and literally (% and _ are plain characters); control characters are refused with BAD_USER_INPUT. */
   search?: InputMaybe<Scalars['String']['input']>;
 };
@@ -622,7 +640,11 @@ export type CrmErrorCode =
   /** No lead has the given id. */
   | 'LEAD_NOT_FOUND'
   /** No opportunity has the given id. */
-  | 'OPPORTUNITY_NOT_FOUND';
+  | 'OPPORTUNITY_NOT_FOUND'
+  /** CRM knows no HR employee with the given id. */
+  | 'EMPLOYEE_NOT_FOUND'
+  /** The employee has left the organisation (TERMINATED). */
+  | 'EMPLOYEE_TERMINATED';
 
 /** Result of a customer action: the customer, or errors and nothing changed. */
 export type CustomerPayload = {
@@ -728,6 +750,23 @@ export type BlockCustomerInput = {
   customerId: Scalars['ID']['input'];
   /** Why, e.g. unpaid invoices; 1 to 500 characters. */
   reason: Scalars['String']['input'];
+};
+
+/** Assigning a customer's account manager. */
+export type AssignAccountManagerInput = {
+  /** Idempotency key for this action. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The customer. */
+  customerId: Scalars['ID']['input'];
+  /** The HR employee, known to CRM from HR's events and not TERMINATED. */
+  employeeId: Scalars['ID']['input'];
+};
+
+/** An HR employee, referred to by id; HR resolves it. */
+export type Employee = {
+  __typename?: 'Employee';
+  /** The employee's id. */
+  id: Scalars['ID']['output'];
 };
 
 /** Unblocking a customer. */
@@ -1005,6 +1044,8 @@ export type ResolversTypes = {
   RegisterCustomerInput: RegisterCustomerInput;
   UpdateCustomerDetailsInput: UpdateCustomerDetailsInput;
   BlockCustomerInput: BlockCustomerInput;
+  AssignAccountManagerInput: AssignAccountManagerInput;
+  Employee: ResolverTypeWrapper<EmployeeReferenceModel>;
   UnblockCustomerInput: UnblockCustomerInput;
   AddContactInput: AddContactInput;
   CaptureLeadInput: CaptureLeadInput;
@@ -1058,6 +1099,8 @@ export type ResolversParentTypes = {
   RegisterCustomerInput: RegisterCustomerInput;
   UpdateCustomerDetailsInput: UpdateCustomerDetailsInput;
   BlockCustomerInput: BlockCustomerInput;
+  AssignAccountManagerInput: AssignAccountManagerInput;
+  Employee: EmployeeReferenceModel;
   UnblockCustomerInput: UnblockCustomerInput;
   AddContactInput: AddContactInput;
   CaptureLeadInput: CaptureLeadInput;
@@ -1108,6 +1151,7 @@ export type MutationResolvers<ContextType = CrmContext, ParentType extends Resol
   updateCustomerDetails?: Resolver<ResolversTypes['CustomerPayload'], ParentType, ContextType, RequireFields<MutationUpdateCustomerDetailsArgs, 'input'>>;
   blockCustomer?: Resolver<ResolversTypes['CustomerPayload'], ParentType, ContextType, RequireFields<MutationBlockCustomerArgs, 'input'>>;
   unblockCustomer?: Resolver<ResolversTypes['CustomerPayload'], ParentType, ContextType, RequireFields<MutationUnblockCustomerArgs, 'input'>>;
+  assignAccountManager?: Resolver<ResolversTypes['CustomerPayload'], ParentType, ContextType, RequireFields<MutationAssignAccountManagerArgs, 'input'>>;
   addContact?: Resolver<ResolversTypes['ContactPayload'], ParentType, ContextType, RequireFields<MutationAddContactArgs, 'input'>>;
   captureLead?: Resolver<ResolversTypes['LeadPayload'], ParentType, ContextType, RequireFields<MutationCaptureLeadArgs, 'input'>>;
   qualifyLead?: Resolver<ResolversTypes['LeadPayload'], ParentType, ContextType, RequireFields<MutationQualifyLeadArgs, 'input'>>;
@@ -1130,6 +1174,8 @@ export type CustomerResolvers<ContextType = CrmContext, ParentType extends Resol
   billingAddress?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['CustomerStatus'], ParentType, ContextType>;
   blockedReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  accountManagerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  accountManager?: Resolver<Maybe<ResolversTypes['Employee']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   contacts?: Resolver<Array<ResolversTypes['Contact']>, ParentType, ContextType>;
   opportunities?: Resolver<Array<ResolversTypes['Opportunity']>, ParentType, ContextType>;
@@ -1293,6 +1339,12 @@ export type ActivityPayloadResolvers<ContextType = CrmContext, ParentType extend
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type EmployeeResolvers<ContextType = CrmContext, ParentType extends ResolversParentTypes['Employee'] = ResolversParentTypes['Employee']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Employee']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -1345,6 +1397,7 @@ export type Resolvers<ContextType = CrmContext> = {
   ConvertLeadPayload?: ConvertLeadPayloadResolvers<ContextType>;
   OpportunityPayload?: OpportunityPayloadResolvers<ContextType>;
   ActivityPayload?: ActivityPayloadResolvers<ContextType>;
+  Employee?: EmployeeResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Date?: GraphQLScalarType;
