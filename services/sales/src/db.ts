@@ -64,7 +64,9 @@ export interface SalesOrdersTable {
   status_reason: string | null;
   /** The refusing rule's code when another domain rejected the order; null for a person's reason. */
   status_reason_code: string | null;
-  salesperson: string | null;
+  /** Free text from before salespeople were employees; null for orders placed since. */
+  salesperson_name: string | null;
+  salesperson_id: string | null;
   notes: string | null;
   quote_id: string | null;
   version: Generated<number>;
@@ -115,7 +117,16 @@ export const statusColumns: Record<string, readonly string[]> = {
 };
 
 /** The sales schema, as Kysely sees it. */
+/** An HR employee as sales remembers it from HR's events. */
+export interface KnownEmployeesTable {
+  employee_id: string;
+  name: string;
+  status: string;
+  version: number;
+}
+
 export interface SalesDatabase {
+  "sales.known_employees": KnownEmployeesTable;
   "sales.known_customers": KnownCustomersTable;
   "sales.known_products": KnownProductsTable;
   "sales.known_warehouses": KnownWarehousesTable;

@@ -13,6 +13,7 @@ import type { Kysely, Selectable, Transaction } from "kysely";
 import { z } from "zod";
 import type { OrderStatus, SalesDatabase, SalesOrdersTable } from "./db.js";
 import { notFound, refuse, SalesErrorCode } from "./errors.js";
+import { assertActiveEmployee } from "./known-employees.js";
 import { type PricedLine, priceLines, storedLine } from "./pricing.js";
 
 /** The order lifecycle; every other move is refused with INVALID_STATE_TRANSITION. */
@@ -35,7 +36,8 @@ export interface SalesOrder {
   status: OrderStatus;
   statusReason: string | null;
   statusReasonCode: string | null;
-  salesperson: string | null;
+  salespersonId: string | null;
+  salespersonName: string | null;
   notes: string | null;
   quoteId: string | null;
   version: number;
@@ -54,7 +56,8 @@ export function toSalesOrder(row: Selectable<SalesOrdersTable>): SalesOrder {
     status: row.status,
     statusReason: row.status_reason,
     statusReasonCode: row.status_reason_code,
-    salesperson: row.salesperson,
+    salespersonId: row.salesperson_id,
+    salespersonName: row.salesperson_name,
     notes: row.notes,
     quoteId: row.quote_id,
     version: row.version,
@@ -99,7 +102,7 @@ const placeSchema = z.object({
   warehouseId: fields.id("warehouseId"),
   currency: z.string(),
   lines: z.array(lineSchema),
-  salesperson: fields.optionalText("Salesperson", 200),
+  salespersonId: fields.id("salespersonId").nullish(),
   notes: fields.optionalText("Notes", 2000, { multiline: true }),
 });
 
@@ -121,6 +124,7 @@ export async function placeSalesOrder(
   const data = parseInput(placeSchema, input);
   await assertCustomerMayOrder(scope.trx, data.customerId);
   await assertWarehouseKnown(scope.trx, data.warehouseId);
+  if (data.salespersonId) await assertActiveEmployee(scope.trx, data.salespersonId, "salespersonId");
   const lines = await priceLines(scope.trx, data.lines, data.currency);
   return createOrder(scope, { ...data, lines, quoteId: quoteId ?? null });
 }
@@ -132,7 +136,7 @@ export async function createOrder(
     warehouseId: string;
     currency: string;
     lines: PricedLine[];
-    salesperson?: string | null;
+    salespersonId?: string | null;
     notes?: string | null;
     quoteId: string | null;
   },
@@ -144,7 +148,7 @@ export async function createOrder(
       customer_id: order.customerId,
       warehouse_id: order.warehouseId,
       currency: order.currency,
-      salesperson: order.salesperson ?? null,
+      salesperson_id: order.salespersonId ?? null,
       notes: order.notes ?? null,
       quote_id: order.quoteId,
     })

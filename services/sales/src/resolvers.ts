@@ -50,6 +50,8 @@ export const resolvers: Resolvers = {
   SalesOrder: {
     __resolveReference: (ref, ctx) => ctx.loaders.order.load(ref.id),
     customer: (order) => ({ id: order.customerId }),
+    // A reference HR resolves; the gateway batches a page's salespeople into one _entities call.
+    salesperson: (order) => (order.salespersonId ? { __typename: "Employee" as const, id: order.salespersonId } : null),
     lines: (order, _, ctx) => ctx.loaders.lines.load(`order:${order.id}:${order.currency}`),
     subtotal: async (order, _, ctx) =>
       totals(await ctx.loaders.lines.load(`order:${order.id}:${order.currency}`), order.currency).subtotal,

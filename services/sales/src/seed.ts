@@ -38,13 +38,20 @@ export async function seedSales(execute: OperationRunner, tools: SeedTools<Sales
     .orderBy("code", "desc")
     .executeTakeFirst();
   if (customers.length < 6 || products.length < 6 || !warehouse) return;
+  // Salespeople are HR's employees: name one when HR's demo staff is known, none otherwise.
+  const salesperson = await tools.db
+    .selectFrom("sales.known_employees")
+    .select("employee_id")
+    .where("status", "=", "ACTIVE")
+    .orderBy("name")
+    .executeTakeFirst();
   const order = (n: number, quantity = "2") =>
     run(execute, PLACE, {
       idempotencyKey: `seed-sales-order-${n}`,
       customerId: customers[n % 6]!.customer_id,
       warehouseId: warehouse.warehouse_id,
       currency: "EUR",
-      salesperson: "Dana Seller",
+      salespersonId: salesperson?.employee_id ?? null,
       lines: [
         { productId: products[n % 6]!.product_id, quantity },
         { productId: products[(n + 1) % 6]!.product_id, quantity: "1", discountPercent: "5" },

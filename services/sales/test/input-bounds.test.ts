@@ -52,13 +52,13 @@ describe(`sales refuses amounts its columns cannot hold on ${testDatabaseKind()}
     expect(await refused("placeSalesOrder", "PlaceSalesOrderInput", order(lines))).toEqual(only("lines"));
   });
 
-  it("refuses control characters in notes and salesperson, naming each", async () => {
+  it("refuses control characters in notes and a malformed salesperson id, naming each", async () => {
     const errors = await refused(
       "placeSalesOrder",
       "PlaceSalesOrderInput",
-      order([line("1")], { notes: "Call\u0000first", salesperson: "Eve\u202e" }),
+      order([line("1")], { notes: "Call\u0000first", salespersonId: "Eve\u202e" }),
     );
-    expect(errors.map((e) => e.field).sort()).toEqual(["notes", "salesperson"]);
+    expect(errors.map((e) => e.field).sort()).toEqual(["notes", "salespersonId"]);
   });
 });
 

@@ -81,7 +81,11 @@ export const SalesErrorCode = {
   /** No quote has the given id. */
   QUOTE_NOT_FOUND: 'QUOTE_NOT_FOUND',
   /** The quote's validity date has passed. */
-  QUOTE_EXPIRED: 'QUOTE_EXPIRED'
+  QUOTE_EXPIRED: 'QUOTE_EXPIRED',
+  /** Sales knows no HR employee with this id. */
+  EMPLOYEE_NOT_FOUND: 'EMPLOYEE_NOT_FOUND',
+  /** The employee has left the organisation (TERMINATED). */
+  EMPLOYEE_TERMINATED: 'EMPLOYEE_TERMINATED'
 } as const;
 
 export type SalesErrorCode = typeof SalesErrorCode[keyof typeof SalesErrorCode];

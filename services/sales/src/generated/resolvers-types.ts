@@ -6,6 +6,7 @@ import type { Line as LineModel } from '../pricing.js';
 import type { Quote as QuoteModel } from '../quote.js';
 import type { ShipmentView as ShipmentViewModel, ShipmentLineView as ShipmentLineViewModel } from '../loaders.js';
 import type { CustomerReference as CustomerReferenceModel, ProductReference as ProductReferenceModel } from '../resolvers.js';
+import type { EmployeeReference as EmployeeReferenceModel } from '../known-employees.js';
 import type { BusinessError as BusinessErrorModel } from '@erp/core';
 import type { SalesContext } from '../context.js';
 export type Maybe<T> = T | null;
@@ -199,6 +200,13 @@ export type CustomerOrdersArgs = {
   status?: InputMaybe<SalesOrderStatus>;
 };
 
+/** An HR employee, referred to by id; HR resolves it. */
+export type Employee = {
+  __typename?: 'Employee';
+  /** The employee's id. */
+  id: Scalars['ID']['output'];
+};
+
 /** A product, owned by inventory; sales adds what open orders hold of it. */
 export type Product = {
   __typename?: 'Product';
@@ -239,8 +247,15 @@ export type SalesOrder = {
   taxTotal: Money;
   /** Subtotal plus tax. */
   total: Money;
-  /** Who sold it. */
-  salesperson?: Maybe<Scalars['String']['output']>;
+  /** The HR employee who sold it (HR resolves it); null when none was named. */
+  salesperson?: Maybe<Employee>;
+  /** The id of the HR employee who sold it. */
+  salespersonId?: Maybe<Scalars['ID']['output']>;
+  /**
+   * Who sold it, as free text on orders placed before salespeople were employees; null on newer orders.
+   * @deprecated Salespeople are HR employees now: use salesperson.
+   */
+  salespersonName?: Maybe<Scalars['String']['output']>;
   /** Free-text notes. */
   notes?: Maybe<Scalars['String']['output']>;
   /** The quote it came from, if any. */
@@ -518,7 +533,11 @@ export type SalesErrorCode =
   /** No quote has the given id. */
   | 'QUOTE_NOT_FOUND'
   /** The quote's validity date has passed. */
-  | 'QUOTE_EXPIRED';
+  | 'QUOTE_EXPIRED'
+  /** Sales knows no HR employee with this id. */
+  | 'EMPLOYEE_NOT_FOUND'
+  /** The employee has left the organisation (TERMINATED). */
+  | 'EMPLOYEE_TERMINATED';
 
 /** Result of a quote action. */
 export type QuotePayload = {
@@ -646,8 +665,8 @@ export type PlaceSalesOrderInput = {
   currency: Scalars['CurrencyCode']['input'];
   /** The lines, 1 to 100. */
   lines: Array<SalesLineInput>;
-  /** Who sold it, at most 200 characters. */
-  salesperson?: InputMaybe<Scalars['String']['input']>;
+  /** The HR employee who sold it, known to sales from HR's events and not TERMINATED. */
+  salespersonId?: InputMaybe<Scalars['ID']['input']>;
   /** Free-text notes, at most 2000 characters. */
   notes?: InputMaybe<Scalars['String']['input']>;
 };
@@ -807,6 +826,7 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Mutation: ResolverTypeWrapper<{}>;
   Customer: ResolverTypeWrapper<CustomerReferenceModel>;
+  Employee: ResolverTypeWrapper<EmployeeReferenceModel>;
   Product: ResolverTypeWrapper<ProductReferenceModel>;
   SalesOrder: ResolverTypeWrapper<SalesOrderModel>;
   SalesOrderStatus: SalesOrderStatus;
@@ -858,6 +878,7 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   Mutation: {};
   Customer: CustomerReferenceModel;
+  Employee: EmployeeReferenceModel;
   Product: ProductReferenceModel;
   SalesOrder: SalesOrderModel;
   SalesOrderLine: LineModel;
@@ -938,6 +959,12 @@ export type CustomerResolvers<ContextType = SalesContext, ParentType extends Res
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type EmployeeResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['Employee'] = ResolversParentTypes['Employee']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Employee']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type ProductResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']>, { __typename: 'Product' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -959,7 +986,9 @@ export type SalesOrderResolvers<ContextType = SalesContext, ParentType extends R
   subtotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   taxTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
-  salesperson?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  salesperson?: Resolver<Maybe<ResolversTypes['Employee']>, ParentType, ContextType>;
+  salespersonId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  salespersonName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   quote?: Resolver<Maybe<ResolversTypes['Quote']>, ParentType, ContextType>;
   shipments?: Resolver<Array<ResolversTypes['Shipment']>, ParentType, ContextType>;
@@ -1128,6 +1157,7 @@ export type Resolvers<ContextType = SalesContext> = {
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
+  Employee?: EmployeeResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   SalesOrder?: SalesOrderResolvers<ContextType>;
   SalesOrderLine?: SalesOrderLineResolvers<ContextType>;

@@ -3,10 +3,12 @@ import * as m0001 from "./0001_sales.js";
 import * as m0002 from "./0002_known_warehouses.js";
 import * as m0003 from "./0003_confirmation_legs.js";
 import * as m0004 from "./0004_status_reason_code.js";
+import * as m0005 from "./0005_salesperson_employee.js";
 
 export const migrations: DomainMigrations = {
   "0001_sales": m0001,
   "0002_known_warehouses": m0002,
   "0003_confirmation_legs": m0003,
   "0004_status_reason_code": m0004,
+  "0005_salesperson_employee": m0005,
 };
