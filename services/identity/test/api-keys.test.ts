@@ -55,7 +55,7 @@ describe(`issueApiKey on ${testDatabaseKind()}`, () => {
 
   it.each([
     [{ scopes: ["crm:read", "crm:delete"] }, "scopes.1"],
-    [{ scopes: ["hr:*"] }, "scopes.0"],
+    [{ scopes: ["payroll:*"] }, "scopes.0"],
     [{ scopes: [] }, "scopes"],
     [{ name: " " }, "name"],
     [{ expiresAt: inHours(-1) }, "expiresAt"],
