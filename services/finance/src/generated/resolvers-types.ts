@@ -1169,10 +1169,10 @@ export type CreditLine = {
   requestedBy: Scalars['String']['output'];
   /** Who approved it so far. */
   approvers: Array<Scalars['String']['output']>;
-  /** The employee who asked for it, by their identity subject; resolved by HR. */
-  requester: Employee;
-  /** The employees who approved it so far, by their identity subjects; resolved by HR. */
-  approvedBy: Array<Employee>;
+  /** The employee who asked for it, by their identity subject; resolved by HR, null when HR has no employee with that subject (a partner's key or the system asked). */
+  requester?: Maybe<Employee>;
+  /** The employees who approved it so far, in order, by their identity subjects; resolved by HR, null where HR has no employee with that subject. */
+  approvedBy: Array<Maybe<Employee>>;
   /** Why it was rejected or suspended. */
   decisionReason?: Maybe<Scalars['String']['output']>;
   /** Open invoice balances plus confirmed orders not yet invoiced. */
@@ -2020,8 +2020,8 @@ export type CreditLineResolvers<ContextType = FinanceContext, ParentType extends
   status?: Resolver<ResolversTypes['CreditLineStatus'], ParentType, ContextType>;
   requestedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   approvers?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
-  requester?: Resolver<ResolversTypes['Employee'], ParentType, ContextType>;
-  approvedBy?: Resolver<Array<ResolversTypes['Employee']>, ParentType, ContextType>;
+  requester?: Resolver<Maybe<ResolversTypes['Employee']>, ParentType, ContextType>;
+  approvedBy?: Resolver<Array<Maybe<ResolversTypes['Employee']>>, ParentType, ContextType>;
   decisionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   exposure?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   available?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
