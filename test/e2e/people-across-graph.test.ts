@@ -120,4 +120,75 @@ describe(`people across the graph on ${testDatabaseKind()}`, () => {
     const me = await stranger.request(`{ me { employee { name } } }`);
     expect(me.data.me.employee).toBeNull();
   });
+
+  it("books a posted payroll run in finance, pays it once, and HR sees the run PAID with the books balanced", async () => {
+    const department = (
+      await data(
+        client,
+        `mutation($i: OpenDepartmentInput!) { openDepartment(input: $i) { department { id } errors { code } } }`,
+        { code: "PAYROLL", name: "Payroll", costCentre: "CC-PAY" },
+      )
+    ).department;
+    const paul = (
+      await data(
+        client,
+        `mutation($i: HireEmployeeInput!) { hireEmployee(input: $i) { employee { id } errors { code } } }`,
+        {
+          name: "Paul Payee",
+          workEmail: "paul@erp.local",
+          departmentId: department.id,
+          jobTitle: "Clerk",
+          hireDate: "2026-01-05",
+          employmentType: "FULL_TIME",
+        },
+      )
+    ).employee;
+    await data(client, `mutation($i: EmployeeActionInput!) { activateEmployee(input: $i) { errors { code } } }`, {
+      employeeId: paul.id,
+    });
+    await data(client, `mutation($i: ChangeCompensationInput!) { changeCompensation(input: $i) { errors { code } } }`, {
+      employeeId: paul.id,
+      amount: { amount: "3000.00", currency: "EUR" },
+      period: "MONTH",
+      effectiveFrom: "2026-01-05",
+    });
+    const run = (
+      await data(
+        client,
+        `mutation($i: PreparePayrollRunInput!) { preparePayrollRun(input: $i) { payrollRun { id totals { amount currency } } errors { code } } }`,
+        { period: "2026-10", kind: "REGULAR" },
+      )
+    ).payrollRun;
+    const boss = await clientOf(erp, "boss@erp.local");
+    await data(boss, `mutation($i: PayrollRunActionInput!) { approvePayrollRun(input: $i) { errors { code } } }`, {
+      payrollRunId: run.id,
+    });
+    await data(client, `mutation($i: PayrollRunActionInput!) { postPayrollRun(input: $i) { errors { code } } }`, {
+      payrollRunId: run.id,
+    });
+    await erp.settle();
+
+    const pay = (idempotencyKey: string) =>
+      client.request(
+        `mutation($i: PayPayrollInput!) { payPayroll(input: $i) { payrollPayable { amount { amount currency } paid } errors { code } } }`,
+        { i: { idempotencyKey, payrollRunId: run.id, currency: "EUR" } },
+      );
+    const key = newKey();
+    const paid = (await pay(key)).data.payPayroll;
+    expect(paid).toEqual({
+      payrollPayable: { amount: { amount: "3000.00", currency: "EUR" }, paid: true },
+      errors: [],
+    });
+    expect((await pay(key)).data.payPayroll).toEqual(paid);
+    await erp.settle();
+
+    const { data: after } = await client.request(
+      `query($id: ID!) { payrollRun(id: $id) { status } trialBalance { totals { debit { amount } credit { amount } } rows { account { code } balance { amount } } } }`,
+      { id: run.id },
+    );
+    expect(after.payrollRun.status).toBe("PAID");
+    for (const t of after.trialBalance.totals) expect(t.debit.amount).toBe(t.credit.amount);
+    const balance = (code: string) => after.trialBalance.rows.find((r: any) => r.account.code === code)?.balance.amount;
+    expect([balance("6000"), balance("2300"), balance("1000")]).toEqual(["3000.00", "0.00", "-3000.00"]);
+  });
 });
