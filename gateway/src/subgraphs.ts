@@ -9,13 +9,14 @@ import { sales } from "@erp/sales";
 
 /** Every domain the gateway serves, with the port its own server listens on in split mode. */
 export const SUBGRAPHS: { module: SubgraphModule; port: number; server: string }[] = [
+  // HR first: its demo staff become CRM's account managers and sales' salespeople when seeding.
+  { module: hr, port: 4007, server: "services/hr/src/server.ts" },
   { module: crm, port: 4001, server: "services/crm/src/server.ts" },
   { module: inventory, port: 4002, server: "services/inventory/src/server.ts" },
   { module: sales, port: 4003, server: "services/sales/src/server.ts" },
   { module: finance, port: 4004, server: "services/finance/src/server.ts" },
   { module: identity, port: 4005, server: "services/identity/src/server.ts" },
   { module: procurement, port: 4006, server: "services/procurement/src/server.ts" },
-  { module: hr, port: 4007, server: "services/hr/src/server.ts" },
   { module: operations, port: 4009, server: "gateway/src/operations-server.ts" },
 ];
 

@@ -1,4 +1,5 @@
-import { isoDay, type OperationRunner } from "@erp/core";
+import { isoDay, type OperationRunner, type SeedTools } from "@erp/core";
+import type { CrmDatabase } from "./db.js";
 
 const COMPANIES = [
   ["Acme Tools GmbH", "DE", "Berlin", "10115"],
@@ -27,7 +28,7 @@ const QUALIFY = `mutation($input: QualifyLeadInput!) { qualifyLead(input: $input
 const CONVERT = `mutation($input: ConvertLeadInput!) { convertLead(input: $input) { opportunity { id } errors { code message } } }`;
 
 /** Demo data through the CRM's own business actions; the keys make a second run change nothing. */
-export async function seedCrm(execute: OperationRunner): Promise<void> {
+export async function seedCrm(execute: OperationRunner, tools: SeedTools<CrmDatabase>): Promise<void> {
   const customerIds: string[] = [];
   for (const [i, [name, country, city, postalCode]] of COMPANIES.entries()) {
     const slug = name.toLowerCase().replace(/[^a-z]+/g, "");
@@ -68,6 +69,29 @@ export async function seedCrm(execute: OperationRunner): Promise<void> {
     },
   );
   await seedPipeline(execute, customerIds);
+  await seedAccountManagers(execute, tools, customerIds);
+}
+
+const ASSIGN = `mutation($input: AssignAccountManagerInput!) { assignAccountManager(input: $input) { customer { id } errors { code message } } }`;
+
+/** Account managers from HR's demo staff, when CRM has heard of them (HR seeds first); none otherwise. */
+async function seedAccountManagers(execute: OperationRunner, tools: SeedTools<CrmDatabase>, customerIds: string[]) {
+  const managers = await tools.db
+    .selectFrom("crm.known_employees")
+    .select("employee_id")
+    .where("status", "=", "ACTIVE")
+    .orderBy("name")
+    .limit(3)
+    .execute();
+  if (!managers.length) return;
+  for (const [i, customerId] of customerIds.entries())
+    await run(execute, ASSIGN, {
+      input: {
+        idempotencyKey: `seed-crm-account-manager-${i}`,
+        customerId,
+        employeeId: managers[i % managers.length]!.employee_id,
+      },
+    });
 }
 
 async function seedPipeline(execute: OperationRunner, customerIds: string[]): Promise<void> {

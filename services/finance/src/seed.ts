@@ -1,7 +1,7 @@
 import { Dec, type OperationRunner, type SeedTools } from "@erp/core";
 import type { FinanceDatabase } from "./db.js";
 
-/** A partly paid and a fully paid invoice, and a reconciliation run, over the seeded shipments. */
+/** A partly paid and a fully paid invoice, HR's older payroll month paid, and a reconciliation run, over the seeded data. */
 export async function seedFinance(execute: OperationRunner, tools: SeedTools<FinanceDatabase>): Promise<void> {
   const invoices = await tools.db
     .selectFrom("finance.invoices")
@@ -30,7 +30,33 @@ export async function seedFinance(execute: OperationRunner, tools: SeedTools<Fin
     if (result.errors?.length || refused?.length)
       throw new Error(`Finance seed failed: ${JSON.stringify(result.errors ?? refused)}`);
   }
+  await payOldestPayroll(execute, tools);
   await execute(
     `mutation { runReconciliation(input: { idempotencyKey: "seed-finance-reconciliation" }) { run { outcome } } }`,
   );
+}
+
+/** HR's older demo payroll month is paid, the newer one left open, so both states show. */
+async function payOldestPayroll(execute: OperationRunner, tools: SeedTools<FinanceDatabase>) {
+  const payables = await tools.db
+    .selectFrom("finance.payroll_payables")
+    .select(["payroll_run_id", "currency", "period"])
+    .orderBy("period")
+    .orderBy("currency")
+    .execute();
+  for (const payable of payables.filter((p) => p.period === payables[0]?.period)) {
+    const result = await execute(
+      `mutation($input: PayPayrollInput!) { payPayroll(input: $input) { payrollPayable { paid } errors { code message } } }`,
+      {
+        input: {
+          idempotencyKey: `seed-finance-payroll-${payable.period}-${payable.currency.trim()}`,
+          payrollRunId: payable.payroll_run_id,
+          currency: payable.currency.trim(),
+        },
+      },
+    );
+    const refused = (result.data?.payPayroll as { errors?: unknown[] } | undefined)?.errors;
+    if (result.errors?.length || refused?.length)
+      throw new Error(`Finance seed failed: ${JSON.stringify(result.errors ?? refused)}`);
+  }
 }
