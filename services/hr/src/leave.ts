@@ -99,6 +99,7 @@ async function leaveType(trx: Transaction<HrDatabase>, id: string) {
 export async function requestLeave(scope: ActionScope<HrDatabase>, input: z.input<typeof requestSchema>) {
   const data = parseInput(requestSchema, input);
   const employee = await lockEmployee(scope.trx, data.employeeId);
+  assertActsFor(scope, employee, "employeeId");
   assertEmployed(employee);
   if (employee.termination_date && data.endDate > employee.termination_date)
     refuse(HrErrorCode.EMPLOYEE_TERMINATED, `${employee.name} leaves on ${employee.termination_date}`, "endDate");
@@ -147,6 +148,12 @@ async function lockRequest(trx: Transaction<HrDatabase>, id: string) {
     .forUpdate()
     .executeTakeFirstOrThrow();
   return { request, employee };
+}
+
+/** People ask for and withdraw their own leave with hr:read alone; for someone else it takes hr:write. */
+function assertActsFor(scope: ActionScope<HrDatabase>, employee: Selectable<EmployeesTable>, field: string) {
+  if (employee.user_subject === scope.actor.subject || hasScope(scope.actor, "hr:write")) return;
+  refuse(HrErrorCode.FORBIDDEN, "Only the employee, or a holder of hr:write, may ask for or cancel their leave", field);
 }
 
 /** Never the requester (nor the employee); otherwise the employee's manager or a holder of hr:approve. */
@@ -233,6 +240,7 @@ const cancelSchema = z.object({ leaveRequestId: fields.id("leaveRequestId") });
 
 export async function cancelLeave(scope: ActionScope<HrDatabase>, input: z.input<typeof cancelSchema>) {
   const { request, employee } = await lockRequest(scope.trx, parseInput(cancelSchema, input).leaveRequestId);
+  assertActsFor(scope, employee, "leaveRequestId");
   const row = await withdrawLeave(scope, request);
   await followLeave(scope, employee);
   return toLeaveRequest(row);

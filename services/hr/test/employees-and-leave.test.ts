@@ -129,6 +129,47 @@ describe(`employees and leave on ${testDatabaseKind()}`, () => {
     ).toBe("APPROVED");
   });
 
+  it("lets a person with hr:read alone ask for and cancel their own leave, and nobody else's", async () => {
+    const dept = await env.department();
+    const self = person("self@erp.local", ["hr:read"]);
+    const mine = await env.activeEmployee(dept, { userSubject: "self@erp.local" });
+    const colleague = await env.activeEmployee(dept);
+    const annual = await env.leaveType(25);
+    const asked = await env.mutate(
+      "requestLeave",
+      { employeeId: mine, leaveTypeId: annual, startDate: "2026-06-01", endDate: "2026-06-03" },
+      LEAVE,
+      env.as(self),
+    );
+    expect(asked.leaveRequest).toMatchObject({ status: "SUBMITTED", days: 3 });
+    const forColleague = await refusedMutation(
+      env.as(self),
+      env.database.db,
+      "hr",
+      "requestLeave",
+      "RequestLeaveInput",
+      {
+        employeeId: colleague,
+        leaveTypeId: annual,
+        startDate: "2026-06-01",
+        endDate: "2026-06-03",
+      },
+    );
+    expect(forColleague).toEqual([expect.objectContaining({ code: "FORBIDDEN", field: "employeeId" })]);
+    const theirs = await env.mutate(
+      "requestLeave",
+      { employeeId: colleague, leaveTypeId: annual, startDate: "2026-06-08", endDate: "2026-06-08" },
+      LEAVE,
+    );
+    expect(
+      await refusedMutation(env.as(self), env.database.db, "hr", "cancelLeave", "CancelLeaveInput", {
+        leaveRequestId: theirs.leaveRequest.id,
+      }),
+    ).toEqual([expect.objectContaining({ code: "FORBIDDEN" })]);
+    const cancelled = await env.mutate("cancelLeave", { leaveRequestId: asked.leaveRequest.id }, LEAVE, env.as(self));
+    expect(cancelled.leaveRequest.status).toBe("CANCELLED");
+  });
+
   it("refuses leave beyond the balance unless the type allows unpaid leave, which then counts the excess unpaid", async () => {
     const dept = await env.department();
     const id = await env.activeEmployee(dept);

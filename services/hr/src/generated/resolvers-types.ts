@@ -155,13 +155,13 @@ export type Mutation = {
   terminateEmployee: EmployeePayload;
   /** Defines (or redefines) a leave type by its code. */
   defineLeaveType: LeaveTypePayload;
-  /** Asks for leave: SUBMITTED, its working days counted as pending in the year's balance. */
+  /** Asks for leave: SUBMITTED, its working days counted as pending in the year's balance. A person asks for their own leave (the employee's userSubject is theirs) with hr:read; for anyone else it takes hr:write (FORBIDDEN otherwise). */
   requestLeave: LeaveRequestPayload;
   /** Approves a SUBMITTED request: by the employee's manager (the caller's subject is the manager's userSubject) or a holder of hr:approve, never by whoever requested it. */
   approveLeave: LeaveRequestPayload;
   /** Rejects a SUBMITTED request; who may, as for approveLeave. */
   rejectLeave: LeaveRequestPayload;
-  /** Cancels a SUBMITTED or APPROVED request; the balance is given back. */
+  /** Cancels a SUBMITTED or APPROVED request; the balance is given back. Like requestLeave: one's own with hr:read, anyone's with hr:write. */
   cancelLeave: LeaveRequestPayload;
   /** Prepares a DRAFT payroll run for a month: one line per employee employed in it. */
   preparePayrollRun: PayrollRunPayload;
