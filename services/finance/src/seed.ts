@@ -1,8 +1,12 @@
 import { Dec, type OperationRunner, type SeedTools } from "@erp/core";
 import type { FinanceDatabase } from "./db.js";
 
-/** A partly paid and a fully paid invoice, HR's older payroll month paid, and a reconciliation run, over the seeded data. */
+/**
+ * The owners' capital in the bank, a partly paid and a fully paid invoice, HR's older payroll
+ * month paid, and a reconciliation run, over the seeded data.
+ */
 export async function seedFinance(execute: OperationRunner, tools: SeedTools<FinanceDatabase>): Promise<void> {
+  await payInCapital(execute, tools);
   const invoices = await tools.db
     .selectFrom("finance.invoices")
     .select(["customer_id", "total", "number"])
@@ -34,6 +38,33 @@ export async function seedFinance(execute: OperationRunner, tools: SeedTools<Fin
   await execute(
     `mutation { runReconciliation(input: { idempotencyKey: "seed-finance-reconciliation" }) { run { outcome } } }`,
   );
+}
+
+/** The owners pay 250,000 EUR into the bank, so the demo's payroll and supplier payments leave it positive. */
+async function payInCapital(execute: OperationRunner, tools: SeedTools<FinanceDatabase>) {
+  const accounts = await tools.db
+    .selectFrom("finance.accounts")
+    .select(["id", "code"])
+    .where("code", "in", ["1000", "3000"])
+    .execute();
+  const id = (code: string) => accounts.find((a) => a.code === code)!.id;
+  const capital = { amount: "250000.00", currency: "EUR" };
+  const result = await execute(
+    `mutation($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { errors { code message } } }`,
+    {
+      input: {
+        idempotencyKey: "seed-finance-capital",
+        description: "Owners' capital paid in",
+        lines: [
+          { accountId: id("1000"), debit: capital },
+          { accountId: id("3000"), credit: capital },
+        ],
+      },
+    },
+  );
+  const refused = (result.data?.postJournalEntry as { errors?: unknown[] } | undefined)?.errors;
+  if (result.errors?.length || refused?.length)
+    throw new Error(`Finance seed failed: ${JSON.stringify(result.errors ?? refused)}`);
 }
 
 /** HR's older demo payroll month is paid, the newer one left open, so both states show. */
