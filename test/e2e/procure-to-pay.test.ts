@@ -1,6 +1,6 @@
-import type { SubgraphModule } from "@erp/core";
+import { systemClock } from "@erp/core";
 import { subgraphModules } from "@erp/gateway";
-import { type GraphQLClient, newKey, testDatabaseKind } from "@erp/testing";
+import { type GraphQLClient, newKey, schemaRowCounts, testDatabaseKind } from "@erp/testing";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientOf, type RunningErp, SPLIT_START_MS, startSingleProcess, startSplit } from "../src/harness.js";
@@ -384,18 +384,197 @@ async function procureToPay(erp: RunningErp) {
       bills: [{ id: billId, status: "PAID", paidAmount: { amount: "12100.00" }, outstanding: { amount: "0.00" } }],
     }),
   );
-  return { productId, warehouseId, admin, accountant };
+  return { productId, warehouseId, supplierId };
+}
+
+/** Rows in every table of every business domain: a refused action must leave each count as it was. */
+async function everyRow(erp: RunningErp): Promise<Record<string, Record<string, number>>> {
+  const counts: Record<string, Record<string, number>> = {};
+  for (const domain of ["crm", "inventory", "sales", "finance", "procurement", "hr"])
+    await erp.withSubgraphDatabase(domain, async (db) => {
+      counts[domain] = await schemaRowCounts(db, domain);
+    });
+  return counts;
 }
 
 describe(`procure to pay through the gateway in one process on ${testDatabaseKind()}`, () => {
   let erp: Awaited<ReturnType<typeof startSingleProcess>>;
+  let flow: Awaited<ReturnType<typeof procureToPay>>;
   beforeAll(async () => {
     erp = await startSingleProcess();
   });
   afterAll(() => erp?.stop());
 
   it("orders above the second threshold, two approvals, receives in two parts, matches the bill, pays it: ledger right at each step", async () => {
-    await procureToPay(erp);
+    flow = await procureToPay(erp);
+  });
+
+  it("refuses the requester's own approval, even with procurement:approve, and writes nothing", async () => {
+    const both = await person(erp, "buyer-manager@erp.local", ["buyer", "procurement-manager"]);
+    const drafted = await both(
+      `mutation($i: DraftPurchaseOrderInput!) { draftPurchaseOrder(input: $i) { purchaseOrder { id } errors { code } } }`,
+      {
+        i: {
+          idempotencyKey: newKey(),
+          supplierId: flow.supplierId,
+          lines: [{ productId: flow.productId, quantity: "10" }],
+        },
+      },
+    );
+    const id = drafted.draftPurchaseOrder.purchaseOrder.id;
+    const submitted = await both(
+      `mutation($k: String!, $id: ID!) { submitPurchaseOrder(input: { idempotencyKey: $k, purchaseOrderId: $id }) { purchaseOrder { status requiredApprovals } } }`,
+      { k: newKey(), id },
+    );
+    expect(submitted.submitPurchaseOrder.purchaseOrder).toEqual({ status: "PENDING_APPROVAL", requiredApprovals: 1 });
+    await erp.settle();
+    const before = await everyRow(erp);
+    const own = await both(
+      `mutation($k: String!, $id: ID!) { approvePurchaseOrder(input: { idempotencyKey: $k, purchaseOrderId: $id }) { purchaseOrder { id } errors { code } } }`,
+      { k: newKey(), id },
+    );
+    expect(own.approvePurchaseOrder).toEqual({ purchaseOrder: null, errors: [{ code: "SELF_APPROVAL" }] });
+    await erp.settle();
+    expect(await everyRow(erp)).toEqual(before);
+    const order = await both(`query($id: ID!) { purchaseOrder(id: $id) { status approvals { by } } }`, { id });
+    expect(order.purchaseOrder).toEqual({ status: "PENDING_APPROVAL", approvals: [] });
+  });
+
+  it("order to cash posts cost of goods sold at shipment at the moving average, the last unit out taking what is left", async () => {
+    const admin = await person(erp, "admin@erp.local", ["admin"]);
+    const accountant = await person(erp, "accountant@erp.local", ["accountant"]);
+    const customerId = (
+      await admin(
+        `mutation($k: String!) { registerCustomer(input: { idempotencyKey: $k, name: "Cost AG" }) { customer { id } } }`,
+        { k: newKey() },
+      )
+    ).registerCustomer.customer.id;
+    const productId = (
+      await admin(
+        `mutation($k: String!, $s: String!) { registerProduct(input: { idempotencyKey: $k, sku: $s, name: "Stool", unitOfMeasure: PIECE, type: STOCKED, standardCost: { amount: "10.00", currency: "EUR" }, listPrice: { amount: "25.00", currency: "EUR" } }) { product { id } } }`,
+        { k: newKey(), s: newKey("COGS").slice(0, 40) },
+      )
+    ).registerProduct.product.id;
+    // 3 at 10.00 and 4 at 11.00: 7 worth 74.00, an average of 10.571428…
+    for (const [quantity, cost] of [
+      ["3", "10.00"],
+      ["4", "11.00"],
+    ])
+      await admin(
+        `mutation($k: String!, $p: ID!, $w: ID!, $q: Decimal!, $c: Decimal!) { receiveStock(input: { idempotencyKey: $k, productId: $p, warehouseId: $w, quantity: $q, unitCost: { amount: $c, currency: "EUR" } }) { errors { code } } }`,
+        { k: newKey(), p: productId, w: flow.warehouseId, q: quantity, c: cost },
+      );
+    await erp.settle();
+    const before = await p2pBalances(accountant);
+    const cogsBefore = (await ledger(accountant)).balances["5000"] ?? "0.00";
+    const order = (
+      await admin(
+        `mutation($i: PlaceSalesOrderInput!) { placeSalesOrder(input: $i) { salesOrder { id lines { id } } errors { code } } }`,
+        {
+          i: {
+            idempotencyKey: newKey(),
+            customerId,
+            warehouseId: flow.warehouseId,
+            currency: "EUR",
+            lines: [{ productId, quantity: "7" }],
+          },
+        },
+      )
+    ).placeSalesOrder.salesOrder;
+    await admin(
+      `mutation($k: String!, $id: ID!) { confirmSalesOrder(input: { idempotencyKey: $k, salesOrderId: $id }) { errors { code } } }`,
+      { k: newKey(), id: order.id },
+    );
+    await erp.settle();
+    const ship = async (quantity: string) => {
+      const shipped = await admin(
+        `mutation($i: ShipSalesOrderInput!) { shipSalesOrder(input: $i) { errors { code } } }`,
+        {
+          i: {
+            idempotencyKey: newKey(),
+            salesOrderId: order.id,
+            lines: [{ orderLineId: order.lines[0].id, quantity }],
+          },
+        },
+      );
+      expect(shipped.shipSalesOrder.errors).toEqual([]);
+      await erp.settle();
+    };
+    await ship("2");
+    await ship("5");
+    const { stockMovements } = await admin(
+      `query($p: ID) { stockMovements(filter: { productId: $p }) { nodes { id kind quantity source { type } } } }`,
+      { p: productId },
+    );
+    const issues = stockMovements.nodes.filter((m: any) => m.kind === "ISSUE");
+    expect(issues.map((m: any) => [m.quantity, m.source.type])).toEqual([
+      ["-5", "SalesShipment"],
+      ["-2", "SalesShipment"],
+    ]);
+    // 2 × 10.571428… = 21.14; the last 5 take the remaining 74.00 − 21.14 = 52.86.
+    expect(await entryFor(accountant, "StockMovement", issues[1].id)).toEqual([
+      [
+        ["1200", "0.00", "21.14"],
+        ["5000", "21.14", "0.00"],
+      ],
+    ]);
+    expect(await entryFor(accountant, "StockMovement", issues[0].id)).toEqual([
+      [
+        ["1200", "0.00", "52.86"],
+        ["5000", "52.86", "0.00"],
+      ],
+    ]);
+    const after = await ledger(accountant);
+    expect(after.balanced).toBe(true);
+    // The 74.00 the receipts put on 1200 all went out to cost of goods sold.
+    expect(before.inventory).toBe("12974.00");
+    expect(after.balances["1200"]).toBe("12900.00");
+    expect(after.balances["5000"]).toBe((Number(cogsBefore) + 74).toFixed(2));
+  });
+
+  it("reconciliation raises nothing once inventory and procurement have reported, and compares what they reported", async () => {
+    const admin = await person(erp, "admin@erp.local", ["admin"]);
+    const controller = await person(erp, "controller@erp.local", ["finance-manager"]);
+    const checked = await admin(
+      `mutation($k: String!) { checkStockLedger(input: { idempotencyKey: $k }) { discrepancies { __typename } errors { code } } }`,
+      { k: newKey() },
+    );
+    expect(checked.checkStockLedger).toEqual({ discrepancies: [], errors: [] });
+    // Procurement's uninvoiced-receipts report has no mutation; its hourly job is what sends it.
+    const job = subgraphModules()
+      .find((m) => m.name === "procurement")!
+      .jobs!.find((j) => j.name === "uninvoiced-receipts")!;
+    await job.run(erp.database.db, systemClock);
+    await erp.settle();
+    const reported = await erp.database.executeRaw(
+      "select report, positions from finance.reported_positions order by report",
+    );
+    expect(reported.rows.map((r: any) => [r.report, r.positions])).toEqual([
+      ["INVENTORY_VALUATION", [{ currency: "EUR", value: "12900.00", counts: { valuedMovements: 7 } }]],
+      ["UNINVOICED_RECEIPTS", [{ currency: "EUR", value: "0.00", counts: { receiptLines: 2, matchedBills: 1 } }]],
+    ]);
+    const reconcile = async () =>
+      (
+        await controller(
+          `mutation($k: String!) { runReconciliation(input: { idempotencyKey: $k }) { run { opened discrepancies outcome } errors { code } } }`,
+          { k: newKey() },
+        )
+      ).runReconciliation;
+    expect(await reconcile()).toEqual({ run: { opened: 0, discrepancies: 0, outcome: "OK" }, errors: [] });
+    const open = async () =>
+      (await controller(`{ reconciliationAlerts(status: OPEN) { kind expected found } }`)).reconciliationAlerts;
+    expect(await open()).toEqual([]);
+
+    // Not a vacuous pass: the same run compares the reports, which finance has caught up with.
+    await sql`update finance.reported_positions set positions = jsonb_set(positions, '{0,value}', '"12899.00"')
+              where report = 'INVENTORY_VALUATION'`.execute(erp.database.db);
+    await sql`update finance.reported_positions set positions = jsonb_set(positions, '{0,value}', '"5.00"')
+              where report = 'UNINVOICED_RECEIPTS'`.execute(erp.database.db);
+    expect((await reconcile()).run).toMatchObject({ opened: 2 });
+    expect((await open()).map((a: any) => a.kind).sort()).toEqual([
+      "GRNI_CONTROL_MISMATCH",
+      "INVENTORY_VALUATION_MISMATCH",
+    ]);
   });
 });
 
