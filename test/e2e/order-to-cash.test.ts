@@ -50,7 +50,7 @@ async function setup(onHand: string) {
  */
 async function everyRow(): Promise<Record<string, Record<string, number>>> {
   const counts: Record<string, Record<string, number>> = {};
-  for (const domain of ["crm", "inventory", "sales", "finance"])
+  for (const domain of ["crm", "inventory", "sales", "finance", "procurement", "hr"])
     await erp.withSubgraphDatabase(domain, async (db) => {
       counts[domain] = await schemaRowCounts(db, domain);
     });
@@ -129,16 +129,35 @@ describe(`order to cash across CRM, inventory and sales on ${testDatabaseKind()}
     expect(shipped).toMatchObject({ status: "SHIPPED", availableActions: [], lines: [{ shippedQuantity: "4" }] });
     expect(shipped.shipments.map((x: any) => x.lines[0].quantity)).toEqual(["1", "3"]);
     const movements = await data(
-      `query($p: ID) { stockMovements(filter: { productId: $p }) { nodes { kind quantity source { type } } } }`,
+      `query($p: ID) { stockMovements(filter: { productId: $p }) { nodes { id kind quantity source { type } } } }`,
       { p: s.productId },
     );
-    expect(
-      movements.stockMovements.nodes
-        .filter((m: any) => m.kind === "ISSUE")
-        .map((m: any) => [m.quantity, m.source.type]),
-    ).toEqual([
+    const issues = movements.stockMovements.nodes.filter((m: any) => m.kind === "ISSUE");
+    expect(issues.map((m: any) => [m.quantity, m.source.type])).toEqual([
       ["-3", "SalesShipment"],
       ["-1", "SalesShipment"],
+    ]);
+    // Each shipment's issue is cost of goods sold at the average cost (40.00): Dr 5000 / Cr 1200.
+    const { journalEntries } = await data(
+      `{ journalEntries(first: 100) { nodes { source { type id } lines { account { code } debit { amount } credit { amount } } } } }`,
+    );
+    const posted = (id: string) =>
+      journalEntries.nodes
+        .filter((e: any) => e.source?.type === "StockMovement" && e.source.id === id)
+        .map((e: any) => e.lines.map((l: any) => [l.account.code, l.debit.amount, l.credit.amount]).sort());
+    expect(issues.map((m: any) => posted(m.id))).toEqual([
+      [
+        [
+          ["1200", "0.00", "120.00"],
+          ["5000", "120.00", "0.00"],
+        ],
+      ],
+      [
+        [
+          ["1200", "0.00", "40.00"],
+          ["5000", "40.00", "0.00"],
+        ],
+      ],
     ]);
   });
 
