@@ -11,6 +11,7 @@ const require = createRequire(import.meta.url);
 export function erpTestConfig(timeoutMs = 60_000) {
   return defineConfig({
     resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve("graphql", { paths: [process.cwd()] }) }] },
-    test: { testTimeout: timeoutMs, hookTimeout: timeoutMs, pool: "forks" },
+    // Hooks migrate a fresh database per file: on a loaded 2-core machine that alone has taken over a minute.
+    test: { testTimeout: timeoutMs, hookTimeout: Math.max(timeoutMs, 180_000), pool: "forks" },
   });
 }
