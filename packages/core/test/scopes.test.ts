@@ -5,16 +5,26 @@ import { decodePrincipal, encodePrincipal } from "../src/context.js";
 import { isKnownScope, SCOPES } from "../src/scopes.js";
 
 describe("scope catalogue", () => {
-  it.each(["crm:read", "finance:reconcile", "identity:admin", "*", "finance:*", "audit:*"])("knows %s", (scope) => {
+  it.each([
+    "crm:read",
+    "finance:reconcile",
+    "identity:admin",
+    "*",
+    "finance:*",
+    "audit:*",
+    "procurement:approve",
+    "hr:compensation",
+    "hr:*",
+  ])("knows %s", (scope) => {
     expect(isKnownScope(scope)).toBe(true);
   });
 
-  it.each(["crm:delete", "hr:*", "crm", "", "*:*", "crm:read ", "constructor"])("refuses %j", (scope) => {
+  it.each(["crm:delete", "payroll:*", "crm", "", "*:*", "crm:read ", "constructor"])("refuses %j", (scope) => {
     expect(isKnownScope(scope)).toBe(false);
   });
 
   it("describes every scope", () => {
-    expect(Object.keys(SCOPES)).toHaveLength(17);
+    expect(Object.keys(SCOPES)).toHaveLength(25);
     for (const description of Object.values(SCOPES)) expect(description.length).toBeGreaterThan(10);
   });
 
