@@ -20,6 +20,7 @@ import {
   updateSupplierDetails,
 } from "./supplier.js";
 import { setSupplierPrice } from "./supplier-price.js";
+import { reportUninvoicedReceipts, type UninvoicedPosition, uninvoicedReceipts } from "./uninvoiced.js";
 
 /** An inventory product as procurement refers to it: by id; inventory resolves the rest. */
 export interface ProductReference {
@@ -34,6 +35,13 @@ export interface EmployeeReference {
 /** Every procurement mutation: its declared scope, one transaction, idempotent by its key. */
 const act = actionResolvers<ProcurementContext>({ uniqueViolations });
 
+/** A position as the graph shows it: the value as Money in its currency. */
+const showPosition = (p: UninvoicedPosition) => ({
+  uninvoicedValue: { amount: p.uninvoicedValue, currency: p.currency },
+  receiptLines: p.receiptLines,
+  matchedBills: p.matchedBills,
+});
+
 const present = <T>(value: T | null, what: string): T => {
   if (value === null) throw new Error(`${what} is missing: referential integrity broken`);
   return value;
@@ -41,6 +49,7 @@ const present = <T>(value: T | null, what: string): T => {
 
 export const resolvers: Resolvers = {
   Query: {
+    uninvoicedReceipts: async (_, __, ctx) => (await uninvoicedReceipts(ctx.db)).map(showPosition),
     supplier: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.supplier.load(id)),
     suppliers: (_, args, ctx) => listSuppliers(ctx.db, args),
     purchaseOrder: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.order.load(id)),
@@ -73,6 +82,10 @@ export const resolvers: Resolvers = {
     recordSupplierBill: act(async (s, input) => ({ supplierBill: await recordSupplierBill(s, input) })),
     releaseBillHold: act(async (s, input) => ({ supplierBill: await releaseBillHold(s, input) })),
     draftPurchaseOrdersFromReorderPoints: act((s) => draftPurchaseOrdersFromReorderPoints(s)),
+    reportUninvoicedReceipts: act(async (s) => {
+      const { reportedAt, positions } = await reportUninvoicedReceipts(s);
+      return { reportedAt, positions: positions.map(showPosition) };
+    }),
   },
   Product: {
     __resolveReference: (ref) => ({ id: ref.id }),

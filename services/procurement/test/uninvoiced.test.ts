@@ -1,5 +1,5 @@
 import { systemClock } from "@erp/core";
-import { testDatabaseKind } from "@erp/testing";
+import { newKey, person, testDatabaseKind } from "@erp/testing";
 import type { Kysely } from "kysely";
 import { describe, expect, it } from "vitest";
 import type { ProcurementDatabase } from "../src/db.js";
@@ -44,6 +44,28 @@ describe(`goods received not invoiced on ${testDatabaseKind()}`, () => {
     const reports = await env.outbox("procurement.uninvoiced_receipts.reported");
     expect(reports).toHaveLength(1);
     expect(reports[0]?.payload.positions).toEqual([
+      { currency: "EUR", uninvoicedValue: "7.40", receiptLines: 2, matchedBills: 1 },
+    ]);
+  });
+
+  it("shows the position to readers and sends it on request, refusing a caller without procurement:write", async () => {
+    const position = [{ uninvoicedValue: { amount: "7.40", currency: "EUR" }, receiptLines: 2, matchedBills: 1 }];
+    const read = await env
+      .as(person("reader@erp.local", ["procurement:read"]))
+      .request("{ uninvoicedReceipts { uninvoicedValue { amount currency } receiptLines matchedBills } }");
+    expect(read.data.uninvoicedReceipts).toEqual(position);
+    const report = `mutation($k: String!) { reportUninvoicedReceipts(input: { idempotencyKey: $k }) {
+      reportedAt positions { uninvoicedValue { amount currency } receiptLines matchedBills } errors { code } } }`;
+    const before = (await env.outbox("procurement.uninvoiced_receipts.reported")).length;
+    const denied = await env.as(person("reader@erp.local", ["procurement:read"])).request(report, { k: newKey() });
+    expect(denied.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    const key = newKey();
+    const sent = await env.client.request(report, { k: key });
+    expect(sent.data.reportUninvoicedReceipts).toMatchObject({ positions: position, errors: [] });
+    await env.client.request(report, { k: key }); // a retry with the same key sends nothing more
+    const reports = await env.outbox("procurement.uninvoiced_receipts.reported");
+    expect(reports).toHaveLength(before + 1);
+    expect(reports.at(-1)?.payload.positions).toEqual([
       { currency: "EUR", uninvoicedValue: "7.40", receiptLines: 2, matchedBills: 1 },
     ]);
   });

@@ -40,6 +40,8 @@ export type Scalars = {
 /** Reading suppliers, purchase orders, goods receipts and supplier bills. */
 export type Query = {
   __typename?: 'Query';
+  /** Goods received and not yet on a matched bill, per currency: what finance's goods-received-not-invoiced account should hold. */
+  uninvoicedReceipts: Array<UninvoicedReceiptsPosition>;
   /** A supplier by id; null when there is none. */
   supplier?: Maybe<Supplier>;
   /** Suppliers, oldest first, as a Relay connection. */
@@ -134,6 +136,8 @@ export type Mutation = {
   recordSupplierBill: SupplierBillPayload;
   /** Releases a bill ON_HOLD, which becomes MATCHED; the approver may not be whoever recorded it. */
   releaseBillHold: SupplierBillPayload;
+  /** Sends finance the goods-received-not-invoiced position now, for reconciliation (it also goes hourly). */
+  reportUninvoicedReceipts: UninvoicedReceiptsReportPayload;
   /** Turns inventory's low-stock reports into DRAFT purchase orders, one per preferred supplier; products already on an open order are left out. */
   draftPurchaseOrdersFromReorderPoints: ReorderDraftPayload;
 };
@@ -271,6 +275,15 @@ export type MutationRecordSupplierBillArgs = {
  */
 export type MutationReleaseBillHoldArgs = {
   input: ReleaseBillHoldInput;
+};
+
+
+/**
+ * Business actions of buying. Each takes an idempotencyKey: a retry with the same key and input
+ * returns the first answer and does nothing again.
+ */
+export type MutationReportUninvoicedReceiptsArgs = {
+  input: ReportUninvoicedReceiptsInput;
 };
 
 
@@ -824,6 +837,28 @@ export type SupplierBillPayload = {
   errors: Array<ProcurementError>;
 };
 
+/** Goods received and not yet invoiced in one currency. */
+export type UninvoicedReceiptsPosition = {
+  __typename?: 'UninvoicedReceiptsPosition';
+  /** Receipt line values less the received value of matched bills. */
+  uninvoicedValue: Money;
+  /** Receipt lines counted. */
+  receiptLines: Scalars['Int']['output'];
+  /** Matched (or paid) bills counted. */
+  matchedBills: Scalars['Int']['output'];
+};
+
+/** Result of reportUninvoicedReceipts. */
+export type UninvoicedReceiptsReportPayload = {
+  __typename?: 'UninvoicedReceiptsReportPayload';
+  /** When the position was taken; null when it failed. */
+  reportedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The position sent, per currency; null when it failed. */
+  positions?: Maybe<Array<UninvoicedReceiptsPosition>>;
+  /** Why the action failed; empty on success. */
+  errors: Array<ProcurementError>;
+};
+
 /** Result of draftPurchaseOrdersFromReorderPoints. */
 export type ReorderDraftPayload = {
   __typename?: 'ReorderDraftPayload';
@@ -1082,6 +1117,12 @@ export type ReleaseBillHoldInput = {
   comment?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Sending the goods-received-not-invoiced position. */
+export type ReportUninvoicedReceiptsInput = {
+  /** Idempotency key for this report. */
+  idempotencyKey: Scalars['String']['input'];
+};
+
 /** Drafting purchase orders from reorder points. */
 export type DraftPurchaseOrdersFromReorderPointsInput = {
   /** Idempotency key for this run. */
@@ -1241,6 +1282,8 @@ export type ResolversTypes = {
   PurchaseOrderPayload: ResolverTypeWrapper<Omit<PurchaseOrderPayload, 'purchaseOrder' | 'errors'> & { purchaseOrder?: Maybe<ResolversTypes['PurchaseOrder']>, errors: Array<ResolversTypes['ProcurementError']> }>;
   ReceiveGoodsPayload: ResolverTypeWrapper<Omit<ReceiveGoodsPayload, 'goodsReceipt' | 'purchaseOrder' | 'errors'> & { goodsReceipt?: Maybe<ResolversTypes['GoodsReceipt']>, purchaseOrder?: Maybe<ResolversTypes['PurchaseOrder']>, errors: Array<ResolversTypes['ProcurementError']> }>;
   SupplierBillPayload: ResolverTypeWrapper<Omit<SupplierBillPayload, 'supplierBill' | 'errors'> & { supplierBill?: Maybe<ResolversTypes['SupplierBill']>, errors: Array<ResolversTypes['ProcurementError']> }>;
+  UninvoicedReceiptsPosition: ResolverTypeWrapper<UninvoicedReceiptsPosition>;
+  UninvoicedReceiptsReportPayload: ResolverTypeWrapper<Omit<UninvoicedReceiptsReportPayload, 'errors'> & { errors: Array<ResolversTypes['ProcurementError']> }>;
   ReorderDraftPayload: ResolverTypeWrapper<Omit<ReorderDraftPayload, 'purchaseOrders' | 'skipped' | 'errors'> & { purchaseOrders?: Maybe<Array<ResolversTypes['PurchaseOrder']>>, skipped?: Maybe<Array<ResolversTypes['ReorderSkip']>>, errors: Array<ResolversTypes['ProcurementError']> }>;
   ReorderSkip: ResolverTypeWrapper<ReorderSkipModel>;
   SupplierContactInput: SupplierContactInput;
@@ -1262,6 +1305,7 @@ export type ResolversTypes = {
   RecordSupplierBillInput: RecordSupplierBillInput;
   SupplierBillLineInput: SupplierBillLineInput;
   ReleaseBillHoldInput: ReleaseBillHoldInput;
+  ReportUninvoicedReceiptsInput: ReportUninvoicedReceiptsInput;
   DraftPurchaseOrdersFromReorderPointsInput: DraftPurchaseOrdersFromReorderPointsInput;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1311,6 +1355,8 @@ export type ResolversParentTypes = {
   PurchaseOrderPayload: Omit<PurchaseOrderPayload, 'purchaseOrder' | 'errors'> & { purchaseOrder?: Maybe<ResolversParentTypes['PurchaseOrder']>, errors: Array<ResolversParentTypes['ProcurementError']> };
   ReceiveGoodsPayload: Omit<ReceiveGoodsPayload, 'goodsReceipt' | 'purchaseOrder' | 'errors'> & { goodsReceipt?: Maybe<ResolversParentTypes['GoodsReceipt']>, purchaseOrder?: Maybe<ResolversParentTypes['PurchaseOrder']>, errors: Array<ResolversParentTypes['ProcurementError']> };
   SupplierBillPayload: Omit<SupplierBillPayload, 'supplierBill' | 'errors'> & { supplierBill?: Maybe<ResolversParentTypes['SupplierBill']>, errors: Array<ResolversParentTypes['ProcurementError']> };
+  UninvoicedReceiptsPosition: UninvoicedReceiptsPosition;
+  UninvoicedReceiptsReportPayload: Omit<UninvoicedReceiptsReportPayload, 'errors'> & { errors: Array<ResolversParentTypes['ProcurementError']> };
   ReorderDraftPayload: Omit<ReorderDraftPayload, 'purchaseOrders' | 'skipped' | 'errors'> & { purchaseOrders?: Maybe<Array<ResolversParentTypes['PurchaseOrder']>>, skipped?: Maybe<Array<ResolversParentTypes['ReorderSkip']>>, errors: Array<ResolversParentTypes['ProcurementError']> };
   ReorderSkip: ReorderSkipModel;
   SupplierContactInput: SupplierContactInput;
@@ -1332,6 +1378,7 @@ export type ResolversParentTypes = {
   RecordSupplierBillInput: RecordSupplierBillInput;
   SupplierBillLineInput: SupplierBillLineInput;
   ReleaseBillHoldInput: ReleaseBillHoldInput;
+  ReportUninvoicedReceiptsInput: ReportUninvoicedReceiptsInput;
   DraftPurchaseOrdersFromReorderPointsInput: DraftPurchaseOrdersFromReorderPointsInput;
   Decimal: Scalars['Decimal']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1359,6 +1406,7 @@ export type RequiresScopesDirectiveArgs = {
 export type RequiresScopesDirectiveResolver<Result, Parent, ContextType = ProcurementContext, Args = RequiresScopesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type QueryResolvers<ContextType = ProcurementContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  uninvoicedReceipts?: Resolver<Array<ResolversTypes['UninvoicedReceiptsPosition']>, ParentType, ContextType>;
   supplier?: Resolver<Maybe<ResolversTypes['Supplier']>, ParentType, ContextType, RequireFields<QuerySupplierArgs, 'id'>>;
   suppliers?: Resolver<ResolversTypes['SupplierConnection'], ParentType, ContextType, RequireFields<QuerySuppliersArgs, 'first'>>;
   purchaseOrder?: Resolver<Maybe<ResolversTypes['PurchaseOrder']>, ParentType, ContextType, RequireFields<QueryPurchaseOrderArgs, 'id'>>;
@@ -1383,6 +1431,7 @@ export type MutationResolvers<ContextType = ProcurementContext, ParentType exten
   receiveGoods?: Resolver<ResolversTypes['ReceiveGoodsPayload'], ParentType, ContextType, RequireFields<MutationReceiveGoodsArgs, 'input'>>;
   recordSupplierBill?: Resolver<ResolversTypes['SupplierBillPayload'], ParentType, ContextType, RequireFields<MutationRecordSupplierBillArgs, 'input'>>;
   releaseBillHold?: Resolver<ResolversTypes['SupplierBillPayload'], ParentType, ContextType, RequireFields<MutationReleaseBillHoldArgs, 'input'>>;
+  reportUninvoicedReceipts?: Resolver<ResolversTypes['UninvoicedReceiptsReportPayload'], ParentType, ContextType, RequireFields<MutationReportUninvoicedReceiptsArgs, 'input'>>;
   draftPurchaseOrdersFromReorderPoints?: Resolver<ResolversTypes['ReorderDraftPayload'], ParentType, ContextType, RequireFields<MutationDraftPurchaseOrdersFromReorderPointsArgs, 'input'>>;
 };
 
@@ -1637,6 +1686,20 @@ export type SupplierBillPayloadResolvers<ContextType = ProcurementContext, Paren
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type UninvoicedReceiptsPositionResolvers<ContextType = ProcurementContext, ParentType extends ResolversParentTypes['UninvoicedReceiptsPosition'] = ResolversParentTypes['UninvoicedReceiptsPosition']> = {
+  uninvoicedValue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  receiptLines?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  matchedBills?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type UninvoicedReceiptsReportPayloadResolvers<ContextType = ProcurementContext, ParentType extends ResolversParentTypes['UninvoicedReceiptsReportPayload'] = ResolversParentTypes['UninvoicedReceiptsReportPayload']> = {
+  reportedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  positions?: Resolver<Maybe<Array<ResolversTypes['UninvoicedReceiptsPosition']>>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['ProcurementError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type ReorderDraftPayloadResolvers<ContextType = ProcurementContext, ParentType extends ResolversParentTypes['ReorderDraftPayload'] = ResolversParentTypes['ReorderDraftPayload']> = {
   purchaseOrders?: Resolver<Maybe<Array<ResolversTypes['PurchaseOrder']>>, ParentType, ContextType>;
   skipped?: Resolver<Maybe<Array<ResolversTypes['ReorderSkip']>>, ParentType, ContextType>;
@@ -1710,6 +1773,8 @@ export type Resolvers<ContextType = ProcurementContext> = {
   PurchaseOrderPayload?: PurchaseOrderPayloadResolvers<ContextType>;
   ReceiveGoodsPayload?: ReceiveGoodsPayloadResolvers<ContextType>;
   SupplierBillPayload?: SupplierBillPayloadResolvers<ContextType>;
+  UninvoicedReceiptsPosition?: UninvoicedReceiptsPositionResolvers<ContextType>;
+  UninvoicedReceiptsReportPayload?: UninvoicedReceiptsReportPayloadResolvers<ContextType>;
   ReorderDraftPayload?: ReorderDraftPayloadResolvers<ContextType>;
   ReorderSkip?: ReorderSkipResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
