@@ -1,5 +1,3 @@
-import { systemClock } from "@erp/core";
-import { subgraphModules } from "@erp/gateway";
 import { type GraphQLClient, newKey, schemaRowCounts, testDatabaseKind } from "@erp/testing";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -399,18 +397,11 @@ async function reconcilesCleanly(erp: RunningErp, valuation: { value: string; va
     { k: newKey() },
   );
   expect(checked.checkStockLedger).toEqual({ discrepancies: [], errors: [] });
-  // Procurement's uninvoiced-receipts report has no mutation: its hourly job is what sends it.
-  const job = subgraphModules()
-    .find((m) => m.name === "procurement")!
-    .jobs!.find((j) => j.name === "uninvoiced-receipts")!;
-  await erp.withSubgraphDatabase("procurement", (db) => job.run(db, systemClock));
-  if (erp.mode === "split")
-    // The job ran here, not in procurement's process, whose relay wakes after its own actions (or
-    // at the minute's outbox sweep): any procurement action there relays the report with it.
-    await admin(
-      `mutation($k: String!) { registerSupplier(input: { idempotencyKey: $k, name: "Relay nudge", currency: EUR, paymentTermsDays: 0 }) { errors { code } } }`,
-      { k: newKey() },
-    );
+  const sent = await admin(
+    `mutation($k: String!) { reportUninvoicedReceipts(input: { idempotencyKey: $k }) { positions { receiptLines } errors { code } } }`,
+    { k: newKey() },
+  );
+  expect(sent.reportUninvoicedReceipts.errors).toEqual([]);
   await erp.settle();
   const reported = async () => {
     let rows: unknown[] = [];
