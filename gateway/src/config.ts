@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { gatewaySecretFrom, isKnownScope } from "@erp/core";
+import { gatewaySecretFrom, isKnownScope, poolSizeFrom } from "@erp/core";
 import type { AuthSettings } from "./auth/authenticate.js";
 import { DEFAULT_ROLE_SCOPES } from "./auth/roles.js";
 import { type EdgeConfig, loadEdgeConfig } from "./edge/config.js";
@@ -13,6 +13,8 @@ export interface GatewayConfig {
   /** single: every subgraph in this process; split: each in its own process, reached over HTTP. */
   mode: GatewayMode;
   databaseUrl: string | undefined;
+  /** Connections the process may hold on PostgreSQL (DATABASE_POOL_SIZE). */
+  poolSize: number;
   dataDir: string;
   /** Split mode: where each subgraph listens. */
   subgraphUrls: Record<string, string>;
@@ -44,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     host: env.HOST || (developmentKeyOn(env, production) ? "127.0.0.1" : undefined),
     mode,
     databaseUrl: env.DATABASE_URL || undefined,
+    poolSize: poolSizeFrom(env),
     dataDir: env.DATA_DIR ?? `${REPO_ROOT}.data`,
     subgraphUrls: Object.fromEntries(
       SUBGRAPHS.map(({ module, port }) => [

@@ -41,7 +41,7 @@ export async function assertProductionReady(config: GatewayConfig, database?: Da
 }
 
 export async function openErpDatabase(config: GatewayConfig): Promise<Database> {
-  return openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/erp` });
+  return openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/erp`, maxConnections: config.poolSize });
 }
 
 /** Migrates every domain; returns the domains whose schema was created just now. */

@@ -66,6 +66,9 @@ export async function spawnSubgraph(
     // gave up sooner on a loaded machine would answer differently from one process.
     REQUEST_TIMEOUT_MS: "120000",
     QUEUE_TIMEOUT_MS: "120000",
+    // Eight domains in eight processes, beside one-process tests running at the same time, must
+    // stay under PostgreSQL's 100 connections.
+    DATABASE_POOL_SIZE: "4",
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir }),
   };
   const started = await launch(server, env);

@@ -36,6 +36,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return options.url ? openPostgres(options.url, options.maxConnections ?? 10) : openPglite(options.dataDir);
 }
 
+/**
+ * DATABASE_POOL_SIZE: connections each process may hold on PostgreSQL (default 10). Split
+ * mode runs one process per domain, so their sum must stay under the server's max_connections.
+ */
+export function poolSizeFrom(env: NodeJS.ProcessEnv): number {
+  const raw = env.DATABASE_POOL_SIZE?.trim();
+  if (!raw) return 10;
+  const size = Number(raw);
+  if (!/^\d+$/.test(raw) || size < 1 || size > 100)
+    throw new Error(`DATABASE_POOL_SIZE must be a whole number from 1 to 100, not "${raw}"`);
+  return size;
+}
+
 function openPostgres(url: string, max: number): Database {
   const pool = new pg.Pool({ connectionString: url, max });
   // An idle client losing its connection must not crash the process; the pool replaces it.

@@ -6,7 +6,7 @@ import { GraphQLError } from "graphql";
 import { gatewaySecretFrom, verifySignedHeaders } from "./auth/gateway-signature.js";
 import { withCancellation } from "./cancellation.js";
 import type { RequestInfo } from "./context.js";
-import { type Database, isReachable, openDatabase } from "./database.js";
+import { type Database, isReachable, openDatabase, poolSizeFrom } from "./database.js";
 import { errorMaskingPlugin } from "./error-masking.js";
 import { EventBus } from "./events/event-bus.js";
 import { onShutdown, type RunningServer, serveGraphQL } from "./http.js";
@@ -23,6 +23,8 @@ export interface SubgraphServerOptions {
   dataDir?: string | undefined;
   /** Only requests the gateway signed with this secret are served (see gatewaySecretFrom). */
   gatewaySecret: string;
+  /** Connections this process may hold on PostgreSQL (DATABASE_POOL_SIZE). */
+  poolSize?: number;
   /** Production: no introspection. */
   production?: boolean;
 }
@@ -35,7 +37,7 @@ export async function startSubgraphServer(
   module.settings?.(); // a bad setting stops the start before any migration runs
   // Without PostgreSQL each subgraph process keeps its own PGlite folder: PGlite serves one process.
   const dataDir = options.dataDir && join(options.dataDir, module.name);
-  const database = await openDatabase({ url: options.databaseUrl, dataDir });
+  const database = await openDatabase({ url: options.databaseUrl, dataDir, maxConnections: options.poolSize });
   await migrateDomain(database.db, module.name, module.migrations);
   // Dead letters land in the operations schema, whichever process delivered the event.
   await migrateDomain(database.db, operations.name, operations.migrations);
@@ -82,6 +84,7 @@ export async function serveSubgraphProcess(module: SubgraphModule, defaultPort: 
     port: Number(env.PORT ?? defaultPort),
     host: env.HOST,
     databaseUrl: env.DATABASE_URL,
+    poolSize: poolSizeFrom(env),
     dataDir: env.DATA_DIR ?? fileURLToPath(new URL("../../../.data", import.meta.url)),
     gatewaySecret: gatewaySecretFrom(env),
     production: env.NODE_ENV === "production",
