@@ -92,6 +92,7 @@ export {
   assertIds,
   assertQueryDate,
   assertSearchText,
+  checkLineQuantity,
   type DateWindow,
   fields,
   isoDay,

@@ -1,10 +1,17 @@
 import { z } from "zod";
 import { businessClock } from "./clock.js";
-import { BusinessRuleViolation, badUserInput, businessError, KernelErrorCode, validationErrors } from "./errors.js";
+import {
+  type BusinessError,
+  BusinessRuleViolation,
+  badUserInput,
+  businessError,
+  KernelErrorCode,
+  validationErrors,
+} from "./errors.js";
 import {
   AMOUNT_COLUMN,
   currencyScale,
-  type Dec,
+  Dec,
   decimalPlaces,
   fitsColumn,
   isCurrencyCode,
@@ -209,4 +216,22 @@ export function assertQueryDate(value: string | Date | null | undefined, field: 
   if (value == null) return;
   const year = (value instanceof Date ? value : new Date(value)).getUTCFullYear();
   if (!(year >= 1 && year <= 9999)) throw badUserInput(`${field} must be a date in the years 1 to 9999`, field);
+}
+
+/**
+ * A document line's quantity: a positive decimal with at most the product's decimal places,
+ * below 10^12. A problem is collected in `errors` (VALIDATION_FAILED on `field`) and 0 returned,
+ * so every line of a document is checked before it is refused as a whole.
+ */
+export function checkLineQuantity(value: string, precision: number, field: string, errors: BusinessError[]): Dec {
+  const fail = (message: string) => (
+    errors.push(businessError(KernelErrorCode.VALIDATION_FAILED, message, field)), new Dec(0)
+  );
+  if (!isDecimalString(value)) return fail("Quantity must be a decimal number");
+  const q = new Dec(value);
+  if (q.lte(0)) return fail("Quantity must be positive");
+  if (decimalPlaces(value) > precision)
+    return fail(`This product's quantities have at most ${precision} decimal places`);
+  if (q.gte("1e12")) return fail("Quantity is too large");
+  return q;
 }

@@ -5,6 +5,7 @@ import {
   type BusinessError,
   BusinessRuleViolation,
   businessError,
+  checkLineQuantity,
   currencyScale,
   Dec,
   fields,
@@ -18,7 +19,7 @@ import { z } from "zod";
 import { documentDateWindow, dueDateWindow, procurementSettings } from "./config.js";
 import type { BillHoldReasonsTable, ProcurementDatabase, SupplierBillLinesTable, SupplierBillsTable } from "./db.js";
 import { notFound, ProcurementErrorCode, refuse } from "./errors.js";
-import { checkPrice, checkQuantity } from "./products.js";
+import { checkPrice } from "./products.js";
 import { lockOrder, moveOrder, orderLines } from "./purchase-order.js";
 import { lockSupplier } from "./supplier.js";
 
@@ -208,7 +209,7 @@ async function matchLines(
       );
       return [];
     }
-    const quantity = checkQuantity(r.quantity, 6, at("quantity"), errors);
+    const quantity = checkLineQuantity(r.quantity, 6, at("quantity"), errors);
     const unitPrice = checkPrice(r.unitPrice, at("unitPrice"), errors);
     const billed = (billedBefore.get(line.id) ?? new Dec(0)).plus(quantity);
     billedBefore.set(line.id, billed);

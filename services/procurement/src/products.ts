@@ -3,6 +3,7 @@ import {
   type BusinessError,
   BusinessRuleViolation,
   businessError,
+  checkLineQuantity,
   currencyScale,
   Dec,
   decimalPlaces,
@@ -124,7 +125,7 @@ export async function priceOrderLines(
     const product = products.get(line.productId);
     const problem = productProblem(product, order.currency, at("productId"));
     if (problem || !product) return void errors.push(problem!);
-    const quantity = checkQuantity(line.quantity, product.quantity_precision, at("quantity"), errors);
+    const quantity = checkLineQuantity(line.quantity, product.quantity_precision, at("quantity"), errors);
     const unitPrice = line.unitPrice ?? prices.get(product.product_id)?.price;
     if (unitPrice === undefined)
       return void errors.push(
@@ -155,19 +156,6 @@ export async function priceOrderLines(
 }
 
 export const orderTotal = (lines: { amount: string }[]) => lines.reduce((s, l) => s.plus(l.amount), new Dec(0));
-
-export function checkQuantity(value: string, precision: number, field: string, errors: BusinessError[]): Dec {
-  const fail = (message: string) => (
-    errors.push(businessError(ProcurementErrorCode.VALIDATION_FAILED, message, field)), new Dec(0)
-  );
-  if (!isDecimalString(value)) return fail("Quantity must be a decimal number");
-  const q = new Dec(value);
-  if (q.lte(0)) return fail("Quantity must be positive");
-  if (decimalPlaces(value) > precision)
-    return fail(`This product's quantities have at most ${precision} decimal places`);
-  if (q.gte("1e12")) return fail("Quantity is too large");
-  return q;
-}
 
 /** A unit price: positive, at most 4 decimals, below 10^12 (a line still fits numeric(20, 4)). */
 export function checkPrice(value: string, field: string, errors: BusinessError[]): Dec {

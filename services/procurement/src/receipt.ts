@@ -4,6 +4,7 @@ import {
   type BusinessError,
   BusinessRuleViolation,
   businessError,
+  checkLineQuantity,
   currencyScale,
   Dec,
   fields,
@@ -17,7 +18,6 @@ import { z } from "zod";
 import { documentDateWindow, procurementSettings } from "./config.js";
 import type { GoodsReceiptLinesTable, GoodsReceiptsTable, ProcurementDatabase } from "./db.js";
 import { notFound, ProcurementErrorCode, refuse } from "./errors.js";
-import { checkQuantity } from "./products.js";
 import { lockOrder, moveOrder, orderLines, type PurchaseOrder, toPurchaseOrder } from "./purchase-order.js";
 
 export interface GoodsReceipt {
@@ -203,7 +203,7 @@ async function checkReceiptLines(
       );
       return [];
     }
-    const quantity = checkQuantity(r.quantity, precision.get(line.product_id) ?? 6, at("quantity"), errors);
+    const quantity = checkLineQuantity(r.quantity, precision.get(line.product_id) ?? 6, at("quantity"), errors);
     const before = pending.get(line.id) ?? new Dec(line.received_quantity);
     const limit = new Dec(line.quantity).times(tolerance.plus(100)).div(100);
     if (quantity.gt(0) && before.plus(quantity).gt(limit))

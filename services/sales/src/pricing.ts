@@ -3,6 +3,7 @@ import {
   type BusinessError,
   BusinessRuleViolation,
   businessError,
+  checkLineQuantity,
   currencyScale,
   Dec,
   decimalPlaces,
@@ -94,7 +95,7 @@ export async function priceLines(
           at("productId"),
         ),
       );
-    const quantity = checkQuantity(line.quantity, product.quantity_precision, at("quantity"), errors);
+    const quantity = checkLineQuantity(line.quantity, product.quantity_precision, at("quantity"), errors);
     const unitPrice = checkPrice(line.unitPrice, product, currency, at("unitPrice"), errors);
     const discount = percent(line.discountPercent, "0", at("discountPercent"), errors);
     const tax = percent(line.taxRate, defaultTaxRate(), at("taxRate"), errors);
@@ -118,19 +119,6 @@ export async function priceLines(
   // Finance stores the invoice and the credit hold of this total in numeric(20, 4) too.
   assertFitsColumn("The total (all lines with tax)", total, "lines");
   return priced as PricedLine[];
-}
-
-function checkQuantity(value: string, precision: number, field: string, errors: BusinessError[]): Dec {
-  const fail = (message: string) => (
-    errors.push(businessError(SalesErrorCode.VALIDATION_FAILED, message, field)), new Dec(0)
-  );
-  if (!isDecimalString(value)) return fail("Quantity must be a decimal number");
-  const q = new Dec(value);
-  if (q.lte(0)) return fail("Quantity must be positive");
-  if (decimalPlaces(value) > precision)
-    return fail(`This product's quantities have at most ${precision} decimal places`);
-  if (q.gte("1e12")) return fail("Quantity is too large");
-  return q;
 }
 
 function checkPrice(
