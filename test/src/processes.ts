@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +19,9 @@ const READY_WITHIN_MS = 60_000;
  * Shorter than that, the hook, not the harness, would say what went wrong.
  */
 export const SPLIT_START_MS = 4 * READY_WITHIN_MS + 60_000;
+
+/** Started all at once (on PostgreSQL), each shares the machine with the others: as long as the waves took in all. */
+export const TOGETHER_READY_WITHIN_MS = 4 * READY_WITHIN_MS;
 
 export interface SubgraphProcess {
   name: string;
@@ -53,12 +57,14 @@ export async function spawnSubgraph(
   server: string,
   secret: string,
   databaseUrl?: string,
+  port = 0,
+  readyWithinMs = READY_WITHIN_MS,
 ): Promise<SubgraphProcess> {
   const dataDir = databaseUrl ? undefined : mkdtempSync(join(tmpdir(), `erp-${name}-`));
   if (dataDir) cpSync(await pgliteTemplate(), join(dataDir, name), { recursive: true });
   const env = {
     ...process.env,
-    PORT: "0",
+    PORT: String(port),
     HOST: "127.0.0.1",
     GATEWAY_SECRET: secret,
     LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
@@ -71,7 +77,7 @@ export async function spawnSubgraph(
     DATABASE_POOL_SIZE: "4",
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir }),
   };
-  const started = await launch(server, env);
+  const started = await launch(server, env, readyWithinMs);
   const url = `${started.url}graphql`;
   return { name, server, url, env, dataDir, child: started.child };
 }
@@ -82,7 +88,11 @@ export async function relaunch(target: SubgraphProcess): Promise<void> {
   target.child = (await launch(target.server, env)).child;
 }
 
-async function launch(server: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
+async function launch(
+  server: string,
+  env: NodeJS.ProcessEnv,
+  readyWithinMs = READY_WITHIN_MS,
+): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", "--import", EXIT_WITH_PARENT, join(REPO_ROOT, server)], {
     cwd: REPO_ROOT,
     env,
@@ -90,7 +100,7 @@ async function launch(server: string, env: NodeJS.ProcessEnv): Promise<{ child: 
     stdio: ["ignore", "pipe", "inherit", "ipc"],
   });
   try {
-    return { child, url: await listeningUrl(child, server) };
+    return { child, url: await listeningUrl(child, server, readyWithinMs) };
   } catch (error) {
     await stopProcess(child);
     throw error;
@@ -98,10 +108,10 @@ async function launch(server: string, env: NodeJS.ProcessEnv): Promise<{ child: 
 }
 
 /** The server prints "<name> subgraph listening on <url>" once migrated and serving. */
-function listeningUrl(child: ChildProcess, server: string): Promise<string> {
+function listeningUrl(child: ChildProcess, server: string, readyWithinMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = "";
-    const timer = setTimeout(() => fail(`${server} not ready within ${READY_WITHIN_MS / 1000} s`), READY_WITHIN_MS);
+    const timer = setTimeout(() => fail(`${server} not ready within ${readyWithinMs / 1000} s`), readyWithinMs);
     const onExit = (code: number | null) => fail(`${server} exited with ${code} before it listened`);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -122,6 +132,18 @@ function listeningUrl(child: ChildProcess, server: string): Promise<string> {
     }
     child.once("exit", onExit);
     child.stdout!.on("data", onData);
+  });
+}
+
+/** A port free right now, for a process the gateway must know before it starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
   });
 }
 
