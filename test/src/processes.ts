@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDatabase } from "@erp/core";
+import { TEST_JWT_SECRET } from "@erp/testing";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const EXIT_WITH_PARENT = fileURLToPath(new URL("./exit-with-parent.mjs", import.meta.url));
@@ -159,4 +160,68 @@ export function stopProcess(child: ChildProcess): Promise<void> {
 export async function stopAll(processes: SubgraphProcess[]): Promise<void> {
   await Promise.all(processes.map((p) => stopProcess(p.child)));
   for (const p of processes) if (p.dataDir) rmSync(p.dataDir, { recursive: true, force: true });
+}
+
+/** The one-process ERP (gateway and every subgraph) as a child process, e.g. to kill it with SIGKILL. */
+export interface GatewayProcess {
+  url: string;
+  child: ChildProcess;
+}
+
+/**
+ * Starts `erp start` in one process on this PostgreSQL database and port, and waits until it is
+ * ready. Its connections carry application_name "erp-under-test", so a test can terminate them.
+ */
+export async function spawnOneProcessGateway(
+  databaseUrl: string,
+  port: number,
+  env: NodeJS.ProcessEnv = {},
+): Promise<GatewayProcess> {
+  const url = new URL(databaseUrl);
+  url.searchParams.set("application_name", "erp-under-test");
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "--import", EXIT_WITH_PARENT, join(REPO_ROOT, "gateway/src/cli.ts"), "start"],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: "test",
+        ERP_MODE: "single",
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        DATABASE_URL: url.toString(),
+        SEED: "false",
+        ERP_DEVELOPMENT_KEY: "false",
+        AUTH_JWT_SECRET: TEST_JWT_SECRET,
+        LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
+        RATE_LIMIT_PER_MINUTE: "1000000",
+        RATE_LIMIT_PER_ADDRESS_PER_MINUTE: "1000000",
+        MAX_CONCURRENT_PER_CLIENT: "1000",
+        MAX_EVENT_LOOP_LAG_MS: "60000",
+        REQUEST_TIMEOUT_MS: "120000",
+        QUEUE_TIMEOUT_MS: "120000",
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "inherit", "ipc"],
+    },
+  );
+  const ready = new Promise<void>((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(() => reject(new Error("the one-process ERP did not start in time")), 4 * READY_WITHIN_MS);
+    child.once("exit", (code) => reject(new Error(`the one-process ERP exited with ${code} before it was ready`)));
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!output.includes("ERP gateway ready at")) return;
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  try {
+    await ready;
+  } catch (error) {
+    await stopProcess(child);
+    throw error;
+  }
+  return { url: `http://127.0.0.1:${port}/graphql`, child };
 }

@@ -16,11 +16,16 @@ export function logUnexpected(error: GraphQLError, requestId: string, log: Logge
   log.error({ err: cause, requestId, path: error.path }, "unexpected error while resolving %s", error.path?.join("."));
 }
 
+const CONNECTION_LOST_MESSAGE =
+  "The service lost its database connection: send the request again (with the same idempotency key)";
+
 /** A lost database connection is the client's to retry: SERVICE_UNAVAILABLE, retryable, no detail. */
 function markConnectionLoss(error: GraphQLError, log: Logger = logger): void {
   if (!isConnectionLost(error.originalError)) return;
   log.warn({ err: error.originalError, path: error.path }, "database connection lost during a request");
   Object.assign(error.extensions, { code: SERVICE_UNAVAILABLE, retryable: true });
+  // The driver's words ("Connection terminated unexpectedly") are no business of the client's.
+  Object.defineProperty(error, "message", { value: CONNECTION_LOST_MESSAGE });
 }
 
 /**
