@@ -1,9 +1,23 @@
-import type { eventCatalogue } from "./index.js";
+import type { crmEvents } from "./crm.js";
+import type { financeEvents } from "./finance.js";
+import type { hrEvents } from "./hr.js";
+import type { inventoryEvents } from "./inventory.js";
+import type { procurementEvents } from "./procurement.js";
+import type { salesEvents } from "./sales.js";
+
+type Catalogued = (
+  | typeof crmEvents
+  | typeof inventoryEvents
+  | typeof salesEvents
+  | typeof financeEvents
+  | typeof procurementEvents
+  | typeof hrEvents
+)[number];
 
 /** One handler queue: a domain's handler of one event type. */
 export interface EventConsumer {
   /** The contract's type, e.g. "sales.shipment.dispatched". */
-  event: (typeof eventCatalogue)[number]["type"];
+  event: Catalogued["type"];
   /** The consuming domain. */
   domain: string;
   /** Its handler's name, unique within the domain. */
