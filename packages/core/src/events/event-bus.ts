@@ -38,6 +38,17 @@ function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
+/** True when a queue already behaves as these options say. */
+function sameOptions(queue: PgBoss.QueueResult, options: Omit<PgBoss.Queue, "name">): boolean {
+  return (
+    queue.retryLimit === options.retryLimit &&
+    queue.retryDelay === options.retryDelay &&
+    queue.retryBackoff === options.retryBackoff &&
+    queue.expireInSeconds === options.expireInSeconds &&
+    queue.deadLetter === options.deadLetter
+  );
+}
+
 /** The event bus's settings, read from the environment (see README, "Configuration"). */
 export const eventBusSettings = defineSettings({
   handlerConcurrency: setting.count("EVENT_HANDLER_CONCURRENCY", 8, 1, 100),
@@ -136,9 +147,11 @@ export class EventBus {
     return bus;
   }
 
-  /** The dead-letter queue, then every handler queue this process sends to or works. */
+  /** The dead-letter queue, then every handler queue this process sends to or works, where missing. */
   private async createQueues(): Promise<void> {
-    await this.boss.createQueue(DEAD_LETTER_QUEUE, { name: DEAD_LETTER_QUEUE, retryLimit: 5, retryDelay: 5 });
+    const existing = new Map((await this.boss.getQueues()).map((q) => [q.name, q]));
+    if (!existing.has(DEAD_LETTER_QUEUE))
+      await this.boss.createQueue(DEAD_LETTER_QUEUE, { name: DEAD_LETTER_QUEUE, retryLimit: 5, retryDelay: 5 });
     const options = {
       retryLimit: this.options.retryLimit,
       retryDelay: this.options.retryDelaySeconds,
@@ -146,9 +159,14 @@ export class EventBus {
       expireInSeconds: this.options.handlerTimeoutSeconds,
       deadLetter: DEAD_LETTER_QUEUE,
     };
-    for (const queue of this.routes.all) await this.boss.createQueue(queue, { name: queue, ...options });
-    // The consumer's process decides how its own queues behave, also for queues made before.
-    for (const queue of this.routes.own) await this.boss.updateQueue(queue, { name: queue, ...options });
+    const own = new Set(this.routes.own);
+    for (const queue of this.routes.all) {
+      const found = existing.get(queue);
+      if (!found) await this.boss.createQueue(queue, { name: queue, ...options });
+      // The consumer's process decides how its own queues behave, also for queues made before.
+      else if (own.has(queue) && !sameOptions(found, options))
+        await this.boss.updateQueue(queue, { name: queue, ...options });
+    }
     // Each process now sweeps its own outboxes on a timer; the shared cron sweep of earlier versions is gone.
     await this.boss.unschedule("outbox-sweep");
   }
