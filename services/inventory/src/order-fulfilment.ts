@@ -64,7 +64,7 @@ async function releaseForOrder(event: DeliveredEvent<{ reservationIds: string[] 
     .orderBy("product_id")
     .orderBy("warehouse_id")
     .execute();
-  for (const { id } of active) await releaseReservation(scope, { reservationId: id });
+  for (const { id } of active) await releaseReservation(scope, { reservationId: id }, "order-saga");
 }
 
 /** A shipment issues the reserved stock: ISSUE movements that reference the shipment. */
@@ -74,11 +74,15 @@ async function issueForShipment(event: DeliveredEventOf<typeof ShipmentDispatche
   const lines = [...shipment.lines].sort((a, b) => a.productId.localeCompare(b.productId));
   for (const line of lines) {
     if (!line.reservationId) throw new Error(`Shipment ${shipment.shipmentId} has a line without a reservation`);
-    await issueReservedStock(scope, {
-      reservationId: line.reservationId,
-      quantity: line.quantity,
-      source: { type: "SalesShipment", id: shipment.shipmentId },
-    });
+    await issueReservedStock(
+      scope,
+      {
+        reservationId: line.reservationId,
+        quantity: line.quantity,
+        source: { type: "SalesShipment", id: shipment.shipmentId },
+      },
+      "order-saga",
+    );
   }
 }
 

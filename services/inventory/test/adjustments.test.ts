@@ -108,7 +108,7 @@ describe(`stock adjustments on ${testDatabaseKind()}`, () => {
     await env.client.request(`mutation($i: ReserveStockInput!) { reserveStock(input: $i) { ${ERRORS} } }`, {
       i: {
         idempotencyKey: newKey(),
-        reference: { type: "SalesOrder", id: "SO-1" },
+        reference: { type: "ServiceJob", id: "JOB-1" },
         lines: [{ productId: product.id, warehouseId, quantity: "4" }],
       },
     });
