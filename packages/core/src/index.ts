@@ -36,6 +36,7 @@ export {
   EdgeErrorCode,
   KernelErrorCode,
   type NotFound,
+  queryNotFound,
   type Refuse,
   refusals,
 } from "./errors.js";
