@@ -50,7 +50,10 @@ const paymentsNotOverAllocated: Check = async (trx) =>
     found: r.allocated,
   }));
 
-/** Each invoice or payment has exactly one (unreversed-origin) entry whose control line matches its amount. */
+/**
+ * Each invoice or payment has exactly one (unreversed-origin) entry whose control line matches its amount;
+ * a zero-total document (a free invoice) has none.
+ */
 function oneEntryPerDocument(
   type: "Invoice" | "Payment",
   table: string,
@@ -69,7 +72,7 @@ function oneEntryPerDocument(
         left join finance.journal_lines l on l.entry_id = e.id
         left join finance.accounts acc on acc.id = l.account_id
         group by d.id
-        having count(distinct e.id) <> 1 or coalesce(sum(l.debit) filter (where acc.code = ${accountCode}), 0) <> d.${sql.raw(amountColumn)}`,
+        having count(distinct e.id) <> (case when d.${sql.raw(amountColumn)} = 0 then 0 else 1 end) or coalesce(sum(l.debit) filter (where acc.code = ${accountCode}), 0) <> d.${sql.raw(amountColumn)}`,
       )
     ).map((r) => ({
       kind: `${type.toUpperCase()}_JOURNAL_MISMATCH`,
@@ -80,7 +83,7 @@ function oneEntryPerDocument(
           ? `The ${type.toLowerCase()}'s journal entry posts a different amount`
           : `The ${type.toLowerCase()} has ${r.entries} journal entries instead of one`,
       documents: [{ type, id: r.id }],
-      expected: `1 entry of ${r.amount}`,
+      expected: Number(r.amount) === 0 ? "no entry" : `1 entry of ${r.amount}`,
       found: `${r.entries} entr${r.entries === 1 ? "y" : "ies"} of ${r.posted}`,
     }));
 }
