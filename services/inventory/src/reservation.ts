@@ -203,6 +203,40 @@ export async function releaseReservation(
   return { reservation: toReservation(row) };
 }
 
+/**
+ * A sales order closed short keeps, of a reservation, what its shipments took (their issue may still be on the
+ * way) and gives the rest back to available stock. Without shipments the whole reservation is released.
+ */
+export async function trimReservationToShipped(
+  scope: ActionScope<InventoryDatabase>,
+  reservationId: string,
+  shippedQuantity: string,
+): Promise<void> {
+  const reservation = await lockReservation(scope.trx, reservationId);
+  if (reservation.status !== "ACTIVE") return;
+  const keep = Dec.max(shippedQuantity, reservation.issued_quantity);
+  if (keep.isZero()) {
+    await releaseReservation(scope, { reservationId }, "order-saga");
+    return;
+  }
+  const surplus = new Dec(reservation.quantity).minus(keep);
+  if (!surplus.gt(0)) return;
+  const level = (await lockStockLevel(scope.trx, reservation.product_id, reservation.warehouse_id))!;
+  await changeStockLevel(scope, level, { reserved: surplus.negated() });
+  const row = await saveReservation(scope.trx, reservation.id, {
+    quantity: keep.toFixed(),
+    ...(keep.eq(reservation.issued_quantity) && { status: "CONSUMED" as const }),
+  });
+  await scope.audit("Reservation", row.id, { released: showQuantity(surplus), kept: showQuantity(keep) });
+  await scope.emit(ReservationReleased, row.id, {
+    reservationId: row.id,
+    reference: { type: row.reference_type, id: row.reference_id },
+    productId: row.product_id,
+    warehouseId: row.warehouse_id,
+    quantity: showQuantity(surplus),
+  });
+}
+
 const issueSchema = z.object({
   reservationId: fields.id("reservationId"),
   quantity: z.string().nullish(),
@@ -272,7 +306,7 @@ export async function issueReservedStock(
 async function saveReservation(
   trx: Transaction<InventoryDatabase>,
   id: string,
-  changes: Partial<{ status: ReservationStatus; issued_quantity: string }>,
+  changes: Partial<{ status: ReservationStatus; issued_quantity: string; quantity: string }>,
 ) {
   return trx
     .updateTable("inventory.reservations")

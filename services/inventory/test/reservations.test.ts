@@ -149,6 +149,59 @@ describe(`reservations on ${testDatabaseKind()}`, () => {
     expect(await level(product.id, warehouseId)).toMatchObject({ onHand: "5", reserved: "2", available: "3" });
   });
 
+  it("an order closed short keeps what shipped (even a shipment still on its way) and releases the rest", async () => {
+    const { product, warehouseId } = await env.make.stockedProduct("10");
+    const orderId = randomUUID();
+    await env.deliver("sales.order.confirmation_requested", {
+      orderId,
+      customerId: randomUUID(),
+      reference: { type: "SalesOrder", id: orderId },
+      warehouseId,
+      total: { amount: "50.00", currency: "EUR" },
+      lines: [{ lineId: randomUUID(), productId: product.id, quantity: "5" }],
+    });
+    const reservationId = await env.scalar(
+      `select id as v from inventory.reservations where reference_id = '${orderId}'`,
+    );
+    const shipment = (quantity: string) => ({
+      shipmentId: randomUUID(),
+      number: "SH-1",
+      orderId,
+      orderNumber: "SO-1",
+      customerId: randomUUID(),
+      warehouseId,
+      currency: "EUR",
+      lines: [
+        {
+          orderLineId: randomUUID(),
+          reservationId,
+          productId: product.id,
+          sku: product.sku,
+          quantity,
+          unitPrice: "10.00",
+          discountPercent: "0",
+          taxRate: "0",
+          netAmount: "10.00",
+          taxAmount: "0.00",
+        },
+      ],
+    });
+    await env.deliver("sales.shipment.dispatched", shipment("2"));
+    // Sales shipped 3 in all before closing; the second shipment (1) reaches inventory after the close.
+    const closed = { orderId, reason: "No more", reservations: [{ reservationId, shippedQuantity: "3" }] };
+    await env.deliver("sales.order.closed_short", closed);
+    expect(await level(product.id, warehouseId)).toMatchObject({ onHand: "8", reserved: "1", available: "7" });
+    await env.deliver("sales.order.closed_short", closed);
+    expect(await level(product.id, warehouseId)).toMatchObject({ onHand: "8", reserved: "1", available: "7" });
+    await env.deliver("sales.shipment.dispatched", shipment("1"));
+    expect(await level(product.id, warehouseId)).toMatchObject({ onHand: "7", reserved: "0", available: "7" });
+    expect(
+      await env.scalar(
+        `select status || ' ' || quantity::int || ' ' || issued_quantity::int as v from inventory.reservations where id = '${reservationId}'`,
+      ),
+    ).toBe("CONSUMED 3 3");
+  });
+
   it("releases a reservation back to available; releasing twice is an invalid transition", async () => {
     const { product, warehouseId } = await env.make.stockedProduct("4");
     const reservation = (await reserve(order(), [{ productId: product.id, warehouseId, quantity: "3" }])).data
