@@ -99,6 +99,28 @@ describe(`shipments of sales orders on ${testDatabaseKind()}`, () => {
     expect((await close()).data.closeSalesOrderShort.errors[0].code).toBe("INVALID_STATE_TRANSITION");
   });
 
+  it("reports the shipped position to finance: shipments per currency by the report's time", async () => {
+    const { id, lineId } = await confirmedOrder();
+    await ship(id, lineId, "1");
+    const { data } = await env.client.request(
+      `mutation($i: ReportShippedPositionInput!) { reportShippedPosition(input: $i) { reportedAt positions { currency shipments } errors { code } } }`,
+      { i: { idempotencyKey: newKey() } },
+    );
+    const shipped = await env.count("sales.shipments");
+    expect(data.reportShippedPosition).toMatchObject({
+      positions: [{ currency: "EUR", shipments: shipped }],
+      errors: [],
+    });
+    const { rows } = await sql<{ payload: any }>`
+      select payload from sales.outbox_events where type = 'sales.shipments.reported' order by sequence desc limit 1`.execute(
+      env.database.db,
+    );
+    expect(rows[0]!.payload).toEqual({
+      reportedAt: new Date(data.reportShippedPosition.reportedAt).toISOString(),
+      positions: [{ currency: "EUR", shipments: shipped }],
+    });
+  });
+
   it("refuses to ship more than is left to ship, and writes nothing", async () => {
     const { id, lineId } = await confirmedOrder();
     await ship(id, lineId, "2");
