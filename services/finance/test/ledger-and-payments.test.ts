@@ -185,6 +185,34 @@ describe(`the ledger on ${testDatabaseKind()}`, () => {
       }),
     ).rejects.toThrow(/does not balance/);
   });
+
+  it("refuses TRUNCATE of every append-only table and of the audit log, keeping their rows", async () => {
+    const tables = [
+      "journal_entries",
+      "journal_lines",
+      "payments",
+      "allocations",
+      "interest_accruals",
+      "credit_notes",
+      "refunds",
+      "audit_log",
+    ];
+    const counts = async () =>
+      Promise.all(
+        tables.map(async (t) =>
+          Number(
+            (await sql<{ n: string }>`select count(*) as n from ${sql.id("finance", t)}`.execute(database.db)).rows[0]!
+              .n,
+          ),
+        ),
+      );
+    const before = await counts();
+    for (const table of tables)
+      await expect(sql`truncate ${sql.id("finance", table)} cascade`.execute(database.db)).rejects.toThrow(
+        /append-only: TRUNCATE refused/,
+      );
+    expect(await counts()).toEqual(before);
+  });
 });
 
 describe(`invoices and payments on ${testDatabaseKind()}`, () => {

@@ -9,6 +9,7 @@ import * as m0007 from "./0007_credit_line_interest.js";
 import * as m0008 from "./0008_payables_and_stock_postings.js";
 import * as m0009 from "./0009_payroll.js";
 import * as m0010 from "./0010_received_shipments.js";
+import * as m0011 from "./0011_no_truncate.js";
 
 export const migrations: DomainMigrations = {
   "0001_finance": m0001,
@@ -21,4 +22,5 @@ export const migrations: DomainMigrations = {
   "0008_payables_and_stock_postings": m0008,
   "0009_payroll": m0009,
   "0010_received_shipments": m0010,
+  "0011_no_truncate": m0011,
 };
