@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { sql } from "@erp/core";
 import { newKey, testDatabaseKind } from "@erp/testing";
 import { describe, expect, it } from "vitest";
+import type { Kysely } from "kysely";
+import type { SalesDatabase } from "../src/db.js";
 import { scheduledConfirmationTimeouts } from "../src/order-closing.js";
 import { useSales } from "./harness.js";
 
@@ -112,10 +114,10 @@ describe(`the confirmation saga of a sales order on ${testDatabaseKind()}`, () =
     try {
       // Within the timeout (300 s by default) the order keeps waiting.
       env.clock.set(new Date(Date.now() + 200_000));
-      await scheduledConfirmationTimeouts(env.database.db, env.clock);
+      await scheduledConfirmationTimeouts(env.database.db as Kysely<SalesDatabase>, env.clock);
       expect(await status()).toEqual({ status: "PENDING_CONFIRMATION", statusReasonCode: null });
       env.clock.set(new Date(Date.now() + 360_000));
-      await scheduledConfirmationTimeouts(env.database.db, env.clock);
+      await scheduledConfirmationTimeouts(env.database.db as Kysely<SalesDatabase>, env.clock);
       expect(await status()).toEqual({ status: "REJECTED", statusReasonCode: "CONFIRMATION_TIMEOUT" });
     } finally {
       env.clock.set(started);
