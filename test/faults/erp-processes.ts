@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { SUBGRAPHS } from "@erp/gateway";
 import type { Database } from "@erp/core";
+import { SUBGRAPHS } from "@erp/gateway";
 import { createTestDatabase, TEST_JWT_SECRET } from "@erp/testing";
 import { relaunch, type SubgraphProcess, spawnSubgraph, stopAll, stopProcess } from "../src/processes.js";
 

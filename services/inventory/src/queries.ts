@@ -1,5 +1,4 @@
 import {
-  queryNotFound,
   assertQueryDate,
   assertSearchText,
   type Connection,
@@ -8,6 +7,7 @@ import {
   type Money,
   money,
   type PageArgs,
+  queryNotFound,
   sql,
 } from "@erp/core";
 import type { Kysely } from "kysely";

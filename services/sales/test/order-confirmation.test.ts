@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "@erp/core";
 import { newKey, testDatabaseKind } from "@erp/testing";
-import { describe, expect, it } from "vitest";
 import type { Kysely } from "kysely";
+import { describe, expect, it } from "vitest";
 import type { SalesDatabase } from "../src/db.js";
 import { scheduledConfirmationTimeouts } from "../src/order-closing.js";
 import { useSales } from "./harness.js";
