@@ -9,6 +9,8 @@ export interface Effects {
   payments: Map<string, string>;
   receipts: Map<string, string>;
   shipments: Map<string, string>;
+  /** Keys whose client gave up without an answer: each may have taken effect once, unseen. */
+  unanswered: Record<"orders" | "payments" | "receipts" | "shipments", number>;
 }
 
 const rows = async (sql: Database, text: string) => (await sql.executeRaw(text)).rows;
@@ -53,19 +55,22 @@ export async function waitForNoPendingConfirmation(sql: Database, withinMs: numb
 /** Each key's effect exists once: every id a client was told exists, and no row exists that no key explains. */
 async function oneEffectPerKey(sql: Database, effects: Effects): Promise<string[]> {
   const problems: string[] = [];
-  const check = async (what: string, told: Map<string, string>, table: string, where = "true") => {
+  const check = async (what: keyof Effects["unanswered"], told: Map<string, string>, table: string, where = "true") => {
     const ids = new Set((await rows(sql, `select id::text as id from ${table} where ${where}`)).map((r) => r.id));
     const toldIds = new Set(told.values());
     const missing = [...toldIds].filter((id) => !ids.has(id));
     if (missing.length) problems.push(`${what}: ${missing.length} answered ids do not exist`);
     if (toldIds.size !== told.size) problems.push(`${what}: two keys were answered with one id`);
-    if (ids.size > told.size) problems.push(`${what}: ${ids.size} rows for ${told.size} keys answered`);
+    if (ids.size > told.size + effects.unanswered[what])
+      problems.push(
+        `${what}: ${ids.size} rows for ${told.size} keys answered and ${effects.unanswered[what]} unanswered`,
+      );
   };
   await check("orders", effects.orders, "sales.sales_orders");
   await check("payments", effects.payments, "finance.payments", "external_reference like 'FAULT-%'");
   await check("shipments", effects.shipments, "sales.shipments");
   await check(
-    "stock receipts",
+    "receipts",
     effects.receipts,
     "inventory.stock_movements",
     "kind = 'RECEIPT' and quantity = 5 and unit_cost = 41",

@@ -69,7 +69,13 @@ describe("the split ERP on PostgreSQL under load and faults", () => {
     const world = await seed(client);
     await settle(sql, 180_000);
 
-    const effects: Effects = { orders: new Map(), payments: new Map(), receipts: new Map(), shipments: new Map() };
+    const effects: Effects = {
+      orders: new Map(),
+      payments: new Map(),
+      receipts: new Map(),
+      shipments: new Map(),
+      unanswered: { orders: 0, payments: 0, receipts: 0, shipments: 0 },
+    };
     const started = Date.now();
     const sales = erp.subgraphs.find((s) => s.name === "sales")!;
     const unexpectedExits: string[] = [];
@@ -130,7 +136,12 @@ describe("the split ERP on PostgreSQL under load and faults", () => {
       settled,
       pendingConfirmationsLeft: pendingLeft,
       deadLettersRetried,
-      effects: Object.fromEntries(Object.entries(effects).map(([k, v]) => [k, v.size])),
+      effects: {
+        answered: Object.fromEntries(
+          (["orders", "payments", "receipts", "shipments"] as const).map((k) => [k, effects[k].size]),
+        ),
+        unanswered: effects.unanswered,
+      },
       invariants: results,
     };
     console.log(`FAULT SUITE SUMMARY\n${JSON.stringify(summary, null, 2)}`);

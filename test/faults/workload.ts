@@ -62,6 +62,7 @@ async function orderFlow(client: RetryingClient, world: World, effects: Effects,
     `mutation($i: PlaceSalesOrderInput!) { placeSalesOrder(input: $i) { salesOrder { id } errors { code } } }`,
     { customerId: pick(world.customerIds), warehouseId: world.warehouseId, currency: "EUR", lines },
   );
+  if (!order) effects.unanswered.orders++;
   if (!order?.payload.salesOrder) return;
   effects.orders.set(order.key, order.payload.salesOrder.id);
   await client.act(
@@ -93,7 +94,8 @@ async function shipFlow(client: RetryingClient, effects: Effects, placed: string
     `mutation($i: ShipSalesOrderInput!) { shipSalesOrder(input: $i) { shipment { id } errors { code } } }`,
     { salesOrderId: id, lines, carrierReference: "FAULT" },
   );
-  if (shipped?.payload.shipment) effects.shipments.set(shipped.key, shipped.payload.shipment.id);
+  if (!shipped) effects.unanswered.shipments++;
+  else if (shipped.payload.shipment) effects.shipments.set(shipped.key, shipped.payload.shipment.id);
 }
 
 async function paymentFlow(client: RetryingClient, world: World, effects: Effects) {
@@ -106,7 +108,8 @@ async function paymentFlow(client: RetryingClient, world: World, effects: Effect
       externalReference: `FAULT-${randomUUID()}`,
     },
   );
-  if (paid?.payload.payment) effects.payments.set(paid.key, paid.payload.payment.id);
+  if (!paid) effects.unanswered.payments++;
+  else if (paid.payload.payment) effects.payments.set(paid.key, paid.payload.payment.id);
 }
 
 async function receiptFlow(client: RetryingClient, world: World, effects: Effects) {
@@ -119,7 +122,8 @@ async function receiptFlow(client: RetryingClient, world: World, effects: Effect
       unitCost: { amount: "41.00", currency: "EUR" },
     },
   );
-  if (received?.payload.movement) effects.receipts.set(received.key, received.payload.movement.id);
+  if (!received) effects.unanswered.receipts++;
+  else if (received.payload.movement) effects.receipts.set(received.key, received.payload.movement.id);
 }
 
 /** `concurrency` clients doing a mix of business until `until`: orders, shipments, payments, stock receipts. */
