@@ -48,12 +48,16 @@ describe("the one-process ERP killed in the middle of confirmations", () => {
         ),
       ),
     );
-    const [{ handled }] = (
-      await sql.executeRaw(
-        `select count(*)::int as handled from inventory.inbox_events where handler = 'reserve-for-order'`,
-      )
-    ).rows;
-    await sleep(300);
+    // Killed once some reservations are made and others are not: mid-saga, not before or after it.
+    const reserved = async () =>
+      (
+        await sql.executeRaw(
+          `select count(*)::int as n from inventory.inbox_events where handler = 'reserve-for-order'`,
+        )
+      ).rows[0].n as number;
+    const waitUntil = Date.now() + 30_000;
+    while ((await reserved()) < 5 && Date.now() < waitUntil) await sleep(50);
+    const handled = await reserved();
     await erp.gateway.kill();
     const killedAt = Date.now();
     await erp.gateway.restart();
