@@ -7,6 +7,7 @@ import {
   type RunningServer,
   type SubgraphModule,
   subgraphRunner,
+  withStartupLock,
 } from "@erp/core";
 import { activeDevelopmentKeys, ensureDevelopmentKey } from "@erp/identity";
 import { apiKeyVerifier } from "./auth/api-keys.js";
@@ -47,11 +48,14 @@ export async function openErpDatabase(config: GatewayConfig): Promise<Database> 
 /** Migrates every domain; returns the domains whose schema was created just now. */
 export async function migrateAll(database: Database, modules: SubgraphModule[]): Promise<string[]> {
   const fresh: string[] = [];
-  for (const module of modules) {
-    const report = await migrateDomain(database.db, module.name, module.migrations);
-    if (report.applied.length) logger.info({ domain: module.name, applied: report.applied }, "migrated");
-    if (report.freshSchema) fresh.push(module.name);
-  }
+  // Under the startup lock: another process starting on the same fresh database waits its turn.
+  await withStartupLock(database, async () => {
+    for (const module of modules) {
+      const report = await migrateDomain(database.db, module.name, module.migrations);
+      if (report.applied.length) logger.info({ domain: module.name, applied: report.applied }, "migrated");
+      if (report.freshSchema) fresh.push(module.name);
+    }
+  });
   return fresh;
 }
 

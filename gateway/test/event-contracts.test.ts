@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as contracts from "@erp/contracts";
-import { type EventContract, eventCatalogue } from "@erp/contracts";
+import { type EventContract, eventCatalogue, eventConsumers } from "@erp/contracts";
 import { describe, expect, it } from "vitest";
 import { subgraphModules } from "../src/subgraphs.js";
 
@@ -80,5 +80,12 @@ describe("event contracts between the domains", () => {
       const names = (m.handlers ?? []).map((h) => h.name);
       expect(new Set(names).size, m.name).toBe(names.length);
     }
+  });
+
+  it("lists every handler, and only those, in the static consumer table the event bus routes from", () => {
+    const line = (c: { event: string; domain: string; handler: string }) => `${c.event} → ${c.domain}.${c.handler}`;
+    const declared = consumed.map(({ domain, handler, contract }) => line({ event: contract.type, domain, handler }));
+    // A handler missing here would receive nothing in split mode before its own process started.
+    expect([...eventConsumers.map(line)].sort()).toEqual(declared.sort());
   });
 });

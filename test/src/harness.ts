@@ -1,11 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { type Database, EventBus, migrateDomain, openDatabase, type RunningServer } from "@erp/core";
+import { type Database, EventBus, migrateDomain, openDatabase, pendingEventWork, type RunningServer } from "@erp/core";
 import { type GatewayConfig, loadConfig, SUBGRAPHS, startGateway, subgraphModules } from "@erp/gateway";
 import { bearer, createTestDatabase, type GraphQLClient, httpClient, TEST_JWT_SECRET } from "@erp/testing";
 import type { Kysely, KyselyPlugin } from "kysely";
-import { relaunch, type SubgraphProcess, spawnSubgraph, stopAll, stopProcess } from "./processes.js";
+import {
+  freePort,
+  relaunch,
+  type SubgraphProcess,
+  spawnSubgraph,
+  stopAll,
+  stopProcess,
+  TOGETHER_READY_WITHIN_MS,
+} from "./processes.js";
 
 export { SPLIT_START_MS } from "./processes.js";
 
@@ -84,25 +92,30 @@ export async function startSingleProcess(
   };
 }
 
-/** Each subgraph in its own Node process on its own port; the gateway reaches them over HTTP. */
-export async function startSplit(): Promise<RunningErp> {
+/**
+ * Each subgraph in its own Node process on its own port; the gateway reaches them over HTTP.
+ * `later` names subgraphs not started yet (their port is reserved): `startLater` starts one.
+ */
+export async function startSplit(
+  options: { later?: string[] } = {},
+): Promise<RunningErp & { startLater(name: string): Promise<void> }> {
   const secret = randomBytes(16).toString("hex");
   const postgres = process.env.TEST_DATABASE_URL ? await createTestDatabase() : undefined;
-  const spawn = ({ module, server }: (typeof SUBGRAPHS)[number]) =>
-    spawnSubgraph(module.name, server, secret, postgres?.url);
+  const spawn = ({ module, server }: (typeof SUBGRAPHS)[number], port = 0) =>
+    spawnSubgraph(module.name, server, secret, postgres?.url, port, postgres ? TOGETHER_READY_WITHIN_MS : undefined);
+  const later = new Map<string, number>();
+  for (const name of options.later ?? []) later.set(name, await freePort());
+  const now = SUBGRAPHS.filter((s) => !later.has(s.module.name));
   const started: PromiseSettledResult<SubgraphProcess>[] = [];
   if (postgres) {
-    // One at a time on a shared PostgreSQL: pg-boss's createQueue deadlocks between processes
-    // starting together (40P01), and the operations schema is migrated by whichever comes first.
-    for (const subgraph of SUBGRAPHS) {
-      started.push(...(await Promise.allSettled([spawn(subgraph)])));
-      if (started.at(-1)!.status === "rejected") break;
-    }
+    // All at once on a fresh PostgreSQL, as a deployment brings them up: their migrations and
+    // pg-boss's schema take turns under the startup lock (withStartupLock).
+    started.push(...(await Promise.allSettled(now.map((subgraph) => spawn(subgraph)))));
   } else {
     // Own PGlite each: a few at a time. Eight starting together on a small loaded machine share its
     // cores so thinly that one misses its READY_WITHIN_MS though none is broken; as many at once as
     // there are cores take no longer in all, and each is ready within its own allowance.
-    const queue = [...SUBGRAPHS];
+    const queue = [...now];
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const [result] = await Promise.allSettled([spawn(next)]);
@@ -120,12 +133,13 @@ export async function startSplit(): Promise<RunningErp> {
     await postgres?.close();
     throw failed.reason;
   }
+  const laterUrls = [...later].map(([name, port]) => [name, `http://127.0.0.1:${port}/graphql`]);
   const server: RunningServer = await startGateway({
     config: gatewayConfig({
       mode: "split",
       port: 0,
       gatewaySecret: secret,
-      subgraphUrls: Object.fromEntries(processes.map((p) => [p.name, p.url])),
+      subgraphUrls: Object.fromEntries([...processes.map((p) => [p.name, p.url]), ...laterUrls]),
     }),
     modules: subgraphModules(),
   });
@@ -133,6 +147,10 @@ export async function startSplit(): Promise<RunningErp> {
     mode: "split",
     url: `http://127.0.0.1:${server.port}/graphql`,
     subgraphUrl: (name) => processes.find((p) => p.name === name)!.url,
+    startLater: async (name) => {
+      const subgraph = SUBGRAPHS.find((s) => s.module.name === name)!;
+      processes.push(await spawn(subgraph, later.get(name)));
+    },
     settle: () => (postgres ? settleWhileMoving(postgres) : Promise.resolve()),
     withSubgraphDatabase: async (name, work) => {
       const target = processes.find((p) => p.name === name)!;
@@ -161,22 +179,17 @@ const STALL_MS = 20_000;
  */
 async function settleWhileMoving(database: Database, relay?: () => Promise<void>): Promise<void> {
   const domains = SUBGRAPHS.map((s) => s.module.name);
-  const outbox = domains.map((d) => `(select count(*) from ${d}.outbox_events where published_at is null)`);
-  const state = `select (${outbox.join(" + ")})::int as unpublished,
-    (select count(*) from pgboss.job where name like '%:%' and state in ('created', 'retry', 'active'))::int as pending,
-    (select count(*) from pgboss.job where name like '%:%')::int as jobs`;
   let last = "";
   let movedAt = Date.now();
   for (;;) {
     await relay?.();
-    const { rows } = await database.executeRaw(state);
-    const { unpublished, pending, jobs } = rows[0];
-    if (unpublished === 0 && pending === 0) return;
-    const now = JSON.stringify(rows[0]);
+    const work = await pendingEventWork(database, { domains });
+    if (work.unpublished === 0 && work.queued === 0) return;
+    const now = JSON.stringify(work);
     if (now !== last) [last, movedAt] = [now, Date.now()];
     else if (Date.now() - movedAt > STALL_MS)
       throw new Error(
-        `event flow stuck for ${STALL_MS / 1000} s: ${unpublished} unpublished, ${pending} of ${jobs} jobs pending`,
+        `event flow stuck for ${STALL_MS / 1000} s: ${work.unpublished} unpublished, ${work.queued} deliveries pending`,
       );
     await new Promise((r) => setTimeout(r, 150));
   }

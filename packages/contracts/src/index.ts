@@ -5,6 +5,7 @@ import { inventoryEvents } from "./inventory.js";
 import { procurementEvents } from "./procurement.js";
 import { salesEvents } from "./sales.js";
 
+export * from "./consumers.js";
 export * from "./contract.js";
 export * from "./crm.js";
 export * from "./finance.js";

@@ -3,6 +3,9 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
+import { logger } from "./logger.js";
+
+const log = logger.child({ component: "database" });
 
 export type DatabaseKind = "postgres" | "pglite";
 
@@ -52,7 +55,13 @@ export function poolSizeFrom(env: NodeJS.ProcessEnv): number {
 function openPostgres(url: string, max: number): Database {
   const pool = new pg.Pool({ connectionString: url, max });
   // An idle client losing its connection must not crash the process; the pool replaces it.
-  pool.on("error", () => undefined);
+  pool.on("error", (error) => log.warn({ err: error }, "idle database connection lost; the pool replaces it"));
+  // A checked-out client whose connection dies (a failover, pg_terminate_backend, a network blip)
+  // emits 'error' too, and an unheard 'error' ends the process. Its query fails on its own (the
+  // request is answered SERVICE_UNAVAILABLE, see errors.ts); the broken client is discarded on release.
+  pool.on("connect", (client) => {
+    client.on("error", (error) => log.warn({ err: error }, "database connection lost during use"));
+  });
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   const executeRaw = async (text: string, values: unknown[] = []) => ({ rows: (await pool.query(text, values)).rows });
   return { db, kind: "postgres", location: redactUrl(url), executeRaw, close: () => db.destroy() };
@@ -82,6 +91,28 @@ function withParsers(engine: PGlite, parsers: Parsers): PGlite {
   engine.query = ((text: string, params?: unknown[], options?: object) =>
     query(text, params, { ...options, parsers })) as PGlite["query"];
   return engine;
+}
+
+/** Any key will do as long as every process of the ERP uses the same one: "erp start". */
+const STARTUP_LOCK = 0x65_72_70_5f;
+
+/**
+ * Runs first-start work (creating schemas, migrating, pg-boss creating its schema and queues) under
+ * one PostgreSQL advisory lock, so processes starting together on a fresh database take turns
+ * instead of deadlocking on DDL or colliding on "create schema". The lock is held by a connection
+ * of its own and ends with it, so a process dying mid-start leaves nothing held. PGlite serves one
+ * process: nothing to serialise.
+ */
+export async function withStartupLock<T>(database: Pick<Database, "db" | "kind">, work: () => Promise<T>): Promise<T> {
+  if (database.kind !== "postgres") return work();
+  return database.db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(${STARTUP_LOCK})`.execute(connection);
+    try {
+      return await work();
+    } finally {
+      await sql`select pg_advisory_unlock(${STARTUP_LOCK})`.execute(connection).catch(() => undefined);
+    }
+  });
 }
 
 export function redactUrl(url: string): string {

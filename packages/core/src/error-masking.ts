@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { GraphQLError, GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
-import { isClientSafe, maskFormattedError } from "./errors.js";
+import { isClientSafe, isConnectionLost, maskFormattedError, SERVICE_UNAVAILABLE } from "./errors.js";
 import { logger } from "./logger.js";
 
 interface MaskingContext {
@@ -16,6 +16,18 @@ export function logUnexpected(error: GraphQLError, requestId: string, log: Logge
   log.error({ err: cause, requestId, path: error.path }, "unexpected error while resolving %s", error.path?.join("."));
 }
 
+const CONNECTION_LOST_MESSAGE =
+  "The service lost its database connection: send the request again (with the same idempotency key)";
+
+/** A lost database connection is the client's to retry: SERVICE_UNAVAILABLE, retryable, no detail. */
+function markConnectionLoss(error: GraphQLError, log: Logger = logger): void {
+  if (!isConnectionLost(error.originalError)) return;
+  log.warn({ err: error.originalError, path: error.path }, "database connection lost during a request");
+  Object.assign(error.extensions, { code: SERVICE_UNAVAILABLE, retryable: true });
+  // The driver's words ("Connection terminated unexpectedly") are no business of the client's.
+  Object.defineProperty(error, "message", { value: CONNECTION_LOST_MESSAGE });
+}
+
 /**
  * Applies the one masking rule to every response of a server (gateway or subgraph),
  * so a client sees the same code and message whichever process ran the resolver.
@@ -25,7 +37,10 @@ export function errorMaskingPlugin<C extends MaskingContext>(): ApolloServerPlug
     async requestDidStart() {
       return {
         async didEncounterErrors({ errors, contextValue }) {
-          for (const error of errors) logUnexpected(error, contextValue?.requestId ?? "unknown", contextValue?.log);
+          for (const error of errors) {
+            markConnectionLoss(error, contextValue?.log);
+            logUnexpected(error, contextValue?.requestId ?? "unknown", contextValue?.log);
+          }
         },
         async willSendResponse({ response, contextValue }) {
           if (response.body.kind !== "single" || !response.body.singleResult.errors) return;

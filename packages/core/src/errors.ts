@@ -87,7 +87,27 @@ export const EdgeErrorCode = {
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
 } as const;
 
-const EDGE_CODES = new Set<unknown>(Object.values(EdgeErrorCode));
+/**
+ * The database connection a request ran on was lost (a failover, a restart of PostgreSQL, a
+ * network blip): nothing was committed, and the same request (with the same idempotency key)
+ * may be sent again. Answered with `retryable: true` and no detail.
+ */
+export const SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE";
+
+/** PostgreSQL's codes for a connection ended or refused by the server (classes 08 and 57P). */
+const CONNECTION_LOST_CODES = /^(08|57P0[1-3])/;
+const CONNECTION_LOST_MESSAGES =
+  /Connection terminated|connection (is )?(closed|ended)|ECONNRESET|ECONNREFUSED|EPIPE|Client has encountered a connection error|timeout exceeded when trying to connect/i;
+
+/** True when an error means the database connection went away, not that the request was wrong. */
+export function isConnectionLost(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && CONNECTION_LOST_CODES.test(code)) return true;
+  return CONNECTION_LOST_MESSAGES.test(error.message);
+}
+
+const EDGE_CODES = new Set<unknown>([...Object.values(EdgeErrorCode), SERVICE_UNAVAILABLE]);
 
 /** Error codes that reach clients as they are; everything else is masked. */
 const CLIENT_SAFE_CODES = new Set([
@@ -102,6 +122,7 @@ const CLIENT_SAFE_CODES = new Set([
   "FORBIDDEN",
   "NOT_FOUND",
   "OPERATION_NOT_SAFELISTED",
+  SERVICE_UNAVAILABLE,
   ...Object.values(EdgeErrorCode),
 ]);
 

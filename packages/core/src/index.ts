@@ -25,7 +25,7 @@ export {
   type SubgraphContext,
 } from "./context.js";
 // The gateway's plumbing: database, schema, HTTP, limits, cancellation, signatures, logs.
-export { type Database, isReachable, openDatabase, poolSizeFrom } from "./database.js";
+export { type Database, isReachable, openDatabase, poolSizeFrom, withStartupLock } from "./database.js";
 export { nextDocumentNumber } from "./document-numbers.js";
 export { errorMaskingPlugin } from "./error-masking.js";
 // Errors a domain returns as data, and the codes callers see.
@@ -41,7 +41,14 @@ export {
   refusals,
 } from "./errors.js";
 // Events between domains.
-export { EventBus } from "./events/event-bus.js";
+export {
+  DEAD_LETTER_QUEUE,
+  EventBus,
+  type EventBusOptions,
+  eventBusSettings,
+  type PendingEventWork,
+  pendingEventWork,
+} from "./events/event-bus.js";
 export {
   type DeliveredEvent,
   type DeliveredEventOf,
@@ -49,6 +56,7 @@ export {
   type EventHandler,
   handleOnce,
 } from "./events/handler.js";
+export { allConsumerQueues, type EventRoutes, eventRoutes } from "./events/routes.js";
 export { onShutdown, type RunningServer, serveGraphQL } from "./http.js";
 export { currentRequestScope, type HttpLimits, httpLimitsFromEnv, sendGraphQLError } from "./http-limits.js";
 export { listLoaderByKey, loaderById, loaderByKey } from "./loaders.js";

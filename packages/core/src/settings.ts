@@ -48,6 +48,16 @@ export const setting = {
     expected: "a decimal amount of 0 or more, such as 1000.00",
     schema: decimalWithin("0", undefined, undefined),
   }),
+  count: (variable: string, fallback: number, min: number, max: number): Setting<number> => ({
+    variable,
+    fallback: String(fallback),
+    expected: `a whole number from ${min} to ${max}`,
+    schema: z
+      .string()
+      .regex(/^\d{1,9}$/)
+      .transform(Number)
+      .refine((n) => n >= min && n <= max),
+  }),
   currency: (variable: string, fallback: string): Setting<string> => ({
     variable,
     fallback,

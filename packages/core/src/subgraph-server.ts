@@ -6,7 +6,7 @@ import { GraphQLError } from "graphql";
 import { gatewaySecretFrom, verifySignedHeaders } from "./auth/gateway-signature.js";
 import { withCancellation } from "./cancellation.js";
 import type { RequestInfo } from "./context.js";
-import { type Database, isReachable, openDatabase, poolSizeFrom } from "./database.js";
+import { type Database, isReachable, openDatabase, poolSizeFrom, withStartupLock } from "./database.js";
 import { errorMaskingPlugin } from "./error-masking.js";
 import { EventBus } from "./events/event-bus.js";
 import { onShutdown, type RunningServer, serveGraphQL } from "./http.js";
@@ -38,9 +38,12 @@ export async function startSubgraphServer(
   // Without PostgreSQL each subgraph process keeps its own PGlite folder: PGlite serves one process.
   const dataDir = options.dataDir && join(options.dataDir, module.name);
   const database = await openDatabase({ url: options.databaseUrl, dataDir, maxConnections: options.poolSize });
-  await migrateDomain(database.db, module.name, module.migrations);
-  // Dead letters land in the operations schema, whichever process delivered the event.
-  await migrateDomain(database.db, operations.name, operations.migrations);
+  // Processes starting together on a fresh database take turns (see withStartupLock).
+  await withStartupLock(database, async () => {
+    await migrateDomain(database.db, module.name, module.migrations);
+    // Dead letters land in the operations schema, whichever process delivered the event.
+    await migrateDomain(database.db, operations.name, operations.migrations);
+  });
   const bus = await EventBus.start(database, [module]);
   // Once the gateway gives up on a request (time budget, client gone), its SQL stops here too.
   const db = withCancellation(database.db);

@@ -40,6 +40,14 @@ const module = (name: string, handlers: EventHandler[] = [], publishes = name ==
     createLoaders: () => ({}),
     handlers,
   });
+// "sleeper" hangs on a ping while told to, then gives up: pg-boss times the delivery out first.
+let hanging = false;
+const sleep = defineHandler(PingSent, "sleep-on-ping", async () => {
+  if (!hanging) return;
+  await new Promise((r) => setTimeout(r, 4_500));
+  throw new Error("gave up after hanging");
+});
+const sleeper = module("sleeper", [sleep]);
 const pinger = module("pinger");
 const ponger = { ...module("ponger", [pong]), migrations: table("ponger", "pongs (ping_id text not null)") };
 
@@ -61,13 +69,18 @@ const pongs = async (id: string) =>
   (await sql<{ n: number }>`select count(*)::int as n from ponger.pongs where ping_id = ${id}`.execute(database.db))
     .rows[0]!.n;
 const startBus = async () => {
-  bus = await EventBus.start(database, [pinger, ponger, operations], { retryLimit: 1, retryDelaySeconds: 1 });
+  bus = await EventBus.start(database, [pinger, ponger, sleeper, operations], {
+    retryLimit: 1,
+    retryDelaySeconds: 1,
+    handlerTimeoutSeconds: 2,
+    sweepIntervalSeconds: 1,
+  });
   return bus;
 };
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  for (const m of [pinger, ponger, operations]) await migrateDomain(database.db, m.name, m.migrations);
+  for (const m of [pinger, ponger, sleeper, operations]) await migrateDomain(database.db, m.name, m.migrations);
 });
 afterAll(async () => {
   await bus?.stop();
@@ -155,9 +168,8 @@ describe(`event dispatch on ${testDatabaseKind()}`, () => {
     expect(await pongs("")).toBe(0);
     expect(await inbox()).toBe(handledBefore);
     const { rows } = await sql<{ attempts: number; error: string; status: string }>`
-      select attempts, error, status from operations.failed_events where event->>'aggregateId' = 'bad'`.execute(
-      database.db,
-    );
+      select attempts, error, status from operations.failed_events
+      where event->>'aggregateId' = 'bad' and handler = 'count-ping'`.execute(database.db);
     // One attempt although the queue allows a retry: the same payload would fail the same way.
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ attempts: 1, status: "FAILED" });
@@ -165,4 +177,53 @@ describe(`event dispatch on ${testDatabaseKind()}`, () => {
     expect(rows[0]!.error).toContain("id: String must contain at least 1 character(s)");
     expect(rows[0]!.error).toContain("at: Invalid datetime");
   });
+
+  it("relays an event its commit did not announce on this process's own sweep, within seconds", async () => {
+    // Written past the action runner: no commit wakes the relay, as after a relay that failed.
+    await sql`insert into pinger.outbox_events (type, aggregate_type, aggregate_id, payload, request_id)
+      values ('pinger.ping.sent', 'Ping', 'swept', ${JSON.stringify({ id: "swept", at: new Date().toISOString() })}, 'r-swept')`.execute(
+      database.db,
+    );
+    const deadline = Date.now() + 8_000;
+    while ((await pongs("swept")) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(await pongs("swept")).toBe(1);
+  });
+
+  it("dead-letters a delivery the job queue timed out, and refuses to retry it once its queue is gone", async () => {
+    hanging = true;
+    await ping("hung");
+    const deadLetter = async () =>
+      (
+        await sql<{ id: string; attempts: number; error: string; queue: string }>`
+          select id, attempts, error, queue from operations.failed_events
+          where event->>'aggregateId' = 'hung' and handler = 'sleep-on-ping'`.execute(database.db)
+      ).rows;
+    const deadline = Date.now() + 40_000;
+    while ((await deadLetter()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    hanging = false;
+    const [failure] = await deadLetter();
+    expect(failure).toMatchObject({ attempts: 2, queue: "pinger.ping.sent:sleeper.sleep-on-ping" });
+    expect(failure!.error).toBe("the handler did not finish within 1.5 s");
+    await bus!.settle();
+    expect(await deadLetter()).toHaveLength(1);
+
+    // The handler was renamed since (or removed): its old queue is gone.
+    const gone = "pinger.ping.sent:sleeper.sleep-on-ping-renamed";
+    await sql`update operations.failed_events set queue = ${gone} where id = ${failure!.id}`.execute(database.db);
+    const ops = subgraphClient(operations, database.db);
+    const retried = await ops.request(
+      `mutation($i: RetryFailedEventInput!) { retryFailedEvent(input: $i) { failedEvent { status } errors { code message } } }`,
+      { i: { idempotencyKey: "retry-hung", failedEventId: failure!.id } },
+    );
+    expect(retried.data.retryFailedEvent.failedEvent).toBeNull();
+    expect(retried.data.retryFailedEvent.errors).toEqual([
+      {
+        code: "EVENT_QUEUE_GONE",
+        message: `The queue ${gone} no longer exists: no handler would receive the event`,
+      },
+    ]);
+    const { rows } = await sql<{ status: string }>`
+      select status from operations.failed_events where id = ${failure!.id}`.execute(database.db);
+    expect(rows[0]!.status).toBe("FAILED");
+  }, 60_000);
 });

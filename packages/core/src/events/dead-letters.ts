@@ -16,6 +16,8 @@ export interface FailedEventRow {
 }
 
 export interface FailedDelivery {
+  /** The dead-letter job's id, when pg-boss dead-lettered it: recording it twice keeps one row. */
+  id?: string;
   queue: string;
   domain: string;
   handler: string;
@@ -28,7 +30,9 @@ export interface FailedDelivery {
 export async function recordFailedDelivery(db: Kysely<unknown>, failure: FailedDelivery): Promise<void> {
   const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
   await sql`
-    insert into operations.failed_events (queue, domain, handler, event, error, attempts)
-    values (${failure.queue}, ${failure.domain}, ${failure.handler}, ${JSON.stringify(failure.event)}, ${message.slice(0, 2000)}, ${failure.attempts})
+    insert into operations.failed_events (id, queue, domain, handler, event, error, attempts)
+    values (coalesce(${failure.id ?? null}::uuid, gen_random_uuid()), ${failure.queue}, ${failure.domain}, ${failure.handler},
+      ${JSON.stringify(failure.event)}, ${message.slice(0, 2000)}, ${failure.attempts})
+    on conflict (id) do nothing
   `.execute(db);
 }

@@ -1,21 +1,18 @@
+import type { EventConsumer } from "@erp/contracts";
 import { CompiledQuery, sql, type Transaction } from "kysely";
 import PgBoss from "pg-boss";
 import type { Logger } from "pino";
 import { type Clock, systemClock } from "../clock.js";
-import type { Database } from "../database.js";
+import { type Database, withStartupLock } from "../database.js";
+import { refuse } from "../errors.js";
 import type { KernelTables } from "../kernel-schema.js";
 import { logger as rootLogger } from "../logger.js";
+import { defineSettings, setting } from "../settings.js";
 import type { SubgraphModule } from "../subgraph.js";
 import { recordFailedDelivery } from "./dead-letters.js";
-import {
-  type DeliveredEvent,
-  type EventHandler,
-  eventTypeOfQueue,
-  handleOnce,
-  MalformedEvent,
-  queueName,
-} from "./handler.js";
+import { type DeliveredEvent, type EventHandler, handleOnce, MalformedEvent, queueName } from "./handler.js";
 import { listenerFor, listenForCommits, stopListening } from "./registry.js";
+import { allConsumerQueues, type EventRoutes, eventRoutes } from "./routes.js";
 
 /** Lets pg-boss write inside one of our transactions, so a job exists only if the transaction commits. */
 function transactionAdapter<DB>(trx: Transaction<DB>) {
@@ -26,22 +23,27 @@ function transactionAdapter<DB>(trx: Transaction<DB>) {
   };
 }
 
-/**
- * pg-boss creates each queue as a partition of its job table; processes starting together on one
- * PostgreSQL database (a split deployment brought up at once) deadlock on those DDL locks, and
- * PostgreSQL aborts one side. The step is idempotent, so the aborted side tries again after a
- * random pause that grows with each attempt.
- */
-async function untilNoDeadlock<T>(step: () => Promise<T>, attempts = 8): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await step();
-    } catch (error) {
-      if ((error as { code?: string }).code !== "40P01" || attempt >= attempts) throw error;
-      await new Promise((r) => setTimeout(r, Math.random() * 100 * 2 ** attempt));
-    }
-  }
+/** An event as a handler queue holds it: the queue travels along, so its dead letter knows where it failed. */
+type QueuedEvent = DeliveredEvent & { queue?: string };
+
+/** Where pg-boss moves a delivery that failed its last attempt, however it failed (error, timeout, dead worker). */
+export const DEAD_LETTER_QUEUE = "event-dead-letters";
+
+/** The work's outcome, or a failure once it has run `ms` (the work itself runs on; its result is ignored). */
+function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the handler did not finish within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
+
+/** The event bus's settings, read from the environment (see README, "Configuration"). */
+export const eventBusSettings = defineSettings({
+  handlerConcurrency: setting.count("EVENT_HANDLER_CONCURRENCY", 8, 1, 100),
+  handlerTimeoutSeconds: setting.count("EVENT_HANDLER_TIMEOUT_SECONDS", 20, 2, 3_600),
+  outboxSweepSeconds: setting.count("OUTBOX_SWEEP_SECONDS", 2, 1, 300),
+});
 
 export interface EventBusOptions {
   /** Attempts after the first before a delivery is dead-lettered. */
@@ -49,10 +51,23 @@ export interface EventBusOptions {
   /** First retry delay; doubles with each attempt (pg-boss backoff). */
   retryDelaySeconds?: number;
   pollingIntervalSeconds?: number;
+  /** Deliveries each handler queue works at once (EVENT_HANDLER_CONCURRENCY). */
+  concurrency?: number;
+  /**
+   * How long a delivery may stay active before pg-boss takes it back and tries again
+   * (EVENT_HANDLER_TIMEOUT_SECONDS): the bound on how long a crashed process's deliveries wait.
+   */
+  handlerTimeoutSeconds?: number;
+  /** How often this process sweeps its own outboxes for events a failed relay left (OUTBOX_SWEEP_SECONDS). */
+  sweepIntervalSeconds?: number;
+  /** The static routing table; @erp/contracts' eventConsumers unless a test brings its own. */
+  consumers?: readonly EventConsumer[];
   log?: Logger;
   /** The business clock handlers and scheduled jobs decide dates by; the system's by default. */
   clock?: Clock;
 }
+
+type Settings = Required<Omit<EventBusOptions, "consumers">>;
 
 /** The bus running in this process over this database, if any. */
 export const eventBusFor = (db: object): EventBus | undefined => {
@@ -65,27 +80,35 @@ export const eventBusFor = (db: object): EventBus | undefined => {
  * pg-boss (a Postgres job queue; on PGlite through the same serialised connection). The relay
  * moves events from an outbox to the handler queues and marks them published in one
  * transaction, so an event is enqueued exactly once; handlers are idempotent through their
- * domain's inbox. Undelivered events survive restarts: the relay runs at start, after every
- * commit it hears of, and every minute on a pg-boss schedule.
+ * domain's inbox. Queues and routes come from the static consumer table, created up front.
+ * Undelivered events survive restarts: the relay runs at start, after every commit it hears of,
+ * and on this process's own sweep timer.
  */
 export class EventBus {
   private relaying?: Promise<void>;
   private again = false;
-  private readonly workers: string[] = [];
+  /** pg-boss worker ids by the queue they work, to wake the right ones after a relay. */
+  private readonly workers = new Map<string, string>();
+  private sweeper?: NodeJS.Timeout;
   private stopped = false;
 
   private constructor(
     readonly boss: PgBoss,
     private readonly database: Database,
     private readonly modules: SubgraphModule[],
-    private readonly options: Required<EventBusOptions>,
+    private readonly options: Settings,
+    private readonly routes: EventRoutes,
   ) {}
 
   static async start(database: Database, modules: SubgraphModule[], options: EventBusOptions = {}): Promise<EventBus> {
-    const settings = {
+    const configured = eventBusSettings();
+    const settings: Settings = {
       retryLimit: options.retryLimit ?? 5,
       retryDelaySeconds: options.retryDelaySeconds ?? 2,
       pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5,
+      concurrency: options.concurrency ?? configured.handlerConcurrency,
+      handlerTimeoutSeconds: options.handlerTimeoutSeconds ?? configured.handlerTimeoutSeconds,
+      sweepIntervalSeconds: options.sweepIntervalSeconds ?? configured.outboxSweepSeconds,
       log: options.log ?? rootLogger.child({ component: "event-bus" }),
       clock: options.clock ?? systemClock,
     };
@@ -93,43 +116,41 @@ export class EventBus {
       db: { executeSql: (text, values) => database.executeRaw(text, values) },
       schema: "pgboss",
       pollingIntervalSeconds: settings.pollingIntervalSeconds,
+      // Expiry of deliveries whose worker died is checked this often (one process does it per tick).
+      maintenanceIntervalSeconds: Math.max(1, Math.min(10, Math.floor(settings.handlerTimeoutSeconds / 2))),
     });
+    // pg-boss reports a failed poll (e.g. a dropped connection) and polls again: the process keeps serving.
     boss.on("error", (error) => settings.log.error({ err: error }, "pg-boss error"));
-    await untilNoDeadlock(() => boss.start());
-    const bus = new EventBus(boss, database, modules, settings);
+    const bus = new EventBus(boss, database, modules, settings, eventRoutes(modules, options.consumers));
+    // pg-boss's schema and every queue are DDL: processes starting together take turns.
+    await withStartupLock(database, async () => {
+      await boss.start();
+      await bus.createQueues();
+      await bus.scheduleJobs();
+    });
     listenForCommits(database.db, bus);
     await bus.startWorkers();
-    await bus.scheduleJobs();
-    await untilNoDeadlock(() =>
-      boss.createQueue("outbox-sweep", { name: "outbox-sweep", policy: "singleton" } as PgBoss.Queue),
-    );
-    await untilNoDeadlock(() => boss.schedule("outbox-sweep", "* * * * *"));
-    await boss.work("outbox-sweep", async () => bus.relayNow());
+    bus.sweeper = setInterval(() => bus.wake(), settings.sweepIntervalSeconds * 1000);
+    bus.sweeper.unref();
     await bus.relayNow();
     return bus;
   }
 
-  private createQueue(queue: string, options: PgBoss.Queue): Promise<void> {
-    return untilNoDeadlock(() => this.boss.createQueue(queue, options));
-  }
-
-  private async startWorkers(): Promise<void> {
-    for (const module of this.modules)
-      for (const handler of (module.handlers ?? []) as EventHandler[]) {
-        const queue = queueName(module.name, handler);
-        await this.createQueue(queue, {
-          name: queue,
-          retryLimit: this.options.retryLimit,
-          retryDelay: this.options.retryDelaySeconds,
-          retryBackoff: true,
-        });
-        const id = await this.boss.work<DeliveredEvent>(
-          queue,
-          { pollingIntervalSeconds: this.options.pollingIntervalSeconds, includeMetadata: true, batchSize: 1 },
-          async ([job]) => this.deliver(module, handler, queue, job!),
-        );
-        this.workers.push(id);
-      }
+  /** The dead-letter queue, then every handler queue this process sends to or works. */
+  private async createQueues(): Promise<void> {
+    await this.boss.createQueue(DEAD_LETTER_QUEUE, { name: DEAD_LETTER_QUEUE, retryLimit: 5, retryDelay: 5 });
+    const options = {
+      retryLimit: this.options.retryLimit,
+      retryDelay: this.options.retryDelaySeconds,
+      retryBackoff: true,
+      expireInSeconds: this.options.handlerTimeoutSeconds,
+      deadLetter: DEAD_LETTER_QUEUE,
+    };
+    for (const queue of this.routes.all) await this.boss.createQueue(queue, { name: queue, ...options });
+    // The consumer's process decides how its own queues behave, also for queues made before.
+    for (const queue of this.routes.own) await this.boss.updateQueue(queue, { name: queue, ...options });
+    // Each process now sweeps its own outboxes on a timer; the shared cron sweep of earlier versions is gone.
+    await this.boss.unschedule("outbox-sweep");
   }
 
   /** Each domain's scheduled jobs, on pg-boss's cron: one run per tick across all processes. */
@@ -137,47 +158,109 @@ export class EventBus {
     for (const module of this.modules)
       for (const job of module.jobs ?? []) {
         const queue = `${module.name}-${job.name}`;
-        await this.createQueue(queue, {
+        await this.boss.createQueue(queue, {
           name: queue,
           policy: "singleton",
           retryLimit: 2,
           retryDelay: 30,
         } as PgBoss.Queue);
-        await untilNoDeadlock(() => this.boss.schedule(queue, job.cron));
-        await this.boss.work(queue, async () => {
+        await this.boss.schedule(queue, job.cron);
+      }
+  }
+
+  private async startWorkers(): Promise<void> {
+    for (const module of this.modules) {
+      for (const handler of (module.handlers ?? []) as EventHandler[]) {
+        const queue = queueName(module.name, handler);
+        await this.workOn(queue, this.options.concurrency, (job) => this.deliver(module, handler, queue, job));
+      }
+      for (const job of module.jobs ?? [])
+        await this.boss.work(`${module.name}-${job.name}`, async () => {
           await job.run(this.database.db, this.options.clock);
           this.wake();
         });
-      }
+    }
+    await this.workOn(DEAD_LETTER_QUEUE, 1, (job) => this.recordDeadLetter(job));
+  }
+
+  /**
+   * Works a queue `concurrency` deliveries at a time: pg-boss fetches them in one batch, they run
+   * together, each failure is reported on its own (the others complete), and a full batch fetches
+   * the next at once instead of waiting for the polling interval.
+   */
+  private async workOn(
+    queue: string,
+    concurrency: number,
+    work: (job: PgBoss.JobWithMetadata<QueuedEvent>) => Promise<void>,
+  ): Promise<void> {
+    const options = {
+      pollingIntervalSeconds: this.options.pollingIntervalSeconds,
+      includeMetadata: true as const,
+      batchSize: concurrency,
+    };
+    // Just before pg-boss would time the batch out: the job fails with our message while still
+    // active, and a handler that finishes (or fails) later changes nothing in the queue.
+    const limitMs = Math.max(1_000, this.options.handlerTimeoutSeconds * 1000 - 500);
+    const id = await this.boss.work<QueuedEvent>(queue, options, async (jobs) => {
+      await Promise.all(
+        jobs.map((job) =>
+          withinTime(work(job), limitMs).catch((error) =>
+            this.boss.fail(queue, job.id, { message: error instanceof Error ? error.message : String(error) }),
+          ),
+        ),
+      );
+      if (jobs.length > 0) this.boss.notifyWorker(id);
+    });
+    this.workers.set(queue, id);
   }
 
   private async deliver(
     module: SubgraphModule,
     handler: EventHandler,
     queue: string,
-    job: PgBoss.JobWithMetadata<DeliveredEvent>,
-  ) {
-    const log = this.options.log.child({ requestId: job.data.requestId, eventId: job.data.id, queue });
-    const failure = { queue, domain: module.name, handler: handler.name, event: job.data };
+    job: PgBoss.JobWithMetadata<QueuedEvent>,
+  ): Promise<void> {
+    const { queue: _queue, ...event } = job.data;
+    const log = this.options.log.child({ requestId: event.requestId, eventId: event.id, queue });
     try {
-      const applied = await handleOnce(this.database.db, module.name, handler, job.data, this.options.clock);
+      const applied = await handleOnce(this.database.db, module.name, handler, event, this.options.clock);
       log.debug({ applied }, applied ? "event handled" : "duplicate delivery ignored");
       this.wake();
     } catch (error) {
       if (error instanceof MalformedEvent) {
         // The same payload fails the same way every time: dead-lettered now, the job completes.
         log.error({ err: error, issues: error.issues }, "event refused by its contract");
-        await recordFailedDelivery(this.database.db, { ...failure, error, attempts: job.retryCount + 1 });
+        const failure = { queue, domain: module.name, handler: handler.name, event, error };
+        await recordFailedDelivery(this.database.db, { ...failure, attempts: job.retryCount + 1 });
         return;
       }
-      const final = job.retryCount >= job.retryLimit;
-      log.error({ err: error, attempt: job.retryCount + 1, final }, "event handler failed");
-      if (final) await recordFailedDelivery(this.database.db, { ...failure, error, attempts: job.retryCount + 1 });
+      // On the last attempt pg-boss moves the job to the dead-letter queue (recordDeadLetter).
+      log.error(
+        { err: error, attempt: job.retryCount + 1, final: job.retryCount >= job.retryLimit },
+        "event handler failed",
+      );
       throw error;
     }
   }
 
-  /** Asks for a relay soon; called after a business transaction commits. */
+  /** A delivery pg-boss gave up on (its handler failed, timed out, or its worker died), kept for an operator. */
+  private async recordDeadLetter(job: PgBoss.JobWithMetadata<QueuedEvent>): Promise<void> {
+    const { queue = "unknown:unknown.unknown", ...event } = job.data;
+    const [, consumer = ""] = queue.split(":");
+    const dot = consumer.indexOf(".");
+    const output = job.output as { message?: string; value?: { message?: string } } | null;
+    await recordFailedDelivery(this.database.db, {
+      id: job.id,
+      queue,
+      domain: consumer.slice(0, dot),
+      handler: consumer.slice(dot + 1),
+      event,
+      error: output?.message ?? output?.value?.message ?? "the delivery failed",
+      attempts: job.retryLimit + 1,
+    });
+  }
+
+  /** Asks for a relay soon; called after a business transaction commits and by the sweep timer. */
   wake(): void {
     if (this.stopped) return;
     if (this.relaying) {
@@ -196,10 +279,13 @@ export class EventBus {
     this.relaying = (async () => {
       do {
         this.again = false;
-        const routes = await this.routes();
-        let moved = 0;
-        for (const module of this.modules) moved += await this.relayDomain(module.name, routes);
-        if (moved) for (const id of this.workers) this.boss.notifyWorker(id);
+        const filled = new Set<string>();
+        for (const module of this.modules) for (const queue of await this.relayDomain(module.name)) filled.add(queue);
+        // Workers in this process start at once; those of other processes find the jobs on their next poll.
+        for (const queue of filled) {
+          const worker = this.workers.get(queue);
+          if (worker) this.boss.notifyWorker(worker);
+        }
       } while (this.again && !this.stopped);
     })().finally(() => {
       this.relaying = undefined;
@@ -207,18 +293,8 @@ export class EventBus {
     return this.relaying;
   }
 
-  /** Handler queues by event type, from pg-boss's queue list: consumers in other processes count too. */
-  private async routes(): Promise<Map<string, string[]>> {
-    const routes = new Map<string, string[]>();
-    for (const { name } of await this.boss.getQueues()) {
-      if (!name.includes(":")) continue;
-      const type = eventTypeOfQueue(name);
-      routes.set(type, [...(routes.get(type) ?? []), name]);
-    }
-    return routes;
-  }
-
-  private relayDomain(domain: string, routes: Map<string, string[]>): Promise<number> {
+  /** Relays up to 500 of a domain's events in one transaction; returns the queues that received jobs. */
+  private relayDomain(domain: string): Promise<string[]> {
     return this.database.db.transaction().execute(async (trx) => {
       const outbox = trx.withSchema(domain) as unknown as Transaction<KernelTables>;
       const rows = await outbox
@@ -226,12 +302,12 @@ export class EventBus {
         .selectAll()
         .where("published_at", "is", null)
         .orderBy("sequence")
-        .limit(100)
+        .limit(500)
         .forUpdate()
         .skipLocked()
         .execute();
-      const db = transactionAdapter(trx);
-      for (const row of rows) {
+      if (!rows.length) return [];
+      const jobs = rows.flatMap((row) => {
         const event: DeliveredEvent = {
           id: row.id,
           type: row.type,
@@ -243,62 +319,89 @@ export class EventBus {
           occurredAt: new Date(row.occurred_at).toISOString(),
           requestId: row.request_id,
         };
-        for (const queue of routes.get(row.type) ?? []) await this.boss.send(queue, event, { db });
-      }
-      if (rows.length)
-        await outbox
-          .updateTable("outbox_events")
-          .set({ published_at: sql`now()` })
-          .where(
-            "id",
-            "in",
-            rows.map((r) => r.id),
-          )
-          .execute();
-      return rows.length;
+        return (this.routes.byEvent.get(row.type) ?? []).map((queue) => ({ name: queue, data: { ...event, queue } }));
+      });
+      if (jobs.length) await this.boss.insert(jobs, { db: transactionAdapter(trx) });
+      await outbox
+        .updateTable("outbox_events")
+        .set({ published_at: sql`now()` })
+        .where(
+          "id",
+          "in",
+          rows.map((r) => r.id),
+        )
+        .execute();
+      return [...new Set(jobs.map((j) => j.name))];
     });
   }
 
-  /** Waits until no outbox holds an unpublished event and no handler queue holds work; for tests and shutdown. */
+  /**
+   * Waits until this process's outboxes hold no unpublished event and none of its queues holds
+   * work (queued, waiting to retry or active), through pg-boss's public queue sizes; for tests,
+   * seeding and shutdown.
+   */
   async settle(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       await this.relayNow();
-      if ((await this.pendingJobs()) === 0 && (await this.unpublished()) === 0) return;
+      const work = await pendingEventWork(this.database, {
+        domains: this.modules.map((m) => m.name),
+        queues: [...this.routes.all, DEAD_LETTER_QUEUE],
+        boss: this.boss,
+      });
+      if (work.unpublished === 0 && work.queued === 0) return;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error("event bus did not settle in time");
   }
 
-  private async pendingJobs(): Promise<number> {
-    const { rows } = await this.database.executeRaw(
-      "select count(*)::int as n from pgboss.job where name like '%:%' and state in ('created', 'retry', 'active')",
-    );
-    return rows[0].n;
-  }
-
-  private async unpublished(): Promise<number> {
-    let total = 0;
-    for (const module of this.modules) {
-      const { rows } = await sql<{
-        n: number;
-      }>`select count(*)::int as n from ${sql.id(module.name)}.outbox_events where published_at is null`.execute(
-        this.database.db,
-      );
-      total += rows[0]!.n;
-    }
-    return total;
-  }
-
-  /** Sends a failed delivery to its handler again, inside the caller's transaction. */
+  /**
+   * Sends a failed delivery to its handler again, inside the caller's transaction; refuses, as a
+   * business error, when the queue no longer exists (the handler was removed or renamed).
+   */
   async redeliver<DB>(trx: Transaction<DB>, queue: string, event: DeliveredEvent<unknown>): Promise<void> {
-    await this.boss.send(queue, event, { db: transactionAdapter(trx) });
+    // pg-boss inserts a job only into a queue that exists; otherwise it returns no id.
+    const id = await this.boss.send(queue, { ...event, queue }, { db: transactionAdapter(trx) });
+    if (!id) refuse("EVENT_QUEUE_GONE", `The queue ${queue} no longer exists: no handler would receive the event`);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.sweeper);
     await this.relaying?.catch(() => undefined);
     await this.boss.stop({ graceful: true, wait: true, timeout: 5_000 });
     stopListening(this.database.db);
   }
+}
+
+/** Work the event flow still has: events not yet relayed, deliveries not yet done. */
+export interface PendingEventWork {
+  unpublished: number;
+  queued: number;
+}
+
+/**
+ * How much event work is outstanding, through supported means only: the domains' outboxes and
+ * pg-boss's public queue sizes (created, retry and active jobs). Without a running bus (a test
+ * harness watching split processes), a pg-boss handle that is never started reads the sizes.
+ */
+export async function pendingEventWork(
+  database: Database,
+  {
+    domains,
+    queues = [...allConsumerQueues(), DEAD_LETTER_QUEUE],
+    boss,
+  }: { domains: readonly string[]; queues?: readonly string[]; boss?: PgBoss },
+): Promise<PendingEventWork> {
+  const reader =
+    boss ?? new PgBoss({ db: { executeSql: (text, values) => database.executeRaw(text, values) }, schema: "pgboss" });
+  let queued = 0;
+  for (const queue of queues) queued += (await reader.getQueueSize(queue, { before: "completed" })) ?? 0;
+  let unpublished = 0;
+  for (const domain of domains) {
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from ${sql.id(domain)}.outbox_events where published_at is null`.execute(database.db);
+    unpublished += rows[0]!.n;
+  }
+  return { unpublished, queued };
 }

@@ -77,7 +77,7 @@ export function parseDelivered(contract: EventContract, event: DeliveredEvent<un
   return { ...event, payload: parsed.data };
 }
 
-export const queueName = (domain: string, handler: Pick<EventHandler, "name" | "contract">): string =>
+export const queueName = (domain: string, handler: { name: string; contract: { type: string } }): string =>
   `${handler.contract.type}:${domain}.${handler.name}`;
 
 /** The event type a queue receives, from its name. */

@@ -93,6 +93,8 @@ const resolvers: Resolvers = {
           .executeTakeFirst();
         if (!row) return notFound("FAILED_EVENT_NOT_FOUND", "The failed event", "failedEventId");
         retryLifecycle.assertTransition(row.status, "RETRIED");
+        // Queued first: a queue that is gone refuses here, and the row stays FAILED.
+        await bus.redeliver(scope.trx, row.queue, row.event);
         const updated = await scope.trx
           .updateTable("operations.failed_events")
           .set({ status: "RETRIED", retried_at: new Date() })
@@ -100,7 +102,6 @@ const resolvers: Resolvers = {
           .returningAll()
           .executeTakeFirstOrThrow();
         await scope.audit("FailedEvent", row.id, { queue: row.queue, eventId: row.event.id });
-        await bus.redeliver(scope.trx, row.queue, row.event);
         return { failedEvent: toFailedEvent(updated) };
       }),
   },

@@ -35,7 +35,9 @@ export const OperationsErrorCode = {
   /** No failed delivery has the given id. */
   FAILED_EVENT_NOT_FOUND: 'FAILED_EVENT_NOT_FOUND',
   /** No event bus runs in the process serving this request. */
-  EVENT_BUS_UNAVAILABLE: 'EVENT_BUS_UNAVAILABLE'
+  EVENT_BUS_UNAVAILABLE: 'EVENT_BUS_UNAVAILABLE',
+  /** The failed delivery's queue no longer exists (its handler was removed or renamed): nothing was queued. */
+  EVENT_QUEUE_GONE: 'EVENT_QUEUE_GONE'
 } as const;
 
 export type OperationsErrorCode = typeof OperationsErrorCode[keyof typeof OperationsErrorCode];

@@ -214,7 +214,9 @@ export type OperationsErrorCode =
   /** No failed delivery has the given id. */
   | 'FAILED_EVENT_NOT_FOUND'
   /** No event bus runs in the process serving this request. */
-  | 'EVENT_BUS_UNAVAILABLE';
+  | 'EVENT_BUS_UNAVAILABLE'
+  /** The failed delivery's queue no longer exists (its handler was removed or renamed): nothing was queued. */
+  | 'EVENT_QUEUE_GONE';
 
 /** An amount of money in one currency; the amount is exact, at the currency's minor units. */
 export type Money = {
