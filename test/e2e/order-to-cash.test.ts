@@ -1,4 +1,5 @@
 import { type GraphQLClient, newKey, schemaRowCounts, testDatabaseKind } from "@erp/testing";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientOf, type RunningErp, startSingleProcess } from "../src/harness.js";
 
@@ -184,6 +185,63 @@ describe(`order to cash across CRM, inventory and sales on ${testDatabaseKind()}
       code: "INVALID_STATE_TRANSITION",
       message: "Sales order cannot move from CANCELLED to SHIPPED",
     });
+  });
+
+  it("closing a partly shipped order short releases the stock reserved for the rest, and its credit hold", async () => {
+    const s = await setup("10");
+    const id = (await place(s, "6")).data.placeSalesOrder.salesOrder.id;
+    await confirm(id);
+    await erp.settle();
+    const lineId = (await order(id)).lines[0].id;
+    await ship(id, lineId, "2");
+    // Closed at once: the shipment's issue and the close's release may reach inventory in either order.
+    const closed = await client.request(
+      `mutation($i: CloseSalesOrderShortInput!) { closeSalesOrderShort(input: $i) { salesOrder { status availableActions } errors { code } } }`,
+      { i: { idempotencyKey: newKey(), salesOrderId: id, reason: "Rest back-ordered elsewhere" } },
+    );
+    expect(closed.data.closeSalesOrderShort).toEqual({
+      salesOrder: { status: "CLOSED", availableActions: [] },
+      errors: [],
+    });
+    await erp.settle();
+    expect(await stock(s.productId)).toEqual({ onHand: "8", reserved: "0", available: "8" });
+    let held = -1;
+    await erp.withSubgraphDatabase("finance", async (db) => {
+      const { rows } = await sql<{ n: number }>`
+        select count(*)::int as n from finance.credit_holds where order_id = ${id} and status = 'HELD'`.execute(db);
+      held = rows[0]!.n;
+    });
+    expect(held).toBe(0);
+  });
+
+  it("a big stock adjustment requested by one person is approved by another through the gateway, never by the requester", async () => {
+    const s = await setup("100");
+    const [clerk, manager] = [await clientOf(erp, "clerk@erp.local"), await clientOf(erp, "manager@erp.local")];
+    const requested = await clerk.request(
+      `mutation($i: AdjustStockInput!) { adjustStock(input: $i) { adjustment { id status requestedBy } errors { code } } }`,
+      {
+        i: {
+          idempotencyKey: newKey(),
+          productId: s.productId,
+          warehouseId: s.warehouseId,
+          delta: "-60",
+          reasonCode: "LOST",
+        },
+      },
+    );
+    const adjustment = requested.data.adjustStock.adjustment;
+    expect(adjustment).toMatchObject({ status: "PENDING_APPROVAL", requestedBy: "clerk@erp.local" });
+    const approve = (who: GraphQLClient) =>
+      who.request(
+        `mutation($i: ApproveStockAdjustmentInput!) { approveStockAdjustment(input: $i) { adjustment { status decidedBy } errors { code } } }`,
+        { i: { idempotencyKey: newKey(), adjustmentId: adjustment.id } },
+      );
+    expect((await approve(clerk)).data.approveStockAdjustment.errors).toEqual([{ code: "APPROVER_IS_REQUESTER" }]);
+    expect((await approve(manager)).data.approveStockAdjustment).toEqual({
+      adjustment: { status: "APPLIED", decidedBy: "manager@erp.local" },
+      errors: [],
+    });
+    expect(await stock(s.productId)).toEqual({ onHand: "40", reserved: "0", available: "40" });
   });
 
   it("rejects an order inventory cannot reserve, saying why", async () => {

@@ -75,6 +75,8 @@ export const eventConsumers: readonly EventConsumer[] = [
   { event: "procurement.supplier.unblocked", domain: "finance", handler: "remember-supplier-unblocked" },
   { event: "procurement.uninvoiced_receipts.reported", domain: "finance", handler: "remember-uninvoiced-receipts" },
   { event: "sales.order.cancelled", domain: "finance", handler: "release-credit-when-cancelled" },
+  { event: "sales.order.closed_short", domain: "finance", handler: "release-credit-when-closed-short" },
+  { event: "sales.order.closed_short", domain: "inventory", handler: "release-unshipped-for-closed-order" },
   { event: "sales.order.cancelled", domain: "inventory", handler: "release-for-cancelled-order" },
   { event: "sales.order.confirmation_requested", domain: "finance", handler: "check-credit-for-order" },
   { event: "sales.order.confirmation_requested", domain: "inventory", handler: "reserve-for-order" },
@@ -82,5 +84,7 @@ export const eventConsumers: readonly EventConsumer[] = [
   { event: "sales.order.rejected", domain: "inventory", handler: "release-for-rejected-order" },
   { event: "sales.order.reservations_declined", domain: "inventory", handler: "release-declined-reservations" },
   { event: "sales.shipment.dispatched", domain: "finance", handler: "invoice-shipment" },
+  { event: "sales.shipment.dispatched", domain: "finance", handler: "record-shipment" },
   { event: "sales.shipment.dispatched", domain: "inventory", handler: "issue-for-shipment" },
+  { event: "sales.shipments.reported", domain: "finance", handler: "remember-shipped-position" },
 ];

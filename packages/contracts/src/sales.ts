@@ -80,6 +80,22 @@ export const OrderReservationsDeclined = defineEvent({
 });
 
 /** Goods left the warehouse: inventory issues the reserved stock, finance invoices the amounts. */
+/**
+ * A partly shipped order closed short: nothing more will ship. Per reservation, the quantity its shipments took
+ * (issued already, or still on its way to inventory); inventory releases the rest, finance drops the credit hold.
+ */
+export const OrderClosedShort = defineEvent({
+  type: "sales.order.closed_short",
+  version: 1,
+  source: "sales",
+  aggregateType: "SalesOrder",
+  payload: z.object({
+    orderId: entityId,
+    reason: z.string(),
+    reservations: z.array(z.object({ reservationId: entityId, shippedQuantity: decimal })),
+  }),
+});
+
 export const ShipmentDispatched = defineEvent({
   type: "sales.shipment.dispatched",
   version: 1,
@@ -112,6 +128,23 @@ export const ShipmentDispatched = defineEvent({
 });
 
 /** Every event sales publishes. */
+/**
+ * Sales' own shipped position, for finance's reconciliation: per currency, how many shipments sales had dispatched
+ * by reportedAt (the report transaction's database time, the clock shipments and their events are stamped with).
+ * Finance compares it with the ShipmentDispatched events it received, so a shipment event never delivered or
+ * dead-lettered is found although finance never heard of it.
+ */
+export const ShipmentsReported = defineEvent({
+  type: "sales.shipments.reported",
+  version: 1,
+  source: "sales",
+  aggregateType: "ShippedPosition",
+  payload: z.object({
+    reportedAt: z.string().datetime({ offset: true }),
+    positions: z.array(z.object({ currency: z.string().regex(/^[A-Z]{3}$/), shipments: z.number().int().min(0) })),
+  }),
+});
+
 export const salesEvents = [
   QuoteCreated,
   QuoteSent,
@@ -123,5 +156,7 @@ export const salesEvents = [
   OrderRejected,
   OrderCancelled,
   OrderReservationsDeclined,
+  OrderClosedShort,
   ShipmentDispatched,
+  ShipmentsReported,
 ] as const;

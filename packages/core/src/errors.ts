@@ -158,3 +158,8 @@ export function maskFormattedError(
 export function badUserInput(message: string, field?: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", field } });
 }
+
+/** A query whose subject does not exist (e.g. a report on an unknown warehouse): NOT_FOUND, which masking lets through. */
+export function queryNotFound(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: "NOT_FOUND" } });
+}

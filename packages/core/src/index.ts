@@ -36,6 +36,7 @@ export {
   EdgeErrorCode,
   KernelErrorCode,
   type NotFound,
+  queryNotFound,
   type Refuse,
   refusals,
 } from "./errors.js";
@@ -77,7 +78,7 @@ export {
 export { operations } from "./operations/operations.js";
 export { isKnownScope } from "./scopes.js";
 // Settings a domain reads from the environment, checked when its subgraph is built.
-export { defineSettings, setting } from "./settings.js";
+export { defineSettings, type Setting, setting } from "./settings.js";
 export { runStatements, sql } from "./sql.js";
 export { defineStateMachine } from "./state-machine.js";
 // A domain's module: its subgraph, schema, migrations, seed and scheduled jobs.

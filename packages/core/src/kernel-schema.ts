@@ -56,6 +56,7 @@ export function kernelMigrations(schema: string): Record<string, Migration> {
     "0000_kernel": kernelMigration(schema),
     "0000_kernel_0002_audit_actor": auditActorMigration(schema),
     "0000_kernel_0003_event_version": eventVersionMigration(schema),
+    "0000_kernel_0004_audit_log_no_truncate": auditLogNoTruncateMigration(schema),
   };
 }
 
@@ -172,6 +173,23 @@ export function eventVersionMigration(schema: string): Migration {
       await sql`alter table ${s}.outbox_events add column version integer not null default 1 check (version >= 1)`.execute(
         db,
       );
+    },
+  };
+}
+
+/**
+ * The audit log refuses TRUNCATE as it refuses UPDATE and DELETE: a statement-level trigger, since TRUNCATE fires
+ * no row triggers. (Only the table's owner or a role granted TRUNCATE could run it; the application's role should
+ * be neither, see docs/architecture.md, but the trigger holds whoever runs it.)
+ */
+export function auditLogNoTruncateMigration(schema: string): Migration {
+  const s = sql.id(schema);
+  return {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations take Kysely<any> so they stay frozen in time
+    async up(db: Kysely<any>) {
+      await sql`
+        create trigger audit_log_no_truncate before truncate on ${s}.audit_log
+          for each statement execute function ${s}.forbid_change()`.execute(db);
     },
   };
 }

@@ -229,7 +229,9 @@ export async function checkCreditForOrder(
     await scope.emit(CreditRefused, order.orderId, { reference: order.reference, reason: refusal });
     return;
   }
-  await scope.trx
+  // The release of a rejected or cancelled order may have written its tombstone since we looked: it wins, and the
+  // order (already rejected) needs no answer. Either handler may come first; neither fails on the other's row.
+  const held = await scope.trx
     .insertInto("finance.credit_holds")
     .values({
       order_id: order.orderId,
@@ -238,7 +240,10 @@ export async function checkCreditForOrder(
       amount: order.total.amount,
       status: "HELD",
     })
-    .execute();
+    .onConflict((oc) => oc.column("order_id").doNothing())
+    .returning("order_id")
+    .executeTakeFirst();
+  if (!held) return;
   await scope.emit(CreditApproved, order.orderId, { reference: order.reference, amount: order.total });
 }
 

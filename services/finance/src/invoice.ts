@@ -170,16 +170,18 @@ export async function createInvoice(
       })),
     )
     .execute();
-  await postEntry(scope, {
-    entryDate: issuedOn,
-    description: `Invoice ${row.number} for ${invoice.description}`,
-    source: { type: "Invoice", id: row.id },
-    postings: [
-      { account: { code: "1100" }, currency: invoice.currency, debit: subtotal.plus(tax) },
-      { account: { code: "4000" }, currency: invoice.currency, credit: subtotal },
-      { account: { code: "2100" }, currency: invoice.currency, credit: tax },
-    ],
-  });
+  // A free invoice (every line priced at zero) is still a document, but there is nothing to post.
+  if (!subtotal.plus(tax).isZero())
+    await postEntry(scope, {
+      entryDate: issuedOn,
+      description: `Invoice ${row.number} for ${invoice.description}`,
+      source: { type: "Invoice", id: row.id },
+      postings: [
+        { account: { code: "1100" }, currency: invoice.currency, debit: subtotal.plus(tax) },
+        { account: { code: "4000" }, currency: invoice.currency, credit: subtotal },
+        { account: { code: "2100" }, currency: invoice.currency, credit: tax },
+      ],
+    });
   await scope.audit("Invoice", row.id, { number: row.number, shipmentId: invoice.shipmentId });
   await scope.emit(InvoiceIssued, row.id, {
     invoiceId: row.id,

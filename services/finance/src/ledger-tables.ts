@@ -69,8 +69,17 @@ export interface LedgerTables {
   "finance.stock_postings": StockPostingsTable;
   "finance.supplier_bills": SupplierBillsTable;
   "finance.supplier_payments": SupplierPaymentsTable;
+  /** Every ShipmentDispatched finance received (its own record, apart from the inbox and the invoice). */
+  "finance.received_shipments": {
+    shipment_id: string;
+    order_id: string;
+    customer_id: string;
+    currency: string;
+    shipped_at: Date | string;
+    received_at: Generated<Date>;
+  };
   "finance.reported_positions": {
-    report: "INVENTORY_VALUATION" | "UNINVOICED_RECEIPTS";
+    report: "INVENTORY_VALUATION" | "UNINVOICED_RECEIPTS" | "SHIPPED_POSITION";
     reported_at: Date;
     positions: ColumnType<ReportedPosition[], string, string>;
   };

@@ -50,7 +50,10 @@ const paymentsNotOverAllocated: Check = async (trx) =>
     found: r.allocated,
   }));
 
-/** Each invoice or payment has exactly one (unreversed-origin) entry whose control line matches its amount. */
+/**
+ * Each invoice or payment has exactly one (unreversed-origin) entry whose control line matches its amount;
+ * a zero-total document (a free invoice) has none.
+ */
 function oneEntryPerDocument(
   type: "Invoice" | "Payment",
   table: string,
@@ -69,7 +72,7 @@ function oneEntryPerDocument(
         left join finance.journal_lines l on l.entry_id = e.id
         left join finance.accounts acc on acc.id = l.account_id
         group by d.id
-        having count(distinct e.id) <> 1 or coalesce(sum(l.debit) filter (where acc.code = ${accountCode}), 0) <> d.${sql.raw(amountColumn)}`,
+        having count(distinct e.id) <> (case when d.${sql.raw(amountColumn)} = 0 then 0 else 1 end) or coalesce(sum(l.debit) filter (where acc.code = ${accountCode}), 0) <> d.${sql.raw(amountColumn)}`,
       )
     ).map((r) => ({
       kind: `${type.toUpperCase()}_JOURNAL_MISMATCH`,
@@ -80,7 +83,7 @@ function oneEntryPerDocument(
           ? `The ${type.toLowerCase()}'s journal entry posts a different amount`
           : `The ${type.toLowerCase()} has ${r.entries} journal entries instead of one`,
       documents: [{ type, id: r.id }],
-      expected: `1 entry of ${r.amount}`,
+      expected: Number(r.amount) === 0 ? "no entry" : `1 entry of ${r.amount}`,
       found: `${r.entries} entr${r.entries === 1 ? "y" : "ies"} of ${r.posted}`,
     }));
 }
@@ -129,25 +132,63 @@ const paymentReferencesUnique: Check = async (trx) =>
     found: `${r.ids.length} payments`,
   }));
 
+/** From finance's side: every shipment it received has its invoice, and every shipment invoice a received shipment. */
 const everyShipmentInvoicedOnce: Check = async (trx) =>
   (
-    await rows<{ handled: number; invoiced: number }>(
+    await rows<{ shipment_id: string; invoices: number; received: boolean }>(
       trx,
       sql`
-      select (select count(*) from finance.inbox_events where handler = 'invoice-shipment')::int as handled,
-             (select count(*) from finance.invoices where shipment_id is not null)::int as invoiced`,
+      select coalesce(r.shipment_id, i.shipment_id)::text as shipment_id, count(i.id)::int as invoices,
+             bool_or(r.shipment_id is not null) as received
+      from finance.received_shipments r
+      full join finance.invoices i on i.shipment_id = r.shipment_id
+      where r.shipment_id is not null or i.shipment_id is not null
+      group by coalesce(r.shipment_id, i.shipment_id)
+      having count(i.id) <> 1 or not bool_or(r.shipment_id is not null)`,
     )
-  )
-    .filter((r) => r.handled !== r.invoiced)
-    .map((r) => ({
-      kind: "SHIPMENT_INVOICE_MISMATCH",
-      severity: "CRITICAL",
-      fingerprint: "SHIPMENT_INVOICE_MISMATCH",
-      description: "Shipment events handled and invoices for shipments differ in number",
+  ).map((r) => ({
+    kind: r.received ? "SHIPMENT_NOT_INVOICED" : "INVOICE_WITHOUT_SHIPMENT",
+    severity: "CRITICAL",
+    fingerprint: `${r.received ? "SHIPMENT_NOT_INVOICED" : "INVOICE_WITHOUT_SHIPMENT"}:${r.shipment_id}`,
+    description: r.received
+      ? "A shipment finance received has no invoice (or more than one)"
+      : "An invoice names a shipment finance has no record of receiving",
+    documents: [{ type: "Shipment", id: r.shipment_id }],
+    expected: r.received ? "1 invoice" : "1 received shipment",
+    found: r.received ? `${r.invoices} invoices` : "none",
+  }));
+
+/**
+ * Against what sales shipped: per currency, the shipments sales reported dispatched by its report's time, and
+ * those finance received by the same time. Fewer received means a shipment event never arrived (lost, still
+ * queued, or dead-lettered before finance recorded it); finance could not know of it from its own tables.
+ */
+const everyShipmentReceived: Check = async (trx) => {
+  const report = await trx
+    .selectFrom("finance.reported_positions")
+    .selectAll()
+    .where("report", "=", "SHIPPED_POSITION")
+    .executeTakeFirst();
+  if (!report) return [];
+  const received = await trx
+    .selectFrom("finance.received_shipments")
+    .select(["currency", (eb) => eb.fn.countAll<string>().as("n")])
+    .where("shipped_at", "<=", report.reported_at)
+    .groupBy("currency")
+    .execute();
+  const counted = new Map(received.map((r) => [r.currency.trim(), Number(r.n)]));
+  return report.positions
+    .filter((p) => (counted.get(p.currency) ?? 0) < (p.counts.shipments ?? 0))
+    .map((p) => ({
+      kind: "SHIPMENTS_NOT_RECEIVED",
+      severity: "CRITICAL" as const,
+      fingerprint: `SHIPMENTS_NOT_RECEIVED:${p.currency}`,
+      description: `Sales dispatched more ${p.currency} shipments than finance received (by ${new Date(report.reported_at).toISOString()})`,
       documents: [],
-      expected: `${r.handled} invoices`,
-      found: `${r.invoiced} invoices`,
+      expected: `${p.counts.shipments} shipments`,
+      found: `${counted.get(p.currency) ?? 0} shipments`,
     }));
+};
 
 const journalBalances: Check = async (trx) => [
   ...(
@@ -218,6 +259,7 @@ export const RECONCILIATION_CHECKS: Check[] = [
   receivableMatchesOpenInvoices,
   paymentReferencesUnique,
   everyShipmentInvoicedOnce,
+  everyShipmentReceived,
   journalBalances,
   inventoryLedgerConsistent,
   ...LEDGER_CONTROLS,

@@ -88,6 +88,40 @@ describe(`credit lines on ${testDatabaseKind()}`, () => {
     expect((await confirmation(c, "1.00")).type).toBe("finance.credit.approved");
   });
 
+  it("the credit check and the credit release of one order, delivered at once 40 times, never fail on the hold row", async () => {
+    const c = await customer();
+    const line = (await request("clerk", c, "100000.00")).data.requestCreditLine.creditLine;
+    await approve("controller", line.id);
+    const orders = Array.from({ length: 40 }, () => randomUUID());
+    const deliveries = orders.flatMap((orderId) => [
+      env.deliver("sales.order.confirmation_requested", {
+        orderId,
+        customerId: c,
+        reference: { type: "SalesOrder", id: orderId },
+        total: { amount: "10.00", currency: "EUR" },
+        warehouseId: randomUUID(),
+        lines: [],
+      }),
+      env.deliver("sales.order.rejected", {
+        orderId,
+        reason: { code: "INSUFFICIENT_STOCK", message: "x" },
+        reservationIds: [],
+      }),
+    ]);
+    const outcomes = await Promise.allSettled(deliveries);
+    expect(
+      outcomes.filter((o) => o.status === "rejected").map((o) => String((o as PromiseRejectedResult).reason)),
+    ).toEqual([]);
+    // Whichever came first, every order ends released: nothing of the 40 counts against the line.
+    expect(await env.count("finance.credit_holds", `customer_id = '${c}' and status = 'HELD'`)).toBe(0);
+    expect(
+      await env.count(
+        "finance.credit_holds",
+        `order_id in (${orders.map((o) => `'${o}'`).join(",")}) and status = 'RELEASED'`,
+      ),
+    ).toBe(40);
+  });
+
   it("needs two different approvers above the dual-approval limit", async () => {
     const c = await customer();
     const line = (await request("clerk", c, "75000.00")).data.requestCreditLine.creditLine;

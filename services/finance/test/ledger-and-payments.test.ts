@@ -185,6 +185,34 @@ describe(`the ledger on ${testDatabaseKind()}`, () => {
       }),
     ).rejects.toThrow(/does not balance/);
   });
+
+  it("refuses TRUNCATE of every append-only table and of the audit log, keeping their rows", async () => {
+    const tables = [
+      "journal_entries",
+      "journal_lines",
+      "payments",
+      "allocations",
+      "interest_accruals",
+      "credit_notes",
+      "refunds",
+      "audit_log",
+    ];
+    const counts = async () =>
+      Promise.all(
+        tables.map(async (t) =>
+          Number(
+            (await sql<{ n: string }>`select count(*) as n from ${sql.id("finance", t)}`.execute(database.db)).rows[0]!
+              .n,
+          ),
+        ),
+      );
+    const before = await counts();
+    for (const table of tables)
+      await expect(sql`truncate ${sql.id("finance", table)} cascade`.execute(database.db)).rejects.toThrow(
+        /append-only: TRUNCATE refused/,
+      );
+    expect(await counts()).toEqual(before);
+  });
 });
 
 describe(`invoices and payments on ${testDatabaseKind()}`, () => {
@@ -286,6 +314,41 @@ describe(`invoices and payments on ${testDatabaseKind()}`, () => {
     );
     expect(reused.data.recordPayment.errors[0].code).toBe("IDEMPOTENCY_KEY_REUSED");
     expect(await count("finance.payments", `customer_id = '${c}'`)).toBe(1);
+  });
+
+  it("issues an invoice with a zero-priced line, posting only the non-zero amounts; a free invoice posts nothing", async () => {
+    const customerId = await customer();
+    const issue = async (lines: Record<string, string>[]) =>
+      (
+        await client.request(
+          `mutation($i: IssueInvoiceInput!) { issueInvoice(input: $i) { invoice { id total { amount } lines { netAmount { amount } } } errors { code message } } }`,
+          { i: { idempotencyKey: newKey(), customerId, currency: "EUR", lines } },
+        )
+      ).data.issueInvoice;
+    const free = { description: "Free sample", quantity: "1", unitPrice: "0", taxRate: "19" };
+    const mixed = await issue([free, { description: "Consulting", quantity: "2", unitPrice: "50.00", taxRate: "0" }]);
+    expect(mixed.errors).toEqual([]);
+    expect(mixed.invoice.total).toEqual({ amount: "100.00" });
+    const allFree = await issue([free]);
+    expect(allFree).toMatchObject({ errors: [], invoice: { total: { amount: "0.00" } } });
+    const postings = async (invoiceId: string) =>
+      (
+        await sql<{
+          n: number;
+        }>`select count(*)::int as n from finance.journal_lines l join finance.journal_entries e on e.id = l.entry_id
+          where e.source_type = 'Invoice' and e.source_id = ${invoiceId}`.execute(database.db)
+      ).rows[0]!.n;
+    expect(await postings(mixed.invoice.id)).toBe(2); // receivable and revenue; no zero tax line
+    expect(await postings(allFree.invoice.id)).toBe(0);
+    const run = await client.request(
+      `mutation($i: RunReconciliationInput!) { runReconciliation(input: $i) { errors { code } } }`,
+      { i: { idempotencyKey: newKey() } },
+    );
+    expect(run.data.runReconciliation.errors).toEqual([]);
+    const { data } = await client.request(`{ reconciliationAlerts(status: OPEN) { documents { id } } }`);
+    const named = data.reconciliationAlerts.flatMap((a: any) => a.documents.map((d: any) => d.id));
+    expect(named).not.toContain(allFree.invoice.id);
+    expect(named).not.toContain(mixed.invoice.id);
   });
 
   it("refuses a duplicate reference, bad amounts and unknown customers, writing nothing", async () => {

@@ -136,12 +136,24 @@ describe(`reconciliation on ${testDatabaseKind()}`, () => {
       ["DUPLICATE_PAYMENT_REFERENCE", "PAYMENT_JOURNAL_MISMATCH"],
     ],
     [
-      "a shipment event that produced no invoice",
+      "a received shipment that produced no invoice",
       [
-        "insert into finance.inbox_events (event_id, handler) values ('00000000-0000-4000-8000-0000000000bb', 'invoice-shipment')",
+        "insert into finance.received_shipments (shipment_id, order_id, customer_id, currency, shipped_at) values ('00000000-0000-4000-8000-0000000000bb', '00000000-0000-4000-8000-0000000000bc', '$C', 'EUR', now())",
       ],
-      ["delete from finance.inbox_events where event_id = '00000000-0000-4000-8000-0000000000bb'"],
-      ["SHIPMENT_INVOICE_MISMATCH"],
+      ["delete from finance.received_shipments where shipment_id = '00000000-0000-4000-8000-0000000000bb'"],
+      ["SHIPMENT_NOT_INVOICED"],
+    ],
+    [
+      "a shipment invoice finance has no record of receiving",
+      [
+        "create table finance.kept_shipment as select * from finance.received_shipments",
+        "delete from finance.received_shipments",
+      ],
+      [
+        "insert into finance.received_shipments select * from finance.kept_shipment",
+        "drop table finance.kept_shipment",
+      ],
+      ["INVOICE_WITHOUT_SHIPMENT"],
     ],
     [
       "an invoice whose journal entry vanished",
@@ -185,6 +197,23 @@ describe(`reconciliation on ${testDatabaseKind()}`, () => {
       ).toBe(true);
     },
   );
+
+  it("raises an alert for a shipment sales dispatched that finance never received (no invoice, no inbox row), and resolves it when the position agrees", async () => {
+    const report = (shipments: number, at = new Date()) =>
+      env.deliver("sales.shipments.reported", {
+        reportedAt: at.toISOString(),
+        positions: [{ currency: "EUR", shipments }],
+      });
+    // Sales shipped two; finance received one (beforeAll's): the other's event never arrived.
+    await report(2, new Date(Date.now() - 1000));
+    expect(await env.count("finance.inbox_events", "handler = 'invoice-shipment'")).toBe(1);
+    expect((await run()).outcome).toBe("NOT_OK");
+    expect((await alerts("OPEN")).map((a: any) => [a.kind, a.expected, a.found])).toEqual([
+      ["SHIPMENTS_NOT_RECEIVED", "2 shipments", "1 shipments"],
+    ]);
+    await report(1);
+    expect(await run()).toMatchObject({ outcome: "OK", resolved: 1 });
+  });
 
   it("raises an alert from inventory's published ledger check, and resolves it when a clean report follows", async () => {
     const [productId, warehouseId] = [randomUUID(), randomUUID()];

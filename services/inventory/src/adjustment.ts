@@ -13,7 +13,7 @@ import {
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
 import { adjustmentApprovalThreshold, valuationCurrency } from "./config.js";
-import type { InventoryDatabase, StockAdjustmentStatus, StockAdjustmentsTable } from "./db.js";
+import type { InventoryDatabase, StockAdjustmentStatus, StockAdjustmentsTable, StockLevelsTable } from "./db.js";
 import { InventoryErrorCode, notFound, refuse } from "./errors.js";
 import { recordMovement } from "./movement.js";
 import { findStockedProduct } from "./product.js";
@@ -97,6 +97,8 @@ export async function adjustStock(
       : assertQuantity(data.countedQuantity!, { unit, allowZero: true }, "countedQuantity").minus(level.on_hand);
   if (delta.isZero())
     refuse(InventoryErrorCode.VALIDATION_FAILED, "The count matches on hand: nothing to adjust", "countedQuantity");
+  // Whatever its value: a removal that needs approval must be possible when requested too.
+  assertRemovable(level, delta, product.sku);
   const value = delta
     .abs()
     .times(level.average_unit_cost)
@@ -125,6 +127,16 @@ export async function adjustStock(
   return applyAdjustment(scope, row, product.sku, null);
 }
 
+/** A loss removes only available stock: what is reserved stays for its order. */
+function assertRemovable(level: Selectable<StockLevelsTable>, delta: InstanceType<typeof Dec>, sku: string): void {
+  if (delta.isNegative() && availableOf(level).lt(delta.abs()))
+    refuse(
+      InventoryErrorCode.INSUFFICIENT_STOCK,
+      `Only ${showQuantity(availableOf(level))} of ${sku} available to remove (the rest is reserved)`,
+      "delta",
+    );
+}
+
 async function applyAdjustment(
   scope: ActionScope<InventoryDatabase>,
   adjustment: Row,
@@ -133,12 +145,8 @@ async function applyAdjustment(
 ): Promise<Outcome> {
   const level = (await lockStockLevel(scope.trx, adjustment.product_id, adjustment.warehouse_id))!;
   const delta = new Dec(adjustment.quantity);
-  if (delta.isNegative() && availableOf(level).lt(delta.abs()))
-    refuse(
-      InventoryErrorCode.INSUFFICIENT_STOCK,
-      `Only ${showQuantity(availableOf(level))} of ${sku} available to remove (the rest is reserved)`,
-      "delta",
-    );
+  // Checked again on approval: the stock may have been issued or reserved while the adjustment waited.
+  assertRemovable(level, delta, sku);
   // Signed like the quantity: a gain at average cost, a loss like an issue (the last unit takes the rest).
   const value = delta.isPositive()
     ? inflowValue(delta, level.average_unit_cost)

@@ -1,5 +1,6 @@
 import {
   OrderCancelled,
+  OrderClosedShort,
   OrderConfirmationRequested,
   OrderRejected,
   OrderReservationsDeclined,
@@ -15,7 +16,7 @@ import {
   sql,
 } from "@erp/core";
 import type { InventoryDatabase } from "./db.js";
-import { issueReservedStock, releaseReservation, reserveStock } from "./reservation.js";
+import { issueReservedStock, releaseReservation, reserveStock, trimReservationToShipped } from "./reservation.js";
 
 type Scope = ActionScope<InventoryDatabase>;
 
@@ -64,7 +65,21 @@ async function releaseForOrder(event: DeliveredEvent<{ reservationIds: string[] 
     .orderBy("product_id")
     .orderBy("warehouse_id")
     .execute();
-  for (const { id } of active) await releaseReservation(scope, { reservationId: id });
+  for (const { id } of active) await releaseReservation(scope, { reservationId: id }, "order-saga");
+}
+
+/** A sales order closed short: each reservation keeps what was shipped from it, the rest is released. */
+async function releaseUnshipped(event: DeliveredEventOf<typeof OrderClosedShort>, scope: Scope): Promise<void> {
+  const shipped = new Map(event.payload.reservations.map((r) => [r.reservationId, r.shippedQuantity]));
+  if (!shipped.size) return;
+  const held = await scope.trx
+    .selectFrom("inventory.reservations")
+    .select("id")
+    .where("id", "in", [...shipped.keys()])
+    .orderBy("product_id")
+    .orderBy("warehouse_id")
+    .execute();
+  for (const { id } of held) await trimReservationToShipped(scope, id, shipped.get(id)!);
 }
 
 /** A shipment issues the reserved stock: ISSUE movements that reference the shipment. */
@@ -74,11 +89,15 @@ async function issueForShipment(event: DeliveredEventOf<typeof ShipmentDispatche
   const lines = [...shipment.lines].sort((a, b) => a.productId.localeCompare(b.productId));
   for (const line of lines) {
     if (!line.reservationId) throw new Error(`Shipment ${shipment.shipmentId} has a line without a reservation`);
-    await issueReservedStock(scope, {
-      reservationId: line.reservationId,
-      quantity: line.quantity,
-      source: { type: "SalesShipment", id: shipment.shipmentId },
-    });
+    await issueReservedStock(
+      scope,
+      {
+        reservationId: line.reservationId,
+        quantity: line.quantity,
+        source: { type: "SalesShipment", id: shipment.shipmentId },
+      },
+      "order-saga",
+    );
   }
 }
 
@@ -87,5 +106,6 @@ export const orderFulfilmentHandlers = [
   defineHandler(OrderCancelled, "release-for-cancelled-order", releaseForOrder),
   defineHandler(OrderRejected, "release-for-rejected-order", releaseForOrder),
   defineHandler(OrderReservationsDeclined, "release-declined-reservations", releaseForOrder),
+  defineHandler(OrderClosedShort, "release-unshipped-for-closed-order", releaseUnshipped),
   defineHandler(ShipmentDispatched, "issue-for-shipment", issueForShipment),
 ];

@@ -7,6 +7,7 @@ import {
   type Money,
   money,
   type PageArgs,
+  queryNotFound,
   sql,
 } from "@erp/core";
 import type { Kysely } from "kysely";
@@ -111,6 +112,12 @@ export interface Valuation {
  */
 export async function inventoryValuation(db: Db, warehouseId: string): Promise<Valuation> {
   const currency = valuationCurrency();
+  const warehouse = await db
+    .selectFrom("inventory.warehouses")
+    .select("id")
+    .where("id", "=", warehouseId)
+    .executeTakeFirst();
+  if (!warehouse) throw queryNotFound("No warehouse has this id");
   const rows = await db
     .selectFrom("inventory.stock_levels")
     .selectAll()

@@ -64,6 +64,29 @@ const reserveSchema = z.object({
 type Line = z.infer<typeof reserveSchema>["lines"][number];
 type CheckedLine = Line & { sku: string; amount: InstanceType<typeof Dec>; index: number };
 
+/**
+ * A sales order's reservations belong to its confirmation saga: a hand-made reservation naming an order would be
+ * taken as the saga's answer, and a hand-made release or issue would change what the order holds behind its back.
+ */
+function refuseSalesOrderReference(type: string, field: string): void {
+  if (type.replace(/[^a-z]/gi, "").toLowerCase() === "salesorder")
+    refuse(
+      InventoryErrorCode.SALES_ORDER_RESERVATION,
+      "A sales order's reservations are made, released and issued only by the order's own confirmation, cancellation and shipments",
+      field,
+    );
+}
+
+/** Who acts on a reservation: a person through the graph, or a sales order's saga (an event handler). */
+export type ReservationCaller = "manual" | "order-saga";
+
+/** The graph's reserveStock: any reference but a sales order's. */
+export async function reserveStockByHand(scope: ActionScope<InventoryDatabase>, input: z.input<typeof reserveSchema>) {
+  const data = parseInput(reserveSchema, input);
+  refuseSalesOrderReference(data.reference.type, "reference.type");
+  return reserveStock(scope, data);
+}
+
 /** Reserves every line or none: one failing line refuses the whole request, listing each failure. */
 export async function reserveStock(scope: ActionScope<InventoryDatabase>, input: z.input<typeof reserveSchema>) {
   const data = parseInput(reserveSchema, input);
@@ -156,9 +179,14 @@ async function lockReservation(trx: Transaction<InventoryDatabase>, id: string) 
 
 const releaseSchema = z.object({ reservationId: fields.id("reservationId") });
 
-export async function releaseReservation(scope: ActionScope<InventoryDatabase>, input: z.input<typeof releaseSchema>) {
+export async function releaseReservation(
+  scope: ActionScope<InventoryDatabase>,
+  input: z.input<typeof releaseSchema>,
+  caller: ReservationCaller = "manual",
+) {
   const data = parseInput(releaseSchema, input);
   const reservation = await lockReservation(scope.trx, data.reservationId);
+  if (caller === "manual") refuseSalesOrderReference(reservation.reference_type, "reservationId");
   reservationLifecycle.assertTransition(reservation.status, "RELEASED");
   const remaining = new Dec(reservation.quantity).minus(reservation.issued_quantity);
   const level = (await lockStockLevel(scope.trx, reservation.product_id, reservation.warehouse_id))!;
@@ -175,6 +203,40 @@ export async function releaseReservation(scope: ActionScope<InventoryDatabase>, 
   return { reservation: toReservation(row) };
 }
 
+/**
+ * A sales order closed short keeps, of a reservation, what its shipments took (their issue may still be on the
+ * way) and gives the rest back to available stock. Without shipments the whole reservation is released.
+ */
+export async function trimReservationToShipped(
+  scope: ActionScope<InventoryDatabase>,
+  reservationId: string,
+  shippedQuantity: string,
+): Promise<void> {
+  const reservation = await lockReservation(scope.trx, reservationId);
+  if (reservation.status !== "ACTIVE") return;
+  const keep = Dec.max(shippedQuantity, reservation.issued_quantity);
+  if (keep.isZero()) {
+    await releaseReservation(scope, { reservationId }, "order-saga");
+    return;
+  }
+  const surplus = new Dec(reservation.quantity).minus(keep);
+  if (!surplus.gt(0)) return;
+  const level = (await lockStockLevel(scope.trx, reservation.product_id, reservation.warehouse_id))!;
+  await changeStockLevel(scope, level, { reserved: surplus.negated() });
+  const row = await saveReservation(scope.trx, reservation.id, {
+    quantity: keep.toFixed(),
+    ...(keep.eq(reservation.issued_quantity) && { status: "CONSUMED" as const }),
+  });
+  await scope.audit("Reservation", row.id, { released: showQuantity(surplus), kept: showQuantity(keep) });
+  await scope.emit(ReservationReleased, row.id, {
+    reservationId: row.id,
+    reference: { type: row.reference_type, id: row.reference_id },
+    productId: row.product_id,
+    warehouseId: row.warehouse_id,
+    quantity: showQuantity(surplus),
+  });
+}
+
 const issueSchema = z.object({
   reservationId: fields.id("reservationId"),
   quantity: z.string().nullish(),
@@ -185,9 +247,11 @@ const issueSchema = z.object({
 export async function issueReservedStock(
   scope: ActionScope<InventoryDatabase>,
   input: z.input<typeof issueSchema>,
+  caller: ReservationCaller = "manual",
 ): Promise<{ reservation: Reservation; movement: StockMovement }> {
   const data = parseInput(issueSchema, input);
   const reservation = await lockReservation(scope.trx, data.reservationId);
+  if (caller === "manual") refuseSalesOrderReference(reservation.reference_type, "reservationId");
   if (reservation.status !== "ACTIVE") reservationLifecycle.assertTransition(reservation.status, "CONSUMED");
   const product = await findStockedProduct(scope.trx, reservation.product_id, "reservationId", {
     allowDiscontinued: true,
@@ -242,7 +306,7 @@ export async function issueReservedStock(
 async function saveReservation(
   trx: Transaction<InventoryDatabase>,
   id: string,
-  changes: Partial<{ status: ReservationStatus; issued_quantity: string }>,
+  changes: Partial<{ status: ReservationStatus; issued_quantity: string; quantity: string }>,
 ) {
   return trx
     .updateTable("inventory.reservations")

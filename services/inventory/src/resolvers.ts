@@ -15,7 +15,7 @@ import {
   reservationsFor,
   stockLedgerDiscrepancies,
 } from "./queries.js";
-import { issueReservedStock, releaseReservation, reserveStock } from "./reservation.js";
+import { issueReservedStock, releaseReservation, reserveStockByHand } from "./reservation.js";
 import { receiveStock, transferStock } from "./stock.js";
 import { setReorderPoint } from "./stock-level.js";
 import { openWarehouse } from "./warehouse.js";
@@ -24,7 +24,7 @@ import { openWarehouse } from "./warehouse.js";
 const act = actionResolvers<InventoryContext>({ uniqueViolations: inventoryConstraintViolations });
 
 /** A refused reservation still answers with a list: an empty one. */
-const reserve = act(async (s, input: ReserveStockInput) => ({ reservations: await reserveStock(s, input) }));
+const reserve = act(async (s, input: ReserveStockInput) => ({ reservations: await reserveStockByHand(s, input) }));
 
 /** Read scope, and ids that are ids: a malformed one is the caller's error, never SQL's. */
 export const resolvers: Resolvers = {

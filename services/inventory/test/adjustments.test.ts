@@ -87,6 +87,49 @@ describe(`stock adjustments on ${testDatabaseKind()}`, () => {
     );
   });
 
+  it("refuses a removal larger than the available stock whatever its value, and checks again on approval", async () => {
+    const { product, warehouseId } = await env.make.stockedProduct("1", { unitCost: "50.00" });
+    const before = await snapshot(env);
+    const big = await adjust(clerk, { productId: product.id, warehouseId, delta: "-40", reasonCode: "LOST" });
+    expect(big.data.adjustStock).toMatchObject({
+      adjustment: null,
+      errors: [
+        {
+          code: "INSUFFICIENT_STOCK",
+          field: "delta",
+          message: `Only 1 of ${product.sku} available to remove (the rest is reserved)`,
+        },
+      ],
+    });
+    expect(await snapshot(env)).toEqual(before);
+
+    const stocked = await env.make.stockedProduct("100", { unitCost: "50.00" });
+    const pending = (
+      await adjust(clerk, {
+        productId: stocked.product.id,
+        warehouseId: stocked.warehouseId,
+        delta: "-60",
+        reasonCode: "LOST",
+      })
+    ).data.adjustStock.adjustment;
+    expect(pending.status).toBe("PENDING_APPROVAL");
+    // While it waited, 50 were reserved: only 50 remain available, so approval refuses the removal of 60.
+    await env.client.request(`mutation($i: ReserveStockInput!) { reserveStock(input: $i) { ${ERRORS} } }`, {
+      i: {
+        idempotencyKey: newKey(),
+        reference: { type: "ServiceJob", id: newKey("JOB") },
+        lines: [{ productId: stocked.product.id, warehouseId: stocked.warehouseId, quantity: "50" }],
+      },
+    });
+    const approval = await approve(manager, pending.id);
+    expect(approval.data.approveStockAdjustment.errors).toEqual([
+      expect.objectContaining({ code: "INSUFFICIENT_STOCK", field: "delta" }),
+    ]);
+    expect(await env.count("inventory.stock_adjustments", `id = '${pending.id}' and status = 'PENDING_APPROVAL'`)).toBe(
+      1,
+    );
+  });
+
   it("rejects a pending correction without moving stock", async () => {
     const { product, warehouseId } = await env.make.stockedProduct("100", { unitCost: "50.00" });
     const pending = (await adjust(clerk, { productId: product.id, warehouseId, delta: "40", reasonCode: "FOUND" })).data
@@ -108,7 +151,7 @@ describe(`stock adjustments on ${testDatabaseKind()}`, () => {
     await env.client.request(`mutation($i: ReserveStockInput!) { reserveStock(input: $i) { ${ERRORS} } }`, {
       i: {
         idempotencyKey: newKey(),
-        reference: { type: "SalesOrder", id: "SO-1" },
+        reference: { type: "ServiceJob", id: "JOB-1" },
         lines: [{ productId: product.id, warehouseId, quantity: "4" }],
       },
     });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { newKey, subgraphClient, testDatabaseKind } from "@erp/testing";
 import type { KyselyPlugin } from "kysely";
 import { describe, expect, it } from "vitest";
@@ -124,6 +125,21 @@ describe(`catalogue, warehouses and stock queries on ${testDatabaseKind()}`, () 
       ]),
     );
     expect(data.inventoryValuation.total).toEqual({ amount: "35.03", currency: "EUR" });
+  });
+
+  it("values an unknown warehouse as NOT_FOUND, never a total of 0.00 nor an internal error", async () => {
+    for (const fields of ["total { amount }", "warehouse { code } total { amount }"]) {
+      const answer = await env.client.request(`query($w: ID!) { inventoryValuation(warehouseId: $w) { ${fields} } }`, {
+        w: randomUUID(),
+      });
+      expect(answer.data).toBeNull();
+      expect(answer.errors).toEqual([
+        expect.objectContaining({
+          message: "No warehouse has this id",
+          extensions: expect.objectContaining({ code: "NOT_FOUND" }),
+        }),
+      ]);
+    }
   });
 
   it("pages products, filters those below their reorder point, and resolves references by id and by sku", async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { newKey, testDatabaseKind } from "@erp/testing";
 import { describe, expect, it } from "vitest";
 import { ERRORS, LEVEL, snapshot, useInventory } from "./harness.js";
@@ -31,7 +32,7 @@ const level = async (productId: string, warehouseId: string) =>
       w: warehouseId,
     })
   ).data.stockLevels[0];
-const order = () => ({ type: "SalesOrder", id: newKey("SO") });
+const order = () => ({ type: "ServiceJob", id: newKey("JOB") });
 
 describe(`reservations on ${testDatabaseKind()}`, () => {
   it("with 10 on hand, 50 concurrent reservations of 1 give exactly 10 reservations and 40 INSUFFICIENT_STOCK", async () => {
@@ -114,6 +115,91 @@ describe(`reservations on ${testDatabaseKind()}`, () => {
       code: "VALIDATION_FAILED",
       field: "lines",
     });
+  });
+
+  it("the manual API refuses a sales order's reservations: reserving for one, releasing or issuing what its saga holds", async () => {
+    const { product, warehouseId } = await env.make.stockedProduct("5");
+    const before = await snapshot(env);
+    for (const type of ["SalesOrder", "sales_order"]) {
+      const refused = await reserve({ type, id: randomUUID() }, [
+        { productId: product.id, warehouseId, quantity: "1" },
+      ]);
+      expect(refused.data.reserveStock.errors).toEqual([
+        expect.objectContaining({ code: "SALES_ORDER_RESERVATION", field: "reference.type" }),
+      ]);
+    }
+    expect(await snapshot(env)).toEqual(before);
+    const orderId = randomUUID();
+    await env.deliver("sales.order.confirmation_requested", {
+      orderId,
+      customerId: randomUUID(),
+      reference: { type: "SalesOrder", id: orderId },
+      warehouseId,
+      total: { amount: "10.00", currency: "EUR" },
+      lines: [{ lineId: randomUUID(), productId: product.id, quantity: "2" }],
+    });
+    const held = await env.scalar(`select id as v from inventory.reservations where reference_id = '${orderId}'`);
+    for (const refused of [
+      (await release(held)).data.releaseReservation,
+      (await issue(held, { quantity: "1" })).data.issueReservedStock,
+    ])
+      expect(refused.errors).toEqual([
+        expect.objectContaining({ code: "SALES_ORDER_RESERVATION", field: "reservationId" }),
+      ]);
+    expect(await level(product.id, warehouseId)).toMatchObject({ onHand: "5", reserved: "2", available: "3" });
+  });
+
+  it("an order closed short keeps what shipped (even a shipment still on its way) and releases the rest", async () => {
+    const { product, warehouseId } = await env.make.stockedProduct("10");
+    const orderId = randomUUID();
+    await env.deliver("sales.order.confirmation_requested", {
+      orderId,
+      customerId: randomUUID(),
+      reference: { type: "SalesOrder", id: orderId },
+      warehouseId,
+      total: { amount: "50.00", currency: "EUR" },
+      lines: [{ lineId: randomUUID(), productId: product.id, quantity: "5" }],
+    });
+    const reservationId = await env.scalar(
+      `select id as v from inventory.reservations where reference_id = '${orderId}'`,
+    );
+    const shipment = (quantity: string) => ({
+      shipmentId: randomUUID(),
+      number: "SH-1",
+      orderId,
+      orderNumber: "SO-1",
+      customerId: randomUUID(),
+      warehouseId,
+      currency: "EUR",
+      lines: [
+        {
+          orderLineId: randomUUID(),
+          reservationId,
+          productId: product.id,
+          sku: product.sku,
+          quantity,
+          unitPrice: "10.00",
+          discountPercent: "0",
+          taxRate: "0",
+          netAmount: "10.00",
+          taxAmount: "0.00",
+        },
+      ],
+    });
+    await env.deliver("sales.shipment.dispatched", shipment("2"));
+    // Sales shipped 3 in all before closing; the second shipment (1) reaches inventory after the close.
+    const closed = { orderId, reason: "No more", reservations: [{ reservationId, shippedQuantity: "3" }] };
+    await env.deliver("sales.order.closed_short", closed);
+    expect(await level(product.id, warehouseId)).toMatchObject({ onHand: "8", reserved: "1", available: "7" });
+    await env.deliver("sales.order.closed_short", closed);
+    expect(await level(product.id, warehouseId)).toMatchObject({ onHand: "8", reserved: "1", available: "7" });
+    await env.deliver("sales.shipment.dispatched", shipment("1"));
+    expect(await level(product.id, warehouseId)).toMatchObject({ onHand: "7", reserved: "0", available: "7" });
+    expect(
+      await env.scalar(
+        `select status || ' ' || quantity::int || ' ' || issued_quantity::int as v from inventory.reservations where id = '${reservationId}'`,
+      ),
+    ).toBe("CONSUMED 3 3");
   });
 
   it("releases a reservation back to available; releasing twice is an invalid transition", async () => {

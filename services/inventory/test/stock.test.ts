@@ -64,6 +64,18 @@ describe(`receiving and transferring stock on ${testDatabaseKind()}`, () => {
     ).toBe("11.613226");
   });
 
+  it("refuses TRUNCATE of stock movements and of the audit log, keeping their rows", async () => {
+    await env.make.stockedProduct("3");
+    for (const table of ["stock_movements", "audit_log"]) {
+      const before = await env.count(`inventory.${table}`);
+      expect(before).toBeGreaterThan(0);
+      await expect(sql`truncate ${sql.id("inventory", table)} cascade`.execute(env.database.db)).rejects.toThrow(
+        /append-only: TRUNCATE refused/,
+      );
+      expect(await env.count(`inventory.${table}`)).toBe(before);
+    }
+  });
+
   it("takes kilograms to 3 decimals and refuses a 4th, and refuses floats, zero and negatives, writing nothing", async () => {
     const [w, p] = [await env.make.warehouse(), await env.make.product({ unitOfMeasure: "KILOGRAM" })];
     const ok = await receive({ productId: p.id, warehouseId: w.id, quantity: "2.125" });

@@ -50,7 +50,7 @@ async function reserve(productId: string, warehouseId: string, quantity: string)
     {
       i: {
         idempotencyKey: newKey(),
-        reference: { type: "SalesOrder", id: newKey("SO") },
+        reference: { type: "ServiceJob", id: newKey("JOB") },
         lines: [{ productId, warehouseId, quantity }],
       },
     },

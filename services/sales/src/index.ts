@@ -5,8 +5,10 @@ import type { SalesDatabase } from "./db.js";
 import { salesHandlers } from "./handlers.js";
 import { createSalesLoaders, type SalesLoaders } from "./loaders.js";
 import { migrations } from "./migrations/index.js";
+import { scheduledConfirmationTimeouts } from "./order-closing.js";
 import { resolvers } from "./resolvers.js";
 import { exampleOperation, seedSales } from "./seed.js";
+import { scheduledShippedPosition } from "./shipped-position.js";
 
 /** Sales: quotes, sales orders and shipments; stock through inventory's events, customers through CRM's. */
 export const sales = defineSubgraph<SalesDatabase, SalesLoaders>({
@@ -20,6 +22,10 @@ export const sales = defineSubgraph<SalesDatabase, SalesLoaders>({
   handlers: salesHandlers,
   seed: seedSales,
   exampleOperation,
+  jobs: [
+    { name: "confirmation-timeouts", cron: "* * * * *", run: scheduledConfirmationTimeouts },
+    { name: "shipped-position", cron: "50 * * * *", run: scheduledShippedPosition },
+  ],
 });
 
 export type { SalesContext } from "./context.js";

@@ -83,7 +83,7 @@ export async function confirmWithCredit(event: Delivered<typeof CreditApproved>,
 }
 
 /** The order is REJECTED with the refusing domain's reason: its message and, apart, its code. */
-async function rejectOrder(scope: Scope, orderId: string, reason: Reason): Promise<void> {
+export async function rejectOrder(scope: Scope, orderId: string, reason: Reason): Promise<void> {
   const current = await lockOrder(scope.trx, orderId);
   if (current.status !== "PENDING_CONFIRMATION") return;
   const order = await moveOrder(scope, current, "REJECTED", {

@@ -21,8 +21,9 @@ export const orderLifecycle = defineStateMachine<OrderStatus>("Sales order", {
   DRAFT: ["PENDING_CONFIRMATION", "CANCELLED"],
   PENDING_CONFIRMATION: ["CONFIRMED", "REJECTED"],
   CONFIRMED: ["PARTIALLY_SHIPPED", "SHIPPED", "CANCELLED"],
-  PARTIALLY_SHIPPED: ["PARTIALLY_SHIPPED", "SHIPPED"],
+  PARTIALLY_SHIPPED: ["PARTIALLY_SHIPPED", "SHIPPED", "CLOSED"],
   SHIPPED: [],
+  CLOSED: [],
   CANCELLED: [],
   REJECTED: [],
 });
@@ -67,12 +68,13 @@ export function toSalesOrder(row: Selectable<SalesOrdersTable>): SalesOrder {
   };
 }
 
-export function orderActions(status: OrderStatus): ("CONFIRM" | "CANCEL" | "SHIP")[] {
+export function orderActions(status: OrderStatus): ("CONFIRM" | "CANCEL" | "SHIP" | "CLOSE_SHORT")[] {
   const next = orderLifecycle.nextStates(status);
   return [
     ...(next.includes("PENDING_CONFIRMATION") ? (["CONFIRM"] as const) : []),
     ...(next.includes("CANCELLED") ? (["CANCEL"] as const) : []),
     ...(next.includes("SHIPPED") ? (["SHIP"] as const) : []),
+    ...(next.includes("CLOSED") ? (["CLOSE_SHORT"] as const) : []),
   ];
 }
 

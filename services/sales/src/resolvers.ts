@@ -2,10 +2,12 @@ import { actionResolvers, assertIds } from "@erp/core";
 import type { SalesContext } from "./context.js";
 import type { Resolvers } from "./generated/resolvers-types.js";
 import { cancelSalesOrder, confirmSalesOrder, orderActions, placeSalesOrder } from "./order.js";
+import { closeSalesOrderShort } from "./order-closing.js";
 import { totals } from "./pricing.js";
 import { listOrders, listQuotes } from "./queries.js";
 import { acceptQuote, createQuote, rejectQuote, reviseQuote, sendQuote } from "./quote.js";
 import { shipSalesOrder } from "./shipment.js";
+import { reportShippedPosition } from "./shipped-position.js";
 
 /** A CRM customer as sales refers to it: by id; CRM resolves the rest. */
 export interface CustomerReference {
@@ -37,6 +39,8 @@ export const resolvers: Resolvers = {
     confirmSalesOrder: act(async (s, input) => ({ salesOrder: await confirmSalesOrder(s, input) })),
     cancelSalesOrder: act(async (s, input) => ({ salesOrder: await cancelSalesOrder(s, input) })),
     shipSalesOrder: act((s, input) => shipSalesOrder(s, input)),
+    closeSalesOrderShort: act(async (s, input) => ({ salesOrder: await closeSalesOrderShort(s, input) })),
+    reportShippedPosition: act((s) => reportShippedPosition(s)),
   },
   Customer: {
     __resolveReference: (ref) => ({ id: ref.id }),

@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "@erp/core";
 import { newKey, testDatabaseKind } from "@erp/testing";
+import type { Kysely } from "kysely";
 import { describe, expect, it } from "vitest";
+import type { SalesDatabase } from "../src/db.js";
+import { scheduledConfirmationTimeouts } from "../src/order-closing.js";
 import { useSales } from "./harness.js";
 
 const env = useSales();
@@ -93,5 +96,46 @@ describe(`the confirmation saga of a sales order on ${testDatabaseKind()}`, () =
     );
     expect(rows.map((r) => r.type)).toEqual(["sales.order.rejected", "sales.order.reservations_declined"]);
     expect(rows[1]!.payload.reservationIds).toEqual([reservationId]);
+  });
+
+  it("rejects an order pending longer than the confirmation timeout, releasing a late reservation", async () => {
+    const [c, p] = [await env.customer(), await env.product()];
+    const id = (await env.place(c, [{ productId: p, quantity: "1" }])).data.placeSalesOrder.salesOrder.id;
+    await env.client.request(
+      `mutation($i: ConfirmSalesOrderInput!) { confirmSalesOrder(input: $i) { errors { code } } }`,
+      { i: { idempotencyKey: newKey(), salesOrderId: id } },
+    );
+    const reference = { type: "SalesOrder", id };
+    await env.deliver("finance.credit.approved", { reference, amount: { amount: "118.99", currency: "EUR" } });
+    const status = async () =>
+      (await env.client.request(`query($id: ID!) { salesOrder(id: $id) { status statusReasonCode } }`, { id })).data
+        .salesOrder;
+    const started = env.clock.now();
+    try {
+      // Within the timeout (300 s by default) the order keeps waiting.
+      env.clock.set(new Date(Date.now() + 200_000));
+      await scheduledConfirmationTimeouts(env.database.db as Kysely<SalesDatabase>, env.clock);
+      expect(await status()).toEqual({ status: "PENDING_CONFIRMATION", statusReasonCode: null });
+      env.clock.set(new Date(Date.now() + 360_000));
+      await scheduledConfirmationTimeouts(env.database.db as Kysely<SalesDatabase>, env.clock);
+      expect(await status()).toEqual({ status: "REJECTED", statusReasonCode: "CONFIRMATION_TIMEOUT" });
+    } finally {
+      env.clock.set(started);
+    }
+    const reservationId = randomUUID();
+    await env.deliver("inventory.stock.reserved", {
+      reference,
+      reservations: [{ id: reservationId, productId: p, warehouseId: env.warehouseId, quantity: "1" }],
+    });
+    expect(await status()).toEqual({ status: "REJECTED", statusReasonCode: "CONFIRMATION_TIMEOUT" });
+    const { rows } = await sql<{ type: string; payload: any }>`
+      select type, payload from sales.outbox_events where aggregate_id = ${id}
+      and type in ('sales.order.rejected', 'sales.order.reservations_declined') order by sequence`.execute(
+      env.database.db,
+    );
+    expect(rows.map((r) => [r.type, r.payload.reason?.code ?? r.payload.reservationIds])).toEqual([
+      ["sales.order.rejected", "CONFIRMATION_TIMEOUT"],
+      ["sales.order.reservations_declined", [reservationId]],
+    ]);
   });
 });

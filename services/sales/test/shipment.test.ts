@@ -56,6 +56,71 @@ describe(`shipments of sales orders on ${testDatabaseKind()}`, () => {
     ]);
   });
 
+  it("closes a partly shipped order short: CLOSED, and inventory is told to keep only what shipped of the reservation", async () => {
+    const { id, lineId, reservationId } = await confirmedOrder();
+    const close = (reason = "Customer takes no more") =>
+      env.client.request(
+        `mutation($i: CloseSalesOrderShortInput!) { closeSalesOrderShort(input: $i) { salesOrder { status statusReason availableActions } errors { code field message } } }`,
+        { i: { idempotencyKey: newKey(), salesOrderId: id, reason } },
+      );
+    const before = await snapshot(env);
+    expect((await close()).data.closeSalesOrderShort.errors).toEqual([
+      {
+        code: "INVALID_STATE_TRANSITION",
+        field: "salesOrderId",
+        message: "Only a PARTIALLY_SHIPPED order can be closed short; this one is CONFIRMED",
+      },
+    ]);
+    expect(await snapshot(env)).toEqual(before);
+    expect((await ship(id, lineId, "1")).data.shipSalesOrder.salesOrder.availableActions).toEqual([
+      "SHIP",
+      "CLOSE_SHORT",
+    ]);
+    const key = newKey();
+    const request = () =>
+      env.client.request(
+        `mutation($i: CloseSalesOrderShortInput!) { closeSalesOrderShort(input: $i) { salesOrder { status statusReason availableActions } errors { code } } }`,
+        { i: { idempotencyKey: key, salesOrderId: id, reason: "Customer takes no more" } },
+      );
+    const [closed, again] = [await request(), await request()];
+    expect(closed.data.closeSalesOrderShort).toEqual({
+      salesOrder: { status: "CLOSED", statusReason: "Customer takes no more", availableActions: [] },
+      errors: [],
+    });
+    expect(again).toEqual(closed);
+    const { rows } = await sql<{ payload: any }>`
+      select payload from sales.outbox_events where type = 'sales.order.closed_short' and aggregate_id = ${id}`.execute(
+      env.database.db,
+    );
+    expect(rows.map((r) => r.payload)).toEqual([
+      { orderId: id, reason: "Customer takes no more", reservations: [{ reservationId, shippedQuantity: "1" }] },
+    ]);
+    expect((await ship(id, lineId, "1")).data.shipSalesOrder.errors[0].code).toBe("INVALID_STATE_TRANSITION");
+    expect((await close()).data.closeSalesOrderShort.errors[0].code).toBe("INVALID_STATE_TRANSITION");
+  });
+
+  it("reports the shipped position to finance: shipments per currency by the report's time", async () => {
+    const { id, lineId } = await confirmedOrder();
+    await ship(id, lineId, "1");
+    const { data } = await env.client.request(
+      `mutation($i: ReportShippedPositionInput!) { reportShippedPosition(input: $i) { reportedAt positions { currency shipments } errors { code } } }`,
+      { i: { idempotencyKey: newKey() } },
+    );
+    const shipped = await env.count("sales.shipments");
+    expect(data.reportShippedPosition).toMatchObject({
+      positions: [{ currency: "EUR", shipments: shipped }],
+      errors: [],
+    });
+    const { rows } = await sql<{ payload: any }>`
+      select payload from sales.outbox_events where type = 'sales.shipments.reported' order by sequence desc limit 1`.execute(
+      env.database.db,
+    );
+    expect(rows[0]!.payload).toEqual({
+      reportedAt: new Date(data.reportShippedPosition.reportedAt).toISOString(),
+      positions: [{ currency: "EUR", shipments: shipped }],
+    });
+  });
+
   it("refuses to ship more than is left to ship, and writes nothing", async () => {
     const { id, lineId } = await confirmedOrder();
     await ship(id, lineId, "2");

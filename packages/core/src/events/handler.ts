@@ -6,6 +6,7 @@ import { type Clock, clockDay, systemClock, withBusinessClock } from "../clock.j
 import { SYSTEM_PRINCIPAL } from "../context.js";
 import type { KernelTables } from "../kernel-schema.js";
 import { recordEvent } from "../outbox.js";
+import { failIfInjected } from "./test-faults.js";
 
 /** An outbox event as a handler in another domain receives it. */
 export interface DeliveredEvent<P = Record<string, unknown>> {
@@ -114,6 +115,7 @@ async function claimAndHandle<DB>(
       .returning("event_id")
       .executeTakeFirst();
     if (!claimed) return false;
+    failIfInjected(handler.name);
     await handler.handle(parsed, handlerScope(trx, domain, handler, parsed, clock));
     return true;
   });

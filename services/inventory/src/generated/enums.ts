@@ -109,7 +109,9 @@ export const InventoryErrorCode = {
   /** No stock adjustment has the given id. */
   ADJUSTMENT_NOT_FOUND: 'ADJUSTMENT_NOT_FOUND',
   /** The approver of an adjustment must be someone other than its requester. */
-  APPROVER_IS_REQUESTER: 'APPROVER_IS_REQUESTER'
+  APPROVER_IS_REQUESTER: 'APPROVER_IS_REQUESTER',
+  /** The reservation is a sales order's: only the order's confirmation, cancellation and shipments change it. */
+  SALES_ORDER_RESERVATION: 'SALES_ORDER_RESERVATION'
 } as const;
 
 export type InventoryErrorCode = typeof InventoryErrorCode[keyof typeof InventoryErrorCode];

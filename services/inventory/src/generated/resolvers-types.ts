@@ -681,7 +681,9 @@ export type InventoryErrorCode =
   /** No stock adjustment has the given id. */
   | 'ADJUSTMENT_NOT_FOUND'
   /** The approver of an adjustment must be someone other than its requester. */
-  | 'APPROVER_IS_REQUESTER';
+  | 'APPROVER_IS_REQUESTER'
+  /** The reservation is a sales order's: only the order's confirmation, cancellation and shipments change it. */
+  | 'SALES_ORDER_RESERVATION';
 
 /** Result of a product action. */
 export type ProductPayload = {

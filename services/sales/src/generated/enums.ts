@@ -18,7 +18,9 @@ export const SalesOrderStatus = {
   /** Cancelled before shipping; stock released. */
   CANCELLED: 'CANCELLED',
   /** Inventory could not reserve the stock or finance refused the credit; see statusReasonCode and statusReason. */
-  REJECTED: 'REJECTED'
+  REJECTED: 'REJECTED',
+  /** Closed short after a partial shipment: the rest will not ship and its stock was released; see statusReason. */
+  CLOSED: 'CLOSED'
 } as const;
 
 export type SalesOrderStatus = typeof SalesOrderStatus[keyof typeof SalesOrderStatus];
@@ -29,7 +31,9 @@ export const SalesOrderAction = {
   /** cancelSalesOrder */
   CANCEL: 'CANCEL',
   /** shipSalesOrder */
-  SHIP: 'SHIP'
+  SHIP: 'SHIP',
+  /** closeSalesOrderShort */
+  CLOSE_SHORT: 'CLOSE_SHORT'
 } as const;
 
 export type SalesOrderAction = typeof SalesOrderAction[keyof typeof SalesOrderAction];

@@ -100,6 +100,10 @@ export type Mutation = {
   cancelSalesOrder: SalesOrderPayload;
   /** Ships some or all of what is still to ship; inventory issues the reserved stock. */
   shipSalesOrder: ShipSalesOrderPayload;
+  /** Closes a PARTIALLY_SHIPPED order without shipping the rest: the stock still reserved for it and its credit hold are released. */
+  closeSalesOrderShort: SalesOrderPayload;
+  /** Sends finance the shipped position now (shipments per currency), for reconciliation (it also goes hourly). */
+  reportShippedPosition: ShippedPositionReportPayload;
 };
 
 
@@ -181,6 +185,24 @@ export type MutationCancelSalesOrderArgs = {
  */
 export type MutationShipSalesOrderArgs = {
   input: ShipSalesOrderInput;
+};
+
+
+/**
+ * Business actions of selling. Each takes an idempotencyKey: a retry with the same key and
+ * input returns the first answer and does nothing again.
+ */
+export type MutationCloseSalesOrderShortArgs = {
+  input: CloseSalesOrderShortInput;
+};
+
+
+/**
+ * Business actions of selling. Each takes an idempotencyKey: a retry with the same key and
+ * input returns the first answer and does nothing again.
+ */
+export type MutationReportShippedPositionArgs = {
+  input: ReportShippedPositionInput;
 };
 
 /** A customer, owned by CRM; sales adds their orders. */
@@ -290,7 +312,9 @@ export type SalesOrderStatus =
   /** Cancelled before shipping; stock released. */
   | 'CANCELLED'
   /** Inventory could not reserve the stock or finance refused the credit; see statusReasonCode and statusReason. */
-  | 'REJECTED';
+  | 'REJECTED'
+  /** Closed short after a partial shipment: the rest will not ship and its stock was released; see statusReason. */
+  | 'CLOSED';
 
 /** Actions an order allows in its current status. */
 export type SalesOrderAction =
@@ -299,7 +323,9 @@ export type SalesOrderAction =
   /** cancelSalesOrder */
   | 'CANCEL'
   /** shipSalesOrder */
-  | 'SHIP';
+  | 'SHIP'
+  /** closeSalesOrderShort */
+  | 'CLOSE_SHORT';
 
 /** One line of a sales order. */
 export type SalesOrderLine = {
@@ -679,6 +705,42 @@ export type ConfirmSalesOrderInput = {
   salesOrderId: Scalars['ID']['input'];
 };
 
+/** Closing a partly shipped order short. */
+export type CloseSalesOrderShortInput = {
+  /** Idempotency key for this action. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The order, PARTIALLY_SHIPPED. */
+  salesOrderId: Scalars['ID']['input'];
+  /** Why the rest will not ship, 1 to 500 characters. */
+  reason: Scalars['String']['input'];
+};
+
+/** Sending the shipped position to finance. */
+export type ReportShippedPositionInput = {
+  /** Idempotency key for this action. */
+  idempotencyKey: Scalars['String']['input'];
+};
+
+/** How many shipments sales had dispatched in one currency when the position was taken. */
+export type ShippedPosition = {
+  __typename?: 'ShippedPosition';
+  /** The orders' currency. */
+  currency: Scalars['String']['output'];
+  /** Shipments dispatched. */
+  shipments: Scalars['Int']['output'];
+};
+
+/** Result of reportShippedPosition. */
+export type ShippedPositionReportPayload = {
+  __typename?: 'ShippedPositionReportPayload';
+  /** When the position was taken; null when it failed. */
+  reportedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The position sent, per currency; null when it failed. */
+  positions?: Maybe<Array<ShippedPosition>>;
+  /** Why the action failed; empty on success. */
+  errors: Array<SalesError>;
+};
+
 /** Cancelling an order. */
 export type CancelSalesOrderInput = {
   /** Idempotency key for this action. */
@@ -857,6 +919,10 @@ export type ResolversTypes = {
   RejectQuoteInput: RejectQuoteInput;
   PlaceSalesOrderInput: PlaceSalesOrderInput;
   ConfirmSalesOrderInput: ConfirmSalesOrderInput;
+  CloseSalesOrderShortInput: CloseSalesOrderShortInput;
+  ReportShippedPositionInput: ReportShippedPositionInput;
+  ShippedPosition: ResolverTypeWrapper<ShippedPosition>;
+  ShippedPositionReportPayload: ResolverTypeWrapper<Omit<ShippedPositionReportPayload, 'errors'> & { errors: Array<ResolversTypes['SalesError']> }>;
   CancelSalesOrderInput: CancelSalesOrderInput;
   ShipSalesOrderInput: ShipSalesOrderInput;
   ShipLineInput: ShipLineInput;
@@ -905,6 +971,10 @@ export type ResolversParentTypes = {
   RejectQuoteInput: RejectQuoteInput;
   PlaceSalesOrderInput: PlaceSalesOrderInput;
   ConfirmSalesOrderInput: ConfirmSalesOrderInput;
+  CloseSalesOrderShortInput: CloseSalesOrderShortInput;
+  ReportShippedPositionInput: ReportShippedPositionInput;
+  ShippedPosition: ShippedPosition;
+  ShippedPositionReportPayload: Omit<ShippedPositionReportPayload, 'errors'> & { errors: Array<ResolversParentTypes['SalesError']> };
   CancelSalesOrderInput: CancelSalesOrderInput;
   ShipSalesOrderInput: ShipSalesOrderInput;
   ShipLineInput: ShipLineInput;
@@ -950,6 +1020,8 @@ export type MutationResolvers<ContextType = SalesContext, ParentType extends Res
   confirmSalesOrder?: Resolver<ResolversTypes['SalesOrderPayload'], ParentType, ContextType, RequireFields<MutationConfirmSalesOrderArgs, 'input'>>;
   cancelSalesOrder?: Resolver<ResolversTypes['SalesOrderPayload'], ParentType, ContextType, RequireFields<MutationCancelSalesOrderArgs, 'input'>>;
   shipSalesOrder?: Resolver<ResolversTypes['ShipSalesOrderPayload'], ParentType, ContextType, RequireFields<MutationShipSalesOrderArgs, 'input'>>;
+  closeSalesOrderShort?: Resolver<ResolversTypes['SalesOrderPayload'], ParentType, ContextType, RequireFields<MutationCloseSalesOrderShortArgs, 'input'>>;
+  reportShippedPosition?: Resolver<ResolversTypes['ShippedPositionReportPayload'], ParentType, ContextType, RequireFields<MutationReportShippedPositionArgs, 'input'>>;
 };
 
 export type CustomerResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = {
@@ -1123,6 +1195,19 @@ export type ShipSalesOrderPayloadResolvers<ContextType = SalesContext, ParentTyp
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type ShippedPositionResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['ShippedPosition'] = ResolversParentTypes['ShippedPosition']> = {
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  shipments?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ShippedPositionReportPayloadResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['ShippedPositionReportPayload'] = ResolversParentTypes['ShippedPositionReportPayload']> = {
+  reportedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  positions?: Resolver<Maybe<Array<ResolversTypes['ShippedPosition']>>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['SalesError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -1174,6 +1259,8 @@ export type Resolvers<ContextType = SalesContext> = {
   AcceptQuotePayload?: AcceptQuotePayloadResolvers<ContextType>;
   SalesOrderPayload?: SalesOrderPayloadResolvers<ContextType>;
   ShipSalesOrderPayload?: ShipSalesOrderPayloadResolvers<ContextType>;
+  ShippedPosition?: ShippedPositionResolvers<ContextType>;
+  ShippedPositionReportPayload?: ShippedPositionReportPayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Date?: GraphQLScalarType;
