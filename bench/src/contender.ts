@@ -84,6 +84,7 @@ const children: ChildProcess[] = [];
 process.on("exit", () => {
   for (const child of children) child.kill();
 });
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(0));
 
 function spawnSubgraph(server: string, secret: string): Promise<string> {
   const child = spawn(process.execPath, ["--import", "tsx", "--import", PROBE, join(REPO_ROOT, server)], {

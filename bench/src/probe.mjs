@@ -15,3 +15,9 @@ pg.Client.prototype.query = function countedQuery(config, ...rest) {
 
 const dir = process.env.BENCH_PROBE_DIR;
 if (dir) process.on("SIGUSR2", () => writeFileSync(join(dir, String(process.pid)), `${statements} ${Date.now()}`));
+
+// A measured process whose parent is gone (a contender killed hard) ends too, rather than linger.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) process.exit(0);
+}, 1_000).unref();
