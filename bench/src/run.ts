@@ -95,7 +95,12 @@ const probeDir = mkdtempSync(join(tmpdir(), "erp-bench-probe-"));
 
 async function startContender(name: string): Promise<Contender> {
   const spec = CATALOGUE[name]!;
-  const child = spawn(process.execPath, ["--import", "tsx", "--import", PROBE, CONTENDER, spec.mode], {
+  const profile =
+    env.BENCH_CPU_PROF_DIR && spec.mode === "single"
+      ? // One folder per contender: tsx's loader thread writes a profile of its own beside the main thread's.
+        ["--cpu-prof", `--cpu-prof-dir=${join(env.BENCH_CPU_PROF_DIR, name)}`]
+      : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", "--import", PROBE, CONTENDER, spec.mode], {
     cwd: REPO_ROOT,
     env: {
       ...env,
@@ -103,7 +108,6 @@ async function startContender(name: string): Promise<Contender> {
       LOG_LEVEL: "silent",
       BENCH_PROBE_DIR: probeDir,
       BENCH_LEVERS: JSON.stringify(spec.levers ?? {}),
-      ...(env.BENCH_CPU_PROF_DIR && spec.mode === "single" && { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${env.BENCH_CPU_PROF_DIR}` }),
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
