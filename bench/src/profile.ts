@@ -20,6 +20,9 @@ const profile = JSON.parse(readFileSync(file!, "utf8")) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map<number, number>();
 profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+// Shares of the time the process was busy: idle time (waiting on PostgreSQL, the network) is left out.
+const idle = profile.nodes.filter((n) => n.callFrame.functionName === "(idle)").map((n) => n.id);
+for (const id of idle) self.delete(id);
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 
 /** Where a function lives: a package (from its node_modules path), our own code, or the runtime. */

@@ -69,6 +69,11 @@ const CATALOGUE: Record<string, { mode: string; levers?: object; env?: Record<st
 const contenderNames = (env.BENCH_CONTENDERS ?? "single,split,floor").split(",");
 for (const name of contenderNames) if (!CATALOGUE[name]) throw new Error(`unknown contender ${name}`);
 
+interface Failures {
+  count: number;
+  first?: string;
+}
+
 interface Contender {
   name: string;
   url: string;
@@ -85,6 +90,7 @@ interface Cell {
   p50: number;
   p99: number;
   errors: number;
+  firstError?: string;
   cpuMsPerRequest: number;
   sqlPerRequest: number;
   loadAverage: number;
@@ -230,14 +236,29 @@ async function load(
   f: Fixtures,
   headers: Record<string, string>,
   seconds: number,
-): Promise<{ result: autocannon.Result; confirmed: Map<string, number> }> {
+): Promise<{ result: autocannon.Result; confirmed: Map<string, number>; failed: Failures }> {
   const confirmed = new Map<string, number>();
+  const failed: Failures = { count: 0 };
+  // A GraphQL error comes with HTTP 200: each answer is read, and one with errors counts as failed.
+  const check = (body: string) => {
+    const errors = (JSON.parse(body) as { errors?: { message: string }[] }).errors;
+    if (!errors?.length) return;
+    failed.count++;
+    failed.first ??= errors[0]!.message;
+  };
   const common = { url: contender.url, connections, duration: seconds, method: "POST" as const, headers };
   const read = READS[scenario];
   let options: autocannon.Options;
-  if (read) options = { ...common, body: JSON.stringify({ query: read.query, variables: read.variables(f) }) };
-  else if (scenario === "recordPayment")
-    options = { ...common, requests: [{ method: "POST", setupRequest: (r) => ({ ...r, body: paymentBody(f) }) }] };
+  if (read) {
+    const body = JSON.stringify({ query: read.query, variables: read.variables(f) });
+    options = { ...common, requests: [{ method: "POST", body, onResponse: (_s, text) => check(text) }] };
+  } else if (scenario === "recordPayment")
+    options = {
+      ...common,
+      requests: [
+        { method: "POST", setupRequest: (r) => ({ ...r, body: paymentBody(f) }), onResponse: (_s, text) => check(text) },
+      ],
+    };
   else
     options = {
       ...common,
@@ -246,6 +267,7 @@ async function load(
           method: "POST",
           setupRequest: (r) => ({ ...r, body: placeBody(f) }),
           onResponse: (_status, body, context) => {
+            check(body);
             (context as { orderId?: string }).orderId = JSON.parse(body)?.data?.placeSalesOrder?.salesOrder?.id;
           },
         },
@@ -258,14 +280,15 @@ async function load(
               variables: { input: { idempotencyKey: key("confirm"), salesOrderId: (context as { orderId?: string }).orderId ?? "" } },
             }),
           }),
-          onResponse: (_status, _body, context) => {
+          onResponse: (_status, body, context) => {
+            check(body);
             if ((context as { orderId?: string }).orderId) confirmed.set((context as { orderId?: string }).orderId as string, Date.now());
           },
         },
       ],
     };
   const result = await autocannon(options);
-  return { result, confirmed };
+  return { result, confirmed, failed };
 }
 
 async function cell(
@@ -279,7 +302,7 @@ async function cell(
   const pids = processTree(contender.child.pid!);
   const loadAverage = loadavg()[0]!;
   const [cpuBefore, sqlBefore] = [cpuMs(pids), await sqlStatements(pids, probeDir)];
-  const { result, confirmed } = await load(contender, scenario, connections, f, headers, durationS);
+  const { result, confirmed, failed } = await load(contender, scenario, connections, f, headers, durationS);
   const [cpuAfter, sqlAfter] = [cpuMs(pids), await sqlStatements(pids, probeDir)];
   const requests = result.requests.total;
   const saga = confirmed.size ? await sagaTimes(confirmed) : undefined;
@@ -292,7 +315,8 @@ async function cell(
     reqPerSec: requests / durationS,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    errors: result.errors + result.non2xx + result.timeouts,
+    errors: result.errors + result.non2xx + result.timeouts + failed.count,
+    ...(failed.first && { firstError: failed.first }),
     cpuMsPerRequest: requests ? (cpuAfter - cpuBefore) / requests : Number.NaN,
     sqlPerRequest: requests ? (sqlAfter - sqlBefore) / requests : Number.NaN,
     loadAverage,
@@ -300,7 +324,7 @@ async function cell(
   };
   const sagaText = saga ? ` saga p50 ${saga.p50} ms p99 ${saga.p99} ms (${saga.unsettled} unsettled)` : "";
   console.log(
-    `round ${round} ${scenario} c=${connections} ${contender.name}: ${row.reqPerSec.toFixed(1)} req/s p50 ${row.p50} ms p99 ${row.p99} ms cpu ${row.cpuMsPerRequest.toFixed(1)} ms/req sql ${row.sqlPerRequest.toFixed(1)}/req errors ${row.errors} load ${loadAverage.toFixed(2)}${sagaText}`,
+    `round ${round} ${scenario} c=${connections} ${contender.name}: ${row.reqPerSec.toFixed(1)} req/s p50 ${row.p50} ms p99 ${row.p99} ms cpu ${row.cpuMsPerRequest.toFixed(1)} ms/req sql ${row.sqlPerRequest.toFixed(1)}/req errors ${row.errors}${row.firstError ? ` (${row.firstError})` : ""} load ${loadAverage.toFixed(2)}${sagaText}`,
   );
   return row;
 }
@@ -340,6 +364,7 @@ function summarise(cells: Cell[]) {
     cpuMsPerRequest: median(g.map((c) => c.cpuMsPerRequest)),
     sqlPerRequest: median(g.map((c) => c.sqlPerRequest)),
     errors: g.reduce((n, c) => n + c.errors, 0),
+    firstError: g.find((c) => c.firstError)?.firstError,
     saga: g[0]!.saga && {
       p50: median(g.map((c) => c.saga!.p50)),
       p99: median(g.map((c) => c.saga!.p99)),
@@ -370,6 +395,9 @@ function markdown(meta: Record<string, unknown>, rows: ReturnType<typeof summari
       (r) =>
         `| ${r.scenario} | ${r.connections} | ${r.contender} | ${range(r.reqPerSec)} | ${ratio(r, "split")} | ${ratio(r, "floor")} | ${r.p50} | ${r.p99} | ${r.cpuMsPerRequest.toFixed(1)} | ${r.sqlPerRequest.toFixed(1)} | ${r.errors} | ${r.saga ? `${r.saga.p50} / ${r.saga.p99}${r.saga.unsettled ? ` (${r.saga.unsettled} unsettled)` : ""}` : ""} |`,
     ),
+    "",
+    "Errors count HTTP failures, timeouts and answers carrying GraphQL errors; the first of each kind:",
+    ...rows.filter((r) => r.firstError).map((r) => `- ${r.scenario} c=${r.connections} ${r.contender}: ${r.firstError}`),
     "",
     "Same answers (byte for byte, one request per read before the load):",
     ...answers.map((a) => `- ${a}`),
