@@ -11,14 +11,12 @@ import { createServer } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  buildSubgraph,
   createSubgraphContext,
-
   EventBus,
   openDatabase,
   type Principal,
-
   type SubgraphModule,
-  buildSubgraph,
 } from "@erp/core";
 import {
   DEFAULT_FETCH_LEVERS,
@@ -32,8 +30,8 @@ import {
   subgraphModules,
   workersFrom,
 } from "@erp/gateway";
-import { BENCH_JWT_SECRET } from "./auth.js";
 import { type DocumentNode, execute, parse } from "graphql";
+import { BENCH_JWT_SECRET } from "./auth.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const PROBE = fileURLToPath(new URL("./probe.mjs", import.meta.url));
@@ -177,16 +175,32 @@ async function floor(): Promise<string> {
     queue = recorded.then(() => undefined);
     return recorded;
   };
-  const run = async (fetch: RecordedFetch, variables: Record<string, unknown>, principal: Principal, id: string) => {
-    const module = byName.get(fetch.subgraph)!;
-    let document = documents.get(fetch.query);
-    if (!document) documents.set(fetch.query, (document = parse(fetch.query)));
+  const documentOf = (query: string) => {
+    const document = documents.get(query) ?? parse(query);
+    documents.set(query, document);
+    return document;
+  };
+  /** One subgraph context (and set of DataLoaders) per request and subgraph, as the gateway keeps. */
+  type Contexts = Map<string, object>;
+  const contextOf = (contexts: Contexts, subgraph: string, principal: Principal, requestId: string) => {
+    const context =
+      contexts.get(subgraph) ?? createSubgraphContext(byName.get(subgraph)!, database.db, { principal, requestId });
+    contexts.set(subgraph, context);
+    return context;
+  };
+  const run = (
+    fetch: RecordedFetch,
+    variables: Record<string, unknown>,
+    principal: Principal,
+    id: string,
+    contexts: Contexts,
+  ) => {
     const own = Object.fromEntries(Object.keys(fetch.variables).map((k) => [k, variables[k] ?? fetch.variables[k]]));
     return execute({
       schema: schemas.get(fetch.subgraph)!,
-      document,
+      document: documentOf(fetch.query),
       variableValues: own,
-      contextValue: createSubgraphContext(module, database.db, { principal, requestId: id }),
+      contextValue: contextOf(contexts, fetch.subgraph, principal, id),
     });
   };
   let requests = 0;
@@ -197,15 +211,17 @@ async function floor(): Promise<string> {
     let plan = plans.get(query);
     if (!plan) {
       const headers = { "content-type": "application/json", authorization: req.headers.authorization ?? "" };
-      plans.set(query, (plan = record(body, headers)));
+      plan = record(body, headers);
+      plans.set(query, plan);
     }
     const { fetches, principal } = await plan;
     const id = `floor-${++requests}`;
+    const contexts: Contexts = new Map();
     const stages = [...new Set(fetches.map((f) => f.stage))].sort((a, b) => a - b);
     let data: Record<string, unknown> = {};
     for (const stage of stages) {
       const results = await Promise.all(
-        fetches.filter((f) => f.stage === stage).map((f) => run(f, variables, principal, id)),
+        fetches.filter((f) => f.stage === stage).map((f) => run(f, variables, principal, id, contexts)),
       );
       if (stage === stages[0]) for (const r of results) data = { ...data, ...(r.data as object) };
     }

@@ -15,8 +15,7 @@ export function processTree(root: number): number[] {
     }
   }
   const tree = [root];
-  for (let i = 0; i < tree.length; i++)
-    for (const [pid, parent] of parents) if (parent === tree[i]) tree.push(pid);
+  for (let i = 0; i < tree.length; i++) for (const [pid, parent] of parents) if (parent === tree[i]) tree.push(pid);
   return tree;
 }
 
@@ -55,7 +54,9 @@ export async function sqlStatements(pids: number[], dir: string): Promise<number
     const deadline = Date.now() + 10_000;
     for (;;) {
       try {
-        const [count, at] = readFileSync(join(dir, String(pid)), "utf8").split(" ").map(Number);
+        const [count, at] = readFileSync(join(dir, String(pid)), "utf8")
+          .split(" ")
+          .map(Number);
         if (at! >= asked) {
           total += count!;
           break;

@@ -19,7 +19,7 @@ const [file, top = "25"] = process.argv.slice(2);
 const profile = JSON.parse(readFileSync(file!, "utf8")) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map<number, number>();
-profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+for (const [i, id] of profile.samples.entries()) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
 // Shares of the time the process was busy: idle time (waiting on PostgreSQL, the network) is left out.
 const idle = profile.nodes.filter((n) => n.callFrame.functionName === "(idle)").map((n) => n.id);
 for (const id of idle) self.delete(id);

@@ -11,9 +11,9 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDatabase } from "@erp/core";
-import { adminBearer } from "./auth.js";
 import autocannon from "autocannon";
 import { sql } from "kysely";
+import { adminBearer } from "./auth.js";
 import { cpuMs, median, percentile, processTree, sqlStatements } from "./measure.js";
 import {
   CONFIRM_ORDER,
@@ -256,7 +256,11 @@ async function load(
     options = {
       ...common,
       requests: [
-        { method: "POST", setupRequest: (r) => ({ ...r, body: paymentBody(f) }), onResponse: (_s, text) => check(text) },
+        {
+          method: "POST",
+          setupRequest: (r) => ({ ...r, body: paymentBody(f) }),
+          onResponse: (_s, text) => check(text),
+        },
       ],
     };
   else
@@ -277,12 +281,18 @@ async function load(
             ...r,
             body: JSON.stringify({
               query: CONFIRM_ORDER,
-              variables: { input: { idempotencyKey: key("confirm"), salesOrderId: (context as { orderId?: string }).orderId ?? "" } },
+              variables: {
+                input: {
+                  idempotencyKey: key("confirm"),
+                  salesOrderId: (context as { orderId?: string }).orderId ?? "",
+                },
+              },
             }),
           }),
           onResponse: (_status, body, context) => {
             check(body);
-            if ((context as { orderId?: string }).orderId) confirmed.set((context as { orderId?: string }).orderId as string, Date.now());
+            if ((context as { orderId?: string }).orderId)
+              confirmed.set((context as { orderId?: string }).orderId as string, Date.now());
           },
         },
       ],
@@ -379,7 +389,9 @@ function markdown(meta: Record<string, unknown>, rows: ReturnType<typeof summari
     return lo.toFixed(0) === hi.toFixed(0) ? lo.toFixed(0) : `${lo.toFixed(0)}–${hi.toFixed(0)}`;
   };
   const ratio = (row: (typeof rows)[number], other: string) => {
-    const o = rows.find((r) => r.scenario === row.scenario && r.connections === row.connections && r.contender === other);
+    const o = rows.find(
+      (r) => r.scenario === row.scenario && r.connections === row.connections && r.contender === other,
+    );
     return o ? (median(row.reqPerSec) / median(o.reqPerSec)).toFixed(2) : "–";
   };
   const lines = [
@@ -397,7 +409,9 @@ function markdown(meta: Record<string, unknown>, rows: ReturnType<typeof summari
     ),
     "",
     "Errors count HTTP failures, timeouts and answers carrying GraphQL errors; the first of each kind:",
-    ...rows.filter((r) => r.firstError).map((r) => `- ${r.scenario} c=${r.connections} ${r.contender}: ${r.firstError}`),
+    ...rows
+      .filter((r) => r.firstError)
+      .map((r) => `- ${r.scenario} c=${r.connections} ${r.contender}: ${r.firstError}`),
     "",
     "Same answers (byte for byte, one request per read before the load):",
     ...answers.map((a) => `- ${a}`),
@@ -434,8 +448,7 @@ async function main() {
     answers = await sameAnswers(contenders, f, headers);
     for (const a of answers) console.log(a);
     // Warm-up: plans, caches and JIT, and the floor's recording of each plan.
-    for (const c of contenders)
-      for (const s of scenarios) await load(c, s, 2, f, headers, 1);
+    for (const c of contenders) for (const s of scenarios) await load(c, s, 2, f, headers, 1);
     for (let round = 1; round <= rounds; round++)
       for (const scenario of scenarios)
         for (const connections of concurrencies) {

@@ -33,7 +33,10 @@ export async function seedDataset(database: Database, size: DatasetSize): Promis
   // The payments come last: with them in place an earlier run finished; otherwise it resumes
   // (every operation carries an idempotency key, so what was done is not done twice).
   const orders = await count(database, "select count(*) as n from sales.sales_orders where notes = 'bench'");
-  const paid = await count(database, "select count(*) as n from finance.payments where external_reference like 'BENCH-%'");
+  const paid = await count(
+    database,
+    "select count(*) as n from finance.payments where external_reference like 'BENCH-%'",
+  );
   if (orders >= size.orders && paid > 0) return 0;
   const started = Date.now();
   const run = (name: string): Runner => subgraphRunner(modules.find((m) => m.name === name) as SubgraphModule, db);
@@ -48,14 +51,18 @@ export async function seedDataset(database: Database, size: DatasetSize): Promis
   const total = size.warehouses + size.products * (1 + size.warehouses) + size.customers + size.orders * 4;
   bar.start(total, 0, { step: "warehouses" });
   try {
-    const warehouses = await inParallel(bar, "warehouses", size.warehouses, async (w) =>
-      (
-        await mutate(inventory, "openWarehouse", "warehouse { id }", {
-          idempotencyKey: `bench-warehouse-${w}`,
-          code: `BW-${w}`,
-          name: `Bench warehouse ${w}`,
-        })
-      ).warehouse.id,
+    const warehouses = await inParallel(
+      bar,
+      "warehouses",
+      size.warehouses,
+      async (w) =>
+        (
+          await mutate(inventory, "openWarehouse", "warehouse { id }", {
+            idempotencyKey: `bench-warehouse-${w}`,
+            code: `BW-${w}`,
+            name: `Bench warehouse ${w}`,
+          })
+        ).warehouse.id,
     );
     const products = await inParallel(bar, "products", size.products, async (p) => {
       const price = (5 + (p % 95)).toFixed(2);
@@ -82,14 +89,18 @@ export async function seedDataset(database: Database, size: DatasetSize): Promis
       }
       return id as string;
     });
-    const customers = await inParallel(bar, "customers", size.customers, async (c) =>
-      (
-        await mutate(crm, "registerCustomer", "customer { id }", {
-          idempotencyKey: `bench-customer-${c}`,
-          name: `Bench customer ${c}`,
-          email: `customer${c}@bench.example`,
-        })
-      ).customer.id,
+    const customers = await inParallel(
+      bar,
+      "customers",
+      size.customers,
+      async (c) =>
+        (
+          await mutate(crm, "registerCustomer", "customer { id }", {
+            idempotencyKey: `bench-customer-${c}`,
+            name: `Bench customer ${c}`,
+            email: `customer${c}@bench.example`,
+          })
+        ).customer.id,
     );
     bar.update({ step: "events" });
     await bus.settle(600_000);
@@ -187,6 +198,8 @@ async function mutate(run: Runner, field: string, selection: string, input: Reco
   const result = await run(`mutation($input: ${type}!) { ${field}(input: $input) { ${selection} } }`, { input });
   const payload = result.data?.[field] as any;
   if (result.errors?.length || payload?.errors?.length)
-    throw new Error(`seeding ${field} failed: ${JSON.stringify(result.errors ?? payload.errors)} for ${JSON.stringify(input)}}`);
+    throw new Error(
+      `seeding ${field} failed: ${JSON.stringify(result.errors ?? payload.errors)} for ${JSON.stringify(input)}}`,
+    );
   return payload;
 }

@@ -23,7 +23,9 @@ beforeAll(async () => {
   erp = await startSingleProcess({ plugins: [counter] });
   client = await clientOf(erp);
   const warehouse = (
-    await data(`mutation { openWarehouse(input: { idempotencyKey: "w", code: "B-1", name: "Bench" }) { warehouse { id } errors { code message } } }`)
+    await data(
+      `mutation { openWarehouse(input: { idempotencyKey: "w", code: "B-1", name: "Bench" }) { warehouse { id } errors { code message } } }`,
+    )
   ).warehouse.id;
   const customers: string[] = [];
   const products: string[] = [];
@@ -53,7 +55,13 @@ beforeAll(async () => {
   const orders: { id: string; lines: { id: string; quantity: string }[] }[] = [];
   const place = (i: number) => {
     const lines = Array.from({ length: 1 + (i % 3) }, (_, j) => ({ productId: products[(i + j) % 4], quantity: "1" }));
-    const input = { idempotencyKey: `o${i}`, customerId: customers[i % 4], warehouseId: warehouse, currency: "EUR", lines };
+    const input = {
+      idempotencyKey: `o${i}`,
+      customerId: customers[i % 4],
+      warehouseId: warehouse,
+      currency: "EUR",
+      lines,
+    };
     return data(
       `mutation($i: PlaceSalesOrderInput!) { placeSalesOrder(input: $i) { salesOrder { id lines { id quantity } } errors { code } } }`,
       { i: input },
