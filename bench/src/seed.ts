@@ -78,7 +78,7 @@ export async function seedDataset(database: Database, size: DatasetSize): Promis
         })
       ).product.id;
       for (const [w, warehouseId] of warehouses.entries()) {
-        await mutate(inventory, "receiveStock", "errors { code }", {
+        await mutate(inventory, "receiveStock", "__typename", {
           idempotencyKey: `bench-stock-${p}-${w}`,
           productId: id,
           warehouseId,
@@ -110,7 +110,7 @@ export async function seedDataset(database: Database, size: DatasetSize): Promis
         quantity: String(1 + ((o + l) % 4)),
       }));
       const placed = await mutate(sales, "placeSalesOrder", "salesOrder { id }", {
-        idempotencyKey: `bench-order-${o}`,
+        idempotencyKey: `bench-order-${size.customers}-${size.products}-${o}`,
         customerId: customers[(o * 31) % customers.length],
         warehouseId: warehouses[o % warehouses.length],
         currency: "EUR",
@@ -119,7 +119,7 @@ export async function seedDataset(database: Database, size: DatasetSize): Promis
       });
       const id = placed.salesOrder.id as string;
       if (o % 10 !== 9)
-        await mutate(sales, "confirmSalesOrder", "errors { code }", {
+        await mutate(sales, "confirmSalesOrder", "__typename", {
           idempotencyKey: `bench-confirm-${o}`,
           salesOrderId: id,
         });
@@ -136,7 +136,7 @@ export async function seedDataset(database: Database, size: DatasetSize): Promis
       const order = shippable[i]!;
       const lines = await sql<{ id: string; quantity: string }>`
         select id, trim_scale(quantity)::text as quantity from sales.lines where order_id = ${order.id}`.execute(db);
-      await mutate(sales, "shipSalesOrder", "errors { code }", {
+      await mutate(sales, "shipSalesOrder", "__typename", {
         idempotencyKey: `bench-ship-${order.id}`,
         salesOrderId: order.id,
         lines: lines.rows.map((l) => ({ orderLineId: l.id, quantity: l.quantity })),
@@ -152,7 +152,7 @@ export async function seedDataset(database: Database, size: DatasetSize): Promis
     bar.increment(placed.length - toPay.length);
     await inParallel(bar, "payments", toPay.length, async (i) => {
       const invoice = toPay[i]!;
-      await mutate(finance, "recordPayment", "errors { code }", {
+      await mutate(finance, "recordPayment", "__typename", {
         idempotencyKey: `bench-payment-${i}`,
         customerId: invoice.customer_id,
         amount: { amount: Number(invoice.total).toFixed(2), currency: "EUR" },
@@ -195,7 +195,12 @@ async function inParallel<T>(bar: SingleBar, step: string, n: number, work: (i: 
 /** One business operation; a refusal or error stops the seeding with what went wrong. */
 async function mutate(run: Runner, field: string, selection: string, input: Record<string, unknown>) {
   const type = `${field[0]!.toUpperCase()}${field.slice(1)}Input`;
-  const result = await run(`mutation($input: ${type}!) { ${field}(input: $input) { ${selection} } }`, { input });
+  const result = await run(
+    `mutation($input: ${type}!) { ${field}(input: $input) { ${selection} errors { code message } } }`,
+    {
+      input,
+    },
+  );
   const payload = result.data?.[field] as any;
   if (result.errors?.length || payload?.errors?.length)
     throw new Error(

@@ -112,4 +112,16 @@ describe(`the benchmark's order list on ${testDatabaseKind()}`, () => {
     expect(ten).toBeGreaterThan(3);
     expect(hundred).toBe(ten);
   });
+
+  it("answers concurrent identical requests as it answers each alone, never sharing between people", async () => {
+    // The gateway shares an identical query fetch in flight only within one principal: a
+    // warehouse clerk (no CRM or finance scopes) asking with an administrator gets their own answer.
+    const clerk = await clientOf(erp, "clerk@erp.local", ["warehouse"]);
+    const ask = async (who: GraphQLClient) => JSON.stringify(await who.request(ORDER_LIST, { first: 50 }));
+    const [adminAlone, clerkAlone] = [await ask(client), await ask(clerk)];
+    expect(adminAlone).not.toContain('"errors"');
+    expect(clerkAlone).toContain('"errors"');
+    const together = await Promise.all(Array.from({ length: 12 }, (_, i) => ask(i % 2 ? clerk : client)));
+    for (const [i, answer] of together.entries()) expect(answer).toBe(i % 2 ? clerkAlone : adminAlone);
+  });
 });
