@@ -454,11 +454,19 @@ async function main() {
         for (const connections of concurrencies) {
           // Interleaved: each round starts the rotation one contender later.
           const order = contenders.map((_, i) => contenders[(i + round - 1) % contenders.length]!);
-          for (const contender of order) cells.push(await cell(round, contender, scenario, connections, f, headers));
+          for (const contender of order) {
+            cells.push(await cell(round, contender, scenario, connections, f, headers));
+            publish(cells, answers, seeding, false); // a run cut short still leaves its figures
+          }
         }
   } finally {
     await Promise.all(contenders.map(stop));
   }
+  console.log(`\n${publish(cells, answers, seeding, true)}`);
+}
+
+/** Writes bench/results/latest.{json,md} and the latest figures into docs/benchmarks.md. */
+function publish(cells: Cell[], answers: string[], seeding: string, complete: boolean): string {
   const loads = cells.map((c) => c.loadAverage);
   const meta = {
     finishedAt: new Date().toISOString(),
@@ -470,7 +478,7 @@ async function main() {
     loadAverage: `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`,
     dataset: `${size.customers} customers, ${size.products} products in ${size.warehouses} warehouses, ${size.orders} sales orders of 1–5 lines`,
     seeding,
-    rounds,
+    rounds: complete ? rounds : `${Math.max(...cells.map((c) => c.round))} of ${rounds} (run in progress or cut short)`,
     durationS,
   };
   const rows = summarise(cells);
@@ -483,7 +491,7 @@ async function main() {
   const text = readFileSync(docs, "utf8");
   const [before, rest] = text.split(BEGIN);
   if (rest !== undefined) writeFileSync(docs, `${before}${BEGIN}\n${md}${END}${rest.split(END)[1] ?? ""}`);
-  console.log(`\n${md}`);
+  return md;
 }
 
 await main();
