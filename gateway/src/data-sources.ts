@@ -112,7 +112,7 @@ export class InProcessSubgraph extends LocalGraphQLDataSource<GatewayContext> {
     const running = this.inFlight.get(key);
     if (running) {
       running.followers++;
-      return copyOf(await running.execution);
+      return copyOf(await running.execution, info.requestId);
     }
     // The gateway merges into what a fetch returns: once shared, nobody keeps the original.
     const entry = {
@@ -121,7 +121,7 @@ export class InProcessSubgraph extends LocalGraphQLDataSource<GatewayContext> {
     };
     this.inFlight.set(key, entry);
     const result = await entry.execution;
-    return entry.followers ? copyOf(result) : result;
+    return entry.followers ? copyOf(result, info.requestId) : result;
   }
 
   private async execute(
@@ -233,7 +233,15 @@ function fanOut(result: FetchResult, indexOf: number[]): FetchResult {
   return { data, errors };
 }
 
-const copyOf = (result: FetchResult): FetchResult => ({ ...result, data: structuredClone(result.data) });
+/** A caller's own copy of a shared result; its errors quote the caller's request id, not the first caller's. */
+function copyOf(result: FetchResult, requestId: string): FetchResult {
+  const errors = result.errors?.map((error) =>
+    error.extensions?.requestId === undefined
+      ? error
+      : new GraphQLError(error.message, { path: error.path, extensions: { ...error.extensions, requestId } }),
+  );
+  return { data: structuredClone(result.data), ...(errors && { errors }) };
+}
 
 /** Apollo Server answers variables it cannot coerce with BAD_USER_INPUT; so does the direct path. */
 function asBadUserInput(error: GraphQLError): GraphQLError {
