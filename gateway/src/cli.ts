@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { EventBus, logger, onShutdown } from "@erp/core";
 import { revokeDevelopmentKeys } from "@erp/identity";
+import { startPrimaryOfWorkers } from "./cluster.js";
 import { composeSupergraph } from "./compose.js";
 import { loadConfig, REPO_ROOT } from "./config.js";
 import { migrateAll, openErpDatabase, seedDomains, startErp } from "./runtime.js";
@@ -24,6 +25,7 @@ Commands:
 Environment:
   PORT (4000)  HOST  DATABASE_URL (else embedded PGlite in DATA_DIR, default .data/)
   ERP_MODE=single|split  <NAME>_SUBGRAPH_URL (split mode)  GATEWAY_SECRET
+  WORKERS (1; one process per core with "auto"; more than 1 needs DATABASE_URL)
   AUTH_JWT_SECRET | AUTH_JWKS_URL  AUTH_JWT_ISSUER  AUTH_JWT_AUDIENCE  AUTH_ROLES_CLAIM
   AUTH_ROLE_SCOPES  ERP_DEVELOPMENT_KEY (true outside production)
   NODE_ENV=production (no Sandbox, no introspection unless INTROSPECTION=true)  SEED=false  LOG_LEVEL
@@ -34,6 +36,7 @@ const SUPERGRAPH_FILE = `${REPO_ROOT}supergraph.graphql`;
 async function start(): Promise<void> {
   const config = loadConfig();
   const modules = subgraphModules();
+  if (await startPrimaryOfWorkers(config, modules)) return; // WORKERS > 1: the workers start the ERP
   const erp = await startErp(config, modules);
   const database = erp.database
     ? `${erp.database.kind === "pglite" ? "PGlite" : "PostgreSQL"} (${erp.database.location})`

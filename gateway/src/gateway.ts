@@ -18,7 +18,7 @@ import { safelistPlugin } from "./auth/api-keys.js";
 import { type ApiKeyVerifier, createAuthenticator, type VerifiedApiKey } from "./auth/authenticate.js";
 import { composeSupergraph } from "./compose.js";
 import type { GatewayConfig } from "./config.js";
-import { type GatewayContext, InProcessSubgraph, RemoteSubgraph } from "./data-sources.js";
+import { type FetchLevers, type GatewayContext, InProcessSubgraph, RemoteSubgraph } from "./data-sources.js";
 import { createEdge, readiness } from "./edge/index.js";
 
 export interface GatewayOptions {
@@ -32,6 +32,8 @@ export interface GatewayOptions {
   identityDb?: Kysely<unknown>;
   /** Development: the API key Sandbox sends by default, so the example operation just runs. */
   developmentToken?: string;
+  /** One-process mode: how subgraph fetches run in process (the benchmark turns levers off one by one). */
+  fetchLevers?: FetchLevers;
 }
 
 /** Starts the Apollo gateway over the composed supergraph, in one process or split. */
@@ -50,7 +52,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       if (config.mode === "split") return new RemoteSubgraph(url!, config.gatewaySecret!);
       if (!database) throw new Error("One-process mode needs a database");
       // A cancelled request (time budget, client gone) runs no further SQL.
-      return new InProcessSubgraph(byName.get(name)!, withCancellation(database.db));
+      return new InProcessSubgraph(byName.get(name)!, withCancellation(database.db), options.fetchLevers);
     },
   });
   const authenticate = createAuthenticator(config.auth, options.apiKeys);

@@ -1,3 +1,4 @@
+export * from "./cluster.js";
 export * from "./compose.js";
 export * from "./config.js";
 export * from "./data-sources.js";

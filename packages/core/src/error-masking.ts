@@ -53,3 +53,18 @@ export function errorMaskingPlugin<C extends MaskingContext>(): ApolloServerPlug
     },
   };
 }
+
+/**
+ * The same rule without Apollo Server's pipeline: logs what is unexpected and masks it, for a
+ * subgraph operation the gateway executes directly in its own process.
+ */
+export function maskErrors(
+  errors: readonly GraphQLError[],
+  requestId: string,
+  log: Logger = logger,
+): GraphQLFormattedError[] {
+  return errors.map((error) => {
+    logUnexpected(error, requestId, log);
+    return maskFormattedError(error.toJSON(), requestId);
+  });
+}

@@ -27,7 +27,7 @@ export {
 // The gateway's plumbing: database, schema, HTTP, limits, cancellation, signatures, logs.
 export { type Database, isReachable, openDatabase, poolSizeFrom, withStartupLock } from "./database.js";
 export { nextDocumentNumber } from "./document-numbers.js";
-export { errorMaskingPlugin } from "./error-masking.js";
+export { errorMaskingPlugin, maskErrors } from "./error-masking.js";
 // Errors a domain returns as data, and the codes callers see.
 export {
   type BusinessError,

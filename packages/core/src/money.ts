@@ -65,9 +65,19 @@ export const QUANTITY_COLUMN: NumericColumn = { precision: 20, scale: 6 };
 /** The largest amount an AMOUNT_COLUMN holds. */
 export const MAX_AMOUNT = "9999999999999999.9999";
 
+// Depends only on the column: computed once per precision and scale, not on every check.
+const columnMaxima = new Map<string, Dec>();
+
 /** Largest magnitude a column holds, e.g. 9999999999999999.9999 for numeric(20, 4). */
-export const columnMax = (column: NumericColumn): Dec =>
-  new Dec(10).pow(column.precision - column.scale).minus(new Dec(10).pow(-column.scale));
+export function columnMax(column: NumericColumn): Dec {
+  const key = `${column.precision},${column.scale}`;
+  let max = columnMaxima.get(key);
+  if (!max) {
+    max = new Dec(10).pow(column.precision - column.scale).minus(new Dec(10).pow(-column.scale));
+    columnMaxima.set(key, max);
+  }
+  return max;
+}
 
 /**
  * Whether Postgres can store the value in the column without a numeric overflow: it rounds to
