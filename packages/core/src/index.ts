@@ -11,7 +11,19 @@ export { accessRuleOf } from "./auth/scope-directives.js";
 export { abortableFetch, throwIfCancelled, withCancellation } from "./cancellation.js";
 export { type Clock, clockDay, systemClock } from "./clock.js";
 // Reading: Relay connections and per-request DataLoaders.
-export { type Connection, keysetPage, MAX_PAGE_SIZE, type PageArgs, pageSize } from "./connection.js";
+export {
+  type Connection,
+  defineKeyset,
+  type Keyset,
+  keysetPage,
+  type ListOrder,
+  MAX_PAGE_SIZE,
+  type PageArgs,
+  pageArgs,
+  pageSize,
+  type SortDirection,
+} from "./connection.js";
+export { containsPattern, enableTextSearch } from "./text-search.js";
 // Who calls, and what a resolver receives.
 export {
   ANONYMOUS_PRINCIPAL,
