@@ -174,7 +174,10 @@ export function keysetPage(keyset: Keyset, args: PageArgs): KeysetPage {
   const seq = sql.ref(keyset.column ?? "seq");
   const descending = (order.direction === "DESC") !== backward;
   return {
-    async fetch(query, toNode) {
+    async fetch<DB, TB extends keyof DB, Row extends { seq: string }, T>(
+      query: SelectQueryBuilder<DB, TB, Row>,
+      toNode: (row: Row) => T,
+    ): Promise<Connection<T>> {
       const counted = args.countTotal ? countRows(query) : Promise.resolve(0);
       let page = query
         .select(sql<string>`(${order.column})::text`.as("sort_value"))
@@ -186,7 +189,7 @@ export function keysetPage(keyset: Keyset, args: PageArgs): KeysetPage {
       const rows = (await page.execute()) as (Row & { sort_value: string })[];
       const cursorOf = (row: Row & { sort_value: string }) =>
         encodeCursor({ kind: keyset.kind, order: order.name, value: row.sort_value, seq: row.seq });
-      const connection = toConnection(rows, size, !!cursor, cursorOf, toNode);
+      const connection = toConnection(rows, size, !!cursor, cursorOf, (row) => toNode(row));
       if (backward) {
         connection.edges.reverse();
         connection.nodes.reverse();

@@ -23,7 +23,18 @@ export {
   pageSize,
   type SortDirection,
 } from "./connection.js";
-export { containsPattern, enableTextSearch } from "./text-search.js";
+export {
+  atLeast,
+  atMost,
+  below,
+  contains,
+  containsPattern,
+  enableTextSearch,
+  equals,
+  MAX_FILTER_SET,
+  narrow,
+  oneOf,
+} from "./list-filters.js";
 // Who calls, and what a resolver receives.
 export {
   ANONYMOUS_PRINCIPAL,

@@ -2,7 +2,9 @@ import { createTestDatabase, testDatabaseKind } from "@erp/testing";
 import { type Generated, type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actionResolvers } from "../src/action-resolvers.js";
-import { defineKeyset, keysetPage, type PageArgs } from "../src/connection.js";
+import { type Connection, defineKeyset, keysetPage, type PageArgs } from "../src/connection.js";
+
+type PageInfo = Connection<unknown>["pageInfo"];
 import { SYSTEM_PRINCIPAL } from "../src/context.js";
 import type { Database } from "../src/database.js";
 import { listLoaderByKey, loaderByKey } from "../src/loaders.js";
@@ -36,7 +38,7 @@ async function walk(args: PageArgs, backward = false): Promise<string[][]> {
   const pages: string[][] = [];
   let cursor: string | null = null;
   for (;;) {
-    const page = await keysetPage(oldestFirst, backward ? { ...args, before: cursor } : { ...args, after: cursor }).fetch(
+    const page: { nodes: { name: string }[]; pageInfo: PageInfo } = await keysetPage(oldestFirst, backward ? { ...args, before: cursor } : { ...args, after: cursor }).fetch(
       items(),
       (r) => r,
     );

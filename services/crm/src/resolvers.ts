@@ -1,4 +1,4 @@
-import { actionResolvers, assertIds, pageSize, present } from "@erp/core";
+import { actionResolvers, assertIds, pageArgs, pageSize, present } from "@erp/core";
 import { type Activity, logActivity } from "./activity.js";
 import { addContact } from "./contact.js";
 import type { CrmContext } from "./context.js";
@@ -28,15 +28,15 @@ export const resolvers: Resolvers = {
     customerByCode: async (_, { code }, ctx) => {
       return findCustomerByCode(ctx.db, code);
     },
-    customers: (_, args, ctx) => (
-      assertIds({ "filter.accountManagerId": args.filter?.accountManagerId }), listCustomers(ctx.db, args)
+    customers: (_, args, ctx, info) => (
+      assertIds({ "filter.accountManagerId": args.filter?.accountManagerId }), listCustomers(ctx.db, pageArgs(args, info))
     ),
     lead: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.lead.load(id)),
-    leads: (_, args, ctx) => listLeads(ctx.db, args),
+    leads: (_, args, ctx, info) => listLeads(ctx.db, pageArgs(args, info)),
     opportunity: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.opportunity.load(id)),
-    opportunities: (_, args, ctx) => {
+    opportunities: (_, args, ctx, info) => {
       assertIds({ "filter.customerId": args.filter?.customerId });
-      return listOpportunities(ctx.db, args);
+      return listOpportunities(ctx.db, pageArgs(args, info));
     },
   },
   Mutation: {

@@ -90,6 +90,9 @@ export type QueryAccountBalanceArgs = {
 export type QueryJournalEntriesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<JournalEntryOrder>;
 };
 
 
@@ -103,6 +106,9 @@ export type QueryInvoiceArgs = {
 export type QueryInvoicesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<InvoiceOrder>;
   filter?: InputMaybe<InvoiceFilter>;
 };
 
@@ -136,6 +142,9 @@ export type QueryPayrollPayablesArgs = {
 export type QueryPayablesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<PayableOrder>;
   filter?: InputMaybe<PayableFilter>;
 };
 
@@ -618,6 +627,25 @@ export type PayableFilter = {
   open?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/** How to order the payable list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type PayableOrder = {
+  /** What to sort by. */
+  key: PayableSortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the payable list can be sorted by. */
+export type PayableSortKey =
+  /** When the payable was raised. */
+  | 'CREATED'
+  /** The supplier bill's date. */
+  | 'BILL_DATE'
+  /** The due date. */
+  | 'DUE_DATE'
+  /** The total owed (whatever its currency). */
+  | 'TOTAL';
+
 /** A page of payables. */
 export type PayableConnection = {
   __typename?: 'PayableConnection';
@@ -627,6 +655,8 @@ export type PayableConnection = {
   nodes: Array<Payable>;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** A payable and its cursor. */
@@ -942,6 +972,29 @@ export type InvoiceFilter = {
   status?: InputMaybe<InvoiceStatus>;
 };
 
+/** How to order the invoice list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type InvoiceOrder = {
+  /** What to sort by. */
+  key: InvoiceSortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the invoice list can be sorted by. */
+export type InvoiceSortKey =
+  /** When the invoice was issued. */
+  | 'CREATED'
+  /** The invoice number. */
+  | 'NUMBER'
+  /** The issue date. */
+  | 'ISSUED_ON'
+  /** The due date. */
+  | 'DUE_ON'
+  /** The total with tax (whatever its currency). */
+  | 'TOTAL'
+  /** The invoice's status. */
+  | 'STATUS';
+
 /** A page of invoices. */
 export type InvoiceConnection = {
   __typename?: 'InvoiceConnection';
@@ -951,6 +1004,8 @@ export type InvoiceConnection = {
   nodes: Array<Invoice>;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** An invoice and its cursor. */
@@ -962,6 +1017,23 @@ export type InvoiceEdge = {
   node: Invoice;
 };
 
+/** How to order the journal entry list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type JournalEntryOrder = {
+  /** What to sort by. */
+  key: JournalEntrySortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the journal entry list can be sorted by. */
+export type JournalEntrySortKey =
+  /** When the entry was posted. */
+  | 'CREATED'
+  /** The entry number. */
+  | 'NUMBER'
+  /** The accounting date. */
+  | 'ENTRY_DATE';
+
 /** A page of journal entries. */
 export type JournalEntryConnection = {
   __typename?: 'JournalEntryConnection';
@@ -971,6 +1043,8 @@ export type JournalEntryConnection = {
   nodes: Array<JournalEntry>;
   /** Where this page sits in the whole journal. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** An entry and its cursor. */
@@ -1378,6 +1452,13 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** Which way a list is sorted. */
+export type SortDirection =
+  /** Ascending: A to Z, oldest or smallest first. */
+  | 'ASC'
+  /** Descending: Z to A, newest or largest first. */
+  | 'DESC';
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1482,6 +1563,8 @@ export type ResolversTypes = {
   PayableStatus: PayableStatus;
   SupplierPayment: ResolverTypeWrapper<SupplierPaymentModel>;
   PayableFilter: PayableFilter;
+  PayableOrder: PayableOrder;
+  PayableSortKey: PayableSortKey;
   PayableConnection: ResolverTypeWrapper<Omit<PayableConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PayableEdge']>, nodes: Array<ResolversTypes['Payable']> }>;
   PayableEdge: ResolverTypeWrapper<Omit<PayableEdge, 'node'> & { node: ResolversTypes['Payable'] }>;
   ApAging: ResolverTypeWrapper<ApAgingModel>;
@@ -1506,8 +1589,12 @@ export type ResolversTypes = {
   PaymentMethod: PaymentMethod;
   PaymentAllocation: ResolverTypeWrapper<AllocationViewModel>;
   InvoiceFilter: InvoiceFilter;
+  InvoiceOrder: InvoiceOrder;
+  InvoiceSortKey: InvoiceSortKey;
   InvoiceConnection: ResolverTypeWrapper<Omit<InvoiceConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['InvoiceEdge']>, nodes: Array<ResolversTypes['Invoice']> }>;
   InvoiceEdge: ResolverTypeWrapper<Omit<InvoiceEdge, 'node'> & { node: ResolversTypes['Invoice'] }>;
+  JournalEntryOrder: JournalEntryOrder;
+  JournalEntrySortKey: JournalEntrySortKey;
   JournalEntryConnection: ResolverTypeWrapper<Omit<JournalEntryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['JournalEntryEdge']>, nodes: Array<ResolversTypes['JournalEntry']> }>;
   JournalEntryEdge: ResolverTypeWrapper<Omit<JournalEntryEdge, 'node'> & { node: ResolversTypes['JournalEntry'] }>;
   FinanceError: ResolverTypeWrapper<BusinessErrorModel>;
@@ -1544,6 +1631,7 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  SortDirection: SortDirection;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -1567,6 +1655,7 @@ export type ResolversParentTypes = {
   Payable: PayableModel;
   SupplierPayment: SupplierPaymentModel;
   PayableFilter: PayableFilter;
+  PayableOrder: PayableOrder;
   PayableConnection: Omit<PayableConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PayableEdge']>, nodes: Array<ResolversParentTypes['Payable']> };
   PayableEdge: Omit<PayableEdge, 'node'> & { node: ResolversParentTypes['Payable'] };
   ApAging: ApAgingModel;
@@ -1588,8 +1677,10 @@ export type ResolversParentTypes = {
   Payment: PaymentModel;
   PaymentAllocation: AllocationViewModel;
   InvoiceFilter: InvoiceFilter;
+  InvoiceOrder: InvoiceOrder;
   InvoiceConnection: Omit<InvoiceConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['InvoiceEdge']>, nodes: Array<ResolversParentTypes['Invoice']> };
   InvoiceEdge: Omit<InvoiceEdge, 'node'> & { node: ResolversParentTypes['Invoice'] };
+  JournalEntryOrder: JournalEntryOrder;
   JournalEntryConnection: Omit<JournalEntryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['JournalEntryEdge']>, nodes: Array<ResolversParentTypes['JournalEntry']> };
   JournalEntryEdge: Omit<JournalEntryEdge, 'node'> & { node: ResolversParentTypes['JournalEntry'] };
   FinanceError: BusinessErrorModel;
@@ -1646,14 +1737,14 @@ export type QueryResolvers<ContextType = FinanceContext, ParentType extends Reso
   accounts?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType>;
   trialBalance?: Resolver<ResolversTypes['TrialBalance'], ParentType, ContextType, Partial<QueryTrialBalanceArgs>>;
   accountBalance?: Resolver<ResolversTypes['Money'], ParentType, ContextType, RequireFields<QueryAccountBalanceArgs, 'accountId' | 'currency'>>;
-  journalEntries?: Resolver<ResolversTypes['JournalEntryConnection'], ParentType, ContextType, RequireFields<QueryJournalEntriesArgs, 'first'>>;
+  journalEntries?: Resolver<ResolversTypes['JournalEntryConnection'], ParentType, ContextType, Partial<QueryJournalEntriesArgs>>;
   invoice?: Resolver<Maybe<ResolversTypes['Invoice']>, ParentType, ContextType, RequireFields<QueryInvoiceArgs, 'id'>>;
-  invoices?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, RequireFields<QueryInvoicesArgs, 'first'>>;
+  invoices?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, Partial<QueryInvoicesArgs>>;
   payment?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<QueryPaymentArgs, 'id'>>;
   reconciliationAlerts?: Resolver<Array<ResolversTypes['ReconciliationAlert']>, ParentType, ContextType, Partial<QueryReconciliationAlertsArgs>>;
   reconciliationRuns?: Resolver<Array<ResolversTypes['ReconciliationRun']>, ParentType, ContextType, RequireFields<QueryReconciliationRunsArgs, 'first'>>;
   payrollPayables?: Resolver<Array<ResolversTypes['PayrollPayable']>, ParentType, ContextType, Partial<QueryPayrollPayablesArgs>>;
-  payables?: Resolver<ResolversTypes['PayableConnection'], ParentType, ContextType, RequireFields<QueryPayablesArgs, 'first'>>;
+  payables?: Resolver<ResolversTypes['PayableConnection'], ParentType, ContextType, Partial<QueryPayablesArgs>>;
   payable?: Resolver<Maybe<ResolversTypes['Payable']>, ParentType, ContextType, RequireFields<QueryPayableArgs, 'id'>>;
   apAging?: Resolver<ResolversTypes['ApAging'], ParentType, ContextType, Partial<QueryApAgingArgs>>;
 };
@@ -1793,6 +1884,7 @@ export type PayableConnectionResolvers<ContextType = FinanceContext, ParentType 
   edges?: Resolver<Array<ResolversTypes['PayableEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Payable']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1958,6 +2050,7 @@ export type InvoiceConnectionResolvers<ContextType = FinanceContext, ParentType 
   edges?: Resolver<Array<ResolversTypes['InvoiceEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Invoice']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1971,6 +2064,7 @@ export type JournalEntryConnectionResolvers<ContextType = FinanceContext, Parent
   edges?: Resolver<Array<ResolversTypes['JournalEntryEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['JournalEntry']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

@@ -82,6 +82,9 @@ export type QueryProductBySkuArgs = {
 export type QueryProductsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<ProductOrder>;
   filter?: InputMaybe<ProductFilter>;
 };
 
@@ -103,6 +106,9 @@ export type QueryStockLevelsArgs = {
 export type QueryStockMovementsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<StockMovementOrder>;
   filter?: InputMaybe<StockMovementFilter>;
 };
 
@@ -593,6 +599,27 @@ export type StockMovementFilter = {
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+/** How to order the product list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type ProductOrder = {
+  /** What to sort by. */
+  key: ProductSortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the product list can be sorted by. */
+export type ProductSortKey =
+  /** When the product was registered. */
+  | 'CREATED'
+  /** The stock keeping unit. */
+  | 'SKU'
+  /** The product's name. */
+  | 'NAME'
+  /** The list price (whatever its currency). */
+  | 'LIST_PRICE'
+  /** The product's status. */
+  | 'STATUS';
+
 /** A page of products. */
 export type ProductConnection = {
   __typename?: 'ProductConnection';
@@ -602,6 +629,8 @@ export type ProductConnection = {
   nodes: Array<Product>;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** A product and its cursor. */
@@ -613,6 +642,23 @@ export type ProductEdge = {
   node: Product;
 };
 
+/** How to order the stock movement list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type StockMovementOrder = {
+  /** What to sort by. */
+  key: StockMovementSortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the stock movement list can be sorted by. */
+export type StockMovementSortKey =
+  /** When the movement was recorded. */
+  | 'CREATED'
+  /** When the movement happened. */
+  | 'OCCURRED_AT'
+  /** The movement's value. */
+  | 'VALUE';
+
 /** A page of stock movements. */
 export type StockMovementConnection = {
   __typename?: 'StockMovementConnection';
@@ -622,6 +668,8 @@ export type StockMovementConnection = {
   nodes: Array<StockMovement>;
   /** Where this page sits in the whole ledger. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** A movement and its cursor. */
@@ -986,6 +1034,13 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** Which way a list is sorted. */
+export type SortDirection =
+  /** Ascending: A to Z, oldest or smallest first. */
+  | 'ASC'
+  /** Descending: Z to A, newest or largest first. */
+  | 'DESC';
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1093,8 +1148,12 @@ export type ResolversTypes = {
   StockLedgerDiscrepancy: ResolverTypeWrapper<LedgerDiscrepancyModel>;
   ProductFilter: ProductFilter;
   StockMovementFilter: StockMovementFilter;
+  ProductOrder: ProductOrder;
+  ProductSortKey: ProductSortKey;
   ProductConnection: ResolverTypeWrapper<Omit<ProductConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ProductEdge']>, nodes: Array<ResolversTypes['Product']> }>;
   ProductEdge: ResolverTypeWrapper<Omit<ProductEdge, 'node'> & { node: ResolversTypes['Product'] }>;
+  StockMovementOrder: StockMovementOrder;
+  StockMovementSortKey: StockMovementSortKey;
   StockMovementConnection: ResolverTypeWrapper<Omit<StockMovementConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['StockMovementEdge']>, nodes: Array<ResolversTypes['StockMovement']> }>;
   StockMovementEdge: ResolverTypeWrapper<Omit<StockMovementEdge, 'node'> & { node: ResolversTypes['StockMovement'] }>;
   InventoryError: ResolverTypeWrapper<BusinessErrorModel>;
@@ -1130,6 +1189,7 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  SortDirection: SortDirection;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -1155,8 +1215,10 @@ export type ResolversParentTypes = {
   StockLedgerDiscrepancy: LedgerDiscrepancyModel;
   ProductFilter: ProductFilter;
   StockMovementFilter: StockMovementFilter;
+  ProductOrder: ProductOrder;
   ProductConnection: Omit<ProductConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ProductEdge']>, nodes: Array<ResolversParentTypes['Product']> };
   ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
+  StockMovementOrder: StockMovementOrder;
   StockMovementConnection: Omit<StockMovementConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['StockMovementEdge']>, nodes: Array<ResolversParentTypes['StockMovement']> };
   StockMovementEdge: Omit<StockMovementEdge, 'node'> & { node: ResolversParentTypes['StockMovement'] };
   InventoryError: BusinessErrorModel;
@@ -1212,11 +1274,11 @@ export type RequiresScopesDirectiveResolver<Result, Parent, ContextType = Invent
 export type QueryResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
   productBySku?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductBySkuArgs, 'sku'>>;
-  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
+  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, Partial<QueryProductsArgs>>;
   warehouse?: Resolver<Maybe<ResolversTypes['Warehouse']>, ParentType, ContextType, RequireFields<QueryWarehouseArgs, 'id'>>;
   warehouses?: Resolver<Array<ResolversTypes['Warehouse']>, ParentType, ContextType>;
   stockLevels?: Resolver<Array<ResolversTypes['StockLevel']>, ParentType, ContextType, Partial<QueryStockLevelsArgs>>;
-  stockMovements?: Resolver<ResolversTypes['StockMovementConnection'], ParentType, ContextType, RequireFields<QueryStockMovementsArgs, 'first'>>;
+  stockMovements?: Resolver<ResolversTypes['StockMovementConnection'], ParentType, ContextType, Partial<QueryStockMovementsArgs>>;
   inventoryValuation?: Resolver<ResolversTypes['InventoryValuation'], ParentType, ContextType, RequireFields<QueryInventoryValuationArgs, 'warehouseId'>>;
   lowStock?: Resolver<Array<ResolversTypes['StockLevel']>, ParentType, ContextType, Partial<QueryLowStockArgs>>;
   pendingStockAdjustments?: Resolver<Array<ResolversTypes['StockAdjustment']>, ParentType, ContextType>;
@@ -1366,6 +1428,7 @@ export type ProductConnectionResolvers<ContextType = InventoryContext, ParentTyp
   edges?: Resolver<Array<ResolversTypes['ProductEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1379,6 +1442,7 @@ export type StockMovementConnectionResolvers<ContextType = InventoryContext, Par
   edges?: Resolver<Array<ResolversTypes['StockMovementEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['StockMovement']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
