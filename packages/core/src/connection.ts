@@ -185,7 +185,9 @@ export function keysetPage(keyset: Keyset, args: PageArgs): KeysetPage {
         .orderBy(seq, descending ? "desc" : "asc")
         .limit(size + 1);
       if (cursor)
-        page = page.where(sql<boolean>`(${order.column}, ${seq}) ${sql.raw(descending ? "<" : ">")} (${cursor.value}, ${cursor.seq})`);
+        page = page.where(
+          sql<boolean>`(${order.column}, ${seq}) ${sql.raw(descending ? "<" : ">")} (${cursor.value}, ${cursor.seq})`,
+        );
       const rows = (await page.execute()) as (Row & { sort_value: string })[];
       const cursorOf = (row: Row & { sort_value: string }) =>
         encodeCursor({ kind: keyset.kind, order: order.name, value: row.sort_value, seq: row.seq });
@@ -207,11 +209,7 @@ export function keysetPage(keyset: Keyset, args: PageArgs): KeysetPage {
 }
 
 async function countRows<DB, TB extends keyof DB, Row>(query: SelectQueryBuilder<DB, TB, Row>): Promise<number> {
-  const row = await query
-    .clearSelect()
-    .clearOrderBy()
-    .select(sql<string>`count(*)`.as("total"))
-    .executeTakeFirst();
+  const row = await query.clearSelect().clearOrderBy().select(sql<string>`count(*)`.as("total")).executeTakeFirst();
   return Number((row as { total?: string } | undefined)?.total ?? 0);
 }
 

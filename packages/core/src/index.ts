@@ -23,18 +23,6 @@ export {
   pageSize,
   type SortDirection,
 } from "./connection.js";
-export {
-  atLeast,
-  atMost,
-  below,
-  contains,
-  containsPattern,
-  enableTextSearch,
-  equals,
-  MAX_FILTER_SET,
-  narrow,
-  oneOf,
-} from "./list-filters.js";
 // Who calls, and what a resolver receives.
 export {
   ANONYMOUS_PRINCIPAL,
@@ -73,6 +61,18 @@ export {
 } from "./events/handler.js";
 export { onShutdown, type RunningServer, serveGraphQL } from "./http.js";
 export { currentRequestScope, type HttpLimits, httpLimitsFromEnv, sendGraphQLError } from "./http-limits.js";
+export {
+  atLeast,
+  atMost,
+  below,
+  contains,
+  containsPattern,
+  enableTextSearch,
+  equals,
+  MAX_FILTER_SET,
+  narrow,
+  oneOf,
+} from "./list-filters.js";
 export { listLoaderByKey, loaderById, loaderByKey } from "./loaders.js";
 export { logger } from "./logger.js";
 export { type DomainMigrations, migrateDomain } from "./migrations.js";

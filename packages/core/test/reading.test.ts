@@ -5,6 +5,7 @@ import { actionResolvers } from "../src/action-resolvers.js";
 import { type Connection, defineKeyset, keysetPage, type PageArgs } from "../src/connection.js";
 
 type PageInfo = Connection<unknown>["pageInfo"];
+
 import { SYSTEM_PRINCIPAL } from "../src/context.js";
 import type { Database } from "../src/database.js";
 import { listLoaderByKey, loaderByKey } from "../src/loaders.js";
@@ -38,10 +39,10 @@ async function walk(args: PageArgs, backward = false): Promise<string[][]> {
   const pages: string[][] = [];
   let cursor: string | null = null;
   for (;;) {
-    const page: { nodes: { name: string }[]; pageInfo: PageInfo } = await keysetPage(oldestFirst, backward ? { ...args, before: cursor } : { ...args, after: cursor }).fetch(
-      items(),
-      (r) => r,
-    );
+    const page: { nodes: { name: string }[]; pageInfo: PageInfo } = await keysetPage(
+      oldestFirst,
+      backward ? { ...args, before: cursor } : { ...args, after: cursor },
+    ).fetch(items(), (r) => r);
     pages.push(names(page));
     const more = backward ? page.pageInfo.hasPreviousPage : page.pageInfo.hasNextPage;
     if (!more || pages.length > 10) return backward ? pages.reverse() : pages;
@@ -102,7 +103,13 @@ describe(`keysetPage on ${testDatabaseKind()}`, () => {
     expect((await walk({ first: 2, orderBy: colourDesc })).flat()).toEqual(["d", "b", "e", "c", "a"]);
     expect((await walk({ last: 3, orderBy: colourDesc }, true)).flat()).toEqual(["d", "b", "e", "c", "a"]);
     // Microsecond timestamps survive the cursor: no row is skipped or repeated between pages.
-    expect((await walk({ first: 1, orderBy: { key: "AT", direction: "DESC" } })).flat()).toEqual(["e", "d", "c", "b", "a"]);
+    expect((await walk({ first: 1, orderBy: { key: "AT", direction: "DESC" } })).flat()).toEqual([
+      "e",
+      "d",
+      "c",
+      "b",
+      "a",
+    ]);
     expect((await walk({ first: 2, orderBy: { key: "NAME" } })).flat()).toEqual(["a", "b", "c", "d", "e"]);
   });
 
@@ -110,7 +117,10 @@ describe(`keysetPage on ${testDatabaseKind()}`, () => {
     const end = await keysetPage(oldestFirst, { last: 2 }).fetch(items(), (r) => r);
     expect(names(end)).toEqual(["d", "e"]);
     expect(end.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: false });
-    const before = await keysetPage(oldestFirst, { last: 3, before: end.pageInfo.startCursor }).fetch(items(), (r) => r);
+    const before = await keysetPage(oldestFirst, { last: 3, before: end.pageInfo.startCursor }).fetch(
+      items(),
+      (r) => r,
+    );
     expect(names(before)).toEqual(["a", "b", "c"]);
     expect(before.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
   });
@@ -127,12 +137,16 @@ describe(`keysetPage on ${testDatabaseKind()}`, () => {
     expect(() => keysetPage(oldestFirst, { last: 0 })).toThrow(/last must be between 1 and 100/);
     expect(() => keysetPage(oldestFirst, { first: 1, before: "x" })).toThrow(/not both/);
     expect(() => keysetPage(oldestFirst, { orderBy: { key: "SIZE" } })).toThrow(/orderBy.key must be one of/);
-    for (const after of [cursorOf("Order", "CREATED ASC", "1", "1"), "not-a-cursor", cursorOf("Item", "CREATED ASC", "1", "1; drop")])
+    for (const after of [
+      cursorOf("Order", "CREATED ASC", "1", "1"),
+      "not-a-cursor",
+      cursorOf("Item", "CREATED ASC", "1", "1; drop"),
+    ])
       expect(() => keysetPage(oldestFirst, { after })).toThrow(/after is not a cursor of this list/);
     const byName = await keysetPage(oldestFirst, { first: 1, orderBy: { key: "NAME" } }).fetch(items(), (r) => r);
-    expect(() => keysetPage(oldestFirst, { after: byName.pageInfo.endCursor, orderBy: { key: "NAME", direction: "DESC" } })).toThrow(
-      /ordered by NAME ASC, not NAME DESC/,
-    );
+    expect(() =>
+      keysetPage(oldestFirst, { after: byName.pageInfo.endCursor, orderBy: { key: "NAME", direction: "DESC" } }),
+    ).toThrow(/ordered by NAME ASC, not NAME DESC/);
   });
 });
 

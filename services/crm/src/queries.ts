@@ -1,7 +1,7 @@
 import {
+  assertQueryDate,
   atLeast,
   atMost,
-  assertQueryDate,
   below,
   type Connection,
   contains,
@@ -19,7 +19,11 @@ import type { CrmDatabase } from "./db.js";
 import { type Lead, type LeadStatus, toLead } from "./lead.js";
 import { type Opportunity, type OpportunityStage, toOpportunity } from "./opportunity.js";
 
-const customerOrder = defineKeyset("Customer", { CREATED: "seq", NAME: "name", CODE: "code", STATUS: "status" }, "CREATED ASC");
+const customerOrder = defineKeyset(
+  "Customer",
+  { CREATED: "seq", NAME: "name", CODE: "code", STATUS: "status" },
+  "CREATED ASC",
+);
 const leadOrder = defineKeyset(
   "Lead",
   { CREATED: "seq", NAME: "name", COMPANY: sql`coalesce(company_name, '')`, STATUS: "status" },

@@ -29,7 +29,8 @@ export const resolvers: Resolvers = {
       return findCustomerByCode(ctx.db, code);
     },
     customers: (_, args, ctx, info) => (
-      assertIds({ "filter.accountManagerId": args.filter?.accountManagerId }), listCustomers(ctx.db, pageArgs(args, info))
+      assertIds({ "filter.accountManagerId": args.filter?.accountManagerId }),
+      listCustomers(ctx.db, pageArgs(args, info))
     ),
     lead: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.lead.load(id)),
     leads: (_, args, ctx, info) => listLeads(ctx.db, pageArgs(args, info)),

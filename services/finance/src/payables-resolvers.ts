@@ -1,4 +1,4 @@
-import { actionResolvers, assertIds, clockDay, Dec } from "@erp/core";
+import { actionResolvers, assertIds, clockDay, Dec, pageArgs } from "@erp/core";
 import { apAging } from "./ap-aging.js";
 import type { FinanceContext } from "./context.js";
 import { financeConstraintViolations } from "./errors.js";
@@ -12,7 +12,9 @@ const supplierName = async (supplierId: string, ctx: FinanceContext) =>
   (await ctx.loaders.knownSupplier.load(supplierId))?.name ?? supplierId;
 
 export const payableQueries: Pick<QueryResolvers, "payables" | "payable" | "apAging"> = {
-  payables: (_, args, ctx) => (assertIds({ supplierId: args.filter?.supplierId }), listPayables(ctx.db, args)),
+  payables: (_, args, ctx, info) => (
+    assertIds({ supplierId: args.filter?.supplierId }), listPayables(ctx.db, pageArgs(args, info))
+  ),
   payable: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.payable.load(id)),
   apAging: (_, { asOf }, ctx) => apAging(ctx.db, asOf ?? clockDay(ctx.clock)),
 };

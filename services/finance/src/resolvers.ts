@@ -1,4 +1,4 @@
-import { actionResolvers, assertIds, clockDay, Dec, pageSize, present } from "@erp/core";
+import { actionResolvers, assertIds, clockDay, Dec, pageArgs, pageSize, present } from "@erp/core";
 import type { FinanceContext } from "./context.js";
 import { approveCreditLine, rejectCreditLine, requestCreditLine, suspendCreditLine, toCreditLine } from "./credit.js";
 import { financeConstraintViolations } from "./errors.js";
@@ -38,9 +38,11 @@ export const resolvers: Resolvers = {
     accountBalance: (_, { accountId, asOf, currency }, ctx) => (
       assertIds({ accountId }), accountBalance(ctx.db, accountId, currency, asOf ?? clockDay(ctx.clock))
     ),
-    journalEntries: (_, args, ctx) => listJournalEntries(ctx.db, args),
+    journalEntries: (_, args, ctx, info) => listJournalEntries(ctx.db, pageArgs(args, info)),
     invoice: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.invoice.load(id)),
-    invoices: (_, args, ctx) => (assertIds({ customerId: args.filter?.customerId }), listInvoices(ctx.db, args)),
+    invoices: (_, args, ctx, info) => (
+      assertIds({ customerId: args.filter?.customerId }), listInvoices(ctx.db, pageArgs(args, info))
+    ),
     reconciliationAlerts: async (_, { status }, ctx) => {
       let query = ctx.db.selectFrom("finance.reconciliation_alerts").selectAll().orderBy("seq", "desc").limit(500);
       if (status) query = query.where("status", "=", status);

@@ -1,4 +1,4 @@
-import { actionResolvers, assertIds, clockDay, money } from "@erp/core";
+import { actionResolvers, assertIds, clockDay, money, pageArgs } from "@erp/core";
 import { changeCompensation, compensationOn } from "./compensation.js";
 import type { HrContext } from "./context.js";
 import { appointDepartmentManager, moveDepartment, openDepartment } from "./department.js";
@@ -25,14 +25,14 @@ const act = actionResolvers<HrContext>({ uniqueViolations: hrUniqueViolations })
 export const resolvers: Resolvers = {
   Query: {
     department: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.department.load(id)),
-    departments: (_, args, ctx) => listDepartments(ctx.db, args),
+    departments: (_, args, ctx, info) => listDepartments(ctx.db, pageArgs(args, info)),
     orgChart: (_, { departmentId }, ctx) => (assertIds({ departmentId }), orgChart(ctx.db, ctx.loaders, departmentId)),
     employee: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.employee.load(id)),
-    employees: (_, args, ctx) => listEmployees(ctx.db, args),
+    employees: (_, args, ctx, info) => listEmployees(ctx.db, pageArgs(args, info)),
     leaveTypes: async (_, __, ctx) => (await listLeaveTypes(ctx.db)).map(toLeaveType),
-    leaveRequests: (_, args, ctx) => listLeaveRequests(ctx.db, args),
-    leaveBalances: (_, args, ctx) => listLeaveBalances(ctx.db, args),
-    payrollRuns: (_, args, ctx) => listPayrollRuns(ctx.db, args),
+    leaveRequests: (_, args, ctx, info) => listLeaveRequests(ctx.db, pageArgs(args, info)),
+    leaveBalances: (_, args, ctx, info) => listLeaveBalances(ctx.db, pageArgs(args, info)),
+    payrollRuns: (_, args, ctx, info) => listPayrollRuns(ctx.db, pageArgs(args, info)),
     payrollRun: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.payrollRun.load(id)),
   },
   Mutation: {

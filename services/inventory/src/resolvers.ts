@@ -1,4 +1,4 @@
-import { actionResolvers, assertIds, Dec, present } from "@erp/core";
+import { actionResolvers, assertIds, Dec, pageArgs, present } from "@erp/core";
 import { adjustStock, approveStockAdjustment, rejectStockAdjustment } from "./adjustment.js";
 import type { InventoryContext } from "./context.js";
 import { inventoryConstraintViolations } from "./errors.js";
@@ -31,7 +31,7 @@ export const resolvers: Resolvers = {
   Query: {
     product: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.product.load(id)),
     productBySku: (_, { sku }, ctx) => ctx.loaders.productBySku.load(sku),
-    products: (_, args, ctx) => listProducts(ctx.db, args),
+    products: (_, args, ctx, info) => listProducts(ctx.db, pageArgs(args, info)),
     warehouse: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.warehouse.load(id)),
     warehouses: async (_, __, ctx) => {
       const rows = await ctx.db.selectFrom("inventory.warehouses").select("id").orderBy("code").execute();
@@ -40,9 +40,9 @@ export const resolvers: Resolvers = {
       ) as never;
     },
     stockLevels: (_, args, ctx) => (assertIds(args), listStockLevels(ctx.db, args)),
-    stockMovements: (_, args, ctx) => (
+    stockMovements: (_, args, ctx, info) => (
       assertIds({ productId: args.filter?.productId, warehouseId: args.filter?.warehouseId }),
-      listMovements(ctx.db, args)
+      listMovements(ctx.db, pageArgs(args, info))
     ),
     inventoryValuation: (_, { warehouseId }, ctx) => (
       assertIds({ warehouseId }), inventoryValuation(ctx.db, warehouseId)

@@ -1,4 +1,4 @@
-import { actionResolvers, assertIds } from "@erp/core";
+import { actionResolvers, assertIds, pageArgs } from "@erp/core";
 import { approvePurchaseOrder, rejectPurchaseOrder, submitPurchaseOrder } from "./approval.js";
 import { recordSupplierBill, releaseBillHold } from "./bill.js";
 import type { ProcurementContext } from "./context.js";
@@ -51,18 +51,18 @@ export const resolvers: Resolvers = {
   Query: {
     uninvoicedReceipts: async (_, __, ctx) => (await uninvoicedReceipts(ctx.db)).map(showPosition),
     supplier: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.supplier.load(id)),
-    suppliers: (_, args, ctx) => listSuppliers(ctx.db, args),
+    suppliers: (_, args, ctx, info) => listSuppliers(ctx.db, pageArgs(args, info)),
     purchaseOrder: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.order.load(id)),
-    purchaseOrders: (_, args, ctx) => (
-      assertIds({ supplierId: args.filter?.supplierId }), listPurchaseOrders(ctx.db, args)
+    purchaseOrders: (_, args, ctx, info) => (
+      assertIds({ supplierId: args.filter?.supplierId }), listPurchaseOrders(ctx.db, pageArgs(args, info))
     ),
-    goodsReceipts: (_, args, ctx) => (
+    goodsReceipts: (_, args, ctx, info) => (
       assertIds({ purchaseOrderId: args.filter?.purchaseOrderId, warehouseId: args.filter?.warehouseId }),
-      listGoodsReceipts(ctx.db, args)
+      listGoodsReceipts(ctx.db, pageArgs(args, info))
     ),
-    supplierBills: (_, args, ctx) => (
+    supplierBills: (_, args, ctx, info) => (
       assertIds({ supplierId: args.filter?.supplierId, purchaseOrderId: args.filter?.purchaseOrderId }),
-      listSupplierBills(ctx.db, args)
+      listSupplierBills(ctx.db, pageArgs(args, info))
     ),
   },
   Mutation: {
