@@ -225,3 +225,11 @@ function selects(set: SelectionSetNode | undefined, field: string, info: GraphQL
     return selects(info.fragments[s.name.value]?.selectionSet, field, info);
   });
 }
+
+/**
+ * A list's documented hard cap ("At most N." in its schema description, which the gateway's
+ * bounded-lists test reads): the first `cap` items, for lists a parent holds few of by nature.
+ */
+export async function capped<T>(items: readonly T[] | Promise<readonly T[]>, cap: number): Promise<T[]> {
+  return (await items).slice(0, cap);
+}

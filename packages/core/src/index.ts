@@ -13,6 +13,7 @@ export { type Clock, clockDay, systemClock } from "./clock.js";
 // Reading: Relay connections and per-request DataLoaders.
 export {
   type Connection,
+  capped,
   defineKeyset,
   type Keyset,
   keysetPage,

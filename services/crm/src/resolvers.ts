@@ -1,4 +1,4 @@
-import { actionResolvers, assertIds, pageArgs, pageSize, present } from "@erp/core";
+import { actionResolvers, assertIds, capped, pageArgs, pageSize, present } from "@erp/core";
 import { type Activity, logActivity } from "./activity.js";
 import { addContact } from "./contact.js";
 import type { CrmContext } from "./context.js";
@@ -58,8 +58,8 @@ export const resolvers: Resolvers = {
   },
   Customer: {
     __resolveReference: (ref, ctx) => ctx.loaders.customer.load(ref.id),
-    contacts: (customer, _, ctx) => ctx.loaders.contactsOfCustomer.load(customer.id),
-    opportunities: (customer, _, ctx) => ctx.loaders.opportunitiesOfCustomer.load(customer.id),
+    contacts: (customer, _, ctx) => capped(ctx.loaders.contactsOfCustomer.load(customer.id), 100),
+    opportunities: (customer, _, ctx) => capped(ctx.loaders.opportunitiesOfCustomer.load(customer.id), 100),
     activities: (customer, { first }, ctx) => activitiesOf(ctx, "customer_id", customer.id, first),
     // A reference HR resolves; the gateway batches every customer's manager into one _entities call.
     accountManager: (customer) =>

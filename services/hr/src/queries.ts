@@ -128,5 +128,5 @@ export async function listPayrollRuns(
 }
 
 export async function listLeaveTypes(db: Kysely<HrDatabase>) {
-  return db.selectFrom("hr.leave_types").selectAll().orderBy(sql`code`).execute();
+  return db.selectFrom("hr.leave_types").selectAll().orderBy(sql`code`).limit(100).execute();
 }

@@ -103,7 +103,12 @@ export async function listStockLevels(
   db: Db,
   filter: { productId?: string | null; warehouseId?: string | null; onlyLow?: boolean },
 ) {
-  let query = db.selectFrom("inventory.stock_levels").selectAll().orderBy("product_id").orderBy("warehouse_id");
+  let query = db
+    .selectFrom("inventory.stock_levels")
+    .selectAll()
+    .orderBy("product_id")
+    .orderBy("warehouse_id")
+    .limit(500);
   if (filter.productId) query = query.where("product_id", "=", filter.productId);
   if (filter.warehouseId) query = query.where("warehouse_id", "=", filter.warehouseId);
   if (filter.onlyLow) query = query.where(belowReorderPoint);
@@ -223,6 +228,7 @@ export async function pendingAdjustments(db: Db): Promise<StockAdjustment[]> {
     .selectAll()
     .where("status", "=", "PENDING_APPROVAL")
     .orderBy("seq")
+    .limit(500)
     .execute();
   return rows.map(toAdjustment);
 }
@@ -234,6 +240,7 @@ export async function reservationsFor(db: Db, reference: DocumentReference): Pro
     .where("reference_type", "=", reference.type)
     .where("reference_id", "=", reference.id)
     .orderBy("seq")
+    .limit(500)
     .execute();
   return rows.map(toReservation);
 }

@@ -1,4 +1,4 @@
-import { actionResolvers, assertIds, pageArgs } from "@erp/core";
+import { actionResolvers, assertIds, capped, pageArgs } from "@erp/core";
 import type { SalesContext } from "./context.js";
 import type { Resolvers } from "./generated/resolvers-types.js";
 import { cancelSalesOrder, confirmSalesOrder, orderActions, placeSalesOrder } from "./order.js";
@@ -64,7 +64,7 @@ export const resolvers: Resolvers = {
     total: async (order, _, ctx) =>
       totals(await ctx.loaders.lines.load(`order:${order.id}:${order.currency}`), order.currency).total,
     quote: (order, _, ctx) => (order.quoteId ? ctx.loaders.quote.load(order.quoteId) : null),
-    shipments: (order, _, ctx) => ctx.loaders.shipmentsOfOrder.load(order.id),
+    shipments: (order, _, ctx) => capped(ctx.loaders.shipmentsOfOrder.load(order.id), 100),
     availableActions: (order) => orderActions(order.status),
   },
   SalesOrderLine: {

@@ -300,9 +300,9 @@ export type Customer = {
   accountManager?: Maybe<Employee>;
   /** Increases with every change; pass it as expectedVersion to update safely. */
   version: Scalars['Int']['output'];
-  /** People at this customer. */
+  /** People at this customer. At most 100. */
   contacts: Array<Contact>;
-  /** Opportunities with this customer, oldest first. */
+  /** Opportunities with this customer, oldest first. At most 100. */
   opportunities: Array<Opportunity>;
   /** The most recent activities on this customer, newest first. */
   activities: Array<Activity>;
@@ -539,6 +539,12 @@ export type CustomerFilter = {
   accountManagerId?: InputMaybe<Scalars['ID']['input']>;
   /** Matches name, code or email, case-insensitive and literally (% and _ are plain characters); control characters are refused with BAD_USER_INPUT. */
   search?: InputMaybe<Scalars['String']['input']>;
+  /** Only customers in one of these statuses (at most 20). */
+  statuses?: InputMaybe<Array<CustomerStatus>>;
+  /** Only customers registered at or after this instant. */
+  createdFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only customers registered before this instant. */
+  createdTo?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 /** Narrows the lead list. */
@@ -547,6 +553,8 @@ export type LeadFilter = {
   status?: InputMaybe<LeadStatus>;
   /** Matches name, company or email, case-insensitive and literally (% and _ are plain characters); control characters are refused with BAD_USER_INPUT. */
   search?: InputMaybe<Scalars['String']['input']>;
+  /** Only leads in one of these statuses (at most 20). */
+  statuses?: InputMaybe<Array<LeadStatus>>;
 };
 
 /** Narrows the opportunity list. */
@@ -555,6 +563,18 @@ export type OpportunityFilter = {
   stage?: InputMaybe<OpportunityStage>;
   /** Only opportunities with this customer. */
   customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only opportunities in one of these stages (at most 20). */
+  stages?: InputMaybe<Array<OpportunityStage>>;
+  /** Only opportunities of at least this amount. */
+  amountMin?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Only opportunities of at most this amount. */
+  amountMax?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Only opportunities expected to close on or after this day. */
+  expectedCloseFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Only opportunities expected to close on or before this day. */
+  expectedCloseTo?: InputMaybe<Scalars['Date']['input']>;
+  /** Matches the title, case-insensitive and literally. */
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** How to order the customer list: a sort key, then a direction; ties are broken by when each was recorded. */

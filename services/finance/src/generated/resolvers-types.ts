@@ -43,7 +43,7 @@ export type Scalars = {
 /** Reading the ledger, invoices and payments. */
 export type Query = {
   __typename?: 'Query';
-  /** The chart of accounts, by code. */
+  /** The chart of accounts, by code. At most 500. */
   accounts: Array<Account>;
   /** Debits, credits and balance of every account with postings up to a date, per currency; debits equal credits. */
   trialBalance: TrialBalance;
@@ -57,7 +57,7 @@ export type Query = {
   invoices: InvoiceConnection;
   /** A payment by id; null when there is none. */
   payment?: Maybe<Payment>;
-  /** Alerts raised by reconciliation, newest first. */
+  /** Alerts raised by reconciliation, newest first. At most 500. */
   reconciliationAlerts: Array<ReconciliationAlert>;
   /** Reconciliation runs, newest first. */
   reconciliationRuns: Array<ReconciliationRun>;
@@ -495,9 +495,9 @@ export type Customer = {
   id: Scalars['ID']['output'];
   /** Open invoice balances minus unallocated payments, in one currency. */
   balance: Money;
-  /** Invoices not yet fully paid, oldest due first. */
+  /** Invoices not yet fully paid, oldest due first. At most 100. */
   openInvoices: Array<Invoice>;
-  /** Payments received, newest first. */
+  /** Payments received, newest first. At most 100. */
   payments: Array<Payment>;
   /** The customer's current credit line (pending, active or suspended); null when none. */
   creditLine?: Maybe<CreditLine>;
@@ -585,7 +585,7 @@ export type Payable = {
   overdue: Scalars['Boolean']['output'];
   /** The approver who released the bill's hold; null when it matched on its own. */
   releasedBy?: Maybe<Scalars['String']['output']>;
-  /** Payments made, oldest first. */
+  /** Payments made, oldest first. At most 100. */
   payments: Array<SupplierPayment>;
   /** The journal entry that raised it: goods received not invoiced and price variance against payables. */
   journalEntry?: Maybe<JournalEntry>;
@@ -625,6 +625,14 @@ export type PayableFilter = {
   currency?: InputMaybe<Scalars['CurrencyCode']['input']>;
   /** True: only payables with something open; false: only those paid in full. */
   open?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only payables due on or after this day. */
+  dueFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Only payables due on or before this day. */
+  dueTo?: InputMaybe<Scalars['Date']['input']>;
+  /** Only payables whose total is at least this amount. */
+  totalMin?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Only payables whose total is at most this amount. */
+  totalMax?: InputMaybe<Scalars['Decimal']['input']>;
 };
 
 /** How to order the payable list: a sort key, then a direction; ties are broken by when each was recorded. */
@@ -673,7 +681,7 @@ export type ApAging = {
   __typename?: 'ApAging';
   /** The day aged on. */
   asOf: Scalars['Date']['output'];
-  /** One row per supplier and currency with something open, by supplier name. */
+  /** One row per supplier and currency with something open, by supplier name. At most 500. */
   suppliers: Array<ApAgingRow>;
   /** Per currency, the sums over all suppliers. */
   totals: Array<ApAgingTotal>;
@@ -742,7 +750,7 @@ export type SalesOrder = {
   __typename?: 'SalesOrder';
   /** The order's id. */
   id: Scalars['ID']['output'];
-  /** Invoices issued for the order's shipments. */
+  /** Invoices issued for the order's shipments. At most 100. */
   invoices: Array<Invoice>;
   /** Sum paid on the order's invoices; null before the first invoice. */
   amountPaid?: Maybe<Money>;
@@ -824,7 +832,7 @@ export type TrialBalance = {
   __typename?: 'TrialBalance';
   /** The date included. */
   asOf: Scalars['Date']['output'];
-  /** One row per account and currency with postings. */
+  /** One row per account and currency with postings. At most 1000. */
   rows: Array<TrialBalanceRow>;
   /** Totals per currency; debits equal credits in each. */
   totals: Array<TrialBalanceTotal>;
@@ -936,7 +944,7 @@ export type Payment = {
   externalReference: Scalars['String']['output'];
   /** When it was received. */
   receivedOn: Scalars['Date']['output'];
-  /** How it was applied to invoices. */
+  /** How it was applied to invoices. At most 100. */
   allocations: Array<PaymentAllocation>;
   /** The part not applied to any invoice: the customer's credit. */
   unallocated: Money;
@@ -970,6 +978,22 @@ export type InvoiceFilter = {
   customerId?: InputMaybe<Scalars['ID']['input']>;
   /** Only invoices in this status. */
   status?: InputMaybe<InvoiceStatus>;
+  /** Only invoices in one of these statuses (at most 20). */
+  statuses?: InputMaybe<Array<InvoiceStatus>>;
+  /** Only invoices issued on or after this day. */
+  issuedFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Only invoices issued on or before this day. */
+  issuedTo?: InputMaybe<Scalars['Date']['input']>;
+  /** Only invoices due on or after this day. */
+  dueFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Only invoices due on or before this day. */
+  dueTo?: InputMaybe<Scalars['Date']['input']>;
+  /** Only invoices whose total is at least this amount. */
+  totalMin?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Only invoices whose total is at most this amount. */
+  totalMax?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Matches the invoice number, case-insensitive and literally. */
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** How to order the invoice list: a sort key, then a direction; ties are broken by when each was recorded. */

@@ -44,13 +44,13 @@ export type Query = {
   department?: Maybe<Department>;
   /** Departments in the order they were opened, as a Relay connection. */
   departments: DepartmentConnection;
-  /** A department's whole subtree with the people of each department, read in two SQL statements whatever its size. */
+  /** A department's whole subtree with the people of each department, read in two SQL statements whatever its size. At most 1000. */
   orgChart: Array<OrgChartUnit>;
   /** An employee by id; null when there is none. */
   employee?: Maybe<Employee>;
   /** Employees in hiring order, as a Relay connection. */
   employees: EmployeeConnection;
-  /** Every leave type, by code. */
+  /** Every leave type, by code. At most 100. */
   leaveTypes: Array<LeaveType>;
   /** Leave requests, newest first, as a Relay connection. */
   leaveRequests: LeaveRequestConnection;
@@ -359,7 +359,7 @@ export type Employee = {
   department: Department;
   /** Who the employee reports to. */
   manager?: Maybe<Employee>;
-  /** The people reporting to this employee. */
+  /** The people reporting to this employee. At most 500. */
   reports: Array<Employee>;
   /** Job title. */
   jobTitle: Scalars['String']['output'];
@@ -373,9 +373,9 @@ export type Employee = {
   terminationDate?: Maybe<Scalars['Date']['output']>;
   /** The compensation in force today; refused with FORBIDDEN without hr:compensation. */
   compensation?: Maybe<Compensation>;
-  /** Every compensation recorded, oldest first; refused with FORBIDDEN without hr:compensation. */
+  /** Every compensation recorded, oldest first; refused with FORBIDDEN without hr:compensation. At most 100. */
   compensationHistory: Array<CompensationRecord>;
-  /** Leave balances, by year then type. */
+  /** Leave balances, by year then type. At most 100. */
   leaveBalances: Array<LeaveBalance>;
   /** Increases with every change. */
   version: Scalars['Int']['output'];
@@ -459,11 +459,11 @@ export type Department = {
   costCentre: Scalars['String']['output'];
   /** The department above; null at the top. */
   parent?: Maybe<Department>;
-  /** The departments directly below. */
+  /** The departments directly below. At most 500. */
   children: Array<Department>;
   /** Who manages it. */
   manager?: Maybe<Employee>;
-  /** Its people (not those of departments below), terminated ones excluded. */
+  /** Its people (not those of departments below), terminated ones excluded. At most 500. */
   employees: Array<Employee>;
   /** Increases with every change. */
   version: Scalars['Int']['output'];
@@ -476,7 +476,7 @@ export type OrgChartUnit = {
   department: Department;
   /** 0 for the chart's top, 1 for its children, and so on. */
   depth: Scalars['Int']['output'];
-  /** The department's people, terminated ones excluded, by name. */
+  /** The department's people, terminated ones excluded, by name. At most 500. */
   people: Array<Employee>;
 };
 
@@ -571,7 +571,7 @@ export type PayrollRun = {
   kind: PayrollRunKind;
   /** Where the run is. */
   status: PayrollRunStatus;
-  /** One line per employee; pay is compensation, so refused with FORBIDDEN without hr:payroll or hr:compensation. */
+  /** One line per employee; pay is compensation, so refused with FORBIDDEN without hr:payroll or hr:compensation. At most 2000. */
   lines?: Maybe<Array<PayrollLine>>;
   /** Gross pay per currency. */
   totals: Array<Money>;
@@ -628,6 +628,12 @@ export type EmployeeFilter = {
   status?: InputMaybe<EmployeeStatus>;
   /** Only names or work emails containing this text. */
   search?: InputMaybe<Scalars['String']['input']>;
+  /** Only employees in one of these statuses (at most 20). */
+  statuses?: InputMaybe<Array<EmployeeStatus>>;
+  /** Only employees hired on or after this day. */
+  hiredFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Only employees hired on or before this day. */
+  hiredTo?: InputMaybe<Scalars['Date']['input']>;
 };
 
 /** Narrows the leave request list. */
@@ -636,6 +642,12 @@ export type LeaveRequestFilter = {
   employeeId?: InputMaybe<Scalars['ID']['input']>;
   /** Only requests in this status. */
   status?: InputMaybe<LeaveRequestStatus>;
+  /** Only requests in one of these statuses (at most 20). */
+  statuses?: InputMaybe<Array<LeaveRequestStatus>>;
+  /** Only leave starting on or after this day. */
+  startFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Only leave starting on or before this day. */
+  startTo?: InputMaybe<Scalars['Date']['input']>;
 };
 
 /** How to order the department list: a sort key, then a direction; ties are broken by when each was recorded. */

@@ -47,21 +47,21 @@ export type Query = {
   products: ProductConnection;
   /** A warehouse by id; null when there is none. */
   warehouse?: Maybe<Warehouse>;
-  /** Every warehouse, by code. */
+  /** Every warehouse, by code. At most 500. */
   warehouses: Array<Warehouse>;
-  /** Stock levels, optionally of one product or one warehouse. */
+  /** Stock levels, optionally of one product or one warehouse. At most 500. */
   stockLevels: Array<StockLevel>;
   /** The append-only stock ledger, newest first, as a Relay connection. */
   stockMovements: StockMovementConnection;
   /** What the stock of a warehouse is worth: quantity × moving-average cost per product, and in total. */
   inventoryValuation: InventoryValuation;
-  /** Stock levels whose available quantity is below their reorder point. */
+  /** Stock levels whose available quantity is below their reorder point. At most 500. */
   lowStock: Array<StockLevel>;
-  /** Stock adjustments waiting for a second person's approval. */
+  /** Stock adjustments waiting for a second person's approval. At most 500. */
   pendingStockAdjustments: Array<StockAdjustment>;
-  /** Reservations held for one reference, e.g. a sales order. */
+  /** Reservations held for one reference, e.g. a sales order. At most 500. */
   reservations: Array<Reservation>;
-  /** Stock levels whose on-hand quantity differs from the sum of their movements; empty when the ledger is consistent. */
+  /** Stock levels whose on-hand quantity differs from the sum of their movements; empty when the ledger is consistent. At most 500. */
   stockLedgerDiscrepancies: Array<StockLedgerDiscrepancy>;
 };
 
@@ -317,7 +317,7 @@ export type Product = {
   status: ProductStatus;
   /** Increases with every change; pass it as expectedVersion to update safely. */
   version: Scalars['Int']['output'];
-  /** This product's stock in each warehouse that holds or held some. */
+  /** This product's stock in each warehouse that holds or held some. At most 500. */
   stockLevels: Array<StockLevel>;
   /** Available quantity over all warehouses. */
   totalAvailable: Scalars['Decimal']['output'];
@@ -365,7 +365,7 @@ export type Warehouse = {
   name: Scalars['String']['output'];
   /** Where it is. */
   address?: Maybe<WarehouseAddress>;
-  /** Stock levels held here. */
+  /** Stock levels held here. At most 500. */
   stockLevels: Array<StockLevel>;
   /** When the warehouse was opened. */
   createdAt: Scalars['DateTime']['output'];
@@ -545,7 +545,7 @@ export type InventoryValuation = {
   __typename?: 'InventoryValuation';
   /** The warehouse valued. */
   warehouse: Warehouse;
-  /** One line per product held. */
+  /** One line per product held. At most 1000. */
   lines: Array<InventoryValuationLine>;
   /** Sum of the lines. */
   total: Money;
@@ -585,6 +585,8 @@ export type ProductFilter = {
   status?: InputMaybe<ProductStatus>;
   /** Only products with some warehouse below its reorder point. */
   belowReorderPoint?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only products in one of these statuses (at most 20). */
+  statuses?: InputMaybe<Array<ProductStatus>>;
 };
 
 /** Narrows the stock ledger. */
@@ -998,7 +1000,7 @@ export type StockLedgerCheckPayload = {
   __typename?: 'StockLedgerCheckPayload';
   /** When the check ran. */
   checkedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Stock levels that disagree with their ledger; empty when consistent. */
+  /** Stock levels that disagree with their ledger; empty when consistent. At most 500. */
   discrepancies?: Maybe<Array<StockLedgerDiscrepancy>>;
   /** Why the action failed; empty on success. */
   errors: Array<InventoryError>;

@@ -40,7 +40,7 @@ export type Scalars = {
 /** Reading suppliers, purchase orders, goods receipts and supplier bills. */
 export type Query = {
   __typename?: 'Query';
-  /** Goods received and not yet on a matched bill, per currency: what finance's goods-received-not-invoiced account should hold. */
+  /** Goods received and not yet on a matched bill, per currency: what finance's goods-received-not-invoiced account should hold. At most 500. */
   uninvoicedReceipts: Array<UninvoicedReceiptsPosition>;
   /** A supplier by id; null when there is none. */
   supplier?: Maybe<Supplier>;
@@ -312,7 +312,7 @@ export type Product = {
   __typename?: 'Product';
   /** The product's id. */
   id: Scalars['ID']['output'];
-  /** Every supplier price set for the product. */
+  /** Every supplier price set for the product. At most 100. */
   suppliers: Array<SupplierPrice>;
   /** The supplier reorder drafting orders from; null when none is set. */
   preferredSupplier?: Maybe<Supplier>;
@@ -348,9 +348,9 @@ export type Supplier = {
   status: SupplierStatus;
   /** Why the supplier is blocked. */
   blockReason?: Maybe<Scalars['String']['output']>;
-  /** People to talk to at the supplier. */
+  /** People to talk to at the supplier. At most 100. */
   contacts: Array<SupplierContact>;
-  /** The supplier's prices, per product. */
+  /** The supplier's prices, per product. At most 500. */
   prices: Array<SupplierPrice>;
   /** Increases with every change. */
   version: Scalars['Int']['output'];
@@ -428,9 +428,9 @@ export type PurchaseOrder = {
   requiredApprovals: Scalars['Int']['output'];
   /** Every approval and rejection, oldest first. */
   approvals: Array<PurchaseOrderApproval>;
-  /** Goods received against it, oldest first. */
+  /** Goods received against it, oldest first. At most 100. */
   receipts: Array<GoodsReceipt>;
-  /** Bills recorded against it, oldest first. */
+  /** Bills recorded against it, oldest first. At most 100. */
   bills: Array<SupplierBill>;
   /** Free-text notes. */
   notes?: Maybe<Scalars['String']['output']>;
@@ -636,6 +636,10 @@ export type BillHoldCode =
 export type SupplierFilter = {
   /** Only suppliers in this status. */
   status?: InputMaybe<SupplierStatus>;
+  /** Only suppliers in one of these statuses (at most 20). */
+  statuses?: InputMaybe<Array<SupplierStatus>>;
+  /** Matches the code or name, case-insensitive and literally. */
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Narrows the purchase order list. */
@@ -646,6 +650,18 @@ export type PurchaseOrderFilter = {
   supplierId?: InputMaybe<Scalars['ID']['input']>;
   /** Only orders this subject requested. */
   requestedBy?: InputMaybe<Scalars['String']['input']>;
+  /** Only orders in one of these statuses (at most 20). */
+  statuses?: InputMaybe<Array<PurchaseOrderStatus>>;
+  /** Only orders drafted at or after this instant. */
+  createdFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only orders drafted before this instant. */
+  createdTo?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only orders whose total is at least this amount. */
+  totalMin?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Only orders whose total is at most this amount. */
+  totalMax?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Matches the order number, case-insensitive and literally. */
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Narrows the goods receipt list. */
@@ -654,6 +670,10 @@ export type GoodsReceiptFilter = {
   purchaseOrderId?: InputMaybe<Scalars['ID']['input']>;
   /** Only receipts into this warehouse. */
   warehouseId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only goods received on or after this day. */
+  receivedFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Only goods received on or before this day. */
+  receivedTo?: InputMaybe<Scalars['Date']['input']>;
 };
 
 /** Narrows the supplier bill list. */
@@ -664,6 +684,18 @@ export type SupplierBillFilter = {
   supplierId?: InputMaybe<Scalars['ID']['input']>;
   /** Only bills against this order. */
   purchaseOrderId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only bills in one of these statuses (at most 20). */
+  statuses?: InputMaybe<Array<SupplierBillStatus>>;
+  /** Only bills due on or after this day. */
+  dueFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Only bills due on or before this day. */
+  dueTo?: InputMaybe<Scalars['Date']['input']>;
+  /** Only bills whose total is at least this amount. */
+  totalMin?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Only bills whose total is at most this amount. */
+  totalMax?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Matches the bill number or the supplier's invoice number, case-insensitive and literally. */
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** How to order the supplier list: a sort key, then a direction; ties are broken by when each was recorded. */
@@ -951,7 +983,7 @@ export type UninvoicedReceiptsReportPayload = {
   __typename?: 'UninvoicedReceiptsReportPayload';
   /** When the position was taken; null when it failed. */
   reportedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** The position sent, per currency; null when it failed. */
+  /** The position sent, per currency; null when it failed. At most 500. */
   positions?: Maybe<Array<UninvoicedReceiptsPosition>>;
   /** Why the action failed; empty on success. */
   errors: Array<ProcurementError>;
@@ -960,9 +992,9 @@ export type UninvoicedReceiptsReportPayload = {
 /** Result of draftPurchaseOrdersFromReorderPoints. */
 export type ReorderDraftPayload = {
   __typename?: 'ReorderDraftPayload';
-  /** The DRAFT orders drafted now; empty when there was nothing new to order, null when it failed. */
+  /** The DRAFT orders drafted now; empty when there was nothing new to order, null when it failed. At most 500. */
   purchaseOrders?: Maybe<Array<PurchaseOrder>>;
-  /** Low products not drafted, with why; null when it failed. */
+  /** Low products not drafted, with why; null when it failed. At most 500. */
   skipped?: Maybe<Array<ReorderSkip>>;
   /** Why the action failed; empty on success. */
   errors: Array<ProcurementError>;

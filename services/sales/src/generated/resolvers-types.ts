@@ -269,7 +269,7 @@ export type SalesOrder = {
   notes?: Maybe<Scalars['String']['output']>;
   /** The quote it came from, if any. */
   quote?: Maybe<Quote>;
-  /** Shipments so far. */
+  /** Shipments so far. At most 100. */
   shipments: Array<Shipment>;
   /** What can be done with the order now. */
   availableActions: Array<SalesOrderAction>;
@@ -448,6 +448,14 @@ export type SalesOrderFilter = {
   placedFrom?: InputMaybe<Scalars['DateTime']['input']>;
   /** Only orders placed before this instant (years 1 to 9999, otherwise BAD_USER_INPUT). */
   placedTo?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only orders in one of these statuses (at most 20). */
+  statuses?: InputMaybe<Array<SalesOrderStatus>>;
+  /** Only orders whose total with tax is at least this amount. */
+  totalMin?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Only orders whose total with tax is at most this amount. */
+  totalMax?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Matches the order number or the customer's name (as sales knows it from CRM's events), case-insensitive and literally. */
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Narrows the quote list. */
@@ -456,6 +464,12 @@ export type QuoteFilter = {
   status?: InputMaybe<QuoteStatus>;
   /** Only this customer's quotes. */
   customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only quotes valid until this day or later. */
+  validFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Only quotes valid until this day or earlier. */
+  validTo?: InputMaybe<Scalars['Date']['input']>;
+  /** Matches the quote number, case-insensitive and literally. */
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** How to order the sales order list: a sort key, then a direction; ties are broken by when each was recorded. */

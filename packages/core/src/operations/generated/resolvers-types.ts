@@ -33,7 +33,7 @@ export type Scalars = {
 /** Operator views of the platform itself. */
 export type Query = {
   __typename?: 'Query';
-  /** Event deliveries that kept failing after every retry (the dead letters), newest first. */
+  /** Event deliveries that kept failing after every retry (the dead letters), newest first. At most 200. */
   failedEvents: Array<FailedEvent>;
   /**
    * Who did what to one entity, newest first, from the audit log of every domain: each
