@@ -17,9 +17,11 @@ export interface Connection<T> {
 }
 
 export const MAX_PAGE_SIZE = 100;
+/** The page a connection answers when asked for without `first` or `last`. */
+export const DEFAULT_PAGE_SIZE = 20;
 
 /** Validates a page size (`first` or `last`); a page is 1 to 100 items. */
-export function pageSize(first: number | null | undefined, fallback = 20, field = "first"): number {
+export function pageSize(first: number | null | undefined, fallback = DEFAULT_PAGE_SIZE, field = "first"): number {
   const size = first ?? fallback;
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE)
     throw badUserInput(`${field} must be between 1 and ${MAX_PAGE_SIZE}`, field);
@@ -153,7 +155,7 @@ function directionOf(args: PageArgs) {
   if (args.last != null || args.before != null) {
     if (args.first != null || args.after != null)
       throw badUserInput("Page with first and after, or with last and before, not both", "last");
-    return { backward: true, size: pageSize(args.last, 20, "last") };
+    return { backward: true, size: pageSize(args.last, DEFAULT_PAGE_SIZE, "last") };
   }
   return { backward: false, size: pageSize(args.first) };
 }
