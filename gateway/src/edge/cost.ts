@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { EdgeErrorCode, MAX_PAGE_SIZE } from "@erp/core";
+import { EdgeErrorCode, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "@erp/core";
 import {
   type DocumentNode,
   GraphQLError,
@@ -31,6 +31,8 @@ export function listSize(
 ): number {
   const page = args.first ?? args.last;
   if (typeof page === "number") return Math.min(Math.max(page, 0), MAX_PAGE_SIZE);
+  // A connection asked for without first or last answers the kernel's default page.
+  if (field.args.some((a) => a.name === "first" || a.name === "last")) return DEFAULT_PAGE_SIZE;
   const type = getNullableType(field.type);
   if (!isListType(type)) return 1;
   if (parent.endsWith("Connection") || isLeafType(getNamedType(type))) return 1;

@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
@@ -69,7 +70,8 @@ function openPostgres(url: string, max: number): Database {
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const engine = await PGlite.create(dataDir ? { dataDir } : {});
+  // pg_trgm serves the lists' text searches (GIN trigram indexes, see enableTextSearch).
+  const engine = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
   // PGlite returns numeric and int8 as JS numbers by default; keep them exact.
   const parsers = { 1700: (v: string) => v, 20: (v: string) => v, 1082: (v: string) => v };
   const exactEngine = withParsers(engine, parsers);

@@ -11,7 +11,19 @@ export { accessRuleOf } from "./auth/scope-directives.js";
 export { abortableFetch, throwIfCancelled, withCancellation } from "./cancellation.js";
 export { type Clock, clockDay, systemClock } from "./clock.js";
 // Reading: Relay connections and per-request DataLoaders.
-export { type Connection, keysetPage, MAX_PAGE_SIZE, type PageArgs, pageSize } from "./connection.js";
+export {
+  type Connection,
+  capped,
+  defineKeyset,
+  type Keyset,
+  keysetPage,
+  type ListOrder,
+  MAX_PAGE_SIZE,
+  type PageArgs,
+  pageArgs,
+  pageSize,
+  type SortDirection,
+} from "./connection.js";
 // Who calls, and what a resolver receives.
 export {
   ANONYMOUS_PRINCIPAL,
@@ -59,6 +71,18 @@ export {
 export { allConsumerQueues, type EventRoutes, eventRoutes } from "./events/routes.js";
 export { onShutdown, type RunningServer, serveGraphQL } from "./http.js";
 export { currentRequestScope, type HttpLimits, httpLimitsFromEnv, sendGraphQLError } from "./http-limits.js";
+export {
+  atLeast,
+  atMost,
+  below,
+  contains,
+  containsPattern,
+  enableTextSearch,
+  equals,
+  MAX_FILTER_SET,
+  narrow,
+  oneOf,
+} from "./list-filters.js";
 export { listLoaderByKey, loaderById, loaderByKey } from "./loaders.js";
 export { logger } from "./logger.js";
 export { type DomainMigrations, migrateDomain } from "./migrations.js";

@@ -2,7 +2,10 @@ import { createTestDatabase, testDatabaseKind } from "@erp/testing";
 import { type Generated, type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actionResolvers } from "../src/action-resolvers.js";
-import { encodeCursor, keysetPage } from "../src/connection.js";
+import { type Connection, defineKeyset, keysetPage, type PageArgs } from "../src/connection.js";
+
+type PageInfo = Connection<unknown>["pageInfo"];
+
 import { SYSTEM_PRINCIPAL } from "../src/context.js";
 import type { Database } from "../src/database.js";
 import { listLoaderByKey, loaderByKey } from "../src/loaders.js";
@@ -10,15 +13,14 @@ import { logger } from "../src/logger.js";
 import { migrateDomain } from "../src/migrations.js";
 
 interface ReadingDatabase {
-  "kernel_read.items": { seq: Generated<string>; name: string; colour: string };
+  "kernel_read.items": { seq: Generated<string>; name: string; colour: string; amount: string; at: Generated<Date> };
 }
 
 const migrations = {
   "0001_items": {
     up: async (db: any) => {
-      await sql`create table kernel_read.items (seq bigserial primary key, name text not null, colour text not null)`.execute(
-        db,
-      );
+      await sql`create table kernel_read.items (seq bigserial primary key, name text not null, colour text not null,
+        amount numeric(12, 2) not null, at timestamptz not null default clock_timestamp())`.execute(db);
     },
   },
 };
@@ -27,16 +29,36 @@ let database: Database;
 let db: Kysely<ReadingDatabase>;
 const items = () => db.selectFrom("kernel_read.items").selectAll();
 const names = (page: { nodes: { name: string }[] }) => page.nodes.map((n) => n.name);
-const oldestFirst = { kind: "Item", order: "oldest first" } as const;
+const itemKeys = { CREATED: "seq", NAME: "name", COLOUR: "colour", AMOUNT: "amount", AT: "at" };
+const oldestFirst = defineKeyset("Item", itemKeys, "CREATED ASC");
+const newest = defineKeyset("Item", itemKeys, "CREATED DESC");
+const cursorOf = (...position: string[]) => Buffer.from(JSON.stringify(position)).toString("base64url");
+
+/** Every page of a list, forward or backward, as the names in the order the client sees them. */
+async function walk(args: PageArgs, backward = false): Promise<string[][]> {
+  const pages: string[][] = [];
+  let cursor: string | null = null;
+  for (;;) {
+    const page: { nodes: { name: string }[]; pageInfo: PageInfo } = await keysetPage(
+      oldestFirst,
+      backward ? { ...args, before: cursor } : { ...args, after: cursor },
+    ).fetch(items(), (r) => r);
+    pages.push(names(page));
+    const more = backward ? page.pageInfo.hasPreviousPage : page.pageInfo.hasNextPage;
+    if (!more || pages.length > 10) return backward ? pages.reverse() : pages;
+    cursor = backward ? page.pageInfo.startCursor : page.pageInfo.endCursor;
+  }
+}
 
 beforeAll(async () => {
   database = await createTestDatabase();
   await migrateDomain(database.db, "kernel_read", migrations);
   db = database.db as Kysely<ReadingDatabase>;
-  await db
-    .insertInto("kernel_read.items")
-    .values(["a", "b", "c", "d", "e"].map((name, i) => ({ name, colour: i % 2 ? "red" : "blue" })))
-    .execute();
+  for (const [i, name] of ["a", "b", "c", "d", "e"].entries())
+    await db
+      .insertInto("kernel_read.items")
+      .values({ name, colour: i % 2 ? "red" : "blue", amount: ["5.00", "1.50", "5.00", "10.00", "1.50"][i]! })
+      .execute();
 });
 afterAll(() => database.close());
 
@@ -63,7 +85,6 @@ describe(`keysetPage on ${testDatabaseKind()}`, () => {
   });
 
   it("pages newest first, within the caller's filter, with a page exactly the list's length", async () => {
-    const newest = { kind: "Item", order: "newest first" } as const;
     const all = await keysetPage(newest, { first: 5 }).fetch(items(), (r) => r);
     expect(names(all)).toEqual(["e", "d", "c", "b", "a"]);
     expect(all.pageInfo.hasNextPage).toBe(false);
@@ -74,11 +95,58 @@ describe(`keysetPage on ${testDatabaseKind()}`, () => {
     expect([names(first), names(rest)]).toEqual([["e"], ["c", "a"]]);
   });
 
-  it("refuses a page size out of range and a cursor of another list or none at all", () => {
+  it("orders by any key with ties broken by the sequence, the same rows forward and backward", async () => {
+    const amountAsc = { key: "AMOUNT", direction: "ASC" } as const;
+    expect(await walk({ first: 2, orderBy: amountAsc })).toEqual([["b", "e"], ["a", "c"], ["d"]]);
+    expect(await walk({ last: 2, orderBy: amountAsc }, true)).toEqual([["b"], ["e", "a"], ["c", "d"]]);
+    const colourDesc = { key: "COLOUR", direction: "DESC" } as const;
+    expect((await walk({ first: 2, orderBy: colourDesc })).flat()).toEqual(["d", "b", "e", "c", "a"]);
+    expect((await walk({ last: 3, orderBy: colourDesc }, true)).flat()).toEqual(["d", "b", "e", "c", "a"]);
+    // Microsecond timestamps survive the cursor: no row is skipped or repeated between pages.
+    expect((await walk({ first: 1, orderBy: { key: "AT", direction: "DESC" } })).flat()).toEqual([
+      "e",
+      "d",
+      "c",
+      "b",
+      "a",
+    ]);
+    expect((await walk({ first: 2, orderBy: { key: "NAME" } })).flat()).toEqual(["a", "b", "c", "d", "e"]);
+  });
+
+  it("says whether pages precede or follow a backward page", async () => {
+    const end = await keysetPage(oldestFirst, { last: 2 }).fetch(items(), (r) => r);
+    expect(names(end)).toEqual(["d", "e"]);
+    expect(end.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: false });
+    const before = await keysetPage(oldestFirst, { last: 3, before: end.pageInfo.startCursor }).fetch(
+      items(),
+      (r) => r,
+    );
+    expect(names(before)).toEqual(["a", "b", "c"]);
+    expect(before.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
+  });
+
+  it("counts the filtered list only when asked", async () => {
+    const blue = () => items().where("colour", "=", "blue");
+    expect((await keysetPage(oldestFirst, { first: 1, countTotal: true }).fetch(blue(), (r) => r)).totalCount).toBe(3);
+    expect((await keysetPage(oldestFirst, { first: 1 }).fetch(blue(), (r) => r)).totalCount).toBe(0);
+  });
+
+  it("refuses a page size out of range, mixed directions, an unknown key and a cursor of another list or order", async () => {
     for (const first of [0, 101, 2.5])
       expect(() => keysetPage(oldestFirst, { first })).toThrow(/first must be between 1 and 100/);
-    for (const after of [encodeCursor("Order", "1"), "not-a-cursor", encodeCursor("Item", "1; drop table")])
+    expect(() => keysetPage(oldestFirst, { last: 0 })).toThrow(/last must be between 1 and 100/);
+    expect(() => keysetPage(oldestFirst, { first: 1, before: "x" })).toThrow(/not both/);
+    expect(() => keysetPage(oldestFirst, { orderBy: { key: "SIZE" } })).toThrow(/orderBy.key must be one of/);
+    for (const after of [
+      cursorOf("Order", "CREATED ASC", "1", "1"),
+      "not-a-cursor",
+      cursorOf("Item", "CREATED ASC", "1", "1; drop"),
+    ])
       expect(() => keysetPage(oldestFirst, { after })).toThrow(/after is not a cursor of this list/);
+    const byName = await keysetPage(oldestFirst, { first: 1, orderBy: { key: "NAME" } }).fetch(items(), (r) => r);
+    expect(() =>
+      keysetPage(oldestFirst, { after: byName.pageInfo.endCursor, orderBy: { key: "NAME", direction: "DESC" } }),
+    ).toThrow(/ordered by NAME ASC, not NAME DESC/);
   });
 });
 

@@ -1,4 +1,4 @@
-import { actionResolvers, assertIds, pageSize, present } from "@erp/core";
+import { actionResolvers, assertIds, capped, pageArgs, pageSize, present } from "@erp/core";
 import { type Activity, logActivity } from "./activity.js";
 import { addContact } from "./contact.js";
 import type { CrmContext } from "./context.js";
@@ -28,15 +28,16 @@ export const resolvers: Resolvers = {
     customerByCode: async (_, { code }, ctx) => {
       return findCustomerByCode(ctx.db, code);
     },
-    customers: (_, args, ctx) => (
-      assertIds({ "filter.accountManagerId": args.filter?.accountManagerId }), listCustomers(ctx.db, args)
+    customers: (_, args, ctx, info) => (
+      assertIds({ "filter.accountManagerId": args.filter?.accountManagerId }),
+      listCustomers(ctx.db, pageArgs(args, info))
     ),
     lead: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.lead.load(id)),
-    leads: (_, args, ctx) => listLeads(ctx.db, args),
+    leads: (_, args, ctx, info) => listLeads(ctx.db, pageArgs(args, info)),
     opportunity: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.opportunity.load(id)),
-    opportunities: (_, args, ctx) => {
+    opportunities: (_, args, ctx, info) => {
       assertIds({ "filter.customerId": args.filter?.customerId });
-      return listOpportunities(ctx.db, args);
+      return listOpportunities(ctx.db, pageArgs(args, info));
     },
   },
   Mutation: {
@@ -57,8 +58,8 @@ export const resolvers: Resolvers = {
   },
   Customer: {
     __resolveReference: (ref, ctx) => ctx.loaders.customer.load(ref.id),
-    contacts: (customer, _, ctx) => ctx.loaders.contactsOfCustomer.load(customer.id),
-    opportunities: (customer, _, ctx) => ctx.loaders.opportunitiesOfCustomer.load(customer.id),
+    contacts: (customer, _, ctx) => capped(ctx.loaders.contactsOfCustomer.load(customer.id), 100),
+    opportunities: (customer, _, ctx) => capped(ctx.loaders.opportunitiesOfCustomer.load(customer.id), 100),
     activities: (customer, { first }, ctx) => activitiesOf(ctx, "customer_id", customer.id, first),
     // A reference HR resolves; the gateway batches every customer's manager into one _entities call.
     accountManager: (customer) =>

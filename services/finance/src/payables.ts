@@ -1,14 +1,20 @@
 import { type EventPayload, SupplierBillMatched, supplierEvents } from "@erp/contracts";
 import {
   type ActionScope,
+  atLeast,
+  atMost,
   type Connection,
   Dec,
   type DeliveredEvent,
   type DeliveredEventOf,
   defineHandler,
+  defineKeyset,
   type EventHandler,
+  equals,
   keysetPage,
   type Money,
+  narrow,
+  type PageArgs,
 } from "@erp/core";
 import type { Kysely, Selectable } from "kysely";
 import type { FinanceDatabase } from "./db.js";
@@ -134,20 +140,37 @@ async function raisePayable(event: DeliveredEventOf<typeof SupplierBillMatched>,
   await scope.audit("SupplierBill", row.id, { total: b.total, supplierId: b.supplierId });
 }
 
+const payableOrder = defineKeyset(
+  "Payable",
+  { CREATED: "seq", BILL_DATE: "bill_date", DUE_DATE: "due_date", TOTAL: "total" },
+  "CREATED DESC",
+);
+
+export interface PayableFilter {
+  supplierId?: string | null;
+  open?: boolean | null;
+  currency?: string | null;
+  dueFrom?: string | null;
+  dueTo?: string | null;
+  totalMin?: string | null;
+  totalMax?: string | null;
+}
+
 export async function listPayables(
   db: Kysely<FinanceDatabase>,
-  args: {
-    first?: number | null;
-    after?: string | null;
-    filter?: { supplierId?: string | null; open?: boolean | null; currency?: string | null } | null;
-  },
+  args: PageArgs & { filter?: PayableFilter | null },
 ): Promise<Connection<Payable>> {
-  const page = keysetPage({ kind: "Payable", order: "newest first" }, args);
-  let query = db.selectFrom("finance.supplier_bills").selectAll();
-  if (args.filter?.supplierId) query = query.where("supplier_id", "=", args.filter.supplierId);
-  if (args.filter?.currency) query = query.where("currency", "=", args.filter.currency);
-  if (args.filter?.open != null)
-    query = query.where((eb) => eb("amount_paid", args.filter?.open ? "<" : "=", eb.ref("total")));
+  const page = keysetPage(payableOrder, args);
+  const f = args.filter ?? {};
+  let query = narrow(db.selectFrom("finance.supplier_bills").selectAll(), [
+    equals("supplier_id", f.supplierId),
+    equals("currency", f.currency),
+    atLeast("due_date", f.dueFrom),
+    atMost("due_date", f.dueTo),
+    atLeast("total", f.totalMin),
+    atMost("total", f.totalMax),
+  ]);
+  if (f.open != null) query = query.where((eb) => eb("amount_paid", f.open ? "<" : "=", eb.ref("total")));
   return page.fetch(query, toPayable);
 }
 

@@ -1,4 +1,19 @@
-import { assertQueryDate, type Connection, Dec, keysetPage, type Money, sql } from "@erp/core";
+import {
+  assertQueryDate,
+  atLeast,
+  atMost,
+  type Connection,
+  contains,
+  Dec,
+  defineKeyset,
+  equals,
+  keysetPage,
+  type Money,
+  narrow,
+  oneOf,
+  type PageArgs,
+  sql,
+} from "@erp/core";
 import type { Kysely } from "kysely";
 import type { FinanceDatabase, InvoiceStatus } from "./db.js";
 import { type Invoice, toInvoice } from "./invoice.js";
@@ -59,26 +74,53 @@ export async function accountBalance(db: Db, accountId: string, currency: string
   return showMoney(rows[0]?.balance ?? "0", currency);
 }
 
-export async function listJournalEntries(
-  db: Db,
-  args: { first?: number | null; after?: string | null },
-): Promise<Connection<JournalEntry>> {
-  const page = keysetPage({ kind: "JournalEntry", order: "newest first" }, args);
+const journalOrder = defineKeyset(
+  "JournalEntry",
+  { CREATED: "seq", NUMBER: "number", ENTRY_DATE: "entry_date" },
+  "CREATED DESC",
+);
+const invoiceOrder = defineKeyset(
+  "Invoice",
+  { CREATED: "seq", NUMBER: "number", ISSUED_ON: "issued_on", DUE_ON: "due_on", TOTAL: "total", STATUS: "status" },
+  "CREATED DESC",
+);
+
+export async function listJournalEntries(db: Db, args: PageArgs): Promise<Connection<JournalEntry>> {
+  const page = keysetPage(journalOrder, args);
   return page.fetch(db.selectFrom("finance.journal_entries").selectAll(), toJournalEntry);
+}
+
+export interface InvoiceFilter {
+  customerId?: string | null;
+  status?: InvoiceStatus | null;
+  statuses?: InvoiceStatus[] | null;
+  issuedFrom?: string | null;
+  issuedTo?: string | null;
+  dueFrom?: string | null;
+  dueTo?: string | null;
+  totalMin?: string | null;
+  totalMax?: string | null;
+  search?: string | null;
 }
 
 export async function listInvoices(
   db: Db,
-  args: {
-    first?: number | null;
-    after?: string | null;
-    filter?: { customerId?: string | null; status?: InvoiceStatus | null } | null;
-  },
+  args: PageArgs & { filter?: InvoiceFilter | null },
 ): Promise<Connection<Invoice>> {
-  const page = keysetPage({ kind: "Invoice", order: "newest first" }, args);
-  let query = db.selectFrom("finance.invoices").selectAll();
-  if (args.filter?.customerId) query = query.where("customer_id", "=", args.filter.customerId);
-  if (args.filter?.status) query = query.where("status", "=", args.filter.status);
+  const page = keysetPage(invoiceOrder, args);
+  const f = args.filter ?? {};
+  const query = narrow(db.selectFrom("finance.invoices").selectAll(), [
+    equals("customer_id", f.customerId),
+    equals("status", f.status),
+    oneOf("status", f.statuses, "filter.statuses"),
+    atLeast("issued_on", f.issuedFrom),
+    atMost("issued_on", f.issuedTo),
+    atLeast("due_on", f.dueFrom),
+    atMost("due_on", f.dueTo),
+    atLeast("total", f.totalMin),
+    atMost("total", f.totalMax),
+    contains(["number"], f.search),
+  ]);
   return page.fetch(query, toInvoice);
 }
 

@@ -1,4 +1,4 @@
-import { actionResolvers, assertIds, clockDay, Dec, pageSize, present } from "@erp/core";
+import { actionResolvers, assertIds, capped, clockDay, Dec, pageArgs, pageSize, present } from "@erp/core";
 import type { FinanceContext } from "./context.js";
 import { approveCreditLine, rejectCreditLine, requestCreditLine, suspendCreditLine, toCreditLine } from "./credit.js";
 import { financeConstraintViolations } from "./errors.js";
@@ -33,14 +33,16 @@ const act = actionResolvers<FinanceContext>({ uniqueViolations: financeConstrain
 
 export const resolvers: Resolvers = {
   Query: {
-    accounts: (_, __, ctx) => ctx.db.selectFrom("finance.accounts").selectAll().orderBy("code").execute(),
+    accounts: (_, __, ctx) => ctx.db.selectFrom("finance.accounts").selectAll().orderBy("code").limit(500).execute(),
     trialBalance: (_, { asOf }, ctx) => trialBalance(ctx.db, asOf ?? clockDay(ctx.clock)),
     accountBalance: (_, { accountId, asOf, currency }, ctx) => (
       assertIds({ accountId }), accountBalance(ctx.db, accountId, currency, asOf ?? clockDay(ctx.clock))
     ),
-    journalEntries: (_, args, ctx) => listJournalEntries(ctx.db, args),
+    journalEntries: (_, args, ctx, info) => listJournalEntries(ctx.db, pageArgs(args, info)),
     invoice: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.invoice.load(id)),
-    invoices: (_, args, ctx) => (assertIds({ customerId: args.filter?.customerId }), listInvoices(ctx.db, args)),
+    invoices: (_, args, ctx, info) => (
+      assertIds({ customerId: args.filter?.customerId }), listInvoices(ctx.db, pageArgs(args, info))
+    ),
     reconciliationAlerts: async (_, { status }, ctx) => {
       let query = ctx.db.selectFrom("finance.reconciliation_alerts").selectAll().orderBy("seq", "desc").limit(500);
       if (status) query = query.where("status", "=", status);
@@ -88,8 +90,8 @@ export const resolvers: Resolvers = {
   Customer: {
     __resolveReference: (ref) => ({ id: ref.id }),
     balance: (customer, { currency }, ctx) => ctx.loaders.customerBalance.load(`${customer.id}:${currency}`),
-    openInvoices: (customer, _, ctx) => ctx.loaders.openInvoicesOfCustomer.load(customer.id),
-    payments: (customer, _, ctx) => ctx.loaders.paymentsOfCustomer.load(customer.id),
+    openInvoices: (customer, _, ctx) => capped(ctx.loaders.openInvoicesOfCustomer.load(customer.id), 100),
+    payments: (customer, _, ctx) => capped(ctx.loaders.paymentsOfCustomer.load(customer.id), 100),
     creditLine: async (customer, _, ctx) => {
       const row = await ctx.db
         .selectFrom("finance.credit_lines")
@@ -104,7 +106,7 @@ export const resolvers: Resolvers = {
   },
   SalesOrder: {
     __resolveReference: (ref) => ({ id: ref.id }),
-    invoices: (order, _, ctx) => ctx.loaders.invoicesOfOrder.load(order.id),
+    invoices: (order, _, ctx) => capped(ctx.loaders.invoicesOfOrder.load(order.id), 100),
     amountPaid: async (order, _, ctx) => {
       const invoices = await ctx.loaders.invoicesOfOrder.load(order.id);
       if (!invoices.length) return null;
@@ -121,6 +123,9 @@ export const resolvers: Resolvers = {
   },
   JournalLine: {
     account: (line, _, ctx) => present(ctx.loaders.account.load(line.accountId), "Account"),
+  },
+  TrialBalance: {
+    rows: (balance) => capped(balance.rows, 1000),
   },
   TrialBalanceRow: {
     account: (row, _, ctx) => present(ctx.loaders.account.load(row.accountId), "Account"),
@@ -143,7 +148,7 @@ export const resolvers: Resolvers = {
   Payment: {
     customer: (payment) => ({ id: payment.customerId }),
     allocations: async (payment, _, ctx) =>
-      (await ctx.loaders.allocationsOfPayment.load(payment.id)).map((a) => ({
+      (await capped(ctx.loaders.allocationsOfPayment.load(payment.id), 100)).map((a) => ({
         invoiceId: a.invoice_id,
         amount: showMoney(a.amount, payment.amount.currency),
       })),

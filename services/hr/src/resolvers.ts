@@ -1,4 +1,4 @@
-import { actionResolvers, assertIds, clockDay, money } from "@erp/core";
+import { actionResolvers, assertIds, capped, clockDay, money, pageArgs } from "@erp/core";
 import { changeCompensation, compensationOn } from "./compensation.js";
 import type { HrContext } from "./context.js";
 import { appointDepartmentManager, moveDepartment, openDepartment } from "./department.js";
@@ -25,14 +25,16 @@ const act = actionResolvers<HrContext>({ uniqueViolations: hrUniqueViolations })
 export const resolvers: Resolvers = {
   Query: {
     department: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.department.load(id)),
-    departments: (_, args, ctx) => listDepartments(ctx.db, args),
-    orgChart: (_, { departmentId }, ctx) => (assertIds({ departmentId }), orgChart(ctx.db, ctx.loaders, departmentId)),
+    departments: (_, args, ctx, info) => listDepartments(ctx.db, pageArgs(args, info)),
+    orgChart: (_, { departmentId }, ctx) => (
+      assertIds({ departmentId }), capped(orgChart(ctx.db, ctx.loaders, departmentId), 1000)
+    ),
     employee: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.employee.load(id)),
-    employees: (_, args, ctx) => listEmployees(ctx.db, args),
+    employees: (_, args, ctx, info) => listEmployees(ctx.db, pageArgs(args, info)),
     leaveTypes: async (_, __, ctx) => (await listLeaveTypes(ctx.db)).map(toLeaveType),
-    leaveRequests: (_, args, ctx) => listLeaveRequests(ctx.db, args),
-    leaveBalances: (_, args, ctx) => listLeaveBalances(ctx.db, args),
-    payrollRuns: (_, args, ctx) => listPayrollRuns(ctx.db, args),
+    leaveRequests: (_, args, ctx, info) => listLeaveRequests(ctx.db, pageArgs(args, info)),
+    leaveBalances: (_, args, ctx, info) => listLeaveBalances(ctx.db, pageArgs(args, info)),
+    payrollRuns: (_, args, ctx, info) => listPayrollRuns(ctx.db, pageArgs(args, info)),
     payrollRun: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.payrollRun.load(id)),
   },
   Mutation: {
@@ -62,18 +64,23 @@ export const resolvers: Resolvers = {
         : ctx.loaders.employeeBySubject.load("userSubject" in ref ? (ref.userSubject ?? "") : ""),
     department: async (employee, _, ctx) => (await ctx.loaders.department.load(employee.departmentId))!,
     manager: (employee, _, ctx) => (employee.managerId ? ctx.loaders.employee.load(employee.managerId) : null),
-    reports: (employee, _, ctx) => ctx.loaders.reports.load(employee.id),
+    reports: (employee, _, ctx) => capped(ctx.loaders.reports.load(employee.id), 500),
     compensation: async (employee, _, ctx) =>
       compensationOn(await ctx.loaders.compensationHistory.load(employee.id), clockDay(ctx.clock)),
-    compensationHistory: (employee, _, ctx) => ctx.loaders.compensationHistory.load(employee.id),
+    compensationHistory: (employee, _, ctx) => capped(ctx.loaders.compensationHistory.load(employee.id), 100),
     leaveBalances: async (employee, { year }, ctx) =>
-      (await ctx.loaders.balancesOfEmployee.load(employee.id)).filter((b) => year == null || b.year === year),
+      (await ctx.loaders.balancesOfEmployee.load(employee.id))
+        .filter((b) => year == null || b.year === year)
+        .slice(0, 100),
+  },
+  OrgChartUnit: {
+    people: (unit) => capped(unit.people, 500),
   },
   Department: {
     parent: (department, _, ctx) => (department.parentId ? ctx.loaders.department.load(department.parentId) : null),
-    children: (department, _, ctx) => ctx.loaders.childDepartments.load(department.id),
+    children: (department, _, ctx) => capped(ctx.loaders.childDepartments.load(department.id), 500),
     manager: (department, _, ctx) => (department.managerId ? ctx.loaders.employee.load(department.managerId) : null),
-    employees: (department, _, ctx) => ctx.loaders.employeesOfDepartment.load(department.id),
+    employees: (department, _, ctx) => capped(ctx.loaders.employeesOfDepartment.load(department.id), 500),
   },
   LeaveRequest: {
     employee: async (request, _, ctx) => (await ctx.loaders.employee.load(request.employeeId))!,
@@ -84,7 +91,7 @@ export const resolvers: Resolvers = {
     leaveType: async (balance, _, ctx) => (await ctx.loaders.leaveType.load(balance.leaveTypeId))!,
   },
   PayrollRun: {
-    lines: (run, _, ctx) => ctx.loaders.payrollLines.load(run.id),
+    lines: (run, _, ctx) => capped(ctx.loaders.payrollLines.load(run.id), 2000),
     totals: async (run, _, ctx) =>
       runTotals(await ctx.loaders.payrollLines.load(run.id)).map((t) => money(t.gross, t.currency)),
   },

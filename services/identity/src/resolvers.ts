@@ -4,6 +4,7 @@ import {
   type ActionScope,
   actionResolvers,
   assertIds,
+  pageArgs,
   present,
 } from "@erp/core";
 import { type ApiKey, apiKeyStatus, type IssuedKey, issueApiKey, revokeApiKey, rotateApiKey } from "./api-key.js";
@@ -37,10 +38,10 @@ const withOneTimeSecret =
 export const resolvers: Resolvers = {
   Query: {
     me: (_, __, ctx) => callerOf(ctx.principal),
-    apiKeys: (_, args, ctx) => listApiKeys(ctx.db, args),
+    apiKeys: (_, args, ctx, info) => listApiKeys(ctx.db, pageArgs(args, info)),
     apiKey: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.apiKey.load(id)),
-    persistedOperations: (_, { apiKeyId, ...args }, ctx) => (
-      assertIds({ apiKeyId }), listPersistedOperations(ctx.db, apiKeyId, args)
+    persistedOperations: (_, { apiKeyId, ...args }, ctx, info) => (
+      assertIds({ apiKeyId }), listPersistedOperations(ctx.db, apiKeyId, pageArgs(args, info))
     ),
   },
   Mutation: {

@@ -1,11 +1,17 @@
 import {
   assertQueryDate,
-  assertSearchText,
+  atLeast,
+  below,
   type Connection,
+  contains,
   Dec,
+  defineKeyset,
+  equals,
   keysetPage,
   type Money,
   money,
+  narrow,
+  oneOf,
   type PageArgs,
   queryNotFound,
   sql,
@@ -23,28 +29,39 @@ import { valueMoney } from "./valuation.js";
 
 type Db = Kysely<InventoryDatabase>;
 
-/** An ILIKE pattern matching the search literally; control characters are refused, never sent. */
-function likePattern(search: string) {
-  assertSearchText(search, "filter.search");
-  return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
+const productOrder = defineKeyset(
+  "Product",
+  { CREATED: "p.seq", SKU: "p.sku", NAME: "p.name", LIST_PRICE: "p.list_price", STATUS: "p.status" },
+  "CREATED ASC",
+  "p.seq",
+);
+const movementOrder = defineKeyset(
+  "StockMovement",
+  { CREATED: "seq", OCCURRED_AT: "occurred_at", VALUE: "value" },
+  "CREATED DESC",
+);
 const belowReorderPoint = sql<boolean>`reorder_point is not null and on_hand - reserved < reorder_point`;
+
+export interface ProductFilter {
+  search?: string | null;
+  status?: ProductStatus | null;
+  statuses?: ProductStatus[] | null;
+  belowReorderPoint?: boolean | null;
+}
 
 export async function listProducts(
   db: Db,
-  args: PageArgs & {
-    filter?: { search?: string | null; status?: ProductStatus | null; belowReorderPoint?: boolean | null } | null;
-  },
+  args: PageArgs & { filter?: ProductFilter | null },
 ): Promise<Connection<Product>> {
-  const page = keysetPage({ kind: "Product", order: "oldest first", column: "p.seq" }, args);
-  const { search, status, belowReorderPoint: below } = args.filter ?? {};
-  let query = db.selectFrom("inventory.products as p").selectAll("p");
-  if (status) query = query.where("p.status", "=", status);
-  if (search?.trim()) {
-    const pattern = likePattern(search.trim());
-    query = query.where((eb) => eb.or([eb("p.sku", "ilike", pattern), eb("p.name", "ilike", pattern)]));
-  }
-  if (below != null) {
+  const page = keysetPage(productOrder, args);
+  const f = args.filter ?? {};
+  let query = narrow(db.selectFrom("inventory.products as p").selectAll("p"), [
+    equals("p.status", f.status),
+    oneOf("p.status", f.statuses, "filter.statuses"),
+    contains(["p.sku", "p.name"], f.search),
+  ]);
+  if (f.belowReorderPoint != null) {
+    const below = f.belowReorderPoint;
     query = query.where((eb) => {
       const low = eb.exists(
         eb
@@ -59,26 +76,27 @@ export async function listProducts(
   return page.fetch(query, toProduct);
 }
 
+export interface MovementFilter {
+  productId?: string | null;
+  warehouseId?: string | null;
+  from?: string | null;
+  to?: string | null;
+}
+
 export async function listMovements(
   db: Db,
-  args: PageArgs & {
-    filter?: {
-      productId?: string | null;
-      warehouseId?: string | null;
-      from?: string | null;
-      to?: string | null;
-    } | null;
-  },
+  args: PageArgs & { filter?: MovementFilter | null },
 ): Promise<Connection<StockMovement>> {
-  const page = keysetPage({ kind: "StockMovement", order: "newest first" }, args);
-  const { productId, warehouseId, from, to } = args.filter ?? {};
-  assertQueryDate(from, "filter.from");
-  assertQueryDate(to, "filter.to");
-  let query = db.selectFrom("inventory.stock_movements").selectAll();
-  if (productId) query = query.where("product_id", "=", productId);
-  if (warehouseId) query = query.where("warehouse_id", "=", warehouseId);
-  if (from) query = query.where("occurred_at", ">=", new Date(from));
-  if (to) query = query.where("occurred_at", "<", new Date(to));
+  const page = keysetPage(movementOrder, args);
+  const f = args.filter ?? {};
+  assertQueryDate(f.from, "filter.from");
+  assertQueryDate(f.to, "filter.to");
+  const query = narrow(db.selectFrom("inventory.stock_movements").selectAll(), [
+    equals("product_id", f.productId),
+    equals("warehouse_id", f.warehouseId),
+    atLeast("occurred_at", f.from),
+    below("occurred_at", f.to),
+  ]);
   return page.fetch(query, toMovement);
 }
 
@@ -86,7 +104,12 @@ export async function listStockLevels(
   db: Db,
   filter: { productId?: string | null; warehouseId?: string | null; onlyLow?: boolean },
 ) {
-  let query = db.selectFrom("inventory.stock_levels").selectAll().orderBy("product_id").orderBy("warehouse_id");
+  let query = db
+    .selectFrom("inventory.stock_levels")
+    .selectAll()
+    .orderBy("product_id")
+    .orderBy("warehouse_id")
+    .limit(500);
   if (filter.productId) query = query.where("product_id", "=", filter.productId);
   if (filter.warehouseId) query = query.where("warehouse_id", "=", filter.warehouseId);
   if (filter.onlyLow) query = query.where(belowReorderPoint);
@@ -212,6 +235,7 @@ export async function pendingAdjustments(db: Db): Promise<StockAdjustment[]> {
     .selectAll()
     .where("status", "=", "PENDING_APPROVAL")
     .orderBy("seq")
+    .limit(500)
     .execute();
   return rows.map(toAdjustment);
 }
@@ -223,6 +247,7 @@ export async function reservationsFor(db: Db, reference: DocumentReference): Pro
     .where("reference_type", "=", reference.type)
     .where("reference_id", "=", reference.id)
     .orderBy("seq")
+    .limit(500)
     .execute();
   return rows.map(toReservation);
 }

@@ -1,4 +1,4 @@
-import { actionResolvers, assertIds, Dec, present } from "@erp/core";
+import { actionResolvers, assertIds, capped, Dec, pageArgs, present } from "@erp/core";
 import { adjustStock, approveStockAdjustment, rejectStockAdjustment } from "./adjustment.js";
 import type { InventoryContext } from "./context.js";
 import { inventoryConstraintViolations } from "./errors.js";
@@ -31,18 +31,18 @@ export const resolvers: Resolvers = {
   Query: {
     product: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.product.load(id)),
     productBySku: (_, { sku }, ctx) => ctx.loaders.productBySku.load(sku),
-    products: (_, args, ctx) => listProducts(ctx.db, args),
+    products: (_, args, ctx, info) => listProducts(ctx.db, pageArgs(args, info)),
     warehouse: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.warehouse.load(id)),
     warehouses: async (_, __, ctx) => {
-      const rows = await ctx.db.selectFrom("inventory.warehouses").select("id").orderBy("code").execute();
+      const rows = await ctx.db.selectFrom("inventory.warehouses").select("id").orderBy("code").limit(500).execute();
       return (await ctx.loaders.warehouse.loadMany(rows.map((r) => r.id))).filter(
         (w) => w && !(w instanceof Error),
       ) as never;
     },
     stockLevels: (_, args, ctx) => (assertIds(args), listStockLevels(ctx.db, args)),
-    stockMovements: (_, args, ctx) => (
+    stockMovements: (_, args, ctx, info) => (
       assertIds({ productId: args.filter?.productId, warehouseId: args.filter?.warehouseId }),
-      listMovements(ctx.db, args)
+      listMovements(ctx.db, pageArgs(args, info))
     ),
     inventoryValuation: (_, { warehouseId }, ctx) => (
       assertIds({ warehouseId }), inventoryValuation(ctx.db, warehouseId)
@@ -52,7 +52,7 @@ export const resolvers: Resolvers = {
     ),
     pendingStockAdjustments: (_, __, ctx) => pendingAdjustments(ctx.db),
     reservations: (_, { reference }, ctx) => reservationsFor(ctx.db, reference),
-    stockLedgerDiscrepancies: (_, __, ctx) => stockLedgerDiscrepancies(ctx.db),
+    stockLedgerDiscrepancies: (_, __, ctx) => capped(stockLedgerDiscrepancies(ctx.db), 500),
   },
   Mutation: {
     registerProduct: act(async (s, input) => ({ product: await registerProduct(s, input) })),
@@ -76,7 +76,7 @@ export const resolvers: Resolvers = {
   Product: {
     __resolveReference: (ref, ctx) =>
       "id" in ref ? ctx.loaders.product.load(ref.id) : ctx.loaders.productBySku.load(ref.sku),
-    stockLevels: (product, _, ctx) => ctx.loaders.stockLevelsOfProduct.load(product.id),
+    stockLevels: (product, _, ctx) => capped(ctx.loaders.stockLevelsOfProduct.load(product.id), 500),
     totalAvailable: async (product, _, ctx) =>
       showQuantity(
         (await ctx.loaders.stockLevelsOfProduct.load(product.id)).reduce((sum, l) => sum.plus(l.available), new Dec(0)),
@@ -84,7 +84,7 @@ export const resolvers: Resolvers = {
   },
   Warehouse: {
     __resolveReference: (ref, ctx) => ctx.loaders.warehouse.load(ref.id),
-    stockLevels: (warehouse, _, ctx) => ctx.loaders.stockLevelsOfWarehouse.load(warehouse.id),
+    stockLevels: (warehouse, _, ctx) => capped(ctx.loaders.stockLevelsOfWarehouse.load(warehouse.id), 500),
   },
   StockLevel: {
     product: (level, _, ctx) => present(ctx.loaders.product.load(level.productId), "Product"),
@@ -103,10 +103,14 @@ export const resolvers: Resolvers = {
     warehouse: (a, _, ctx) => present(ctx.loaders.warehouse.load(a.warehouseId), "Warehouse"),
   },
   InventoryValuation: {
+    lines: (v) => capped(v.lines, 1000),
     warehouse: (v, _, ctx) => present(ctx.loaders.warehouse.load(v.warehouseId), "Warehouse"),
   },
   InventoryValuationLine: {
     product: (l, _, ctx) => present(ctx.loaders.product.load(l.productId), "Product"),
+  },
+  StockLedgerCheckPayload: {
+    discrepancies: (p) => capped(p.discrepancies ?? [], 500),
   },
   StockLedgerDiscrepancy: {
     product: (d, _, ctx) => present(ctx.loaders.product.load(d.productId), "Product"),

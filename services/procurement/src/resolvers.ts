@@ -1,4 +1,4 @@
-import { actionResolvers, assertIds } from "@erp/core";
+import { actionResolvers, assertIds, capped, pageArgs } from "@erp/core";
 import { approvePurchaseOrder, rejectPurchaseOrder, submitPurchaseOrder } from "./approval.js";
 import { recordSupplierBill, releaseBillHold } from "./bill.js";
 import type { ProcurementContext } from "./context.js";
@@ -49,20 +49,20 @@ const present = <T>(value: T | null, what: string): T => {
 
 export const resolvers: Resolvers = {
   Query: {
-    uninvoicedReceipts: async (_, __, ctx) => (await uninvoicedReceipts(ctx.db)).map(showPosition),
+    uninvoicedReceipts: async (_, __, ctx) => (await capped(uninvoicedReceipts(ctx.db), 500)).map(showPosition),
     supplier: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.supplier.load(id)),
-    suppliers: (_, args, ctx) => listSuppliers(ctx.db, args),
+    suppliers: (_, args, ctx, info) => listSuppliers(ctx.db, pageArgs(args, info)),
     purchaseOrder: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.order.load(id)),
-    purchaseOrders: (_, args, ctx) => (
-      assertIds({ supplierId: args.filter?.supplierId }), listPurchaseOrders(ctx.db, args)
+    purchaseOrders: (_, args, ctx, info) => (
+      assertIds({ supplierId: args.filter?.supplierId }), listPurchaseOrders(ctx.db, pageArgs(args, info))
     ),
-    goodsReceipts: (_, args, ctx) => (
+    goodsReceipts: (_, args, ctx, info) => (
       assertIds({ purchaseOrderId: args.filter?.purchaseOrderId, warehouseId: args.filter?.warehouseId }),
-      listGoodsReceipts(ctx.db, args)
+      listGoodsReceipts(ctx.db, pageArgs(args, info))
     ),
-    supplierBills: (_, args, ctx) => (
+    supplierBills: (_, args, ctx, info) => (
       assertIds({ supplierId: args.filter?.supplierId, purchaseOrderId: args.filter?.purchaseOrderId }),
-      listSupplierBills(ctx.db, args)
+      listSupplierBills(ctx.db, pageArgs(args, info))
     ),
   },
   Mutation: {
@@ -89,7 +89,7 @@ export const resolvers: Resolvers = {
   },
   Product: {
     __resolveReference: (ref) => ({ id: ref.id }),
-    suppliers: (product, _, ctx) => ctx.loaders.pricesOfProduct.load(product.id),
+    suppliers: (product, _, ctx) => capped(ctx.loaders.pricesOfProduct.load(product.id), 100),
     preferredSupplier: async (product, _, ctx) => {
       const preferred = await ctx.loaders.preferredSupplierId.load(product.id);
       return preferred ? ctx.loaders.supplier.load(preferred.supplier_id) : null;
@@ -99,8 +99,8 @@ export const resolvers: Resolvers = {
   },
   Supplier: {
     __resolveReference: (ref, ctx) => ctx.loaders.supplier.load(ref.id),
-    contacts: (supplier, _, ctx) => ctx.loaders.contacts.load(supplier.id),
-    prices: (supplier, _, ctx) => ctx.loaders.pricesOfSupplier.load(supplier.id),
+    contacts: (supplier, _, ctx) => capped(ctx.loaders.contacts.load(supplier.id), 100),
+    prices: (supplier, _, ctx) => capped(ctx.loaders.pricesOfSupplier.load(supplier.id), 500),
   },
   SupplierPrice: {
     supplier: async (price, _, ctx) => present(await ctx.loaders.supplier.load(price.supplierId), "Supplier"),
@@ -114,8 +114,8 @@ export const resolvers: Resolvers = {
     lines: (order, _, ctx) => ctx.loaders.orderLines.load(order.id),
     requester: (order) => ({ userSubject: order.requestedBy }),
     approvals: (order, _, ctx) => ctx.loaders.approvals.load(order.id),
-    receipts: (order, _, ctx) => ctx.loaders.receiptsOfOrder.load(order.id),
-    bills: (order, _, ctx) => ctx.loaders.billsOfOrder.load(order.id),
+    receipts: (order, _, ctx) => capped(ctx.loaders.receiptsOfOrder.load(order.id), 100),
+    bills: (order, _, ctx) => capped(ctx.loaders.billsOfOrder.load(order.id), 100),
   },
   PurchaseOrderApproval: {
     person: (approval) => ({ userSubject: approval.by }),
@@ -138,6 +138,13 @@ export const resolvers: Resolvers = {
       present(await ctx.loaders.order.load(bill.purchaseOrderId), "Purchase order"),
     lines: (bill, _, ctx) => ctx.loaders.billLines.load(bill.id),
     holdReasons: (bill, _, ctx) => ctx.loaders.holdReasons.load(bill.id),
+  },
+  ReorderDraftPayload: {
+    purchaseOrders: (p) => (p.purchaseOrders ? capped(p.purchaseOrders, 500) : null),
+    skipped: (p) => (p.skipped ? capped(p.skipped, 500) : null),
+  },
+  UninvoicedReceiptsReportPayload: {
+    positions: (p) => (p.positions ? capped(p.positions, 500) : null),
   },
   ReorderSkip: {
     product: (skip) => ({ id: skip.productId }),

@@ -1,4 +1,4 @@
-import { actionResolvers, assertIds } from "@erp/core";
+import { actionResolvers, assertIds, capped, pageArgs } from "@erp/core";
 import type { SalesContext } from "./context.js";
 import type { Resolvers } from "./generated/resolvers-types.js";
 import { cancelSalesOrder, confirmSalesOrder, orderActions, placeSalesOrder } from "./order.js";
@@ -25,9 +25,13 @@ const act = actionResolvers<SalesContext>();
 export const resolvers: Resolvers = {
   Query: {
     salesOrder: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.order.load(id)),
-    salesOrders: (_, args, ctx) => (assertIds({ customerId: args.filter?.customerId }), listOrders(ctx.db, args)),
+    salesOrders: (_, args, ctx, info) => (
+      assertIds({ customerId: args.filter?.customerId }), listOrders(ctx.db, pageArgs(args, info))
+    ),
     quote: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.quote.load(id)),
-    quotes: (_, args, ctx) => (assertIds({ customerId: args.filter?.customerId }), listQuotes(ctx.db, args)),
+    quotes: (_, args, ctx, info) => (
+      assertIds({ customerId: args.filter?.customerId }), listQuotes(ctx.db, pageArgs(args, info))
+    ),
   },
   Mutation: {
     createQuote: act(async (s, input) => ({ quote: await createQuote(s, input) })),
@@ -44,8 +48,8 @@ export const resolvers: Resolvers = {
   },
   Customer: {
     __resolveReference: (ref) => ({ id: ref.id }),
-    orders: (customer, args, ctx) =>
-      listOrders(ctx.db, { ...args, filter: { customerId: customer.id, status: args.status } }),
+    orders: (customer, { status, ...args }, ctx, info) =>
+      listOrders(ctx.db, { ...pageArgs(args, info), filter: { customerId: customer.id, status } }),
   },
   Product: {
     __resolveReference: (ref) => ({ id: ref.id }),
@@ -64,7 +68,7 @@ export const resolvers: Resolvers = {
     total: async (order, _, ctx) =>
       totals(await ctx.loaders.lines.load(`order:${order.id}:${order.currency}`), order.currency).total,
     quote: (order, _, ctx) => (order.quoteId ? ctx.loaders.quote.load(order.quoteId) : null),
-    shipments: (order, _, ctx) => ctx.loaders.shipmentsOfOrder.load(order.id),
+    shipments: (order, _, ctx) => capped(ctx.loaders.shipmentsOfOrder.load(order.id), 100),
     availableActions: (order) => orderActions(order.status),
   },
   SalesOrderLine: {

@@ -72,6 +72,47 @@ export const ActivityKind = {
 } as const;
 
 export type ActivityKind = typeof ActivityKind[keyof typeof ActivityKind];
+/** What the customer list can be sorted by. */
+export const CustomerSortKey = {
+  /** When the customer was registered. */
+  CREATED: 'CREATED',
+  /** The customer's name. */
+  NAME: 'NAME',
+  /** The customer's code. */
+  CODE: 'CODE',
+  /** The customer's status. */
+  STATUS: 'STATUS'
+} as const;
+
+export type CustomerSortKey = typeof CustomerSortKey[keyof typeof CustomerSortKey];
+/** What the lead list can be sorted by. */
+export const LeadSortKey = {
+  /** When the lead was captured. */
+  CREATED: 'CREATED',
+  /** The contact's name. */
+  NAME: 'NAME',
+  /** The company's name; leads without one first. */
+  COMPANY: 'COMPANY',
+  /** The lead's status. */
+  STATUS: 'STATUS'
+} as const;
+
+export type LeadSortKey = typeof LeadSortKey[keyof typeof LeadSortKey];
+/** What the opportunity list can be sorted by. */
+export const OpportunitySortKey = {
+  /** When the opportunity was opened. */
+  CREATED: 'CREATED',
+  /** The opportunity's title. */
+  TITLE: 'TITLE',
+  /** The expected amount (whatever its currency). */
+  AMOUNT: 'AMOUNT',
+  /** The expected close date; those without one last. */
+  EXPECTED_CLOSE: 'EXPECTED_CLOSE',
+  /** The stage. */
+  STAGE: 'STAGE'
+} as const;
+
+export type OpportunitySortKey = typeof OpportunitySortKey[keyof typeof OpportunitySortKey];
 /** Every business error the CRM returns. */
 export const CrmErrorCode = {
   /** An input value is malformed, out of range or missing; see field. */
@@ -101,3 +142,12 @@ export const CrmErrorCode = {
 } as const;
 
 export type CrmErrorCode = typeof CrmErrorCode[keyof typeof CrmErrorCode];
+/** Which way a list is sorted. */
+export const SortDirection = {
+  /** Ascending: A to Z, oldest or smallest first. */
+  ASC: 'ASC',
+  /** Descending: Z to A, newest or largest first. */
+  DESC: 'DESC'
+} as const;
+
+export type SortDirection = typeof SortDirection[keyof typeof SortDirection];

@@ -71,6 +71,9 @@ export type QueryCustomerByCodeArgs = {
 export type QueryCustomersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<CustomerOrder>;
   filter?: InputMaybe<CustomerFilter>;
 };
 
@@ -85,6 +88,9 @@ export type QueryLeadArgs = {
 export type QueryLeadsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<LeadOrder>;
   filter?: InputMaybe<LeadFilter>;
 };
 
@@ -99,6 +105,9 @@ export type QueryOpportunityArgs = {
 export type QueryOpportunitiesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<OpportunityOrder>;
   filter?: InputMaybe<OpportunityFilter>;
 };
 
@@ -291,9 +300,9 @@ export type Customer = {
   accountManager?: Maybe<Employee>;
   /** Increases with every change; pass it as expectedVersion to update safely. */
   version: Scalars['Int']['output'];
-  /** People at this customer. */
+  /** People at this customer. At most 100. */
   contacts: Array<Contact>;
-  /** Opportunities with this customer, oldest first. */
+  /** Opportunities with this customer, oldest first. At most 100. */
   opportunities: Array<Opportunity>;
   /** The most recent activities on this customer, newest first. */
   activities: Array<Activity>;
@@ -530,6 +539,12 @@ export type CustomerFilter = {
   accountManagerId?: InputMaybe<Scalars['ID']['input']>;
   /** Matches name, code or email, case-insensitive and literally (% and _ are plain characters); control characters are refused with BAD_USER_INPUT. */
   search?: InputMaybe<Scalars['String']['input']>;
+  /** Only customers in one of these statuses (at most 20). */
+  statuses?: InputMaybe<Array<CustomerStatus>>;
+  /** Only customers registered at or after this instant. */
+  createdFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only customers registered before this instant. */
+  createdTo?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 /** Narrows the lead list. */
@@ -538,6 +553,8 @@ export type LeadFilter = {
   status?: InputMaybe<LeadStatus>;
   /** Matches name, company or email, case-insensitive and literally (% and _ are plain characters); control characters are refused with BAD_USER_INPUT. */
   search?: InputMaybe<Scalars['String']['input']>;
+  /** Only leads in one of these statuses (at most 20). */
+  statuses?: InputMaybe<Array<LeadStatus>>;
 };
 
 /** Narrows the opportunity list. */
@@ -546,7 +563,38 @@ export type OpportunityFilter = {
   stage?: InputMaybe<OpportunityStage>;
   /** Only opportunities with this customer. */
   customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only opportunities in one of these stages (at most 20). */
+  stages?: InputMaybe<Array<OpportunityStage>>;
+  /** Only opportunities of at least this amount. */
+  amountMin?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Only opportunities of at most this amount. */
+  amountMax?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Only opportunities expected to close on or after this day. */
+  expectedCloseFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Only opportunities expected to close on or before this day. */
+  expectedCloseTo?: InputMaybe<Scalars['Date']['input']>;
+  /** Matches the title, case-insensitive and literally. */
+  search?: InputMaybe<Scalars['String']['input']>;
 };
+
+/** How to order the customer list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type CustomerOrder = {
+  /** What to sort by. */
+  key: CustomerSortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the customer list can be sorted by. */
+export type CustomerSortKey =
+  /** When the customer was registered. */
+  | 'CREATED'
+  /** The customer's name. */
+  | 'NAME'
+  /** The customer's code. */
+  | 'CODE'
+  /** The customer's status. */
+  | 'STATUS';
 
 /** A page of customers. */
 export type CustomerConnection = {
@@ -557,6 +605,8 @@ export type CustomerConnection = {
   nodes: Array<Customer>;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** A customer and its cursor. */
@@ -568,6 +618,25 @@ export type CustomerEdge = {
   node: Customer;
 };
 
+/** How to order the lead list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type LeadOrder = {
+  /** What to sort by. */
+  key: LeadSortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the lead list can be sorted by. */
+export type LeadSortKey =
+  /** When the lead was captured. */
+  | 'CREATED'
+  /** The contact's name. */
+  | 'NAME'
+  /** The company's name; leads without one first. */
+  | 'COMPANY'
+  /** The lead's status. */
+  | 'STATUS';
+
 /** A page of leads. */
 export type LeadConnection = {
   __typename?: 'LeadConnection';
@@ -577,6 +646,8 @@ export type LeadConnection = {
   nodes: Array<Lead>;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** A lead and its cursor. */
@@ -588,6 +659,27 @@ export type LeadEdge = {
   node: Lead;
 };
 
+/** How to order the opportunity list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type OpportunityOrder = {
+  /** What to sort by. */
+  key: OpportunitySortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the opportunity list can be sorted by. */
+export type OpportunitySortKey =
+  /** When the opportunity was opened. */
+  | 'CREATED'
+  /** The opportunity's title. */
+  | 'TITLE'
+  /** The expected amount (whatever its currency). */
+  | 'AMOUNT'
+  /** The expected close date; those without one last. */
+  | 'EXPECTED_CLOSE'
+  /** The stage. */
+  | 'STAGE';
+
 /** A page of opportunities. */
 export type OpportunityConnection = {
   __typename?: 'OpportunityConnection';
@@ -597,6 +689,8 @@ export type OpportunityConnection = {
   nodes: Array<Opportunity>;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** An opportunity and its cursor. */
@@ -925,6 +1019,13 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** Which way a list is sorted. */
+export type SortDirection =
+  /** Ascending: A to Z, oldest or smallest first. */
+  | 'ASC'
+  /** Descending: Z to A, newest or largest first. */
+  | 'DESC';
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1027,10 +1128,16 @@ export type ResolversTypes = {
   CustomerFilter: CustomerFilter;
   LeadFilter: LeadFilter;
   OpportunityFilter: OpportunityFilter;
+  CustomerOrder: CustomerOrder;
+  CustomerSortKey: CustomerSortKey;
   CustomerConnection: ResolverTypeWrapper<Omit<CustomerConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CustomerEdge']>, nodes: Array<ResolversTypes['Customer']> }>;
   CustomerEdge: ResolverTypeWrapper<Omit<CustomerEdge, 'node'> & { node: ResolversTypes['Customer'] }>;
+  LeadOrder: LeadOrder;
+  LeadSortKey: LeadSortKey;
   LeadConnection: ResolverTypeWrapper<Omit<LeadConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['LeadEdge']>, nodes: Array<ResolversTypes['Lead']> }>;
   LeadEdge: ResolverTypeWrapper<Omit<LeadEdge, 'node'> & { node: ResolversTypes['Lead'] }>;
+  OpportunityOrder: OpportunityOrder;
+  OpportunitySortKey: OpportunitySortKey;
   OpportunityConnection: ResolverTypeWrapper<Omit<OpportunityConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['OpportunityEdge']>, nodes: Array<ResolversTypes['Opportunity']> }>;
   OpportunityEdge: ResolverTypeWrapper<Omit<OpportunityEdge, 'node'> & { node: ResolversTypes['Opportunity'] }>;
   CrmError: ResolverTypeWrapper<BusinessErrorModel>;
@@ -1063,6 +1170,7 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  SortDirection: SortDirection;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -1083,10 +1191,13 @@ export type ResolversParentTypes = {
   CustomerFilter: CustomerFilter;
   LeadFilter: LeadFilter;
   OpportunityFilter: OpportunityFilter;
+  CustomerOrder: CustomerOrder;
   CustomerConnection: Omit<CustomerConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CustomerEdge']>, nodes: Array<ResolversParentTypes['Customer']> };
   CustomerEdge: Omit<CustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] };
+  LeadOrder: LeadOrder;
   LeadConnection: Omit<LeadConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['LeadEdge']>, nodes: Array<ResolversParentTypes['Lead']> };
   LeadEdge: Omit<LeadEdge, 'node'> & { node: ResolversParentTypes['Lead'] };
+  OpportunityOrder: OpportunityOrder;
   OpportunityConnection: Omit<OpportunityConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['OpportunityEdge']>, nodes: Array<ResolversParentTypes['Opportunity']> };
   OpportunityEdge: Omit<OpportunityEdge, 'node'> & { node: ResolversParentTypes['Opportunity'] };
   CrmError: BusinessErrorModel;
@@ -1139,11 +1250,11 @@ export type RequiresScopesDirectiveResolver<Result, Parent, ContextType = CrmCon
 export type QueryResolvers<ContextType = CrmContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
   customerByCode?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerByCodeArgs, 'code'>>;
-  customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
+  customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, Partial<QueryCustomersArgs>>;
   lead?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType, RequireFields<QueryLeadArgs, 'id'>>;
-  leads?: Resolver<ResolversTypes['LeadConnection'], ParentType, ContextType, RequireFields<QueryLeadsArgs, 'first'>>;
+  leads?: Resolver<ResolversTypes['LeadConnection'], ParentType, ContextType, Partial<QueryLeadsArgs>>;
   opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType, RequireFields<QueryOpportunityArgs, 'id'>>;
-  opportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, RequireFields<QueryOpportunitiesArgs, 'first'>>;
+  opportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, Partial<QueryOpportunitiesArgs>>;
 };
 
 export type MutationResolvers<ContextType = CrmContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1259,6 +1370,7 @@ export type CustomerConnectionResolvers<ContextType = CrmContext, ParentType ext
   edges?: Resolver<Array<ResolversTypes['CustomerEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1272,6 +1384,7 @@ export type LeadConnectionResolvers<ContextType = CrmContext, ParentType extends
   edges?: Resolver<Array<ResolversTypes['LeadEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Lead']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1285,6 +1398,7 @@ export type OpportunityConnectionResolvers<ContextType = CrmContext, ParentType 
   edges?: Resolver<Array<ResolversTypes['OpportunityEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Opportunity']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

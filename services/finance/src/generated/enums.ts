@@ -49,6 +49,19 @@ export const PayableStatus = {
 } as const;
 
 export type PayableStatus = typeof PayableStatus[keyof typeof PayableStatus];
+/** What the payable list can be sorted by. */
+export const PayableSortKey = {
+  /** When the payable was raised. */
+  CREATED: 'CREATED',
+  /** The supplier bill's date. */
+  BILL_DATE: 'BILL_DATE',
+  /** The due date. */
+  DUE_DATE: 'DUE_DATE',
+  /** The total owed (whatever its currency). */
+  TOTAL: 'TOTAL'
+} as const;
+
+export type PayableSortKey = typeof PayableSortKey[keyof typeof PayableSortKey];
 /** Kinds of account. */
 export const AccountType = {
   /** What the business owns. */
@@ -90,6 +103,34 @@ export const PaymentMethod = {
 } as const;
 
 export type PaymentMethod = typeof PaymentMethod[keyof typeof PaymentMethod];
+/** What the invoice list can be sorted by. */
+export const InvoiceSortKey = {
+  /** When the invoice was issued. */
+  CREATED: 'CREATED',
+  /** The invoice number. */
+  NUMBER: 'NUMBER',
+  /** The issue date. */
+  ISSUED_ON: 'ISSUED_ON',
+  /** The due date. */
+  DUE_ON: 'DUE_ON',
+  /** The total with tax (whatever its currency). */
+  TOTAL: 'TOTAL',
+  /** The invoice's status. */
+  STATUS: 'STATUS'
+} as const;
+
+export type InvoiceSortKey = typeof InvoiceSortKey[keyof typeof InvoiceSortKey];
+/** What the journal entry list can be sorted by. */
+export const JournalEntrySortKey = {
+  /** When the entry was posted. */
+  CREATED: 'CREATED',
+  /** The entry number. */
+  NUMBER: 'NUMBER',
+  /** The accounting date. */
+  ENTRY_DATE: 'ENTRY_DATE'
+} as const;
+
+export type JournalEntrySortKey = typeof JournalEntrySortKey[keyof typeof JournalEntrySortKey];
 /** Every business error finance returns. */
 export const FinanceErrorCode = {
   /** An input value is malformed, out of range, missing or too precise; see field. */
@@ -160,3 +201,12 @@ export const CreditLineStatus = {
 } as const;
 
 export type CreditLineStatus = typeof CreditLineStatus[keyof typeof CreditLineStatus];
+/** Which way a list is sorted. */
+export const SortDirection = {
+  /** Ascending: A to Z, oldest or smallest first. */
+  ASC: 'ASC',
+  /** Descending: Z to A, newest or largest first. */
+  DESC: 'DESC'
+} as const;
+
+export type SortDirection = typeof SortDirection[keyof typeof SortDirection];

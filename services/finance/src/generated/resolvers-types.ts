@@ -43,7 +43,7 @@ export type Scalars = {
 /** Reading the ledger, invoices and payments. */
 export type Query = {
   __typename?: 'Query';
-  /** The chart of accounts, by code. */
+  /** The chart of accounts, by code. At most 500. */
   accounts: Array<Account>;
   /** Debits, credits and balance of every account with postings up to a date, per currency; debits equal credits. */
   trialBalance: TrialBalance;
@@ -57,7 +57,7 @@ export type Query = {
   invoices: InvoiceConnection;
   /** A payment by id; null when there is none. */
   payment?: Maybe<Payment>;
-  /** Alerts raised by reconciliation, newest first. */
+  /** Alerts raised by reconciliation, newest first. At most 500. */
   reconciliationAlerts: Array<ReconciliationAlert>;
   /** Reconciliation runs, newest first. */
   reconciliationRuns: Array<ReconciliationRun>;
@@ -90,6 +90,9 @@ export type QueryAccountBalanceArgs = {
 export type QueryJournalEntriesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<JournalEntryOrder>;
 };
 
 
@@ -103,6 +106,9 @@ export type QueryInvoiceArgs = {
 export type QueryInvoicesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<InvoiceOrder>;
   filter?: InputMaybe<InvoiceFilter>;
 };
 
@@ -136,6 +142,9 @@ export type QueryPayrollPayablesArgs = {
 export type QueryPayablesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<PayableOrder>;
   filter?: InputMaybe<PayableFilter>;
 };
 
@@ -486,9 +495,9 @@ export type Customer = {
   id: Scalars['ID']['output'];
   /** Open invoice balances minus unallocated payments, in one currency. */
   balance: Money;
-  /** Invoices not yet fully paid, oldest due first. */
+  /** Invoices not yet fully paid, oldest due first. At most 100. */
   openInvoices: Array<Invoice>;
-  /** Payments received, newest first. */
+  /** Payments received, newest first. At most 100. */
   payments: Array<Payment>;
   /** The customer's current credit line (pending, active or suspended); null when none. */
   creditLine?: Maybe<CreditLine>;
@@ -576,7 +585,7 @@ export type Payable = {
   overdue: Scalars['Boolean']['output'];
   /** The approver who released the bill's hold; null when it matched on its own. */
   releasedBy?: Maybe<Scalars['String']['output']>;
-  /** Payments made, oldest first. */
+  /** Payments made, oldest first. At most 100. */
   payments: Array<SupplierPayment>;
   /** The journal entry that raised it: goods received not invoiced and price variance against payables. */
   journalEntry?: Maybe<JournalEntry>;
@@ -616,7 +625,34 @@ export type PayableFilter = {
   currency?: InputMaybe<Scalars['CurrencyCode']['input']>;
   /** True: only payables with something open; false: only those paid in full. */
   open?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only payables due on or after this day. */
+  dueFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Only payables due on or before this day. */
+  dueTo?: InputMaybe<Scalars['Date']['input']>;
+  /** Only payables whose total is at least this amount. */
+  totalMin?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Only payables whose total is at most this amount. */
+  totalMax?: InputMaybe<Scalars['Decimal']['input']>;
 };
+
+/** How to order the payable list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type PayableOrder = {
+  /** What to sort by. */
+  key: PayableSortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the payable list can be sorted by. */
+export type PayableSortKey =
+  /** When the payable was raised. */
+  | 'CREATED'
+  /** The supplier bill's date. */
+  | 'BILL_DATE'
+  /** The due date. */
+  | 'DUE_DATE'
+  /** The total owed (whatever its currency). */
+  | 'TOTAL';
 
 /** A page of payables. */
 export type PayableConnection = {
@@ -627,6 +663,8 @@ export type PayableConnection = {
   nodes: Array<Payable>;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** A payable and its cursor. */
@@ -643,7 +681,7 @@ export type ApAging = {
   __typename?: 'ApAging';
   /** The day aged on. */
   asOf: Scalars['Date']['output'];
-  /** One row per supplier and currency with something open, by supplier name. */
+  /** One row per supplier and currency with something open, by supplier name. At most 500. */
   suppliers: Array<ApAgingRow>;
   /** Per currency, the sums over all suppliers. */
   totals: Array<ApAgingTotal>;
@@ -712,7 +750,7 @@ export type SalesOrder = {
   __typename?: 'SalesOrder';
   /** The order's id. */
   id: Scalars['ID']['output'];
-  /** Invoices issued for the order's shipments. */
+  /** Invoices issued for the order's shipments. At most 100. */
   invoices: Array<Invoice>;
   /** Sum paid on the order's invoices; null before the first invoice. */
   amountPaid?: Maybe<Money>;
@@ -794,7 +832,7 @@ export type TrialBalance = {
   __typename?: 'TrialBalance';
   /** The date included. */
   asOf: Scalars['Date']['output'];
-  /** One row per account and currency with postings. */
+  /** One row per account and currency with postings. At most 1000. */
   rows: Array<TrialBalanceRow>;
   /** Totals per currency; debits equal credits in each. */
   totals: Array<TrialBalanceTotal>;
@@ -906,7 +944,7 @@ export type Payment = {
   externalReference: Scalars['String']['output'];
   /** When it was received. */
   receivedOn: Scalars['Date']['output'];
-  /** How it was applied to invoices. */
+  /** How it was applied to invoices. At most 100. */
   allocations: Array<PaymentAllocation>;
   /** The part not applied to any invoice: the customer's credit. */
   unallocated: Money;
@@ -940,7 +978,46 @@ export type InvoiceFilter = {
   customerId?: InputMaybe<Scalars['ID']['input']>;
   /** Only invoices in this status. */
   status?: InputMaybe<InvoiceStatus>;
+  /** Only invoices in one of these statuses (at most 20). */
+  statuses?: InputMaybe<Array<InvoiceStatus>>;
+  /** Only invoices issued on or after this day. */
+  issuedFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Only invoices issued on or before this day. */
+  issuedTo?: InputMaybe<Scalars['Date']['input']>;
+  /** Only invoices due on or after this day. */
+  dueFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Only invoices due on or before this day. */
+  dueTo?: InputMaybe<Scalars['Date']['input']>;
+  /** Only invoices whose total is at least this amount. */
+  totalMin?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Only invoices whose total is at most this amount. */
+  totalMax?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Matches the invoice number, case-insensitive and literally. */
+  search?: InputMaybe<Scalars['String']['input']>;
 };
+
+/** How to order the invoice list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type InvoiceOrder = {
+  /** What to sort by. */
+  key: InvoiceSortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the invoice list can be sorted by. */
+export type InvoiceSortKey =
+  /** When the invoice was issued. */
+  | 'CREATED'
+  /** The invoice number. */
+  | 'NUMBER'
+  /** The issue date. */
+  | 'ISSUED_ON'
+  /** The due date. */
+  | 'DUE_ON'
+  /** The total with tax (whatever its currency). */
+  | 'TOTAL'
+  /** The invoice's status. */
+  | 'STATUS';
 
 /** A page of invoices. */
 export type InvoiceConnection = {
@@ -951,6 +1028,8 @@ export type InvoiceConnection = {
   nodes: Array<Invoice>;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** An invoice and its cursor. */
@@ -962,6 +1041,23 @@ export type InvoiceEdge = {
   node: Invoice;
 };
 
+/** How to order the journal entry list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type JournalEntryOrder = {
+  /** What to sort by. */
+  key: JournalEntrySortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the journal entry list can be sorted by. */
+export type JournalEntrySortKey =
+  /** When the entry was posted. */
+  | 'CREATED'
+  /** The entry number. */
+  | 'NUMBER'
+  /** The accounting date. */
+  | 'ENTRY_DATE';
+
 /** A page of journal entries. */
 export type JournalEntryConnection = {
   __typename?: 'JournalEntryConnection';
@@ -971,6 +1067,8 @@ export type JournalEntryConnection = {
   nodes: Array<JournalEntry>;
   /** Where this page sits in the whole journal. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** An entry and its cursor. */
@@ -1378,6 +1476,13 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** Which way a list is sorted. */
+export type SortDirection =
+  /** Ascending: A to Z, oldest or smallest first. */
+  | 'ASC'
+  /** Descending: Z to A, newest or largest first. */
+  | 'DESC';
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1482,6 +1587,8 @@ export type ResolversTypes = {
   PayableStatus: PayableStatus;
   SupplierPayment: ResolverTypeWrapper<SupplierPaymentModel>;
   PayableFilter: PayableFilter;
+  PayableOrder: PayableOrder;
+  PayableSortKey: PayableSortKey;
   PayableConnection: ResolverTypeWrapper<Omit<PayableConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PayableEdge']>, nodes: Array<ResolversTypes['Payable']> }>;
   PayableEdge: ResolverTypeWrapper<Omit<PayableEdge, 'node'> & { node: ResolversTypes['Payable'] }>;
   ApAging: ResolverTypeWrapper<ApAgingModel>;
@@ -1506,8 +1613,12 @@ export type ResolversTypes = {
   PaymentMethod: PaymentMethod;
   PaymentAllocation: ResolverTypeWrapper<AllocationViewModel>;
   InvoiceFilter: InvoiceFilter;
+  InvoiceOrder: InvoiceOrder;
+  InvoiceSortKey: InvoiceSortKey;
   InvoiceConnection: ResolverTypeWrapper<Omit<InvoiceConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['InvoiceEdge']>, nodes: Array<ResolversTypes['Invoice']> }>;
   InvoiceEdge: ResolverTypeWrapper<Omit<InvoiceEdge, 'node'> & { node: ResolversTypes['Invoice'] }>;
+  JournalEntryOrder: JournalEntryOrder;
+  JournalEntrySortKey: JournalEntrySortKey;
   JournalEntryConnection: ResolverTypeWrapper<Omit<JournalEntryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['JournalEntryEdge']>, nodes: Array<ResolversTypes['JournalEntry']> }>;
   JournalEntryEdge: ResolverTypeWrapper<Omit<JournalEntryEdge, 'node'> & { node: ResolversTypes['JournalEntry'] }>;
   FinanceError: ResolverTypeWrapper<BusinessErrorModel>;
@@ -1544,6 +1655,7 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  SortDirection: SortDirection;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -1567,6 +1679,7 @@ export type ResolversParentTypes = {
   Payable: PayableModel;
   SupplierPayment: SupplierPaymentModel;
   PayableFilter: PayableFilter;
+  PayableOrder: PayableOrder;
   PayableConnection: Omit<PayableConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PayableEdge']>, nodes: Array<ResolversParentTypes['Payable']> };
   PayableEdge: Omit<PayableEdge, 'node'> & { node: ResolversParentTypes['Payable'] };
   ApAging: ApAgingModel;
@@ -1588,8 +1701,10 @@ export type ResolversParentTypes = {
   Payment: PaymentModel;
   PaymentAllocation: AllocationViewModel;
   InvoiceFilter: InvoiceFilter;
+  InvoiceOrder: InvoiceOrder;
   InvoiceConnection: Omit<InvoiceConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['InvoiceEdge']>, nodes: Array<ResolversParentTypes['Invoice']> };
   InvoiceEdge: Omit<InvoiceEdge, 'node'> & { node: ResolversParentTypes['Invoice'] };
+  JournalEntryOrder: JournalEntryOrder;
   JournalEntryConnection: Omit<JournalEntryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['JournalEntryEdge']>, nodes: Array<ResolversParentTypes['JournalEntry']> };
   JournalEntryEdge: Omit<JournalEntryEdge, 'node'> & { node: ResolversParentTypes['JournalEntry'] };
   FinanceError: BusinessErrorModel;
@@ -1646,14 +1761,14 @@ export type QueryResolvers<ContextType = FinanceContext, ParentType extends Reso
   accounts?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType>;
   trialBalance?: Resolver<ResolversTypes['TrialBalance'], ParentType, ContextType, Partial<QueryTrialBalanceArgs>>;
   accountBalance?: Resolver<ResolversTypes['Money'], ParentType, ContextType, RequireFields<QueryAccountBalanceArgs, 'accountId' | 'currency'>>;
-  journalEntries?: Resolver<ResolversTypes['JournalEntryConnection'], ParentType, ContextType, RequireFields<QueryJournalEntriesArgs, 'first'>>;
+  journalEntries?: Resolver<ResolversTypes['JournalEntryConnection'], ParentType, ContextType, Partial<QueryJournalEntriesArgs>>;
   invoice?: Resolver<Maybe<ResolversTypes['Invoice']>, ParentType, ContextType, RequireFields<QueryInvoiceArgs, 'id'>>;
-  invoices?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, RequireFields<QueryInvoicesArgs, 'first'>>;
+  invoices?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, Partial<QueryInvoicesArgs>>;
   payment?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<QueryPaymentArgs, 'id'>>;
   reconciliationAlerts?: Resolver<Array<ResolversTypes['ReconciliationAlert']>, ParentType, ContextType, Partial<QueryReconciliationAlertsArgs>>;
   reconciliationRuns?: Resolver<Array<ResolversTypes['ReconciliationRun']>, ParentType, ContextType, RequireFields<QueryReconciliationRunsArgs, 'first'>>;
   payrollPayables?: Resolver<Array<ResolversTypes['PayrollPayable']>, ParentType, ContextType, Partial<QueryPayrollPayablesArgs>>;
-  payables?: Resolver<ResolversTypes['PayableConnection'], ParentType, ContextType, RequireFields<QueryPayablesArgs, 'first'>>;
+  payables?: Resolver<ResolversTypes['PayableConnection'], ParentType, ContextType, Partial<QueryPayablesArgs>>;
   payable?: Resolver<Maybe<ResolversTypes['Payable']>, ParentType, ContextType, RequireFields<QueryPayableArgs, 'id'>>;
   apAging?: Resolver<ResolversTypes['ApAging'], ParentType, ContextType, Partial<QueryApAgingArgs>>;
 };
@@ -1793,6 +1908,7 @@ export type PayableConnectionResolvers<ContextType = FinanceContext, ParentType 
   edges?: Resolver<Array<ResolversTypes['PayableEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Payable']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1958,6 +2074,7 @@ export type InvoiceConnectionResolvers<ContextType = FinanceContext, ParentType 
   edges?: Resolver<Array<ResolversTypes['InvoiceEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Invoice']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1971,6 +2088,7 @@ export type JournalEntryConnectionResolvers<ContextType = FinanceContext, Parent
   edges?: Resolver<Array<ResolversTypes['JournalEntryEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['JournalEntry']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

@@ -10,6 +10,7 @@ import * as m0008 from "./0008_payables_and_stock_postings.js";
 import * as m0009 from "./0009_payroll.js";
 import * as m0010 from "./0010_received_shipments.js";
 import * as m0011 from "./0011_no_truncate.js";
+import * as m0012 from "./0012_list_order_and_search.js";
 
 export const migrations: DomainMigrations = {
   "0001_finance": m0001,
@@ -23,4 +24,5 @@ export const migrations: DomainMigrations = {
   "0009_payroll": m0009,
   "0010_received_shipments": m0010,
   "0011_no_truncate": m0011,
+  "0012_list_order_and_search": m0012,
 };

@@ -73,6 +73,65 @@ export const PayrollRunStatus = {
 } as const;
 
 export type PayrollRunStatus = typeof PayrollRunStatus[keyof typeof PayrollRunStatus];
+/** What the department list can be sorted by. */
+export const DepartmentSortKey = {
+  /** When the department was opened. */
+  CREATED: 'CREATED',
+  /** The department's code. */
+  CODE: 'CODE',
+  /** The department's name. */
+  NAME: 'NAME'
+} as const;
+
+export type DepartmentSortKey = typeof DepartmentSortKey[keyof typeof DepartmentSortKey];
+/** What the employee list can be sorted by. */
+export const EmployeeSortKey = {
+  /** When the employee was hired into the system. */
+  CREATED: 'CREATED',
+  /** The employee number. */
+  NUMBER: 'NUMBER',
+  /** The employee's name. */
+  NAME: 'NAME',
+  /** The hire date. */
+  HIRE_DATE: 'HIRE_DATE',
+  /** The employment status. */
+  STATUS: 'STATUS'
+} as const;
+
+export type EmployeeSortKey = typeof EmployeeSortKey[keyof typeof EmployeeSortKey];
+/** What the leave request list can be sorted by. */
+export const LeaveRequestSortKey = {
+  /** When the request was made. */
+  CREATED: 'CREATED',
+  /** The first day of leave. */
+  START_DATE: 'START_DATE',
+  /** The request's status. */
+  STATUS: 'STATUS'
+} as const;
+
+export type LeaveRequestSortKey = typeof LeaveRequestSortKey[keyof typeof LeaveRequestSortKey];
+/** What the leave balance list can be sorted by. */
+export const LeaveBalanceSortKey = {
+  /** When the balance was opened. */
+  CREATED: 'CREATED',
+  /** The year. */
+  YEAR: 'YEAR'
+} as const;
+
+export type LeaveBalanceSortKey = typeof LeaveBalanceSortKey[keyof typeof LeaveBalanceSortKey];
+/** What the payroll run list can be sorted by. */
+export const PayrollRunSortKey = {
+  /** When the run was prepared. */
+  CREATED: 'CREATED',
+  /** The run number. */
+  NUMBER: 'NUMBER',
+  /** The pay period. */
+  PERIOD: 'PERIOD',
+  /** The run's status. */
+  STATUS: 'STATUS'
+} as const;
+
+export type PayrollRunSortKey = typeof PayrollRunSortKey[keyof typeof PayrollRunSortKey];
 /** Every business error HR returns. */
 export const HrErrorCode = {
   /** An input value is malformed, out of range, missing or too precise; see field. */
@@ -126,3 +185,12 @@ export const HrErrorCode = {
 } as const;
 
 export type HrErrorCode = typeof HrErrorCode[keyof typeof HrErrorCode];
+/** Which way a list is sorted. */
+export const SortDirection = {
+  /** Ascending: A to Z, oldest or smallest first. */
+  ASC: 'ASC',
+  /** Descending: Z to A, newest or largest first. */
+  DESC: 'DESC'
+} as const;
+
+export type SortDirection = typeof SortDirection[keyof typeof SortDirection];

@@ -44,13 +44,13 @@ export type Query = {
   department?: Maybe<Department>;
   /** Departments in the order they were opened, as a Relay connection. */
   departments: DepartmentConnection;
-  /** A department's whole subtree with the people of each department, read in two SQL statements whatever its size. */
+  /** A department's whole subtree with the people of each department, read in two SQL statements whatever its size. At most 1000. */
   orgChart: Array<OrgChartUnit>;
   /** An employee by id; null when there is none. */
   employee?: Maybe<Employee>;
   /** Employees in hiring order, as a Relay connection. */
   employees: EmployeeConnection;
-  /** Every leave type, by code. */
+  /** Every leave type, by code. At most 100. */
   leaveTypes: Array<LeaveType>;
   /** Leave requests, newest first, as a Relay connection. */
   leaveRequests: LeaveRequestConnection;
@@ -73,6 +73,9 @@ export type QueryDepartmentArgs = {
 export type QueryDepartmentsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<DepartmentOrder>;
   parentId?: InputMaybe<Scalars['ID']['input']>;
   topLevelOnly?: InputMaybe<Scalars['Boolean']['input']>;
 };
@@ -94,6 +97,9 @@ export type QueryEmployeeArgs = {
 export type QueryEmployeesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<EmployeeOrder>;
   filter?: InputMaybe<EmployeeFilter>;
 };
 
@@ -102,6 +108,9 @@ export type QueryEmployeesArgs = {
 export type QueryLeaveRequestsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<LeaveRequestOrder>;
   filter?: InputMaybe<LeaveRequestFilter>;
 };
 
@@ -110,6 +119,9 @@ export type QueryLeaveRequestsArgs = {
 export type QueryLeaveBalancesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<LeaveBalanceOrder>;
   employeeId?: InputMaybe<Scalars['ID']['input']>;
   year?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -119,6 +131,9 @@ export type QueryLeaveBalancesArgs = {
 export type QueryPayrollRunsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<PayrollRunOrder>;
   period?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<PayrollRunStatus>;
 };
@@ -344,7 +359,7 @@ export type Employee = {
   department: Department;
   /** Who the employee reports to. */
   manager?: Maybe<Employee>;
-  /** The people reporting to this employee. */
+  /** The people reporting to this employee. At most 500. */
   reports: Array<Employee>;
   /** Job title. */
   jobTitle: Scalars['String']['output'];
@@ -358,9 +373,9 @@ export type Employee = {
   terminationDate?: Maybe<Scalars['Date']['output']>;
   /** The compensation in force today; refused with FORBIDDEN without hr:compensation. */
   compensation?: Maybe<Compensation>;
-  /** Every compensation recorded, oldest first; refused with FORBIDDEN without hr:compensation. */
+  /** Every compensation recorded, oldest first; refused with FORBIDDEN without hr:compensation. At most 100. */
   compensationHistory: Array<CompensationRecord>;
-  /** Leave balances, by year then type. */
+  /** Leave balances, by year then type. At most 100. */
   leaveBalances: Array<LeaveBalance>;
   /** Increases with every change. */
   version: Scalars['Int']['output'];
@@ -444,11 +459,11 @@ export type Department = {
   costCentre: Scalars['String']['output'];
   /** The department above; null at the top. */
   parent?: Maybe<Department>;
-  /** The departments directly below. */
+  /** The departments directly below. At most 500. */
   children: Array<Department>;
   /** Who manages it. */
   manager?: Maybe<Employee>;
-  /** Its people (not those of departments below), terminated ones excluded. */
+  /** Its people (not those of departments below), terminated ones excluded. At most 500. */
   employees: Array<Employee>;
   /** Increases with every change. */
   version: Scalars['Int']['output'];
@@ -461,7 +476,7 @@ export type OrgChartUnit = {
   department: Department;
   /** 0 for the chart's top, 1 for its children, and so on. */
   depth: Scalars['Int']['output'];
-  /** The department's people, terminated ones excluded, by name. */
+  /** The department's people, terminated ones excluded, by name. At most 500. */
   people: Array<Employee>;
 };
 
@@ -556,7 +571,7 @@ export type PayrollRun = {
   kind: PayrollRunKind;
   /** Where the run is. */
   status: PayrollRunStatus;
-  /** One line per employee; pay is compensation, so refused with FORBIDDEN without hr:payroll or hr:compensation. */
+  /** One line per employee; pay is compensation, so refused with FORBIDDEN without hr:payroll or hr:compensation. At most 2000. */
   lines?: Maybe<Array<PayrollLine>>;
   /** Gross pay per currency. */
   totals: Array<Money>;
@@ -613,6 +628,12 @@ export type EmployeeFilter = {
   status?: InputMaybe<EmployeeStatus>;
   /** Only names or work emails containing this text. */
   search?: InputMaybe<Scalars['String']['input']>;
+  /** Only employees in one of these statuses (at most 20). */
+  statuses?: InputMaybe<Array<EmployeeStatus>>;
+  /** Only employees hired on or after this day. */
+  hiredFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Only employees hired on or before this day. */
+  hiredTo?: InputMaybe<Scalars['Date']['input']>;
 };
 
 /** Narrows the leave request list. */
@@ -621,7 +642,30 @@ export type LeaveRequestFilter = {
   employeeId?: InputMaybe<Scalars['ID']['input']>;
   /** Only requests in this status. */
   status?: InputMaybe<LeaveRequestStatus>;
+  /** Only requests in one of these statuses (at most 20). */
+  statuses?: InputMaybe<Array<LeaveRequestStatus>>;
+  /** Only leave starting on or after this day. */
+  startFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Only leave starting on or before this day. */
+  startTo?: InputMaybe<Scalars['Date']['input']>;
 };
+
+/** How to order the department list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type DepartmentOrder = {
+  /** What to sort by. */
+  key: DepartmentSortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the department list can be sorted by. */
+export type DepartmentSortKey =
+  /** When the department was opened. */
+  | 'CREATED'
+  /** The department's code. */
+  | 'CODE'
+  /** The department's name. */
+  | 'NAME';
 
 /** A page of departments. */
 export type DepartmentConnection = {
@@ -632,6 +676,8 @@ export type DepartmentConnection = {
   nodes: Array<Department>;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** A department and its cursor. */
@@ -643,6 +689,27 @@ export type DepartmentEdge = {
   node: Department;
 };
 
+/** How to order the employee list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type EmployeeOrder = {
+  /** What to sort by. */
+  key: EmployeeSortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the employee list can be sorted by. */
+export type EmployeeSortKey =
+  /** When the employee was hired into the system. */
+  | 'CREATED'
+  /** The employee number. */
+  | 'NUMBER'
+  /** The employee's name. */
+  | 'NAME'
+  /** The hire date. */
+  | 'HIRE_DATE'
+  /** The employment status. */
+  | 'STATUS';
+
 /** A page of employees. */
 export type EmployeeConnection = {
   __typename?: 'EmployeeConnection';
@@ -652,6 +719,8 @@ export type EmployeeConnection = {
   nodes: Array<Employee>;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** An employee and its cursor. */
@@ -663,6 +732,23 @@ export type EmployeeEdge = {
   node: Employee;
 };
 
+/** How to order the leave request list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type LeaveRequestOrder = {
+  /** What to sort by. */
+  key: LeaveRequestSortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the leave request list can be sorted by. */
+export type LeaveRequestSortKey =
+  /** When the request was made. */
+  | 'CREATED'
+  /** The first day of leave. */
+  | 'START_DATE'
+  /** The request's status. */
+  | 'STATUS';
+
 /** A page of leave requests. */
 export type LeaveRequestConnection = {
   __typename?: 'LeaveRequestConnection';
@@ -672,6 +758,8 @@ export type LeaveRequestConnection = {
   nodes: Array<LeaveRequest>;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** A leave request and its cursor. */
@@ -683,6 +771,21 @@ export type LeaveRequestEdge = {
   node: LeaveRequest;
 };
 
+/** How to order the leave balance list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type LeaveBalanceOrder = {
+  /** What to sort by. */
+  key: LeaveBalanceSortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the leave balance list can be sorted by. */
+export type LeaveBalanceSortKey =
+  /** When the balance was opened. */
+  | 'CREATED'
+  /** The year. */
+  | 'YEAR';
+
 /** A page of leave balances. */
 export type LeaveBalanceConnection = {
   __typename?: 'LeaveBalanceConnection';
@@ -692,6 +795,8 @@ export type LeaveBalanceConnection = {
   nodes: Array<LeaveBalance>;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** A leave balance and its cursor. */
@@ -703,6 +808,25 @@ export type LeaveBalanceEdge = {
   node: LeaveBalance;
 };
 
+/** How to order the payroll run list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type PayrollRunOrder = {
+  /** What to sort by. */
+  key: PayrollRunSortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the payroll run list can be sorted by. */
+export type PayrollRunSortKey =
+  /** When the run was prepared. */
+  | 'CREATED'
+  /** The run number. */
+  | 'NUMBER'
+  /** The pay period. */
+  | 'PERIOD'
+  /** The run's status. */
+  | 'STATUS';
+
 /** A page of payroll runs. */
 export type PayrollRunConnection = {
   __typename?: 'PayrollRunConnection';
@@ -712,6 +836,8 @@ export type PayrollRunConnection = {
   nodes: Array<PayrollRun>;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** A payroll run and its cursor. */
@@ -1038,6 +1164,13 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** Which way a list is sorted. */
+export type SortDirection =
+  /** Ascending: A to Z, oldest or smallest first. */
+  | 'ASC'
+  /** Descending: Z to A, newest or largest first. */
+  | 'DESC';
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1142,14 +1275,24 @@ export type ResolversTypes = {
   PayrollLine: ResolverTypeWrapper<PayrollLineModel>;
   EmployeeFilter: EmployeeFilter;
   LeaveRequestFilter: LeaveRequestFilter;
+  DepartmentOrder: DepartmentOrder;
+  DepartmentSortKey: DepartmentSortKey;
   DepartmentConnection: ResolverTypeWrapper<Omit<DepartmentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['DepartmentEdge']>, nodes: Array<ResolversTypes['Department']> }>;
   DepartmentEdge: ResolverTypeWrapper<Omit<DepartmentEdge, 'node'> & { node: ResolversTypes['Department'] }>;
+  EmployeeOrder: EmployeeOrder;
+  EmployeeSortKey: EmployeeSortKey;
   EmployeeConnection: ResolverTypeWrapper<Omit<EmployeeConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['EmployeeEdge']>, nodes: Array<ResolversTypes['Employee']> }>;
   EmployeeEdge: ResolverTypeWrapper<Omit<EmployeeEdge, 'node'> & { node: ResolversTypes['Employee'] }>;
+  LeaveRequestOrder: LeaveRequestOrder;
+  LeaveRequestSortKey: LeaveRequestSortKey;
   LeaveRequestConnection: ResolverTypeWrapper<Omit<LeaveRequestConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['LeaveRequestEdge']>, nodes: Array<ResolversTypes['LeaveRequest']> }>;
   LeaveRequestEdge: ResolverTypeWrapper<Omit<LeaveRequestEdge, 'node'> & { node: ResolversTypes['LeaveRequest'] }>;
+  LeaveBalanceOrder: LeaveBalanceOrder;
+  LeaveBalanceSortKey: LeaveBalanceSortKey;
   LeaveBalanceConnection: ResolverTypeWrapper<Omit<LeaveBalanceConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['LeaveBalanceEdge']>, nodes: Array<ResolversTypes['LeaveBalance']> }>;
   LeaveBalanceEdge: ResolverTypeWrapper<Omit<LeaveBalanceEdge, 'node'> & { node: ResolversTypes['LeaveBalance'] }>;
+  PayrollRunOrder: PayrollRunOrder;
+  PayrollRunSortKey: PayrollRunSortKey;
   PayrollRunConnection: ResolverTypeWrapper<Omit<PayrollRunConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PayrollRunEdge']>, nodes: Array<ResolversTypes['PayrollRun']> }>;
   PayrollRunEdge: ResolverTypeWrapper<Omit<PayrollRunEdge, 'node'> & { node: ResolversTypes['PayrollRun'] }>;
   HrError: ResolverTypeWrapper<BusinessErrorModel>;
@@ -1181,6 +1324,7 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  SortDirection: SortDirection;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -1203,14 +1347,19 @@ export type ResolversParentTypes = {
   PayrollLine: PayrollLineModel;
   EmployeeFilter: EmployeeFilter;
   LeaveRequestFilter: LeaveRequestFilter;
+  DepartmentOrder: DepartmentOrder;
   DepartmentConnection: Omit<DepartmentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['DepartmentEdge']>, nodes: Array<ResolversParentTypes['Department']> };
   DepartmentEdge: Omit<DepartmentEdge, 'node'> & { node: ResolversParentTypes['Department'] };
+  EmployeeOrder: EmployeeOrder;
   EmployeeConnection: Omit<EmployeeConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['EmployeeEdge']>, nodes: Array<ResolversParentTypes['Employee']> };
   EmployeeEdge: Omit<EmployeeEdge, 'node'> & { node: ResolversParentTypes['Employee'] };
+  LeaveRequestOrder: LeaveRequestOrder;
   LeaveRequestConnection: Omit<LeaveRequestConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['LeaveRequestEdge']>, nodes: Array<ResolversParentTypes['LeaveRequest']> };
   LeaveRequestEdge: Omit<LeaveRequestEdge, 'node'> & { node: ResolversParentTypes['LeaveRequest'] };
+  LeaveBalanceOrder: LeaveBalanceOrder;
   LeaveBalanceConnection: Omit<LeaveBalanceConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['LeaveBalanceEdge']>, nodes: Array<ResolversParentTypes['LeaveBalance']> };
   LeaveBalanceEdge: Omit<LeaveBalanceEdge, 'node'> & { node: ResolversParentTypes['LeaveBalance'] };
+  PayrollRunOrder: PayrollRunOrder;
   PayrollRunConnection: Omit<PayrollRunConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PayrollRunEdge']>, nodes: Array<ResolversParentTypes['PayrollRun']> };
   PayrollRunEdge: Omit<PayrollRunEdge, 'node'> & { node: ResolversParentTypes['PayrollRun'] };
   HrError: BusinessErrorModel;
@@ -1261,14 +1410,14 @@ export type RequiresScopesDirectiveResolver<Result, Parent, ContextType = HrCont
 
 export type QueryResolvers<ContextType = HrContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   department?: Resolver<Maybe<ResolversTypes['Department']>, ParentType, ContextType, RequireFields<QueryDepartmentArgs, 'id'>>;
-  departments?: Resolver<ResolversTypes['DepartmentConnection'], ParentType, ContextType, RequireFields<QueryDepartmentsArgs, 'first' | 'topLevelOnly'>>;
+  departments?: Resolver<ResolversTypes['DepartmentConnection'], ParentType, ContextType, RequireFields<QueryDepartmentsArgs, 'topLevelOnly'>>;
   orgChart?: Resolver<Array<ResolversTypes['OrgChartUnit']>, ParentType, ContextType, RequireFields<QueryOrgChartArgs, 'departmentId'>>;
   employee?: Resolver<Maybe<ResolversTypes['Employee']>, ParentType, ContextType, RequireFields<QueryEmployeeArgs, 'id'>>;
-  employees?: Resolver<ResolversTypes['EmployeeConnection'], ParentType, ContextType, RequireFields<QueryEmployeesArgs, 'first'>>;
+  employees?: Resolver<ResolversTypes['EmployeeConnection'], ParentType, ContextType, Partial<QueryEmployeesArgs>>;
   leaveTypes?: Resolver<Array<ResolversTypes['LeaveType']>, ParentType, ContextType>;
-  leaveRequests?: Resolver<ResolversTypes['LeaveRequestConnection'], ParentType, ContextType, RequireFields<QueryLeaveRequestsArgs, 'first'>>;
-  leaveBalances?: Resolver<ResolversTypes['LeaveBalanceConnection'], ParentType, ContextType, RequireFields<QueryLeaveBalancesArgs, 'first'>>;
-  payrollRuns?: Resolver<ResolversTypes['PayrollRunConnection'], ParentType, ContextType, RequireFields<QueryPayrollRunsArgs, 'first'>>;
+  leaveRequests?: Resolver<ResolversTypes['LeaveRequestConnection'], ParentType, ContextType, Partial<QueryLeaveRequestsArgs>>;
+  leaveBalances?: Resolver<ResolversTypes['LeaveBalanceConnection'], ParentType, ContextType, Partial<QueryLeaveBalancesArgs>>;
+  payrollRuns?: Resolver<ResolversTypes['PayrollRunConnection'], ParentType, ContextType, Partial<QueryPayrollRunsArgs>>;
   payrollRun?: Resolver<Maybe<ResolversTypes['PayrollRun']>, ParentType, ContextType, RequireFields<QueryPayrollRunArgs, 'id'>>;
 };
 
@@ -1415,6 +1564,7 @@ export type DepartmentConnectionResolvers<ContextType = HrContext, ParentType ex
   edges?: Resolver<Array<ResolversTypes['DepartmentEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Department']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1428,6 +1578,7 @@ export type EmployeeConnectionResolvers<ContextType = HrContext, ParentType exte
   edges?: Resolver<Array<ResolversTypes['EmployeeEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Employee']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1441,6 +1592,7 @@ export type LeaveRequestConnectionResolvers<ContextType = HrContext, ParentType 
   edges?: Resolver<Array<ResolversTypes['LeaveRequestEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['LeaveRequest']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1454,6 +1606,7 @@ export type LeaveBalanceConnectionResolvers<ContextType = HrContext, ParentType 
   edges?: Resolver<Array<ResolversTypes['LeaveBalanceEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['LeaveBalance']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1467,6 +1620,7 @@ export type PayrollRunConnectionResolvers<ContextType = HrContext, ParentType ex
   edges?: Resolver<Array<ResolversTypes['PayrollRunEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['PayrollRun']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

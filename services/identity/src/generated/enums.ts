@@ -22,6 +22,28 @@ export const ApiKeyStatus = {
 } as const;
 
 export type ApiKeyStatus = typeof ApiKeyStatus[keyof typeof ApiKeyStatus];
+/** What the api key list can be sorted by. */
+export const ApiKeySortKey = {
+  /** When the key was issued. */
+  CREATED: 'CREATED',
+  /** The key's name. */
+  NAME: 'NAME',
+  /** When the key was last used; never-used keys first. */
+  LAST_USED: 'LAST_USED',
+  /** The key's stored status. */
+  STATUS: 'STATUS'
+} as const;
+
+export type ApiKeySortKey = typeof ApiKeySortKey[keyof typeof ApiKeySortKey];
+/** What the persisted operation list can be sorted by. */
+export const PersistedOperationSortKey = {
+  /** When the operation was safelisted. */
+  CREATED: 'CREATED',
+  /** The operation's id. */
+  OPERATION_ID: 'OPERATION_ID'
+} as const;
+
+export type PersistedOperationSortKey = typeof PersistedOperationSortKey[keyof typeof PersistedOperationSortKey];
 /** Every business error the identity domain returns. */
 export const IdentityErrorCode = {
   /** An input value is malformed, out of range or missing (e.g. an unknown scope); see field. */
@@ -49,3 +71,12 @@ export const IdentityErrorCode = {
 } as const;
 
 export type IdentityErrorCode = typeof IdentityErrorCode[keyof typeof IdentityErrorCode];
+/** Which way a list is sorted. */
+export const SortDirection = {
+  /** Ascending: A to Z, oldest or smallest first. */
+  ASC: 'ASC',
+  /** Descending: Z to A, newest or largest first. */
+  DESC: 'DESC'
+} as const;
+
+export type SortDirection = typeof SortDirection[keyof typeof SortDirection];

@@ -50,6 +50,9 @@ export type Query = {
 export type QueryApiKeysArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<ApiKeyOrder>;
 };
 
 
@@ -64,6 +67,9 @@ export type QueryPersistedOperationsArgs = {
   apiKeyId: Scalars['ID']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<PersistedOperationOrder>;
 };
 
 /**
@@ -230,6 +236,25 @@ export type PersistedOperation = {
   createdBy: Scalars['String']['output'];
 };
 
+/** How to order the api key list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type ApiKeyOrder = {
+  /** What to sort by. */
+  key: ApiKeySortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the api key list can be sorted by. */
+export type ApiKeySortKey =
+  /** When the key was issued. */
+  | 'CREATED'
+  /** The key's name. */
+  | 'NAME'
+  /** When the key was last used; never-used keys first. */
+  | 'LAST_USED'
+  /** The key's stored status. */
+  | 'STATUS';
+
 /** A page of API keys. */
 export type ApiKeyConnection = {
   __typename?: 'ApiKeyConnection';
@@ -239,6 +264,8 @@ export type ApiKeyConnection = {
   nodes: Array<ApiKey>;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** One API key in a page. */
@@ -250,6 +277,21 @@ export type ApiKeyEdge = {
   node: ApiKey;
 };
 
+/** How to order the persisted operation list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type PersistedOperationOrder = {
+  /** What to sort by. */
+  key: PersistedOperationSortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the persisted operation list can be sorted by. */
+export type PersistedOperationSortKey =
+  /** When the operation was safelisted. */
+  | 'CREATED'
+  /** The operation's id. */
+  | 'OPERATION_ID';
+
 /** A page of persisted operations. */
 export type PersistedOperationConnection = {
   __typename?: 'PersistedOperationConnection';
@@ -259,6 +301,8 @@ export type PersistedOperationConnection = {
   nodes: Array<PersistedOperation>;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** One persisted operation in a page. */
@@ -433,6 +477,13 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** Which way a list is sorted. */
+export type SortDirection =
+  /** Ascending: A to Z, oldest or smallest first. */
+  | 'ASC'
+  /** Descending: Z to A, newest or largest first. */
+  | 'DESC';
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -525,8 +576,12 @@ export type ResolversTypes = {
   ApiKey: ResolverTypeWrapper<ApiKeyModel>;
   ApiKeyStatus: ApiKeyStatus;
   PersistedOperation: ResolverTypeWrapper<PersistedOperationModel>;
+  ApiKeyOrder: ApiKeyOrder;
+  ApiKeySortKey: ApiKeySortKey;
   ApiKeyConnection: ResolverTypeWrapper<Omit<ApiKeyConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ApiKeyEdge']>, nodes: Array<ResolversTypes['ApiKey']> }>;
   ApiKeyEdge: ResolverTypeWrapper<Omit<ApiKeyEdge, 'node'> & { node: ResolversTypes['ApiKey'] }>;
+  PersistedOperationOrder: PersistedOperationOrder;
+  PersistedOperationSortKey: PersistedOperationSortKey;
   PersistedOperationConnection: ResolverTypeWrapper<Omit<PersistedOperationConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PersistedOperationEdge']>, nodes: Array<ResolversTypes['PersistedOperation']> }>;
   PersistedOperationEdge: ResolverTypeWrapper<Omit<PersistedOperationEdge, 'node'> & { node: ResolversTypes['PersistedOperation'] }>;
   IdentityError: ResolverTypeWrapper<BusinessErrorModel>;
@@ -547,6 +602,7 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  SortDirection: SortDirection;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -561,8 +617,10 @@ export type ResolversParentTypes = {
   Employee: EmployeeReferenceModel;
   ApiKey: ApiKeyModel;
   PersistedOperation: PersistedOperationModel;
+  ApiKeyOrder: ApiKeyOrder;
   ApiKeyConnection: Omit<ApiKeyConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ApiKeyEdge']>, nodes: Array<ResolversParentTypes['ApiKey']> };
   ApiKeyEdge: Omit<ApiKeyEdge, 'node'> & { node: ResolversParentTypes['ApiKey'] };
+  PersistedOperationOrder: PersistedOperationOrder;
   PersistedOperationConnection: Omit<PersistedOperationConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PersistedOperationEdge']>, nodes: Array<ResolversParentTypes['PersistedOperation']> };
   PersistedOperationEdge: Omit<PersistedOperationEdge, 'node'> & { node: ResolversParentTypes['PersistedOperation'] };
   IdentityError: BusinessErrorModel;
@@ -602,9 +660,9 @@ export type RequiresScopesDirectiveResolver<Result, Parent, ContextType = Identi
 
 export type QueryResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   me?: Resolver<Maybe<ResolversTypes['Caller']>, ParentType, ContextType>;
-  apiKeys?: Resolver<ResolversTypes['ApiKeyConnection'], ParentType, ContextType, RequireFields<QueryApiKeysArgs, 'first'>>;
+  apiKeys?: Resolver<ResolversTypes['ApiKeyConnection'], ParentType, ContextType, Partial<QueryApiKeysArgs>>;
   apiKey?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType, RequireFields<QueryApiKeyArgs, 'id'>>;
-  persistedOperations?: Resolver<ResolversTypes['PersistedOperationConnection'], ParentType, ContextType, RequireFields<QueryPersistedOperationsArgs, 'apiKeyId' | 'first'>>;
+  persistedOperations?: Resolver<ResolversTypes['PersistedOperationConnection'], ParentType, ContextType, RequireFields<QueryPersistedOperationsArgs, 'apiKeyId'>>;
 };
 
 export type MutationResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -665,6 +723,7 @@ export type ApiKeyConnectionResolvers<ContextType = IdentityContext, ParentType 
   edges?: Resolver<Array<ResolversTypes['ApiKeyEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -678,6 +737,7 @@ export type PersistedOperationConnectionResolvers<ContextType = IdentityContext,
   edges?: Resolver<Array<ResolversTypes['PersistedOperationEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['PersistedOperation']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

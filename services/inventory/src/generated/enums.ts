@@ -72,6 +72,32 @@ export const StockAdjustmentStatus = {
 } as const;
 
 export type StockAdjustmentStatus = typeof StockAdjustmentStatus[keyof typeof StockAdjustmentStatus];
+/** What the product list can be sorted by. */
+export const ProductSortKey = {
+  /** When the product was registered. */
+  CREATED: 'CREATED',
+  /** The stock keeping unit. */
+  SKU: 'SKU',
+  /** The product's name. */
+  NAME: 'NAME',
+  /** The list price (whatever its currency). */
+  LIST_PRICE: 'LIST_PRICE',
+  /** The product's status. */
+  STATUS: 'STATUS'
+} as const;
+
+export type ProductSortKey = typeof ProductSortKey[keyof typeof ProductSortKey];
+/** What the stock movement list can be sorted by. */
+export const StockMovementSortKey = {
+  /** When the movement was recorded. */
+  CREATED: 'CREATED',
+  /** When the movement happened. */
+  OCCURRED_AT: 'OCCURRED_AT',
+  /** The movement's value. */
+  VALUE: 'VALUE'
+} as const;
+
+export type StockMovementSortKey = typeof StockMovementSortKey[keyof typeof StockMovementSortKey];
 /** Every business error inventory returns. */
 export const InventoryErrorCode = {
   /** An input value is malformed, out of range, missing or too precise; see field. */
@@ -115,3 +141,12 @@ export const InventoryErrorCode = {
 } as const;
 
 export type InventoryErrorCode = typeof InventoryErrorCode[keyof typeof InventoryErrorCode];
+/** Which way a list is sorted. */
+export const SortDirection = {
+  /** Ascending: A to Z, oldest or smallest first. */
+  ASC: 'ASC',
+  /** Descending: Z to A, newest or largest first. */
+  DESC: 'DESC'
+} as const;
+
+export type SortDirection = typeof SortDirection[keyof typeof SortDirection];

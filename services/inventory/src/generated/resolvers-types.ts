@@ -47,21 +47,21 @@ export type Query = {
   products: ProductConnection;
   /** A warehouse by id; null when there is none. */
   warehouse?: Maybe<Warehouse>;
-  /** Every warehouse, by code. */
+  /** Every warehouse, by code. At most 500. */
   warehouses: Array<Warehouse>;
-  /** Stock levels, optionally of one product or one warehouse. */
+  /** Stock levels, optionally of one product or one warehouse. At most 500. */
   stockLevels: Array<StockLevel>;
   /** The append-only stock ledger, newest first, as a Relay connection. */
   stockMovements: StockMovementConnection;
   /** What the stock of a warehouse is worth: quantity × moving-average cost per product, and in total. */
   inventoryValuation: InventoryValuation;
-  /** Stock levels whose available quantity is below their reorder point. */
+  /** Stock levels whose available quantity is below their reorder point. At most 500. */
   lowStock: Array<StockLevel>;
-  /** Stock adjustments waiting for a second person's approval. */
+  /** Stock adjustments waiting for a second person's approval. At most 500. */
   pendingStockAdjustments: Array<StockAdjustment>;
-  /** Reservations held for one reference, e.g. a sales order. */
+  /** Reservations held for one reference, e.g. a sales order. At most 500. */
   reservations: Array<Reservation>;
-  /** Stock levels whose on-hand quantity differs from the sum of their movements; empty when the ledger is consistent. */
+  /** Stock levels whose on-hand quantity differs from the sum of their movements; empty when the ledger is consistent. At most 500. */
   stockLedgerDiscrepancies: Array<StockLedgerDiscrepancy>;
 };
 
@@ -82,6 +82,9 @@ export type QueryProductBySkuArgs = {
 export type QueryProductsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<ProductOrder>;
   filter?: InputMaybe<ProductFilter>;
 };
 
@@ -103,6 +106,9 @@ export type QueryStockLevelsArgs = {
 export type QueryStockMovementsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<StockMovementOrder>;
   filter?: InputMaybe<StockMovementFilter>;
 };
 
@@ -311,7 +317,7 @@ export type Product = {
   status: ProductStatus;
   /** Increases with every change; pass it as expectedVersion to update safely. */
   version: Scalars['Int']['output'];
-  /** This product's stock in each warehouse that holds or held some. */
+  /** This product's stock in each warehouse that holds or held some. At most 500. */
   stockLevels: Array<StockLevel>;
   /** Available quantity over all warehouses. */
   totalAvailable: Scalars['Decimal']['output'];
@@ -359,7 +365,7 @@ export type Warehouse = {
   name: Scalars['String']['output'];
   /** Where it is. */
   address?: Maybe<WarehouseAddress>;
-  /** Stock levels held here. */
+  /** Stock levels held here. At most 500. */
   stockLevels: Array<StockLevel>;
   /** When the warehouse was opened. */
   createdAt: Scalars['DateTime']['output'];
@@ -539,7 +545,7 @@ export type InventoryValuation = {
   __typename?: 'InventoryValuation';
   /** The warehouse valued. */
   warehouse: Warehouse;
-  /** One line per product held. */
+  /** One line per product held. At most 1000. */
   lines: Array<InventoryValuationLine>;
   /** Sum of the lines. */
   total: Money;
@@ -579,6 +585,8 @@ export type ProductFilter = {
   status?: InputMaybe<ProductStatus>;
   /** Only products with some warehouse below its reorder point. */
   belowReorderPoint?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only products in one of these statuses (at most 20). */
+  statuses?: InputMaybe<Array<ProductStatus>>;
 };
 
 /** Narrows the stock ledger. */
@@ -593,6 +601,27 @@ export type StockMovementFilter = {
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+/** How to order the product list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type ProductOrder = {
+  /** What to sort by. */
+  key: ProductSortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the product list can be sorted by. */
+export type ProductSortKey =
+  /** When the product was registered. */
+  | 'CREATED'
+  /** The stock keeping unit. */
+  | 'SKU'
+  /** The product's name. */
+  | 'NAME'
+  /** The list price (whatever its currency). */
+  | 'LIST_PRICE'
+  /** The product's status. */
+  | 'STATUS';
+
 /** A page of products. */
 export type ProductConnection = {
   __typename?: 'ProductConnection';
@@ -602,6 +631,8 @@ export type ProductConnection = {
   nodes: Array<Product>;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** A product and its cursor. */
@@ -613,6 +644,23 @@ export type ProductEdge = {
   node: Product;
 };
 
+/** How to order the stock movement list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type StockMovementOrder = {
+  /** What to sort by. */
+  key: StockMovementSortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the stock movement list can be sorted by. */
+export type StockMovementSortKey =
+  /** When the movement was recorded. */
+  | 'CREATED'
+  /** When the movement happened. */
+  | 'OCCURRED_AT'
+  /** The movement's value. */
+  | 'VALUE';
+
 /** A page of stock movements. */
 export type StockMovementConnection = {
   __typename?: 'StockMovementConnection';
@@ -622,6 +670,8 @@ export type StockMovementConnection = {
   nodes: Array<StockMovement>;
   /** Where this page sits in the whole ledger. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** A movement and its cursor. */
@@ -952,7 +1002,7 @@ export type StockLedgerCheckPayload = {
   __typename?: 'StockLedgerCheckPayload';
   /** When the check ran. */
   checkedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Stock levels that disagree with their ledger; empty when consistent. */
+  /** Stock levels that disagree with their ledger; empty when consistent. At most 500. */
   discrepancies?: Maybe<Array<StockLedgerDiscrepancy>>;
   /** Why the action failed; empty on success. */
   errors: Array<InventoryError>;
@@ -987,6 +1037,13 @@ export type PageInfo = {
   /** Cursor of the last item on this page; pass it as `after` to fetch the next page. */
   endCursor?: Maybe<Scalars['String']['output']>;
 };
+
+/** Which way a list is sorted. */
+export type SortDirection =
+  /** Ascending: A to Z, oldest or smallest first. */
+  | 'ASC'
+  /** Descending: Z to A, newest or largest first. */
+  | 'DESC';
 
 
 
@@ -1095,8 +1152,12 @@ export type ResolversTypes = {
   StockLedgerDiscrepancy: ResolverTypeWrapper<LedgerDiscrepancyModel>;
   ProductFilter: ProductFilter;
   StockMovementFilter: StockMovementFilter;
+  ProductOrder: ProductOrder;
+  ProductSortKey: ProductSortKey;
   ProductConnection: ResolverTypeWrapper<Omit<ProductConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ProductEdge']>, nodes: Array<ResolversTypes['Product']> }>;
   ProductEdge: ResolverTypeWrapper<Omit<ProductEdge, 'node'> & { node: ResolversTypes['Product'] }>;
+  StockMovementOrder: StockMovementOrder;
+  StockMovementSortKey: StockMovementSortKey;
   StockMovementConnection: ResolverTypeWrapper<Omit<StockMovementConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['StockMovementEdge']>, nodes: Array<ResolversTypes['StockMovement']> }>;
   StockMovementEdge: ResolverTypeWrapper<Omit<StockMovementEdge, 'node'> & { node: ResolversTypes['StockMovement'] }>;
   InventoryError: ResolverTypeWrapper<BusinessErrorModel>;
@@ -1132,6 +1193,7 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  SortDirection: SortDirection;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -1157,8 +1219,10 @@ export type ResolversParentTypes = {
   StockLedgerDiscrepancy: LedgerDiscrepancyModel;
   ProductFilter: ProductFilter;
   StockMovementFilter: StockMovementFilter;
+  ProductOrder: ProductOrder;
   ProductConnection: Omit<ProductConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ProductEdge']>, nodes: Array<ResolversParentTypes['Product']> };
   ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
+  StockMovementOrder: StockMovementOrder;
   StockMovementConnection: Omit<StockMovementConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['StockMovementEdge']>, nodes: Array<ResolversParentTypes['StockMovement']> };
   StockMovementEdge: Omit<StockMovementEdge, 'node'> & { node: ResolversParentTypes['StockMovement'] };
   InventoryError: BusinessErrorModel;
@@ -1214,11 +1278,11 @@ export type RequiresScopesDirectiveResolver<Result, Parent, ContextType = Invent
 export type QueryResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
   productBySku?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductBySkuArgs, 'sku'>>;
-  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
+  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, Partial<QueryProductsArgs>>;
   warehouse?: Resolver<Maybe<ResolversTypes['Warehouse']>, ParentType, ContextType, RequireFields<QueryWarehouseArgs, 'id'>>;
   warehouses?: Resolver<Array<ResolversTypes['Warehouse']>, ParentType, ContextType>;
   stockLevels?: Resolver<Array<ResolversTypes['StockLevel']>, ParentType, ContextType, Partial<QueryStockLevelsArgs>>;
-  stockMovements?: Resolver<ResolversTypes['StockMovementConnection'], ParentType, ContextType, RequireFields<QueryStockMovementsArgs, 'first'>>;
+  stockMovements?: Resolver<ResolversTypes['StockMovementConnection'], ParentType, ContextType, Partial<QueryStockMovementsArgs>>;
   inventoryValuation?: Resolver<ResolversTypes['InventoryValuation'], ParentType, ContextType, RequireFields<QueryInventoryValuationArgs, 'warehouseId'>>;
   lowStock?: Resolver<Array<ResolversTypes['StockLevel']>, ParentType, ContextType, Partial<QueryLowStockArgs>>;
   pendingStockAdjustments?: Resolver<Array<ResolversTypes['StockAdjustment']>, ParentType, ContextType>;
@@ -1368,6 +1432,7 @@ export type ProductConnectionResolvers<ContextType = InventoryContext, ParentTyp
   edges?: Resolver<Array<ResolversTypes['ProductEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1381,6 +1446,7 @@ export type StockMovementConnectionResolvers<ContextType = InventoryContext, Par
   edges?: Resolver<Array<ResolversTypes['StockMovementEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['StockMovement']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

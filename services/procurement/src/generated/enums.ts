@@ -62,6 +62,60 @@ export const BillHoldCode = {
 } as const;
 
 export type BillHoldCode = typeof BillHoldCode[keyof typeof BillHoldCode];
+/** What the supplier list can be sorted by. */
+export const SupplierSortKey = {
+  /** When the supplier was registered. */
+  CREATED: 'CREATED',
+  /** The supplier's code. */
+  CODE: 'CODE',
+  /** The supplier's name. */
+  NAME: 'NAME',
+  /** The supplier's status. */
+  STATUS: 'STATUS'
+} as const;
+
+export type SupplierSortKey = typeof SupplierSortKey[keyof typeof SupplierSortKey];
+/** What the purchase order list can be sorted by. */
+export const PurchaseOrderSortKey = {
+  /** When the order was drafted. */
+  CREATED: 'CREATED',
+  /** The order number. */
+  NUMBER: 'NUMBER',
+  /** The order's total (whatever its currency). */
+  TOTAL: 'TOTAL',
+  /** The order's status. */
+  STATUS: 'STATUS'
+} as const;
+
+export type PurchaseOrderSortKey = typeof PurchaseOrderSortKey[keyof typeof PurchaseOrderSortKey];
+/** What the goods receipt list can be sorted by. */
+export const GoodsReceiptSortKey = {
+  /** When the receipt was recorded. */
+  CREATED: 'CREATED',
+  /** The receipt number. */
+  NUMBER: 'NUMBER',
+  /** The day the goods arrived. */
+  RECEIVED_ON: 'RECEIVED_ON'
+} as const;
+
+export type GoodsReceiptSortKey = typeof GoodsReceiptSortKey[keyof typeof GoodsReceiptSortKey];
+/** What the supplier bill list can be sorted by. */
+export const SupplierBillSortKey = {
+  /** When the bill was recorded. */
+  CREATED: 'CREATED',
+  /** The bill number. */
+  NUMBER: 'NUMBER',
+  /** The bill's date. */
+  BILL_DATE: 'BILL_DATE',
+  /** The due date. */
+  DUE_DATE: 'DUE_DATE',
+  /** The bill's total (whatever its currency). */
+  TOTAL: 'TOTAL',
+  /** The bill's status. */
+  STATUS: 'STATUS'
+} as const;
+
+export type SupplierBillSortKey = typeof SupplierBillSortKey[keyof typeof SupplierBillSortKey];
 /** Every business error procurement returns. */
 export const ProcurementErrorCode = {
   /** An input value is malformed, out of range, missing or too precise; see field. */
@@ -109,3 +163,12 @@ export const ProcurementErrorCode = {
 } as const;
 
 export type ProcurementErrorCode = typeof ProcurementErrorCode[keyof typeof ProcurementErrorCode];
+/** Which way a list is sorted. */
+export const SortDirection = {
+  /** Ascending: A to Z, oldest or smallest first. */
+  ASC: 'ASC',
+  /** Descending: Z to A, newest or largest first. */
+  DESC: 'DESC'
+} as const;
+
+export type SortDirection = typeof SortDirection[keyof typeof SortDirection];

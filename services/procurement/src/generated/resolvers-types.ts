@@ -40,7 +40,7 @@ export type Scalars = {
 /** Reading suppliers, purchase orders, goods receipts and supplier bills. */
 export type Query = {
   __typename?: 'Query';
-  /** Goods received and not yet on a matched bill, per currency: what finance's goods-received-not-invoiced account should hold. */
+  /** Goods received and not yet on a matched bill, per currency: what finance's goods-received-not-invoiced account should hold. At most 500. */
   uninvoicedReceipts: Array<UninvoicedReceiptsPosition>;
   /** A supplier by id; null when there is none. */
   supplier?: Maybe<Supplier>;
@@ -67,6 +67,9 @@ export type QuerySupplierArgs = {
 export type QuerySuppliersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<SupplierOrder>;
   filter?: InputMaybe<SupplierFilter>;
 };
 
@@ -81,6 +84,9 @@ export type QueryPurchaseOrderArgs = {
 export type QueryPurchaseOrdersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<PurchaseOrderOrder>;
   filter?: InputMaybe<PurchaseOrderFilter>;
 };
 
@@ -89,6 +95,9 @@ export type QueryPurchaseOrdersArgs = {
 export type QueryGoodsReceiptsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<GoodsReceiptOrder>;
   filter?: InputMaybe<GoodsReceiptFilter>;
 };
 
@@ -97,6 +106,9 @@ export type QueryGoodsReceiptsArgs = {
 export type QuerySupplierBillsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<SupplierBillOrder>;
   filter?: InputMaybe<SupplierBillFilter>;
 };
 
@@ -300,7 +312,7 @@ export type Product = {
   __typename?: 'Product';
   /** The product's id. */
   id: Scalars['ID']['output'];
-  /** Every supplier price set for the product. */
+  /** Every supplier price set for the product. At most 100. */
   suppliers: Array<SupplierPrice>;
   /** The supplier reorder drafting orders from; null when none is set. */
   preferredSupplier?: Maybe<Supplier>;
@@ -336,9 +348,9 @@ export type Supplier = {
   status: SupplierStatus;
   /** Why the supplier is blocked. */
   blockReason?: Maybe<Scalars['String']['output']>;
-  /** People to talk to at the supplier. */
+  /** People to talk to at the supplier. At most 100. */
   contacts: Array<SupplierContact>;
-  /** The supplier's prices, per product. */
+  /** The supplier's prices, per product. At most 500. */
   prices: Array<SupplierPrice>;
   /** Increases with every change. */
   version: Scalars['Int']['output'];
@@ -416,9 +428,9 @@ export type PurchaseOrder = {
   requiredApprovals: Scalars['Int']['output'];
   /** Every approval and rejection, oldest first. */
   approvals: Array<PurchaseOrderApproval>;
-  /** Goods received against it, oldest first. */
+  /** Goods received against it, oldest first. At most 100. */
   receipts: Array<GoodsReceipt>;
-  /** Bills recorded against it, oldest first. */
+  /** Bills recorded against it, oldest first. At most 100. */
   bills: Array<SupplierBill>;
   /** Free-text notes. */
   notes?: Maybe<Scalars['String']['output']>;
@@ -624,6 +636,10 @@ export type BillHoldCode =
 export type SupplierFilter = {
   /** Only suppliers in this status. */
   status?: InputMaybe<SupplierStatus>;
+  /** Only suppliers in one of these statuses (at most 20). */
+  statuses?: InputMaybe<Array<SupplierStatus>>;
+  /** Matches the code or name, case-insensitive and literally. */
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Narrows the purchase order list. */
@@ -634,6 +650,18 @@ export type PurchaseOrderFilter = {
   supplierId?: InputMaybe<Scalars['ID']['input']>;
   /** Only orders this subject requested. */
   requestedBy?: InputMaybe<Scalars['String']['input']>;
+  /** Only orders in one of these statuses (at most 20). */
+  statuses?: InputMaybe<Array<PurchaseOrderStatus>>;
+  /** Only orders drafted at or after this instant. */
+  createdFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only orders drafted before this instant. */
+  createdTo?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only orders whose total is at least this amount. */
+  totalMin?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Only orders whose total is at most this amount. */
+  totalMax?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Matches the order number, case-insensitive and literally. */
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Narrows the goods receipt list. */
@@ -642,6 +670,10 @@ export type GoodsReceiptFilter = {
   purchaseOrderId?: InputMaybe<Scalars['ID']['input']>;
   /** Only receipts into this warehouse. */
   warehouseId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only goods received on or after this day. */
+  receivedFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Only goods received on or before this day. */
+  receivedTo?: InputMaybe<Scalars['Date']['input']>;
 };
 
 /** Narrows the supplier bill list. */
@@ -652,7 +684,38 @@ export type SupplierBillFilter = {
   supplierId?: InputMaybe<Scalars['ID']['input']>;
   /** Only bills against this order. */
   purchaseOrderId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only bills in one of these statuses (at most 20). */
+  statuses?: InputMaybe<Array<SupplierBillStatus>>;
+  /** Only bills due on or after this day. */
+  dueFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Only bills due on or before this day. */
+  dueTo?: InputMaybe<Scalars['Date']['input']>;
+  /** Only bills whose total is at least this amount. */
+  totalMin?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Only bills whose total is at most this amount. */
+  totalMax?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Matches the bill number or the supplier's invoice number, case-insensitive and literally. */
+  search?: InputMaybe<Scalars['String']['input']>;
 };
+
+/** How to order the supplier list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type SupplierOrder = {
+  /** What to sort by. */
+  key: SupplierSortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the supplier list can be sorted by. */
+export type SupplierSortKey =
+  /** When the supplier was registered. */
+  | 'CREATED'
+  /** The supplier's code. */
+  | 'CODE'
+  /** The supplier's name. */
+  | 'NAME'
+  /** The supplier's status. */
+  | 'STATUS';
 
 /** A page of suppliers. */
 export type SupplierConnection = {
@@ -663,6 +726,8 @@ export type SupplierConnection = {
   nodes: Array<Supplier>;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** A supplier and its cursor. */
@@ -674,6 +739,25 @@ export type SupplierEdge = {
   node: Supplier;
 };
 
+/** How to order the purchase order list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type PurchaseOrderOrder = {
+  /** What to sort by. */
+  key: PurchaseOrderSortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the purchase order list can be sorted by. */
+export type PurchaseOrderSortKey =
+  /** When the order was drafted. */
+  | 'CREATED'
+  /** The order number. */
+  | 'NUMBER'
+  /** The order's total (whatever its currency). */
+  | 'TOTAL'
+  /** The order's status. */
+  | 'STATUS';
+
 /** A page of purchase orders. */
 export type PurchaseOrderConnection = {
   __typename?: 'PurchaseOrderConnection';
@@ -683,6 +767,8 @@ export type PurchaseOrderConnection = {
   nodes: Array<PurchaseOrder>;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** A purchase order and its cursor. */
@@ -694,6 +780,23 @@ export type PurchaseOrderEdge = {
   node: PurchaseOrder;
 };
 
+/** How to order the goods receipt list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type GoodsReceiptOrder = {
+  /** What to sort by. */
+  key: GoodsReceiptSortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the goods receipt list can be sorted by. */
+export type GoodsReceiptSortKey =
+  /** When the receipt was recorded. */
+  | 'CREATED'
+  /** The receipt number. */
+  | 'NUMBER'
+  /** The day the goods arrived. */
+  | 'RECEIVED_ON';
+
 /** A page of goods receipts. */
 export type GoodsReceiptConnection = {
   __typename?: 'GoodsReceiptConnection';
@@ -703,6 +806,8 @@ export type GoodsReceiptConnection = {
   nodes: Array<GoodsReceipt>;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** A goods receipt and its cursor. */
@@ -714,6 +819,29 @@ export type GoodsReceiptEdge = {
   node: GoodsReceipt;
 };
 
+/** How to order the supplier bill list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type SupplierBillOrder = {
+  /** What to sort by. */
+  key: SupplierBillSortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the supplier bill list can be sorted by. */
+export type SupplierBillSortKey =
+  /** When the bill was recorded. */
+  | 'CREATED'
+  /** The bill number. */
+  | 'NUMBER'
+  /** The bill's date. */
+  | 'BILL_DATE'
+  /** The due date. */
+  | 'DUE_DATE'
+  /** The bill's total (whatever its currency). */
+  | 'TOTAL'
+  /** The bill's status. */
+  | 'STATUS';
+
 /** A page of supplier bills. */
 export type SupplierBillConnection = {
   __typename?: 'SupplierBillConnection';
@@ -723,6 +851,8 @@ export type SupplierBillConnection = {
   nodes: Array<SupplierBill>;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** A supplier bill and its cursor. */
@@ -853,7 +983,7 @@ export type UninvoicedReceiptsReportPayload = {
   __typename?: 'UninvoicedReceiptsReportPayload';
   /** When the position was taken; null when it failed. */
   reportedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** The position sent, per currency; null when it failed. */
+  /** The position sent, per currency; null when it failed. At most 500. */
   positions?: Maybe<Array<UninvoicedReceiptsPosition>>;
   /** Why the action failed; empty on success. */
   errors: Array<ProcurementError>;
@@ -862,9 +992,9 @@ export type UninvoicedReceiptsReportPayload = {
 /** Result of draftPurchaseOrdersFromReorderPoints. */
 export type ReorderDraftPayload = {
   __typename?: 'ReorderDraftPayload';
-  /** The DRAFT orders drafted now; empty when there was nothing new to order, null when it failed. */
+  /** The DRAFT orders drafted now; empty when there was nothing new to order, null when it failed. At most 500. */
   purchaseOrders?: Maybe<Array<PurchaseOrder>>;
-  /** Low products not drafted, with why; null when it failed. */
+  /** Low products not drafted, with why; null when it failed. At most 500. */
   skipped?: Maybe<Array<ReorderSkip>>;
   /** Why the action failed; empty on success. */
   errors: Array<ProcurementError>;
@@ -1159,6 +1289,13 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** Which way a list is sorted. */
+export type SortDirection =
+  /** Ascending: A to Z, oldest or smallest first. */
+  | 'ASC'
+  /** Descending: Z to A, newest or largest first. */
+  | 'DESC';
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1267,12 +1404,20 @@ export type ResolversTypes = {
   PurchaseOrderFilter: PurchaseOrderFilter;
   GoodsReceiptFilter: GoodsReceiptFilter;
   SupplierBillFilter: SupplierBillFilter;
+  SupplierOrder: SupplierOrder;
+  SupplierSortKey: SupplierSortKey;
   SupplierConnection: ResolverTypeWrapper<Omit<SupplierConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['SupplierEdge']>, nodes: Array<ResolversTypes['Supplier']> }>;
   SupplierEdge: ResolverTypeWrapper<Omit<SupplierEdge, 'node'> & { node: ResolversTypes['Supplier'] }>;
+  PurchaseOrderOrder: PurchaseOrderOrder;
+  PurchaseOrderSortKey: PurchaseOrderSortKey;
   PurchaseOrderConnection: ResolverTypeWrapper<Omit<PurchaseOrderConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PurchaseOrderEdge']>, nodes: Array<ResolversTypes['PurchaseOrder']> }>;
   PurchaseOrderEdge: ResolverTypeWrapper<Omit<PurchaseOrderEdge, 'node'> & { node: ResolversTypes['PurchaseOrder'] }>;
+  GoodsReceiptOrder: GoodsReceiptOrder;
+  GoodsReceiptSortKey: GoodsReceiptSortKey;
   GoodsReceiptConnection: ResolverTypeWrapper<Omit<GoodsReceiptConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['GoodsReceiptEdge']>, nodes: Array<ResolversTypes['GoodsReceipt']> }>;
   GoodsReceiptEdge: ResolverTypeWrapper<Omit<GoodsReceiptEdge, 'node'> & { node: ResolversTypes['GoodsReceipt'] }>;
+  SupplierBillOrder: SupplierBillOrder;
+  SupplierBillSortKey: SupplierBillSortKey;
   SupplierBillConnection: ResolverTypeWrapper<Omit<SupplierBillConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['SupplierBillEdge']>, nodes: Array<ResolversTypes['SupplierBill']> }>;
   SupplierBillEdge: ResolverTypeWrapper<Omit<SupplierBillEdge, 'node'> & { node: ResolversTypes['SupplierBill'] }>;
   ProcurementError: ResolverTypeWrapper<BusinessErrorModel>;
@@ -1314,6 +1459,7 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  SortDirection: SortDirection;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -1341,12 +1487,16 @@ export type ResolversParentTypes = {
   PurchaseOrderFilter: PurchaseOrderFilter;
   GoodsReceiptFilter: GoodsReceiptFilter;
   SupplierBillFilter: SupplierBillFilter;
+  SupplierOrder: SupplierOrder;
   SupplierConnection: Omit<SupplierConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['SupplierEdge']>, nodes: Array<ResolversParentTypes['Supplier']> };
   SupplierEdge: Omit<SupplierEdge, 'node'> & { node: ResolversParentTypes['Supplier'] };
+  PurchaseOrderOrder: PurchaseOrderOrder;
   PurchaseOrderConnection: Omit<PurchaseOrderConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PurchaseOrderEdge']>, nodes: Array<ResolversParentTypes['PurchaseOrder']> };
   PurchaseOrderEdge: Omit<PurchaseOrderEdge, 'node'> & { node: ResolversParentTypes['PurchaseOrder'] };
+  GoodsReceiptOrder: GoodsReceiptOrder;
   GoodsReceiptConnection: Omit<GoodsReceiptConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['GoodsReceiptEdge']>, nodes: Array<ResolversParentTypes['GoodsReceipt']> };
   GoodsReceiptEdge: Omit<GoodsReceiptEdge, 'node'> & { node: ResolversParentTypes['GoodsReceipt'] };
+  SupplierBillOrder: SupplierBillOrder;
   SupplierBillConnection: Omit<SupplierBillConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['SupplierBillEdge']>, nodes: Array<ResolversParentTypes['SupplierBill']> };
   SupplierBillEdge: Omit<SupplierBillEdge, 'node'> & { node: ResolversParentTypes['SupplierBill'] };
   ProcurementError: BusinessErrorModel;
@@ -1408,11 +1558,11 @@ export type RequiresScopesDirectiveResolver<Result, Parent, ContextType = Procur
 export type QueryResolvers<ContextType = ProcurementContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   uninvoicedReceipts?: Resolver<Array<ResolversTypes['UninvoicedReceiptsPosition']>, ParentType, ContextType>;
   supplier?: Resolver<Maybe<ResolversTypes['Supplier']>, ParentType, ContextType, RequireFields<QuerySupplierArgs, 'id'>>;
-  suppliers?: Resolver<ResolversTypes['SupplierConnection'], ParentType, ContextType, RequireFields<QuerySuppliersArgs, 'first'>>;
+  suppliers?: Resolver<ResolversTypes['SupplierConnection'], ParentType, ContextType, Partial<QuerySuppliersArgs>>;
   purchaseOrder?: Resolver<Maybe<ResolversTypes['PurchaseOrder']>, ParentType, ContextType, RequireFields<QueryPurchaseOrderArgs, 'id'>>;
-  purchaseOrders?: Resolver<ResolversTypes['PurchaseOrderConnection'], ParentType, ContextType, RequireFields<QueryPurchaseOrdersArgs, 'first'>>;
-  goodsReceipts?: Resolver<ResolversTypes['GoodsReceiptConnection'], ParentType, ContextType, RequireFields<QueryGoodsReceiptsArgs, 'first'>>;
-  supplierBills?: Resolver<ResolversTypes['SupplierBillConnection'], ParentType, ContextType, RequireFields<QuerySupplierBillsArgs, 'first'>>;
+  purchaseOrders?: Resolver<ResolversTypes['PurchaseOrderConnection'], ParentType, ContextType, Partial<QueryPurchaseOrdersArgs>>;
+  goodsReceipts?: Resolver<ResolversTypes['GoodsReceiptConnection'], ParentType, ContextType, Partial<QueryGoodsReceiptsArgs>>;
+  supplierBills?: Resolver<ResolversTypes['SupplierBillConnection'], ParentType, ContextType, Partial<QuerySupplierBillsArgs>>;
 };
 
 export type MutationResolvers<ContextType = ProcurementContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1600,6 +1750,7 @@ export type SupplierConnectionResolvers<ContextType = ProcurementContext, Parent
   edges?: Resolver<Array<ResolversTypes['SupplierEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Supplier']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1613,6 +1764,7 @@ export type PurchaseOrderConnectionResolvers<ContextType = ProcurementContext, P
   edges?: Resolver<Array<ResolversTypes['PurchaseOrderEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['PurchaseOrder']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1626,6 +1778,7 @@ export type GoodsReceiptConnectionResolvers<ContextType = ProcurementContext, Pa
   edges?: Resolver<Array<ResolversTypes['GoodsReceiptEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['GoodsReceipt']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1639,6 +1792,7 @@ export type SupplierBillConnectionResolvers<ContextType = ProcurementContext, Pa
   edges?: Resolver<Array<ResolversTypes['SupplierBillEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['SupplierBill']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

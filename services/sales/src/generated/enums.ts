@@ -52,6 +52,36 @@ export const QuoteStatus = {
 } as const;
 
 export type QuoteStatus = typeof QuoteStatus[keyof typeof QuoteStatus];
+/** What the sales order list can be sorted by. */
+export const SalesOrderSortKey = {
+  /** When the order was recorded. */
+  CREATED: 'CREATED',
+  /** When the order was placed. */
+  PLACED_AT: 'PLACED_AT',
+  /** The order number. */
+  NUMBER: 'NUMBER',
+  /** The customer's name as sales knows it. */
+  CUSTOMER: 'CUSTOMER',
+  /** The order's total with tax (whatever its currency). */
+  TOTAL: 'TOTAL',
+  /** The order's status. */
+  STATUS: 'STATUS'
+} as const;
+
+export type SalesOrderSortKey = typeof SalesOrderSortKey[keyof typeof SalesOrderSortKey];
+/** What the quote list can be sorted by. */
+export const QuoteSortKey = {
+  /** When the quote was drafted. */
+  CREATED: 'CREATED',
+  /** The quote number. */
+  NUMBER: 'NUMBER',
+  /** The last day the quote is valid. */
+  VALID_UNTIL: 'VALID_UNTIL',
+  /** The quote's stored status. */
+  STATUS: 'STATUS'
+} as const;
+
+export type QuoteSortKey = typeof QuoteSortKey[keyof typeof QuoteSortKey];
 /** Every business error sales returns. */
 export const SalesErrorCode = {
   /** An input value is malformed, out of range, missing or too precise; see field. */
@@ -93,3 +123,12 @@ export const SalesErrorCode = {
 } as const;
 
 export type SalesErrorCode = typeof SalesErrorCode[keyof typeof SalesErrorCode];
+/** Which way a list is sorted. */
+export const SortDirection = {
+  /** Ascending: A to Z, oldest or smallest first. */
+  ASC: 'ASC',
+  /** Descending: Z to A, newest or largest first. */
+  DESC: 'DESC'
+} as const;
+
+export type SortDirection = typeof SortDirection[keyof typeof SortDirection];

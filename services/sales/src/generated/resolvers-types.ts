@@ -59,6 +59,9 @@ export type QuerySalesOrderArgs = {
 export type QuerySalesOrdersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<SalesOrderOrder>;
   filter?: InputMaybe<SalesOrderFilter>;
 };
 
@@ -73,6 +76,9 @@ export type QueryQuoteArgs = {
 export type QueryQuotesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<QuoteOrder>;
   filter?: InputMaybe<QuoteFilter>;
 };
 
@@ -219,6 +225,9 @@ export type Customer = {
 export type CustomerOrdersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<SalesOrderOrder>;
   status?: InputMaybe<SalesOrderStatus>;
 };
 
@@ -282,7 +291,7 @@ export type SalesOrder = {
   notes?: Maybe<Scalars['String']['output']>;
   /** The quote it came from, if any. */
   quote?: Maybe<Quote>;
-  /** Shipments so far. */
+  /** Shipments so far. At most 100. */
   shipments: Array<Shipment>;
   /** What can be done with the order now. */
   availableActions: Array<SalesOrderAction>;
@@ -465,6 +474,14 @@ export type SalesOrderFilter = {
   placedFrom?: InputMaybe<Scalars['DateTime']['input']>;
   /** Only orders placed before this instant (years 1 to 9999, otherwise BAD_USER_INPUT). */
   placedTo?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only orders in one of these statuses (at most 20). */
+  statuses?: InputMaybe<Array<SalesOrderStatus>>;
+  /** Only orders whose total with tax is at least this amount. */
+  totalMin?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Only orders whose total with tax is at most this amount. */
+  totalMax?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Matches the order number or the customer's name (as sales knows it from CRM's events), case-insensitive and literally. */
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Narrows the quote list. */
@@ -473,7 +490,36 @@ export type QuoteFilter = {
   status?: InputMaybe<QuoteStatus>;
   /** Only this customer's quotes. */
   customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only quotes valid until this day or later. */
+  validFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Only quotes valid until this day or earlier. */
+  validTo?: InputMaybe<Scalars['Date']['input']>;
+  /** Matches the quote number, case-insensitive and literally. */
+  search?: InputMaybe<Scalars['String']['input']>;
 };
+
+/** How to order the sales order list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type SalesOrderOrder = {
+  /** What to sort by. */
+  key: SalesOrderSortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the sales order list can be sorted by. */
+export type SalesOrderSortKey =
+  /** When the order was recorded. */
+  | 'CREATED'
+  /** When the order was placed. */
+  | 'PLACED_AT'
+  /** The order number. */
+  | 'NUMBER'
+  /** The customer's name as sales knows it. */
+  | 'CUSTOMER'
+  /** The order's total with tax (whatever its currency). */
+  | 'TOTAL'
+  /** The order's status. */
+  | 'STATUS';
 
 /** A page of sales orders. */
 export type SalesOrderConnection = {
@@ -484,6 +530,8 @@ export type SalesOrderConnection = {
   nodes: Array<SalesOrder>;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** An order and its cursor. */
@@ -495,6 +543,25 @@ export type SalesOrderEdge = {
   node: SalesOrder;
 };
 
+/** How to order the quote list: a sort key, then a direction; ties are broken by when each was recorded. */
+export type QuoteOrder = {
+  /** What to sort by. */
+  key: QuoteSortKey;
+  /** Ascending (A to Z, oldest or smallest first) or descending. */
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** What the quote list can be sorted by. */
+export type QuoteSortKey =
+  /** When the quote was drafted. */
+  | 'CREATED'
+  /** The quote number. */
+  | 'NUMBER'
+  /** The last day the quote is valid. */
+  | 'VALID_UNTIL'
+  /** The quote's stored status. */
+  | 'STATUS';
+
 /** A page of quotes. */
 export type QuoteConnection = {
   __typename?: 'QuoteConnection';
@@ -504,6 +571,8 @@ export type QuoteConnection = {
   nodes: Array<Quote>;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
+  /** How many items the whole list holds under the filter; counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** A quote and its cursor. */
@@ -801,6 +870,13 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** Which way a list is sorted. */
+export type SortDirection =
+  /** Ascending: A to Z, oldest or smallest first. */
+  | 'ASC'
+  /** Descending: Z to A, newest or largest first. */
+  | 'DESC';
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -901,8 +977,12 @@ export type ResolversTypes = {
   QuoteLine: ResolverTypeWrapper<LineModel>;
   SalesOrderFilter: SalesOrderFilter;
   QuoteFilter: QuoteFilter;
+  SalesOrderOrder: SalesOrderOrder;
+  SalesOrderSortKey: SalesOrderSortKey;
   SalesOrderConnection: ResolverTypeWrapper<Omit<SalesOrderConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['SalesOrderEdge']>, nodes: Array<ResolversTypes['SalesOrder']> }>;
   SalesOrderEdge: ResolverTypeWrapper<Omit<SalesOrderEdge, 'node'> & { node: ResolversTypes['SalesOrder'] }>;
+  QuoteOrder: QuoteOrder;
+  QuoteSortKey: QuoteSortKey;
   QuoteConnection: ResolverTypeWrapper<Omit<QuoteConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['QuoteEdge']>, nodes: Array<ResolversTypes['Quote']> }>;
   QuoteEdge: ResolverTypeWrapper<Omit<QuoteEdge, 'node'> & { node: ResolversTypes['Quote'] }>;
   SalesError: ResolverTypeWrapper<BusinessErrorModel>;
@@ -933,6 +1013,7 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  SortDirection: SortDirection;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -954,8 +1035,10 @@ export type ResolversParentTypes = {
   QuoteLine: LineModel;
   SalesOrderFilter: SalesOrderFilter;
   QuoteFilter: QuoteFilter;
+  SalesOrderOrder: SalesOrderOrder;
   SalesOrderConnection: Omit<SalesOrderConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['SalesOrderEdge']>, nodes: Array<ResolversParentTypes['SalesOrder']> };
   SalesOrderEdge: Omit<SalesOrderEdge, 'node'> & { node: ResolversParentTypes['SalesOrder'] };
+  QuoteOrder: QuoteOrder;
   QuoteConnection: Omit<QuoteConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['QuoteEdge']>, nodes: Array<ResolversParentTypes['Quote']> };
   QuoteEdge: Omit<QuoteEdge, 'node'> & { node: ResolversParentTypes['Quote'] };
   SalesError: BusinessErrorModel;
@@ -1005,9 +1088,9 @@ export type RequiresScopesDirectiveResolver<Result, Parent, ContextType = SalesC
 
 export type QueryResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   salesOrder?: Resolver<Maybe<ResolversTypes['SalesOrder']>, ParentType, ContextType, RequireFields<QuerySalesOrderArgs, 'id'>>;
-  salesOrders?: Resolver<ResolversTypes['SalesOrderConnection'], ParentType, ContextType, RequireFields<QuerySalesOrdersArgs, 'first'>>;
+  salesOrders?: Resolver<ResolversTypes['SalesOrderConnection'], ParentType, ContextType, Partial<QuerySalesOrdersArgs>>;
   quote?: Resolver<Maybe<ResolversTypes['Quote']>, ParentType, ContextType, RequireFields<QueryQuoteArgs, 'id'>>;
-  quotes?: Resolver<ResolversTypes['QuoteConnection'], ParentType, ContextType, RequireFields<QueryQuotesArgs, 'first'>>;
+  quotes?: Resolver<ResolversTypes['QuoteConnection'], ParentType, ContextType, Partial<QueryQuotesArgs>>;
 };
 
 export type MutationResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1027,7 +1110,7 @@ export type MutationResolvers<ContextType = SalesContext, ParentType extends Res
 export type CustomerResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']>, { __typename: 'Customer' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  orders?: Resolver<ResolversTypes['SalesOrderConnection'], ParentType, ContextType, RequireFields<CustomerOrdersArgs, 'first'>>;
+  orders?: Resolver<ResolversTypes['SalesOrderConnection'], ParentType, ContextType, Partial<CustomerOrdersArgs>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1140,6 +1223,7 @@ export type SalesOrderConnectionResolvers<ContextType = SalesContext, ParentType
   edges?: Resolver<Array<ResolversTypes['SalesOrderEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['SalesOrder']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1153,6 +1237,7 @@ export type QuoteConnectionResolvers<ContextType = SalesContext, ParentType exte
   edges?: Resolver<Array<ResolversTypes['QuoteEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Quote']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

@@ -41,3 +41,12 @@ export const OperationsErrorCode = {
 } as const;
 
 export type OperationsErrorCode = typeof OperationsErrorCode[keyof typeof OperationsErrorCode];
+/** Which way a list is sorted. */
+export const SortDirection = {
+  /** Ascending: A to Z, oldest or smallest first. */
+  ASC: 'ASC',
+  /** Descending: Z to A, newest or largest first. */
+  DESC: 'DESC'
+} as const;
+
+export type SortDirection = typeof SortDirection[keyof typeof SortDirection];

@@ -33,7 +33,7 @@ export type Scalars = {
 /** Operator views of the platform itself. */
 export type Query = {
   __typename?: 'Query';
-  /** Event deliveries that kept failing after every retry (the dead letters), newest first. */
+  /** Event deliveries that kept failing after every retry (the dead letters), newest first. At most 200. */
   failedEvents: Array<FailedEvent>;
   /**
    * Who did what to one entity, newest first, from the audit log of every domain: each
@@ -248,6 +248,13 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** Which way a list is sorted. */
+export type SortDirection =
+  /** Ascending: A to Z, oldest or smallest first. */
+  | 'ASC'
+  /** Descending: Z to A, newest or largest first. */
+  | 'DESC';
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -341,6 +348,7 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  SortDirection: SortDirection;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
