@@ -38,13 +38,13 @@ describe(`goods receipts and supplier bills on ${testDatabaseKind()}`, () => {
       warehouseId: env.warehouseId,
       lines: [{ purchaseOrderLineId: order.lines[0].id, quantity: "11" }],
     });
-    expect(over.errors).toEqual([{ code: "OVER_RECEIPT", field: "lines.0.quantity" }]);
+    expect(over.errors).toEqual([{ code: "OVER_RECEIPT", field: ["lines", "0", "quantity"] }]);
     const nowhere = await env.mutate("receiveGoods", "ReceiveGoodsInput", "errors { code field }", {
       purchaseOrderId: order.id,
       warehouseId: "00000000-0000-4000-8000-000000000000",
       lines: [{ purchaseOrderLineId: order.lines[0].id, quantity: "1" }],
     });
-    expect(nowhere.errors).toEqual([{ code: "WAREHOUSE_NOT_FOUND", field: "warehouseId" }]);
+    expect(nowhere.errors).toEqual([{ code: "WAREHOUSE_NOT_FOUND", field: ["warehouseId"] }]);
     expect(await env.snapshot()).toEqual(before);
   });
 
@@ -172,7 +172,7 @@ describe(`goods receipts and supplier bills on ${testDatabaseKind()}`, () => {
     ]);
     const before = await env.snapshot();
     expect((await bill("A-1", "1")).errors).toEqual([
-      expect.objectContaining({ code: "DUPLICATE_SUPPLIER_INVOICE", field: "supplierInvoiceNumber" }),
+      expect.objectContaining({ code: "DUPLICATE_SUPPLIER_INVOICE", field: ["supplierInvoiceNumber"] }),
     ]);
     expect(await env.snapshot()).toEqual(before);
   });

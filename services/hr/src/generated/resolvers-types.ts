@@ -724,12 +724,12 @@ export type PayrollRunEdge = {
 };
 
 /** A broken business rule: nothing was changed. */
-export type HrError = {
+export type HrError = UserError & {
   __typename?: 'HrError';
-  /** What rule was broken. */
-  code: HrErrorCode;
-  /** The input field at fault, e.g. endDate. */
-  field?: Maybe<Scalars['String']['output']>;
+  /** What rule was broken: one of HrErrorCode's values. */
+  code: Scalars['String']['output'];
+  /** The path of the input field at fault, e.g. ["endDate"]; null when the whole request is. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
   /** A human-readable explanation. */
   message: Scalars['String']['output'];
 };
@@ -1038,6 +1038,23 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * A business rule a mutation's input broke, returned as data in the payload's `errors` (nothing was
+ * changed). Every domain's error type implements it, so a client renders every refusal with one piece
+ * of code: `code` says what went wrong, `field` where in the input, `message` says it to a person.
+ */
+export type UserError = {
+  /** What rule was broken: one of the domain's documented error codes, e.g. VALIDATION_FAILED. */
+  code: Scalars['String']['output'];
+  /**
+   * The path of the input field at fault, from the mutation's `input`, list indexes as strings,
+   * e.g. ["lines", "2", "quantity"]; null when the whole request is at fault.
+   */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** A human-readable explanation. */
+  message: Scalars['String']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1117,6 +1134,10 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 ) => TResult | Promise<TResult>;
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  UserError: ( BusinessErrorModel );
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -1181,6 +1202,7 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -1241,6 +1263,7 @@ export type ResolversParentTypes = {
   Money: Money;
   MoneyInput: MoneyInput;
   PageInfo: PageInfo;
+  UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
 };
@@ -1477,8 +1500,8 @@ export type PayrollRunEdgeResolvers<ContextType = HrContext, ParentType extends 
 };
 
 export type HrErrorResolvers<ContextType = HrContext, ParentType extends ResolversParentTypes['HrError'] = ResolversParentTypes['HrError']> = {
-  code?: Resolver<ResolversTypes['HrErrorCode'], ParentType, ContextType>;
-  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -1543,6 +1566,13 @@ export type PageInfoResolvers<ContextType = HrContext, ParentType extends Resolv
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type UserErrorResolvers<ContextType = HrContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
+  __resolveType: TypeResolveFn<'HrError', ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = HrContext> = {
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -1578,6 +1608,7 @@ export type Resolvers<ContextType = HrContext> = {
   CurrencyCode?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  UserError?: UserErrorResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = HrContext> = {

@@ -271,12 +271,12 @@ export type PersistedOperationEdge = {
 };
 
 /** A broken business rule: nothing was changed. */
-export type IdentityError = {
+export type IdentityError = UserError & {
   __typename?: 'IdentityError';
-  /** What rule was broken. */
-  code: IdentityErrorCode;
-  /** The input field at fault, e.g. scopes.1; null when the whole request is. */
-  field?: Maybe<Scalars['String']['output']>;
+  /** What rule was broken: one of IdentityErrorCode's values. */
+  code: Scalars['String']['output'];
+  /** The path of the input field at fault, e.g. ["scopes", "1"]; null when the whole request is. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
   /** A human-readable explanation. */
   message: Scalars['String']['output'];
 };
@@ -433,6 +433,23 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * A business rule a mutation's input broke, returned as data in the payload's `errors` (nothing was
+ * changed). Every domain's error type implements it, so a client renders every refusal with one piece
+ * of code: `code` says what went wrong, `field` where in the input, `message` says it to a person.
+ */
+export type UserError = {
+  /** What rule was broken: one of the domain's documented error codes, e.g. VALIDATION_FAILED. */
+  code: Scalars['String']['output'];
+  /**
+   * The path of the input field at fault, from the mutation's `input`, list indexes as strings,
+   * e.g. ["lines", "2", "quantity"]; null when the whole request is at fault.
+   */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** A human-readable explanation. */
+  message: Scalars['String']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -512,6 +529,10 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 ) => TResult | Promise<TResult>;
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  UserError: ( BusinessErrorModel );
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -547,6 +568,7 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -582,6 +604,7 @@ export type ResolversParentTypes = {
   Money: Money;
   MoneyInput: MoneyInput;
   PageInfo: PageInfo;
+  UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
 };
@@ -688,8 +711,8 @@ export type PersistedOperationEdgeResolvers<ContextType = IdentityContext, Paren
 };
 
 export type IdentityErrorResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['IdentityError'] = ResolversParentTypes['IdentityError']> = {
-  code?: Resolver<ResolversTypes['IdentityErrorCode'], ParentType, ContextType>;
-  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -750,6 +773,13 @@ export type PageInfoResolvers<ContextType = IdentityContext, ParentType extends 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type UserErrorResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
+  __resolveType: TypeResolveFn<'IdentityError', ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = IdentityContext> = {
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -772,6 +802,7 @@ export type Resolvers<ContextType = IdentityContext> = {
   CurrencyCode?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  UserError?: UserErrorResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = IdentityContext> = {

@@ -634,12 +634,12 @@ export type StockMovementEdge = {
 };
 
 /** A broken business rule: nothing was changed. */
-export type InventoryError = {
+export type InventoryError = UserError & {
   __typename?: 'InventoryError';
-  /** What rule was broken. */
-  code: InventoryErrorCode;
-  /** The input field at fault, e.g. lines.1.quantity; null when the whole request is. */
-  field?: Maybe<Scalars['String']['output']>;
+  /** What rule was broken: one of InventoryErrorCode's values. */
+  code: Scalars['String']['output'];
+  /** The path of the input field at fault, e.g. ["lines", "1", "quantity"]; null when the whole request is. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
   /** A human-readable explanation. */
   message: Scalars['String']['output'];
 };
@@ -986,6 +986,23 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * A business rule a mutation's input broke, returned as data in the payload's `errors` (nothing was
+ * changed). Every domain's error type implements it, so a client renders every refusal with one piece
+ * of code: `code` says what went wrong, `field` where in the input, `message` says it to a person.
+ */
+export type UserError = {
+  /** What rule was broken: one of the domain's documented error codes, e.g. VALIDATION_FAILED. */
+  code: Scalars['String']['output'];
+  /**
+   * The path of the input field at fault, from the mutation's `input`, list indexes as strings,
+   * e.g. ["lines", "2", "quantity"]; null when the whole request is at fault.
+   */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** A human-readable explanation. */
+  message: Scalars['String']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1065,6 +1082,10 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 ) => TResult | Promise<TResult>;
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  UserError: ( BusinessErrorModel );
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -1130,6 +1151,7 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -1191,6 +1213,7 @@ export type ResolversParentTypes = {
   Money: Money;
   MoneyInput: MoneyInput;
   PageInfo: PageInfo;
+  UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
 };
@@ -1389,8 +1412,8 @@ export type StockMovementEdgeResolvers<ContextType = InventoryContext, ParentTyp
 };
 
 export type InventoryErrorResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['InventoryError'] = ResolversParentTypes['InventoryError']> = {
-  code?: Resolver<ResolversTypes['InventoryErrorCode'], ParentType, ContextType>;
-  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -1484,6 +1507,13 @@ export type PageInfoResolvers<ContextType = InventoryContext, ParentType extends
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type UserErrorResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
+  __resolveType: TypeResolveFn<'InventoryError', ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = InventoryContext> = {
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -1518,6 +1548,7 @@ export type Resolvers<ContextType = InventoryContext> = {
   CurrencyCode?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  UserError?: UserErrorResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = InventoryContext> = {

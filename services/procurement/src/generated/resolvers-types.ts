@@ -735,12 +735,12 @@ export type SupplierBillEdge = {
 };
 
 /** A broken business rule: nothing was changed. */
-export type ProcurementError = {
+export type ProcurementError = UserError & {
   __typename?: 'ProcurementError';
-  /** What rule was broken. */
-  code: ProcurementErrorCode;
-  /** The input field at fault, e.g. lines.0.quantity. */
-  field?: Maybe<Scalars['String']['output']>;
+  /** What rule was broken: one of ProcurementErrorCode's values. */
+  code: Scalars['String']['output'];
+  /** The path of the input field at fault, e.g. ["lines", "0", "quantity"]; null when the whole request is. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
   /** A human-readable explanation. */
   message: Scalars['String']['output'];
 };
@@ -1159,6 +1159,23 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * A business rule a mutation's input broke, returned as data in the payload's `errors` (nothing was
+ * changed). Every domain's error type implements it, so a client renders every refusal with one piece
+ * of code: `code` says what went wrong, `field` where in the input, `message` says it to a person.
+ */
+export type UserError = {
+  /** What rule was broken: one of the domain's documented error codes, e.g. VALIDATION_FAILED. */
+  code: Scalars['String']['output'];
+  /**
+   * The path of the input field at fault, from the mutation's `input`, list indexes as strings,
+   * e.g. ["lines", "2", "quantity"]; null when the whole request is at fault.
+   */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** A human-readable explanation. */
+  message: Scalars['String']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1238,6 +1255,10 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 ) => TResult | Promise<TResult>;
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  UserError: ( BusinessErrorModel );
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -1314,6 +1335,7 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -1387,6 +1409,7 @@ export type ResolversParentTypes = {
   Money: Money;
   MoneyInput: MoneyInput;
   PageInfo: PageInfo;
+  UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
 };
@@ -1649,8 +1672,8 @@ export type SupplierBillEdgeResolvers<ContextType = ProcurementContext, ParentTy
 };
 
 export type ProcurementErrorResolvers<ContextType = ProcurementContext, ParentType extends ResolversParentTypes['ProcurementError'] = ResolversParentTypes['ProcurementError']> = {
-  code?: Resolver<ResolversTypes['ProcurementErrorCode'], ParentType, ContextType>;
-  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -1743,6 +1766,13 @@ export type PageInfoResolvers<ContextType = ProcurementContext, ParentType exten
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type UserErrorResolvers<ContextType = ProcurementContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
+  __resolveType: TypeResolveFn<'ProcurementError', ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = ProcurementContext> = {
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -1783,6 +1813,7 @@ export type Resolvers<ContextType = ProcurementContext> = {
   CurrencyCode?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  UserError?: UserErrorResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = ProcurementContext> = {

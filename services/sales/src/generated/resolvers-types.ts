@@ -94,7 +94,14 @@ export type Mutation = {
   rejectQuote: QuotePayload;
   /** Places a sales order in DRAFT: prices and totals are fixed, no stock is held yet. */
   placeSalesOrder: SalesOrderPayload;
-  /** Asks inventory to reserve every line and finance to check the customer's credit: the order waits in PENDING_CONFIRMATION, becomes CONFIRMED when both agree, or REJECTED with the reason as soon as one refuses. */
+  /**
+   * Asks inventory to reserve every line and finance to check the customer's credit. The answer is
+   * not the outcome: on success the payload's order is in PENDING_CONFIRMATION, and the order
+   * becomes CONFIRMED when both agree, or REJECTED (see statusReasonCode and statusReason) as soon
+   * as one refuses, usually within seconds. To learn the outcome, poll `salesOrder(id)` until its
+   * status leaves PENDING_CONFIRMATION, or subscribe to the `sales.order.confirmed` and
+   * `sales.order.rejected` webhook events.
+   */
   confirmSalesOrder: SalesOrderPayload;
   /** Cancels an order that has not shipped; reserved stock and the credit held for it are released. */
   cancelSalesOrder: SalesOrderPayload;
@@ -490,12 +497,12 @@ export type QuoteEdge = {
 };
 
 /** A broken business rule: nothing was changed. */
-export type SalesError = {
+export type SalesError = UserError & {
   __typename?: 'SalesError';
-  /** What rule was broken. */
-  code: SalesErrorCode;
-  /** The input field at fault, e.g. lines.0.quantity. */
-  field?: Maybe<Scalars['String']['output']>;
+  /** What rule was broken: one of SalesErrorCode's values. */
+  code: Scalars['String']['output'];
+  /** The path of the input field at fault, e.g. ["lines", "0", "quantity"]; null when the whole request is. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
   /** A human-readable explanation. */
   message: Scalars['String']['output'];
 };
@@ -739,6 +746,23 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * A business rule a mutation's input broke, returned as data in the payload's `errors` (nothing was
+ * changed). Every domain's error type implements it, so a client renders every refusal with one piece
+ * of code: `code` says what went wrong, `field` where in the input, `message` says it to a person.
+ */
+export type UserError = {
+  /** What rule was broken: one of the domain's documented error codes, e.g. VALIDATION_FAILED. */
+  code: Scalars['String']['output'];
+  /**
+   * The path of the input field at fault, from the mutation's `input`, list indexes as strings,
+   * e.g. ["lines", "2", "quantity"]; null when the whole request is at fault.
+   */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** A human-readable explanation. */
+  message: Scalars['String']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -818,6 +842,10 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 ) => TResult | Promise<TResult>;
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  UserError: ( BusinessErrorModel );
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -867,6 +895,7 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -915,6 +944,7 @@ export type ResolversParentTypes = {
   Money: Money;
   MoneyInput: MoneyInput;
   PageInfo: PageInfo;
+  UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
 };
@@ -1091,8 +1121,8 @@ export type QuoteEdgeResolvers<ContextType = SalesContext, ParentType extends Re
 };
 
 export type SalesErrorResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['SalesError'] = ResolversParentTypes['SalesError']> = {
-  code?: Resolver<ResolversTypes['SalesErrorCode'], ParentType, ContextType>;
-  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -1153,6 +1183,13 @@ export type PageInfoResolvers<ContextType = SalesContext, ParentType extends Res
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type UserErrorResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
+  __resolveType: TypeResolveFn<'SalesError', ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = SalesContext> = {
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -1180,6 +1217,7 @@ export type Resolvers<ContextType = SalesContext> = {
   CurrencyCode?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  UserError?: UserErrorResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = SalesContext> = {
