@@ -54,6 +54,7 @@ export {
 export { onShutdown, type RunningServer, serveGraphQL } from "./http.js";
 export { currentRequestScope, type HttpLimits, httpLimitsFromEnv, sendGraphQLError } from "./http-limits.js";
 export { listLoaderByKey, loaderById, loaderByKey } from "./loaders.js";
+export { typenameOf } from "./references.js";
 export { logger } from "./logger.js";
 export { type DomainMigrations, migrateDomain } from "./migrations.js";
 // Exact amounts and quantities.

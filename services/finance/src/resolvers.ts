@@ -1,8 +1,9 @@
-import { actionResolvers, assertIds, clockDay, Dec, pageSize, present } from "@erp/core";
+import { actionResolvers, assertIds, clockDay, Dec, pageSize, present, typenameOf } from "@erp/core";
 import type { FinanceContext } from "./context.js";
 import { approveCreditLine, rejectCreditLine, requestCreditLine, suspendCreditLine, toCreditLine } from "./credit.js";
+import { ledgerDocumentOf } from "./documents.js";
 import { financeConstraintViolations } from "./errors.js";
-import type { Resolvers } from "./generated/resolvers-types.js";
+import type { LedgerDocument, Resolvers } from "./generated/resolvers-types.js";
 import { accrueInterest } from "./interest.js";
 import { isOverdue, issueInvoice, voidInvoice } from "./invoice.js";
 import { postJournalEntry, reverseJournalEntry, showMoney } from "./journal.js";
@@ -128,6 +129,9 @@ export const resolvers: Resolvers = {
   Invoice: {
     __resolveReference: (ref, ctx) => ctx.loaders.invoice.load(ref.id),
     customer: (invoice) => ({ id: invoice.customerId }),
+    // References sales resolves; the gateway batches a page's orders and shipments into one _entities call each.
+    salesOrder: (invoice) => (invoice.salesOrderId ? { id: invoice.salesOrderId } : null),
+    shipment: (invoice) => (invoice.shipmentId ? { id: invoice.shipmentId } : null),
     overdue: (invoice, _, ctx) => isOverdue(invoice, clockDay(ctx.clock)),
     lines: async (invoice, _, ctx) =>
       (await ctx.loaders.linesOfInvoice.load(invoice.id)).map((l) => ({
@@ -140,7 +144,17 @@ export const resolvers: Resolvers = {
       })),
     journalEntry: async (invoice, _, ctx) => (await ctx.loaders.entriesOfSource.load(invoice.id))[0] ?? null,
   },
+  InvoiceLine: {
+    product: (line) => (line.productId ? { id: line.productId } : null),
+  },
+  FinanceDocument: {
+    document: (document, _, ctx) => ledgerDocumentOf(document, ctx),
+  },
+  LedgerDocument: {
+    __resolveType: (value) => typenameOf<NonNullable<LedgerDocument["__typename"]>>(value),
+  },
   Payment: {
+    __resolveReference: (ref, ctx) => ctx.loaders.payment.load(ref.id),
     customer: (payment) => ({ id: payment.customerId }),
     allocations: async (payment, _, ctx) =>
       (await ctx.loaders.allocationsOfPayment.load(payment.id)).map((a) => ({
@@ -163,6 +177,7 @@ export const resolvers: Resolvers = {
     approvedBy: (line) => line.approvers.map(employeeBySubject),
   },
   PayrollPayable: {
+    payrollRun: (payable) => ({ id: payable.payrollRunId }),
     paid: (payable) => payable.paymentId !== null,
     postingEntry: (payable, _, ctx) => present(ctx.loaders.entry.load(payable.postingEntryId), "JournalEntry"),
     paymentEntry: (payable, _, ctx) => (payable.paymentEntryId ? ctx.loaders.entry.load(payable.paymentEntryId) : null),

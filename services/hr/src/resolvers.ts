@@ -70,12 +70,14 @@ export const resolvers: Resolvers = {
       (await ctx.loaders.balancesOfEmployee.load(employee.id)).filter((b) => year == null || b.year === year),
   },
   Department: {
+    __resolveReference: (ref, ctx) => ctx.loaders.department.load(ref.id),
     parent: (department, _, ctx) => (department.parentId ? ctx.loaders.department.load(department.parentId) : null),
     children: (department, _, ctx) => ctx.loaders.childDepartments.load(department.id),
     manager: (department, _, ctx) => (department.managerId ? ctx.loaders.employee.load(department.managerId) : null),
     employees: (department, _, ctx) => ctx.loaders.employeesOfDepartment.load(department.id),
   },
   LeaveRequest: {
+    __resolveReference: (ref, ctx) => ctx.loaders.leaveRequest.load(ref.id),
     employee: async (request, _, ctx) => (await ctx.loaders.employee.load(request.employeeId))!,
     leaveType: async (request, _, ctx) => (await ctx.loaders.leaveType.load(request.leaveTypeId))!,
   },
@@ -84,6 +86,7 @@ export const resolvers: Resolvers = {
     leaveType: async (balance, _, ctx) => (await ctx.loaders.leaveType.load(balance.leaveTypeId))!,
   },
   PayrollRun: {
+    __resolveReference: (ref, ctx) => ctx.loaders.payrollRun.load(ref.id),
     lines: (run, _, ctx) => ctx.loaders.payrollLines.load(run.id),
     totals: async (run, _, ctx) =>
       runTotals(await ctx.loaders.payrollLines.load(run.id)).map((t) => money(t.gross, t.currency)),

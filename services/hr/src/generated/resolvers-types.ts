@@ -1353,6 +1353,7 @@ export type CompensationRecordResolvers<ContextType = HrContext, ParentType exte
 };
 
 export type DepartmentResolvers<ContextType = HrContext, ParentType extends ResolversParentTypes['Department'] = ResolversParentTypes['Department']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Department']>, { __typename: 'Department' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1382,6 +1383,7 @@ export type LeaveTypeResolvers<ContextType = HrContext, ParentType extends Resol
 };
 
 export type LeaveRequestResolvers<ContextType = HrContext, ParentType extends ResolversParentTypes['LeaveRequest'] = ResolversParentTypes['LeaveRequest']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['LeaveRequest']>, { __typename: 'LeaveRequest' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   employee?: Resolver<ResolversTypes['Employee'], ParentType, ContextType>;
   leaveType?: Resolver<ResolversTypes['LeaveType'], ParentType, ContextType>;
@@ -1411,6 +1413,7 @@ export type LeaveBalanceResolvers<ContextType = HrContext, ParentType extends Re
 };
 
 export type PayrollRunResolvers<ContextType = HrContext, ParentType extends ResolversParentTypes['PayrollRun'] = ResolversParentTypes['PayrollRun']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['PayrollRun']>, { __typename: 'PayrollRun' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   period?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -458,6 +458,36 @@ export type DocumentReference = {
   type: Scalars['String']['output'];
   /** The document's id. */
   id: Scalars['String']['output'];
+  /**
+   * The document itself, to follow into its domain: a SalesOrder (a reservation's order), a Shipment
+   * (SalesShipment), a GoodsReceipt or a StockAdjustment; null for other kinds (e.g. a receipt typed
+   * in by hand) or when the id names no such document.
+   */
+  document?: Maybe<StockDocument>;
+};
+
+/** A document a stock movement or reservation answers to, owned by sales, procurement or inventory. */
+export type StockDocument = SalesOrder | Shipment | GoodsReceipt | StockAdjustment;
+
+/** A sales order; sales owns it, inventory refers to it. */
+export type SalesOrder = {
+  __typename?: 'SalesOrder';
+  /** The order's id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A shipment of a sales order; sales owns it, inventory refers to it. */
+export type Shipment = {
+  __typename?: 'Shipment';
+  /** The shipment's id. */
+  id: Scalars['ID']['output'];
+};
+
+/** Goods received against a purchase order; procurement owns it, inventory refers to it. */
+export type GoodsReceipt = {
+  __typename?: 'GoodsReceipt';
+  /** The receipt's id. */
+  id: Scalars['ID']['output'];
 };
 
 /** A document in any domain, by type and id, as input. */
@@ -1081,6 +1111,10 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
+/** Mapping of union types */
+export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
+  StockDocument: ( SalesOrder ) | ( Shipment ) | ( GoodsReceipt ) | ( StockAdjustmentModel );
+};
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
@@ -1103,7 +1137,11 @@ export type ResolversTypes = {
   StockLevel: ResolverTypeWrapper<StockLevelModel>;
   StockMovement: ResolverTypeWrapper<StockMovementModel>;
   StockMovementKind: StockMovementKind;
-  DocumentReference: ResolverTypeWrapper<DocumentReference>;
+  DocumentReference: ResolverTypeWrapper<Omit<DocumentReference, 'document'> & { document?: Maybe<ResolversTypes['StockDocument']> }>;
+  StockDocument: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['StockDocument']>;
+  SalesOrder: ResolverTypeWrapper<SalesOrder>;
+  Shipment: ResolverTypeWrapper<Shipment>;
+  GoodsReceipt: ResolverTypeWrapper<GoodsReceipt>;
   DocumentReferenceInput: DocumentReferenceInput;
   Reservation: ResolverTypeWrapper<ReservationModel>;
   ReservationStatus: ReservationStatus;
@@ -1168,7 +1206,11 @@ export type ResolversParentTypes = {
   WarehouseAddressInput: WarehouseAddressInput;
   StockLevel: StockLevelModel;
   StockMovement: StockMovementModel;
-  DocumentReference: DocumentReference;
+  DocumentReference: Omit<DocumentReference, 'document'> & { document?: Maybe<ResolversParentTypes['StockDocument']> };
+  StockDocument: ResolversUnionTypes<ResolversParentTypes>['StockDocument'];
+  SalesOrder: SalesOrder;
+  Shipment: Shipment;
+  GoodsReceipt: GoodsReceipt;
   DocumentReferenceInput: DocumentReferenceInput;
   Reservation: ReservationModel;
   StockAdjustment: StockAdjustmentModel;
@@ -1316,6 +1358,7 @@ export type StockLevelResolvers<ContextType = InventoryContext, ParentType exten
 };
 
 export type StockMovementResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['StockMovement'] = ResolversParentTypes['StockMovement']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['StockMovement']>, { __typename: 'StockMovement' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['StockMovementKind'], ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
@@ -1332,6 +1375,29 @@ export type StockMovementResolvers<ContextType = InventoryContext, ParentType ex
 export type DocumentReferenceResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['DocumentReference'] = ResolversParentTypes['DocumentReference']> = {
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  document?: Resolver<Maybe<ResolversTypes['StockDocument']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type StockDocumentResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['StockDocument'] = ResolversParentTypes['StockDocument']> = {
+  __resolveType: TypeResolveFn<'SalesOrder' | 'Shipment' | 'GoodsReceipt' | 'StockAdjustment', ParentType, ContextType>;
+};
+
+export type SalesOrderResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['SalesOrder'] = ResolversParentTypes['SalesOrder']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['SalesOrder']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ShipmentResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['Shipment'] = ResolversParentTypes['Shipment']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Shipment']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type GoodsReceiptResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['GoodsReceipt'] = ResolversParentTypes['GoodsReceipt']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GoodsReceipt']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1348,6 +1414,7 @@ export type ReservationResolvers<ContextType = InventoryContext, ParentType exte
 };
 
 export type StockAdjustmentResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['StockAdjustment'] = ResolversParentTypes['StockAdjustment']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['StockAdjustment']>, { __typename: 'StockAdjustment' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
   warehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType>;
@@ -1523,6 +1590,10 @@ export type Resolvers<ContextType = InventoryContext> = {
   StockLevel?: StockLevelResolvers<ContextType>;
   StockMovement?: StockMovementResolvers<ContextType>;
   DocumentReference?: DocumentReferenceResolvers<ContextType>;
+  StockDocument?: StockDocumentResolvers<ContextType>;
+  SalesOrder?: SalesOrderResolvers<ContextType>;
+  Shipment?: ShipmentResolvers<ContextType>;
+  GoodsReceipt?: GoodsReceiptResolvers<ContextType>;
   Reservation?: ReservationResolvers<ContextType>;
   StockAdjustment?: StockAdjustmentResolvers<ContextType>;
   InventoryValuation?: InventoryValuationResolvers<ContextType>;

@@ -501,6 +501,13 @@ export type PurchaseOrderLine = {
   billedQuantity: Scalars['Decimal']['output'];
 };
 
+/** An inventory warehouse; inventory owns it, procurement refers to it. */
+export type Warehouse = {
+  __typename?: 'Warehouse';
+  /** The warehouse's id. */
+  id: Scalars['ID']['output'];
+};
+
 /** Goods that arrived against a purchase order. */
 export type GoodsReceipt = {
   __typename?: 'GoodsReceipt';
@@ -512,6 +519,8 @@ export type GoodsReceipt = {
   purchaseOrder: PurchaseOrder;
   /** The warehouse the goods went into (an inventory warehouse id). */
   warehouseId: Scalars['ID']['output'];
+  /** The warehouse the goods went into (inventory resolves it). */
+  warehouse: Warehouse;
   /** The day they arrived. */
   receivedOn: Scalars['Date']['output'];
   /** Who recorded the receipt (identity subject). */
@@ -527,6 +536,8 @@ export type GoodsReceiptLine = {
   id: Scalars['ID']['output'];
   /** The purchase order line received against. */
   purchaseOrderLineId: Scalars['ID']['output'];
+  /** The purchase order line received against, with what is received of it so far. */
+  purchaseOrderLine: PurchaseOrderLine;
   /** The product received. */
   product: Product;
   /** Quantity received. */
@@ -594,6 +605,8 @@ export type SupplierBillLine = {
   lineNumber: Scalars['Int']['output'];
   /** The purchase order line billed. */
   purchaseOrderLineId: Scalars['ID']['output'];
+  /** The purchase order line billed, with what is received and billed of it so far. */
+  purchaseOrderLine: PurchaseOrderLine;
   /** Quantity billed. */
   quantity: Scalars['Decimal']['output'];
   /** Price billed for one unit. */
@@ -1277,6 +1290,7 @@ export type ResolversTypes = {
   PurchaseOrderApproval: ResolverTypeWrapper<ApprovalModel>;
   ApprovalDecision: ApprovalDecision;
   PurchaseOrderLine: ResolverTypeWrapper<PurchaseOrderLineModel>;
+  Warehouse: ResolverTypeWrapper<Warehouse>;
   GoodsReceipt: ResolverTypeWrapper<GoodsReceiptModel>;
   GoodsReceiptLine: ResolverTypeWrapper<GoodsReceiptLineModel>;
   SupplierBill: ResolverTypeWrapper<SupplierBillModel>;
@@ -1354,6 +1368,7 @@ export type ResolversParentTypes = {
   PurchaseOrder: PurchaseOrderModel;
   PurchaseOrderApproval: ApprovalModel;
   PurchaseOrderLine: PurchaseOrderLineModel;
+  Warehouse: Warehouse;
   GoodsReceipt: GoodsReceiptModel;
   GoodsReceiptLine: GoodsReceiptLineModel;
   SupplierBill: SupplierBillModel;
@@ -1559,11 +1574,19 @@ export type PurchaseOrderLineResolvers<ContextType = ProcurementContext, ParentT
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type WarehouseResolvers<ContextType = ProcurementContext, ParentType extends ResolversParentTypes['Warehouse'] = ResolversParentTypes['Warehouse']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Warehouse']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type GoodsReceiptResolvers<ContextType = ProcurementContext, ParentType extends ResolversParentTypes['GoodsReceipt'] = ResolversParentTypes['GoodsReceipt']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GoodsReceipt']>, { __typename: 'GoodsReceipt' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   purchaseOrder?: Resolver<ResolversTypes['PurchaseOrder'], ParentType, ContextType>;
   warehouseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  warehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType>;
   receivedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   receivedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['GoodsReceiptLine']>, ParentType, ContextType>;
@@ -1573,6 +1596,7 @@ export type GoodsReceiptResolvers<ContextType = ProcurementContext, ParentType e
 export type GoodsReceiptLineResolvers<ContextType = ProcurementContext, ParentType extends ResolversParentTypes['GoodsReceiptLine'] = ResolversParentTypes['GoodsReceiptLine']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   purchaseOrderLineId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  purchaseOrderLine?: Resolver<ResolversTypes['PurchaseOrderLine'], ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   unitCost?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -1606,6 +1630,7 @@ export type SupplierBillResolvers<ContextType = ProcurementContext, ParentType e
 export type SupplierBillLineResolvers<ContextType = ProcurementContext, ParentType extends ResolversParentTypes['SupplierBillLine'] = ResolversParentTypes['SupplierBillLine']> = {
   lineNumber?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   purchaseOrderLineId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  purchaseOrderLine?: Resolver<ResolversTypes['PurchaseOrderLine'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -1784,6 +1809,7 @@ export type Resolvers<ContextType = ProcurementContext> = {
   PurchaseOrder?: PurchaseOrderResolvers<ContextType>;
   PurchaseOrderApproval?: PurchaseOrderApprovalResolvers<ContextType>;
   PurchaseOrderLine?: PurchaseOrderLineResolvers<ContextType>;
+  Warehouse?: WarehouseResolvers<ContextType>;
   GoodsReceipt?: GoodsReceiptResolvers<ContextType>;
   GoodsReceiptLine?: GoodsReceiptLineResolvers<ContextType>;
   SupplierBill?: SupplierBillResolvers<ContextType>;

@@ -234,6 +234,8 @@ export type SalesOrder = {
   customer: Customer;
   /** Where the goods ship from (an inventory warehouse id). */
   warehouseId: Scalars['ID']['output'];
+  /** The warehouse the goods ship from (inventory resolves it). */
+  warehouse: Warehouse;
   /** The order's currency; every price is in it. */
   currency: Scalars['CurrencyCode']['output'];
   /** Where the order is in its life. */
@@ -342,6 +344,8 @@ export type Shipment = {
   __typename?: 'Shipment';
   /** Unique id. */
   id: Scalars['ID']['output'];
+  /** The order shipped. */
+  salesOrder: SalesOrder;
   /** Human-readable number, e.g. SH-000007. */
   number: Scalars['String']['output'];
   /** The carrier's tracking reference. */
@@ -357,10 +361,19 @@ export type ShipmentLine = {
   __typename?: 'ShipmentLine';
   /** The order line shipped. */
   orderLineId: Scalars['ID']['output'];
+  /** The order line shipped, with its price and what is shipped of it so far. */
+  orderLine: SalesOrderLine;
   /** The product shipped. */
   product: Product;
   /** Quantity shipped. */
   quantity: Scalars['Decimal']['output'];
+};
+
+/** An inventory warehouse; inventory owns it, sales refers to it. */
+export type Warehouse = {
+  __typename?: 'Warehouse';
+  /** The warehouse's id. */
+  id: Scalars['ID']['output'];
 };
 
 /** An offer to a customer. */
@@ -862,6 +875,7 @@ export type ResolversTypes = {
   SalesOrderLine: ResolverTypeWrapper<LineModel>;
   Shipment: ResolverTypeWrapper<ShipmentViewModel>;
   ShipmentLine: ResolverTypeWrapper<ShipmentLineViewModel>;
+  Warehouse: ResolverTypeWrapper<Warehouse>;
   Quote: ResolverTypeWrapper<QuoteModel>;
   QuoteStatus: QuoteStatus;
   QuoteLine: ResolverTypeWrapper<LineModel>;
@@ -913,6 +927,7 @@ export type ResolversParentTypes = {
   SalesOrderLine: LineModel;
   Shipment: ShipmentViewModel;
   ShipmentLine: ShipmentLineViewModel;
+  Warehouse: Warehouse;
   Quote: QuoteModel;
   QuoteLine: LineModel;
   SalesOrderFilter: SalesOrderFilter;
@@ -1008,6 +1023,7 @@ export type SalesOrderResolvers<ContextType = SalesContext, ParentType extends R
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
   warehouseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  warehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['CurrencyCode'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['SalesOrderStatus'], ParentType, ContextType>;
   statusReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1046,7 +1062,9 @@ export type SalesOrderLineResolvers<ContextType = SalesContext, ParentType exten
 };
 
 export type ShipmentResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['Shipment'] = ResolversParentTypes['Shipment']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Shipment']>, { __typename: 'Shipment' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  salesOrder?: Resolver<ResolversTypes['SalesOrder'], ParentType, ContextType>;
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   carrierReference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['ShipmentLine']>, ParentType, ContextType>;
@@ -1056,12 +1074,20 @@ export type ShipmentResolvers<ContextType = SalesContext, ParentType extends Res
 
 export type ShipmentLineResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['ShipmentLine'] = ResolversParentTypes['ShipmentLine']> = {
   orderLineId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  orderLine?: Resolver<ResolversTypes['SalesOrderLine'], ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type WarehouseResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['Warehouse'] = ResolversParentTypes['Warehouse']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Warehouse']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type QuoteResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['Quote'] = ResolversParentTypes['Quote']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Quote']>, { __typename: 'Quote' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
@@ -1200,6 +1226,7 @@ export type Resolvers<ContextType = SalesContext> = {
   SalesOrderLine?: SalesOrderLineResolvers<ContextType>;
   Shipment?: ShipmentResolvers<ContextType>;
   ShipmentLine?: ShipmentLineResolvers<ContextType>;
+  Warehouse?: WarehouseResolvers<ContextType>;
   Quote?: QuoteResolvers<ContextType>;
   QuoteLine?: QuoteLineResolvers<ContextType>;
   SalesOrderConnection?: SalesOrderConnectionResolvers<ContextType>;

@@ -40,6 +40,14 @@ export type Query = {
    * business action that changed it, with its actor, request id and idempotency key.
    */
   auditTrail: AuditRecordConnection;
+  /**
+   * Any entity a detail page shows, by its type and id: the id a list, a payload, an audit record or a
+   * webhook event handed out, and its type as `__typename` names it. The owning domain resolves
+   * the fields asked for (`... on SalesOrder { number status }`). Null when no such entity exists (the
+   * id is malformed, or no business action of the type's domain ever touched it). Needs the owning
+   * domain's read scope, e.g. sales:read for a SalesOrder.
+   */
+  node?: Maybe<Node>;
 };
 
 
@@ -55,6 +63,13 @@ export type QueryAuditTrailArgs = {
   entityId: Scalars['ID']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Operator views of the platform itself. */
+export type QueryNodeArgs = {
+  nodeType: NodeType;
+  id: Scalars['ID']['input'];
 };
 
 /** Operator actions on the platform itself. */
@@ -216,6 +231,189 @@ export type OperationsErrorCode =
   /** No event bus runs in the process serving this request. */
   | 'EVENT_BUS_UNAVAILABLE';
 
+/** An entity with a detail page, fetched by `node(nodeType, id)`; its domain owns every field but `id`. */
+export type Node = {
+  /** The entity's id, unique within its type. */
+  id: Scalars['ID']['output'];
+};
+
+/**
+ * The types `node` fetches; each value is the GraphQL type's own name (its `__typename`, and the
+ * entity type of audit records and webhook events).
+ */
+export type NodeType =
+  /** A CRM customer (crm). */
+  | 'Customer'
+  /** A CRM lead (crm). */
+  | 'Lead'
+  /** A CRM opportunity (crm). */
+  | 'Opportunity'
+  /** A product of the catalogue (inventory). */
+  | 'Product'
+  /** A warehouse (inventory). */
+  | 'Warehouse'
+  /** A stock correction (inventory). */
+  | 'StockAdjustment'
+  /** A sales order (sales). */
+  | 'SalesOrder'
+  /** A quote (sales). */
+  | 'Quote'
+  /** An invoice (finance). */
+  | 'Invoice'
+  /** A customer payment (finance). */
+  | 'Payment'
+  /** A supplier (procurement). */
+  | 'Supplier'
+  /** A purchase order (procurement). */
+  | 'PurchaseOrder'
+  /** A goods receipt (procurement). */
+  | 'GoodsReceipt'
+  /** A supplier bill (procurement). */
+  | 'SupplierBill'
+  /** An employee (hr). */
+  | 'Employee'
+  /** A department (hr). */
+  | 'Department'
+  /** A leave request (hr). */
+  | 'LeaveRequest'
+  /** A payroll run (hr). */
+  | 'PayrollRun'
+  /** A partner's API key (identity). */
+  | 'ApiKey';
+
+/** A CRM customer; crm owns it. */
+export type Customer = Node & {
+  __typename?: 'Customer';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A CRM lead; crm owns it. */
+export type Lead = Node & {
+  __typename?: 'Lead';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A CRM opportunity; crm owns it. */
+export type Opportunity = Node & {
+  __typename?: 'Opportunity';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A product; inventory owns it. */
+export type Product = Node & {
+  __typename?: 'Product';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A warehouse; inventory owns it. */
+export type Warehouse = Node & {
+  __typename?: 'Warehouse';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A stock correction; inventory owns it. */
+export type StockAdjustment = Node & {
+  __typename?: 'StockAdjustment';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A sales order; sales owns it. */
+export type SalesOrder = Node & {
+  __typename?: 'SalesOrder';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A quote; sales owns it. */
+export type Quote = Node & {
+  __typename?: 'Quote';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** An invoice; finance owns it. */
+export type Invoice = Node & {
+  __typename?: 'Invoice';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A customer payment; finance owns it. */
+export type Payment = Node & {
+  __typename?: 'Payment';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A supplier; procurement owns it. */
+export type Supplier = Node & {
+  __typename?: 'Supplier';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A purchase order; procurement owns it. */
+export type PurchaseOrder = Node & {
+  __typename?: 'PurchaseOrder';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A goods receipt; procurement owns it. */
+export type GoodsReceipt = Node & {
+  __typename?: 'GoodsReceipt';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A supplier bill; procurement owns it. */
+export type SupplierBill = Node & {
+  __typename?: 'SupplierBill';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** An employee; hr owns it. */
+export type Employee = Node & {
+  __typename?: 'Employee';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A department; hr owns it. */
+export type Department = Node & {
+  __typename?: 'Department';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A leave request; hr owns it. */
+export type LeaveRequest = Node & {
+  __typename?: 'LeaveRequest';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A payroll run; hr owns it. */
+export type PayrollRun = Node & {
+  __typename?: 'PayrollRun';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A partner's API key; identity owns it. */
+export type ApiKey = Node & {
+  __typename?: 'ApiKey';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
 /** An amount of money in one currency; the amount is exact, at the currency's minor units. */
 export type Money = {
   __typename?: 'Money';
@@ -267,6 +465,17 @@ export type UserError = {
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
 
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
@@ -333,6 +542,7 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  Node: ( Customer ) | ( Lead ) | ( Opportunity ) | ( Product ) | ( Warehouse ) | ( StockAdjustment ) | ( SalesOrder ) | ( Quote ) | ( Invoice ) | ( Payment ) | ( Supplier ) | ( PurchaseOrder ) | ( GoodsReceipt ) | ( SupplierBill ) | ( Employee ) | ( Department ) | ( LeaveRequest ) | ( PayrollRun ) | ( ApiKey );
   UserError: ( BusinessErrorModel );
 };
 
@@ -353,6 +563,27 @@ export type ResolversTypes = {
   FailedEventPayload: ResolverTypeWrapper<Omit<FailedEventPayload, 'failedEvent' | 'errors'> & { failedEvent?: Maybe<ResolversTypes['FailedEvent']>, errors: Array<ResolversTypes['OperationsError']> }>;
   OperationsError: ResolverTypeWrapper<BusinessErrorModel>;
   OperationsErrorCode: OperationsErrorCode;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
+  NodeType: NodeType;
+  Customer: ResolverTypeWrapper<Customer>;
+  Lead: ResolverTypeWrapper<Lead>;
+  Opportunity: ResolverTypeWrapper<Opportunity>;
+  Product: ResolverTypeWrapper<Product>;
+  Warehouse: ResolverTypeWrapper<Warehouse>;
+  StockAdjustment: ResolverTypeWrapper<StockAdjustment>;
+  SalesOrder: ResolverTypeWrapper<SalesOrder>;
+  Quote: ResolverTypeWrapper<Quote>;
+  Invoice: ResolverTypeWrapper<Invoice>;
+  Payment: ResolverTypeWrapper<Payment>;
+  Supplier: ResolverTypeWrapper<Supplier>;
+  PurchaseOrder: ResolverTypeWrapper<PurchaseOrder>;
+  GoodsReceipt: ResolverTypeWrapper<GoodsReceipt>;
+  SupplierBill: ResolverTypeWrapper<SupplierBill>;
+  Employee: ResolverTypeWrapper<Employee>;
+  Department: ResolverTypeWrapper<Department>;
+  LeaveRequest: ResolverTypeWrapper<LeaveRequest>;
+  PayrollRun: ResolverTypeWrapper<PayrollRun>;
+  ApiKey: ResolverTypeWrapper<ApiKey>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
@@ -379,6 +610,26 @@ export type ResolversParentTypes = {
   RetryFailedEventInput: RetryFailedEventInput;
   FailedEventPayload: Omit<FailedEventPayload, 'failedEvent' | 'errors'> & { failedEvent?: Maybe<ResolversParentTypes['FailedEvent']>, errors: Array<ResolversParentTypes['OperationsError']> };
   OperationsError: BusinessErrorModel;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
+  Customer: Customer;
+  Lead: Lead;
+  Opportunity: Opportunity;
+  Product: Product;
+  Warehouse: Warehouse;
+  StockAdjustment: StockAdjustment;
+  SalesOrder: SalesOrder;
+  Quote: Quote;
+  Invoice: Invoice;
+  Payment: Payment;
+  Supplier: Supplier;
+  PurchaseOrder: PurchaseOrder;
+  GoodsReceipt: GoodsReceipt;
+  SupplierBill: SupplierBill;
+  Employee: Employee;
+  Department: Department;
+  LeaveRequest: LeaveRequest;
+  PayrollRun: PayrollRun;
+  ApiKey: ApiKey;
   Decimal: Scalars['Decimal']['output'];
   DateTime: Scalars['DateTime']['output'];
   Date: Scalars['Date']['output'];
@@ -408,6 +659,7 @@ export type RequiresScopesDirectiveResolver<Result, Parent, ContextType = Operat
 export type QueryResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   failedEvents?: Resolver<Array<ResolversTypes['FailedEvent']>, ParentType, ContextType, RequireFields<QueryFailedEventsArgs, 'status'>>;
   auditTrail?: Resolver<ResolversTypes['AuditRecordConnection'], ParentType, ContextType, RequireFields<QueryAuditTrailArgs, 'entityType' | 'entityId' | 'first'>>;
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'nodeType' | 'id'>>;
 };
 
 export type MutationResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -477,6 +729,125 @@ export type OperationsErrorResolvers<ContextType = OperationsContext, ParentType
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type NodeResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
+  __resolveType: TypeResolveFn<'Customer' | 'Lead' | 'Opportunity' | 'Product' | 'Warehouse' | 'StockAdjustment' | 'SalesOrder' | 'Quote' | 'Invoice' | 'Payment' | 'Supplier' | 'PurchaseOrder' | 'GoodsReceipt' | 'SupplierBill' | 'Employee' | 'Department' | 'LeaveRequest' | 'PayrollRun' | 'ApiKey', ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type CustomerResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']>, { __typename: 'Customer' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type LeadResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Lead'] = ResolversParentTypes['Lead']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Lead']>, { __typename: 'Lead' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type OpportunityResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Opportunity'] = ResolversParentTypes['Opportunity']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Opportunity']>, { __typename: 'Opportunity' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ProductResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']>, { __typename: 'Product' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type WarehouseResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Warehouse'] = ResolversParentTypes['Warehouse']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Warehouse']>, { __typename: 'Warehouse' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type StockAdjustmentResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['StockAdjustment'] = ResolversParentTypes['StockAdjustment']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['StockAdjustment']>, { __typename: 'StockAdjustment' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SalesOrderResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['SalesOrder'] = ResolversParentTypes['SalesOrder']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['SalesOrder']>, { __typename: 'SalesOrder' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type QuoteResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Quote'] = ResolversParentTypes['Quote']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Quote']>, { __typename: 'Quote' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type InvoiceResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Invoice'] = ResolversParentTypes['Invoice']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Invoice']>, { __typename: 'Invoice' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PaymentResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Payment'] = ResolversParentTypes['Payment']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Payment']>, { __typename: 'Payment' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SupplierResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Supplier'] = ResolversParentTypes['Supplier']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Supplier']>, { __typename: 'Supplier' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PurchaseOrderResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['PurchaseOrder'] = ResolversParentTypes['PurchaseOrder']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['PurchaseOrder']>, { __typename: 'PurchaseOrder' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type GoodsReceiptResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['GoodsReceipt'] = ResolversParentTypes['GoodsReceipt']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GoodsReceipt']>, { __typename: 'GoodsReceipt' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SupplierBillResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['SupplierBill'] = ResolversParentTypes['SupplierBill']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['SupplierBill']>, { __typename: 'SupplierBill' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type EmployeeResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Employee'] = ResolversParentTypes['Employee']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Employee']>, { __typename: 'Employee' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type DepartmentResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Department'] = ResolversParentTypes['Department']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Department']>, { __typename: 'Department' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type LeaveRequestResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['LeaveRequest'] = ResolversParentTypes['LeaveRequest']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['LeaveRequest']>, { __typename: 'LeaveRequest' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PayrollRunResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['PayrollRun'] = ResolversParentTypes['PayrollRun']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['PayrollRun']>, { __typename: 'PayrollRun' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ApiKeyResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ApiKey']>, { __typename: 'ApiKey' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -524,6 +895,26 @@ export type Resolvers<ContextType = OperationsContext> = {
   AuditRecordEdge?: AuditRecordEdgeResolvers<ContextType>;
   FailedEventPayload?: FailedEventPayloadResolvers<ContextType>;
   OperationsError?: OperationsErrorResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
+  Customer?: CustomerResolvers<ContextType>;
+  Lead?: LeadResolvers<ContextType>;
+  Opportunity?: OpportunityResolvers<ContextType>;
+  Product?: ProductResolvers<ContextType>;
+  Warehouse?: WarehouseResolvers<ContextType>;
+  StockAdjustment?: StockAdjustmentResolvers<ContextType>;
+  SalesOrder?: SalesOrderResolvers<ContextType>;
+  Quote?: QuoteResolvers<ContextType>;
+  Invoice?: InvoiceResolvers<ContextType>;
+  Payment?: PaymentResolvers<ContextType>;
+  Supplier?: SupplierResolvers<ContextType>;
+  PurchaseOrder?: PurchaseOrderResolvers<ContextType>;
+  GoodsReceipt?: GoodsReceiptResolvers<ContextType>;
+  SupplierBill?: SupplierBillResolvers<ContextType>;
+  Employee?: EmployeeResolvers<ContextType>;
+  Department?: DepartmentResolvers<ContextType>;
+  LeaveRequest?: LeaveRequestResolvers<ContextType>;
+  PayrollRun?: PayrollRunResolvers<ContextType>;
+  ApiKey?: ApiKeyResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Date?: GraphQLScalarType;
