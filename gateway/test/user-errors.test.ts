@@ -1,6 +1,6 @@
 import { composeServices } from "@apollo/composition";
 import { subgraphTypeDefs } from "@erp/core";
-import { getNamedType, type GraphQLSchema, isInterfaceType, isListType, isNonNullType, isObjectType } from "graphql";
+import { type GraphQLSchema, getNamedType, isInterfaceType, isListType, isNonNullType, isObjectType } from "graphql";
 import { describe, expect, it } from "vitest";
 import { subgraphModules } from "../src/subgraphs.js";
 

@@ -253,7 +253,10 @@ describe(`order to cash across CRM, inventory and sales on ${testDatabaseKind()}
     await erp.settle();
     const lineId = (await order(id)).lines[0].id;
     const over = await ship(id, lineId, "3");
-    expect(over.data.shipSalesOrder.errors[0]).toMatchObject({ code: "OVER_SHIPMENT", field: ["lines", "0", "quantity"] });
+    expect(over.data.shipSalesOrder.errors[0]).toMatchObject({
+      code: "OVER_SHIPMENT",
+      field: ["lines", "0", "quantity"],
+    });
     const after = await order(id);
     expect(after).toMatchObject({ status: "CONFIRMED", shipments: [], lines: [{ shippedQuantity: "0" }] });
   });

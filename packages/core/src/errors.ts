@@ -90,9 +90,7 @@ export function refusals<Code extends string>(
 }
 
 export function validationErrors(error: ZodError): BusinessError[] {
-  return error.issues.map((issue) =>
-    businessError(KernelErrorCode.VALIDATION_FAILED, issue.message, issue.path),
-  );
+  return error.issues.map((issue) => businessError(KernelErrorCode.VALIDATION_FAILED, issue.message, issue.path));
 }
 
 /** Refusals at the edge (limits, budgets); their extensions (cost, limit, retryAfterSeconds) are public. */

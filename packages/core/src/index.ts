@@ -54,7 +54,6 @@ export {
 export { onShutdown, type RunningServer, serveGraphQL } from "./http.js";
 export { currentRequestScope, type HttpLimits, httpLimitsFromEnv, sendGraphQLError } from "./http-limits.js";
 export { listLoaderByKey, loaderById, loaderByKey } from "./loaders.js";
-export { typenameOf } from "./references.js";
 export { logger } from "./logger.js";
 export { type DomainMigrations, migrateDomain } from "./migrations.js";
 // Exact amounts and quantities.
@@ -71,6 +70,7 @@ export {
 } from "./money.js";
 // The operations subgraph: dead letters and the audit trail, for operators.
 export { operations } from "./operations/operations.js";
+export { typenameOf } from "./references.js";
 export { isKnownScope } from "./scopes.js";
 // Settings a domain reads from the environment, checked when its subgraph is built.
 export { defineSettings, setting } from "./settings.js";

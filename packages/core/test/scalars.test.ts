@@ -12,13 +12,23 @@ const rootValue = { echo: ({ value }: { value: string }) => value };
 
 describe("Decimal inputs", () => {
   it("keep their exact string form", async () => {
-    const result = await graphql({ schema, rootValue, source: "query($v: Decimal!) { echo(value: $v) }", variableValues: { v: "10.50" } });
+    const result = await graphql({
+      schema,
+      rootValue,
+      source: "query($v: Decimal!) { echo(value: $v) }",
+      variableValues: { v: "10.50" },
+    });
     expect(result.data?.echo).toBe("10.50");
     expect((await graphql({ schema, rootValue, source: '{ echo(value: "0.100") }' })).data?.echo).toBe("0.100");
   });
 
   it("refuse a JSON number, saying so and showing the string to send", async () => {
-    const result = await graphql({ schema, rootValue, source: "query($v: Decimal!) { echo(value: $v) }", variableValues: { v: 10.5 } });
+    const result = await graphql({
+      schema,
+      rootValue,
+      source: "query($v: Decimal!) { echo(value: $v) }",
+      variableValues: { v: 10.5 },
+    });
     expect(result.errors?.[0]?.message).toContain('Decimal must be a string, not a number: send "10.5" (with quotes)');
   });
 

@@ -74,7 +74,9 @@ describe(`customer details, blocking, contacts and activities on ${testDatabaseK
     expect(
       (await update({ customerId: UNKNOWN, expectedVersion: 1, name: "x" })).data.updateCustomerDetails.errors[0].code,
     ).toBe("CUSTOMER_NOT_FOUND");
-    expect((await update({ customerId: "42", expectedVersion: 1 })).data.updateCustomerDetails.errors[0].field).toEqual(["customerId"]);
+    expect((await update({ customerId: "42", expectedVersion: 1 })).data.updateCustomerDetails.errors[0].field).toEqual(
+      ["customerId"],
+    );
     const customer = await env.make.customer();
     expect(
       (await update({ customerId: customer.id, expectedVersion: 1, email: "bad" })).data.updateCustomerDetails.errors[0]

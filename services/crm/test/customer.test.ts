@@ -86,7 +86,9 @@ describe(`registerCustomer on ${testDatabaseKind()}`, () => {
     ];
     const { data } = await env.client.request(REGISTER, { input: { idempotencyKey: newKey(), ...fields } });
     expect(data.registerCustomer.customer).toBeNull();
-    expect(data.registerCustomer.errors).toContainEqual(expect.objectContaining({ code: "VALIDATION_FAILED", field: field.split(".") }));
+    expect(data.registerCustomer.errors).toContainEqual(
+      expect.objectContaining({ code: "VALIDATION_FAILED", field: field.split(".") }),
+    );
     expect([
       await env.count("crm.customers"),
       await env.count("crm.audit_log"),

@@ -21,7 +21,7 @@ async function refused(query: string, input: Record<string, unknown>, root: stri
   const { data, errors } = await env.client.request(query, { input: { idempotencyKey: newKey(), ...input } });
   expect(errors).toBeUndefined();
   expect(await snapshot(env)).toEqual(before);
-  return data[root].errors as { code: string; field: string; message: string }[];
+  return data[root].errors as { code: string; field: string[] | null; message: string }[];
 }
 
 describe(`CRM refuses implausible input on ${testDatabaseKind()}`, () => {
@@ -132,7 +132,9 @@ describe(`CRM refuses implausible input on ${testDatabaseKind()}`, () => {
       },
       "convertLead",
     );
-    expect(errors).toEqual([expect.objectContaining({ code: "VALIDATION_FAILED", field: ["opportunityAmount", "amount"] })]);
+    expect(errors).toEqual([
+      expect.objectContaining({ code: "VALIDATION_FAILED", field: ["opportunityAmount", "amount"] }),
+    ]);
   });
 });
 

@@ -120,7 +120,9 @@ describe(`leads on ${testDatabaseKind()}`, () => {
     const lead = await env.make.qualifiedLead();
     const before = await snapshot(env);
     const { data } = await convert(lead.id, { customerCode: "TAKEN-1" });
-    expect(data.convertLead.errors).toEqual([expect.objectContaining({ code: "CUSTOMER_CODE_TAKEN", field: ["code"] })]);
+    expect(data.convertLead.errors).toEqual([
+      expect.objectContaining({ code: "CUSTOMER_CODE_TAKEN", field: ["code"] }),
+    ]);
     expect(await snapshot(env)).toEqual(before);
     const reread = await env.client.request(`query($id: ID!) { lead(id: $id) { status } }`, { id: lead.id });
     expect(reread.data.lead.status).toBe("QUALIFIED");
@@ -134,7 +136,9 @@ describe(`leads on ${testDatabaseKind()}`, () => {
     const lead = await env.make.qualifiedLead();
     const before = await snapshot(env);
     const { data } = await convert(lead.id, extra);
-    expect(data.convertLead.errors).toContainEqual(expect.objectContaining({ code: "VALIDATION_FAILED", field: field.split(".") }));
+    expect(data.convertLead.errors).toContainEqual(
+      expect.objectContaining({ code: "VALIDATION_FAILED", field: field.split(".") }),
+    );
     expect(await snapshot(env)).toEqual(before);
   });
 

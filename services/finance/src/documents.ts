@@ -17,8 +17,7 @@ const OWNED_ELSEWHERE = {
   PayrollRun: "PayrollRun",
 } as const;
 
-const typed = <T extends object, N extends string>(value: T | null, __typename: N) =>
-  value && { ...value, __typename };
+const typed = <T extends object, N extends string>(value: T | null, __typename: N) => value && { ...value, __typename };
 
 /**
  * The document itself: finance's own through the per-request loaders, another domain's as a stub

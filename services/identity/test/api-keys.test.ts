@@ -44,7 +44,9 @@ describe(`issueApiKey on ${testDatabaseKind()}`, () => {
     const wide = await admin.request(ISSUE, {
       input: { idempotencyKey: newKey(), name: "Escalation", scopes: ["crm:read", "*"] },
     });
-    expect(wide.data.issueApiKey.errors).toEqual([expect.objectContaining({ code: "FORBIDDEN", field: ["scopes", "1"] })]);
+    expect(wide.data.issueApiKey.errors).toEqual([
+      expect.objectContaining({ code: "FORBIDDEN", field: ["scopes", "1"] }),
+    ]);
     expect(await env.count("identity.api_keys")).toBe(before);
     const narrow = await admin.request(ISSUE, {
       input: { idempotencyKey: newKey(), name: "Within reach", scopes: ["crm:read"] },
@@ -67,7 +69,9 @@ describe(`issueApiKey on ${testDatabaseKind()}`, () => {
     });
     expect(data.issueApiKey.apiKey).toBeNull();
     expect(data.issueApiKey.secret).toBeNull();
-    expect(data.issueApiKey.errors).toContainEqual(expect.objectContaining({ code: "VALIDATION_FAILED", field: field.split(".") }));
+    expect(data.issueApiKey.errors).toContainEqual(
+      expect.objectContaining({ code: "VALIDATION_FAILED", field: field.split(".") }),
+    );
     expect([await env.count("identity.api_keys"), await env.count("identity.audit_log")]).toEqual(before);
   });
 

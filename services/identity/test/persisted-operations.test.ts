@@ -60,7 +60,9 @@ describe(`persisted operations on ${testDatabaseKind()}`, () => {
       [await register("00000000-0000-4000-8000-000000000000", "x"), "API_KEY_NOT_FOUND", "apiKeyId"],
     ] as const;
     for (const [result, code, field] of cases)
-      expect(result.data.registerPersistedOperation.errors).toEqual([expect.objectContaining({ code, field: [field] })]);
+      expect(result.data.registerPersistedOperation.errors).toEqual([
+        expect.objectContaining({ code, field: [field] }),
+      ]);
   });
 
   it("lists a key's operations and unregisters one", async () => {

@@ -1,6 +1,7 @@
 import { actionResolvers, assertIds, Dec, present, typenameOf } from "@erp/core";
 import { adjustStock, approveStockAdjustment, rejectStockAdjustment } from "./adjustment.js";
 import type { InventoryContext } from "./context.js";
+import { documentOf } from "./documents.js";
 import { inventoryConstraintViolations } from "./errors.js";
 import type { ReserveStockInput, Resolvers, StockDocument } from "./generated/resolvers-types.js";
 import { checkStockLedger } from "./ledger-check.js";
@@ -18,7 +19,6 @@ import {
 import { issueReservedStock, releaseReservation, reserveStock } from "./reservation.js";
 import { receiveStock, transferStock } from "./stock.js";
 import { setReorderPoint } from "./stock-level.js";
-import { documentOf } from "./documents.js";
 import { openWarehouse } from "./warehouse.js";
 
 /** Every inventory mutation: the inventory:write scope, one transaction, idempotent by its key. */

@@ -58,7 +58,11 @@ describe(`reservations on ${testDatabaseKind()}`, () => {
     expect(tooMuch.data.reserveStock).toEqual({
       reservations: [],
       errors: [
-        { code: "INSUFFICIENT_STOCK", field: ["lines", "1", "quantity"], message: `Only 2 of ${b.sku} available, 3 requested` },
+        {
+          code: "INSUFFICIENT_STOCK",
+          field: ["lines", "1", "quantity"],
+          message: `Only 2 of ${b.sku} available, 3 requested`,
+        },
       ],
     });
     expect(await snapshot(env)).toEqual(before);

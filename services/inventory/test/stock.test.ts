@@ -102,7 +102,10 @@ describe(`receiving and transferring stock on ${testDatabaseKind()}`, () => {
       quantity: "1",
       unitCost: { amount: "1.00", currency: "USD" },
     });
-    expect(usd.data.receiveStock.errors[0]).toMatchObject({ code: "CURRENCY_MISMATCH", field: ["unitCost", "currency"] });
+    expect(usd.data.receiveStock.errors[0]).toMatchObject({
+      code: "CURRENCY_MISMATCH",
+      field: ["unitCost", "currency"],
+    });
     expect(await snapshot(env)).toEqual(before);
   });
 

@@ -79,11 +79,7 @@ export function createSalesLoaders(db: Kysely<SalesDatabase>) {
 export type SalesLoaders = ReturnType<typeof createSalesLoaders>;
 
 /** Shipments by their ids or their orders' ids, with their lines: two statements, whatever the number. */
-async function shipmentViews(
-  db: Kysely<SalesDatabase>,
-  by: "id" | "order_id",
-  ids: string[],
-): Promise<ShipmentView[]> {
+async function shipmentViews(db: Kysely<SalesDatabase>, by: "id" | "order_id", ids: string[]): Promise<ShipmentView[]> {
   const shipments = await db
     .selectFrom("sales.shipments")
     .selectAll()

@@ -95,7 +95,11 @@ const NODE_DOMAINS: Record<NodeType, string> = {
  */
 async function findNode(ctx: OperationsContext, nodeType: NodeType, id: string) {
   const domain = NODE_DOMAINS[nodeType];
-  const denied = accessDenied(ctx.principal, { authenticated: true, scopes: [[`${domain}:read`]] }, `node(${nodeType})`);
+  const denied = accessDenied(
+    ctx.principal,
+    { authenticated: true, scopes: [[`${domain}:read`]] },
+    `node(${nodeType})`,
+  );
   if (denied) throw denied;
   if (!isUuid(id) || !(await isAudited(ctx.db as Kysely<unknown>, domain, nodeType, id))) return null;
   return { __typename: nodeType, id };
