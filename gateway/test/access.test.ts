@@ -16,11 +16,11 @@ import {
   type GraphQLObjectType,
   getNamedType,
   graphql,
+  isCompositeType,
   isEnumType,
   isInputObjectType,
   isListType,
   isNonNullType,
-  isObjectType,
   parse,
 } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -60,7 +60,7 @@ function operationFor(kind: "query" | "mutation", field: GraphQLField<unknown, u
   const required = field.args.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined);
   const declare = required.map((a) => `$${a.name}: ${a.type}`).join(", ");
   const pass = required.map((a) => `${a.name}: $${a.name}`).join(", ");
-  const selection = isObjectType(getNamedType(field.type)) ? "{ __typename }" : "";
+  const selection = isCompositeType(getNamedType(field.type)) ? "{ __typename }" : "";
   return {
     source: `${kind}${declare ? `(${declare})` : ""} { ${field.name}${pass ? `(${pass})` : ""} ${selection} }`,
     variables: Object.fromEntries(required.map((a) => [a.name, sample(a.type)])),

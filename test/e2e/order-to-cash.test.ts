@@ -290,7 +290,7 @@ describe(`order to cash across CRM, inventory and sales on ${testDatabaseKind()}
     const beforeBlocked = await everyRow();
     expect((await place(s, "1")).data.placeSalesOrder.errors[0]).toMatchObject({
       code: "CUSTOMER_BLOCKED",
-      field: "customerId",
+      field: ["customerId"],
     });
     await erp.settle();
     expect(await everyRow()).toEqual(beforeBlocked);
@@ -302,7 +302,7 @@ describe(`order to cash across CRM, inventory and sales on ${testDatabaseKind()}
     const unknown = await place({ ...s, productId: "00000000-0000-4000-8000-000000000000" }, "1");
     expect(unknown.data.placeSalesOrder.errors[0]).toMatchObject({
       code: "PRODUCT_NOT_FOUND",
-      field: "lines.0.productId",
+      field: ["lines", "0", "productId"],
     });
     await erp.settle();
     expect(await everyRow()).toEqual(beforeUnknown);
@@ -311,7 +311,10 @@ describe(`order to cash across CRM, inventory and sales on ${testDatabaseKind()}
     await erp.settle();
     const lineId = (await order(id)).lines[0].id;
     const over = await ship(id, lineId, "3");
-    expect(over.data.shipSalesOrder.errors[0]).toMatchObject({ code: "OVER_SHIPMENT", field: "lines.0.quantity" });
+    expect(over.data.shipSalesOrder.errors[0]).toMatchObject({
+      code: "OVER_SHIPMENT",
+      field: ["lines", "0", "quantity"],
+    });
     const after = await order(id);
     expect(after).toMatchObject({ status: "CONFIRMED", shipments: [], lines: [{ shippedQuantity: "0" }] });
   });

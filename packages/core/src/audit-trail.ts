@@ -139,3 +139,18 @@ function decodeTrailCursor(cursor: string | null | undefined): TrailPosition | u
   if (!match) throw badUserInput("after is not a cursor of this list", "after");
   return { at: match[1]!, domain: match[2]!, seq: match[3]! };
 }
+
+/**
+ * Whether a domain's audit log names an entity: every entity a business action created or changed
+ * has a record there, so this tells an existing entity from an unknown id without reading the
+ * domain's own tables. False when this database holds no such domain.
+ */
+export async function isAudited(db: Kysely<unknown>, domain: string, entityType: string, entityId: string) {
+  if (!(await auditedSchemas(db)).includes(domain)) return false;
+  const { rows } = await sql`
+    /* isAudited */
+    select 1 from ${sql.id(domain)}.audit_log
+    where aggregate_type = ${entityType} and aggregate_id = ${entityId}
+    limit 1`.execute(db);
+  return rows.length > 0;
+}

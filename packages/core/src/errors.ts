@@ -15,16 +15,33 @@ export const KernelErrorCode = {
 
 export type KernelErrorCode = (typeof KernelErrorCode)[keyof typeof KernelErrorCode];
 
-/** A broken business rule, returned as data in a mutation payload. */
+/** Where in a mutation's input an error points: a path as frontends use it, e.g. ["lines", "2", "quantity"]. */
+export type FieldPath = readonly (string | number)[];
+
+/** A field as code names it: a dotted path ("lines.2.quantity") or the path itself. */
+export type FieldRef = string | FieldPath;
+
+/** The path list of a field: "lines.2.quantity" and ["lines", 2, "quantity"] both give ["lines", "2", "quantity"]. */
+export function fieldPath(field: FieldRef | null | undefined): string[] | null {
+  if (field == null) return null;
+  const path = typeof field === "string" ? field.split(".") : field.map(String);
+  const named = path.filter((segment) => segment !== "");
+  return named.length ? named : null;
+}
+
+/**
+ * A broken business rule, returned as data in a mutation payload; the GraphQL `UserError`
+ * interface (kernel.graphql) that every domain's error type implements.
+ */
 export interface BusinessError<Code extends string = string> {
   code: Code;
-  /** Input path of the offending field, e.g. "billingAddress.country"; null for the whole request. */
-  field: string | null;
+  /** Input path of the offending field, e.g. ["billingAddress", "country"]; null for the whole request. */
+  field: string[] | null;
   message: string;
 }
 
-export function businessError<Code extends string>(code: Code, message: string, field?: string): BusinessError<Code> {
-  return { code, message, field: field ?? null };
+export function businessError<Code extends string>(code: Code, message: string, field?: FieldRef): BusinessError<Code> {
+  return { code, message, field: fieldPath(field) };
 }
 
 /**
@@ -39,19 +56,19 @@ export class BusinessRuleViolation extends Error {
 }
 
 /** Rolls back the current business transaction with one error. */
-export function refuse(code: string, message: string, field?: string): never {
+export function refuse(code: string, message: string, field?: FieldRef): never {
   throw new BusinessRuleViolation([businessError(code, message, field)]);
 }
 
 /** Rolls back with "<what> does not exist" on the field that named it. */
-export function notFound(code: string, what: string, field: string): never {
+export function notFound(code: string, what: string, field: FieldRef): never {
   return refuse(code, `${what} does not exist`, field);
 }
 
 /** Rolls back the current business transaction with one error, whose code is one of the domain's. */
-export type Refuse<Code extends string> = (code: Code, message: string, field?: string) => never;
+export type Refuse<Code extends string> = (code: Code, message: string, field?: FieldRef) => never;
 /** Rolls back with "<what> does not exist" on the field that named it. */
-export type NotFound<Code extends string> = (code: Code, what: string, field: string) => never;
+export type NotFound<Code extends string> = (code: Code, what: string, field: FieldRef) => never;
 
 /** A domain's refusals: they accept only its own error codes, so a misspelt code does not compile. */
 export interface Refusals<Code extends string> {
@@ -73,9 +90,7 @@ export function refusals<Code extends string>(
 }
 
 export function validationErrors(error: ZodError): BusinessError[] {
-  return error.issues.map((issue) =>
-    businessError(KernelErrorCode.VALIDATION_FAILED, issue.message, issue.path.join(".") || undefined),
-  );
+  return error.issues.map((issue) => businessError(KernelErrorCode.VALIDATION_FAILED, issue.message, issue.path));
 }
 
 /** Refusals at the edge (limits, budgets); their extensions (cost, limit, retryAfterSeconds) are public. */

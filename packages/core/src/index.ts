@@ -46,6 +46,9 @@ export {
   BusinessRuleViolation,
   businessError,
   EdgeErrorCode,
+  type FieldPath,
+  type FieldRef,
+  fieldPath,
   KernelErrorCode,
   type NotFound,
   queryNotFound,
@@ -100,6 +103,7 @@ export {
 } from "./money.js";
 // The operations subgraph: dead letters and the audit trail, for operators.
 export { operations } from "./operations/operations.js";
+export { typenameOf } from "./references.js";
 export { isKnownScope } from "./scopes.js";
 // Settings a domain reads from the environment, checked when its subgraph is built.
 export { defineSettings, type Setting, setting } from "./settings.js";

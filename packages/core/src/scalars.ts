@@ -6,7 +6,16 @@ function invalid(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT" } });
 }
 
+/**
+ * A Decimal arrives as a string and keeps its exact form ("10.50" stays "10.50"). A JSON number
+ * is refused, naming the string to send instead: 0.1 + 0.2 as a float is not 0.3, so the API
+ * never guesses what a number meant.
+ */
 function parseDecimal(value: unknown): string {
+  if (typeof value === "number") {
+    const written = isDecimalString(String(value)) ? String(value) : "1234.50";
+    throw invalid(`Decimal must be a string, not a number: send "${written}" (with quotes) instead of ${value}`);
+  }
   if (typeof value !== "string" || !isDecimalString(value) || value.length > 40)
     throw invalid(`Decimal must be a string such as "1234.50", got ${JSON.stringify(value)}`);
   return value;
@@ -19,6 +28,8 @@ function parseCurrency(value: unknown): string {
 }
 
 function stringLiteral(ast: ValueNode, name: string): string {
+  if (ast.kind === Kind.INT || ast.kind === Kind.FLOAT)
+    throw invalid(`${name} must be written as a string, not a number: write "${ast.value}" (with quotes)`);
   if (ast.kind !== Kind.STRING) throw invalid(`${name} must be written as a string`);
   return ast.value;
 }

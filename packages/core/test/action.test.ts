@@ -83,7 +83,7 @@ describe(`runBusinessAction on ${testDatabaseKind()}`, () => {
       await count("kernel_test.idempotency_keys"),
     ];
     const result = await writeNote("second", "rule");
-    expect(result).toEqual({ errors: [{ code: "NOTE_REFUSED", field: "text", message: "Refused after writing" }] });
+    expect(result).toEqual({ errors: [{ code: "NOTE_REFUSED", field: ["text"], message: "Refused after writing" }] });
     expect([
       await count("kernel_test.notes"),
       await count("kernel_test.audit_log"),

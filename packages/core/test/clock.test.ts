@@ -53,7 +53,7 @@ describe(`the business clock on ${testDatabaseKind()}`, () => {
     expect(refused.errors).toEqual([
       expect.objectContaining({
         code: "VALIDATION_FAILED",
-        field: "dueOn",
+        field: ["dueOn"],
         message: `Due date must be between ${isoDay(400)} and ${isoDay(430)}`,
       }),
     ]);

@@ -53,8 +53,8 @@ describe("input bounds in the kernel", () => {
     expect(() => parseInput(schema, { name: "a\u0000", on: "9999-12-31" })).toThrow(
       expect.objectContaining({
         errors: [
-          expect.objectContaining({ code: "VALIDATION_FAILED", field: "name" }),
-          expect.objectContaining({ code: "VALIDATION_FAILED", field: "on" }),
+          expect.objectContaining({ code: "VALIDATION_FAILED", field: ["name"] }),
+          expect.objectContaining({ code: "VALIDATION_FAILED", field: ["on"] }),
         ],
       }),
     );

@@ -4,7 +4,7 @@ import type { GraphQLClient } from "./client.js";
 import { schemaRowCounts } from "./database.js";
 import { newKey } from "./factories.js";
 
-export type PayloadErrors = { code: string; field: string | null; message: string }[];
+export type PayloadErrors = { code: string; field: string[] | null; message: string }[];
 
 /**
  * Runs a mutation that must be refused (with a fresh idempotency key) and proves it wrote
@@ -28,5 +28,7 @@ export async function refusedMutation(
   return data[mutation].errors;
 }
 
-/** The payload errors of a refusal on exactly one field. */
-export const validationFailedOn = (field: string) => [expect.objectContaining({ code: "VALIDATION_FAILED", field })];
+/** The payload errors of a refusal on exactly one field, named by its dotted path ("lines.0.quantity"). */
+export const validationFailedOn = (field: string) => [
+  expect.objectContaining({ code: "VALIDATION_FAILED", field: field.split(".") }),
+];

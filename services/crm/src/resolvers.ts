@@ -69,6 +69,7 @@ export const resolvers: Resolvers = {
     customer: (contact, _, ctx) => present(ctx.loaders.customer.load(contact.customerId), "Customer"),
   },
   Lead: {
+    __resolveReference: (ref, ctx) => ctx.loaders.lead.load(ref.id),
     convertedCustomer: (lead, _, ctx) =>
       lead.convertedCustomerId ? ctx.loaders.customer.load(lead.convertedCustomerId) : null,
     convertedOpportunity: (lead, _, ctx) =>
@@ -76,6 +77,7 @@ export const resolvers: Resolvers = {
     activities: (lead, { first }, ctx) => activitiesOf(ctx, "lead_id", lead.id, first),
   },
   Opportunity: {
+    __resolveReference: (ref, ctx) => ctx.loaders.opportunity.load(ref.id),
     customer: (opportunity, _, ctx) => present(ctx.loaders.customer.load(opportunity.customerId), "Customer"),
     availableActions: (opportunity) => opportunityActions(opportunity.stage),
     activities: (opportunity, { first }, ctx) => activitiesOf(ctx, "opportunity_id", opportunity.id, first),

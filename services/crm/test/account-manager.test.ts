@@ -65,16 +65,16 @@ describe(`account managers on ${testDatabaseKind()}`, () => {
   it("refuses an employee CRM does not know, one who was terminated, and an unknown customer, writing nothing", async () => {
     const customer = await env.make.customer();
     expect(await refused({ customerId: customer.id, employeeId: employeeSnapshot().employeeId })).toEqual([
-      expect.objectContaining({ code: "EMPLOYEE_NOT_FOUND", field: "employeeId" }),
+      expect.objectContaining({ code: "EMPLOYEE_NOT_FOUND", field: ["employeeId"] }),
     ]);
     const carl = await hired({ name: "Carl Diaz" });
     await env.deliver("hr.employee.terminated", { ...carl, status: "TERMINATED", version: 3 });
     expect(await refused({ customerId: customer.id, employeeId: carl.employeeId })).toEqual([
-      expect.objectContaining({ code: "EMPLOYEE_TERMINATED", field: "employeeId" }),
+      expect.objectContaining({ code: "EMPLOYEE_TERMINATED", field: ["employeeId"] }),
     ]);
     expect(
       await refused({ customerId: employeeSnapshot().employeeId, employeeId: (await hired()).employeeId }),
-    ).toEqual([expect.objectContaining({ code: "CUSTOMER_NOT_FOUND", field: "customerId" })]);
+    ).toEqual([expect.objectContaining({ code: "CUSTOMER_NOT_FOUND", field: ["customerId"] })]);
   });
 
   it("keeps the newest employee snapshot: a late, older event does not bring a terminated employee back", async () => {

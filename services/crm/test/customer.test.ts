@@ -63,7 +63,7 @@ describe(`registerCustomer on ${testDatabaseKind()}`, () => {
     const { data } = await env.client.request(REGISTER, { input: { idempotencyKey: key, name: "Second Co" } });
     expect(data.registerCustomer).toEqual({
       customer: null,
-      errors: [expect.objectContaining({ code: "IDEMPOTENCY_KEY_REUSED", field: "idempotencyKey" })],
+      errors: [expect.objectContaining({ code: "IDEMPOTENCY_KEY_REUSED", field: ["idempotencyKey"] })],
     });
     expect(await env.count("crm.customers")).toBe(before);
   });
@@ -86,7 +86,9 @@ describe(`registerCustomer on ${testDatabaseKind()}`, () => {
     ];
     const { data } = await env.client.request(REGISTER, { input: { idempotencyKey: newKey(), ...fields } });
     expect(data.registerCustomer.customer).toBeNull();
-    expect(data.registerCustomer.errors).toContainEqual(expect.objectContaining({ code: "VALIDATION_FAILED", field }));
+    expect(data.registerCustomer.errors).toContainEqual(
+      expect.objectContaining({ code: "VALIDATION_FAILED", field: field.split(".") }),
+    );
     expect([
       await env.count("crm.customers"),
       await env.count("crm.audit_log"),
@@ -101,7 +103,7 @@ describe(`registerCustomer on ${testDatabaseKind()}`, () => {
       input: { idempotencyKey: newKey(), name: "Dup", code: "DUP-1" },
     });
     expect(data.registerCustomer.errors).toEqual([
-      expect.objectContaining({ code: "CUSTOMER_CODE_TAKEN", field: "code" }),
+      expect.objectContaining({ code: "CUSTOMER_CODE_TAKEN", field: ["code"] }),
     ]);
     expect(await env.count("crm.customers")).toBe(before);
   });
@@ -109,7 +111,7 @@ describe(`registerCustomer on ${testDatabaseKind()}`, () => {
   it("refuses an empty idempotency key", async () => {
     const { data } = await env.client.request(REGISTER, { input: { idempotencyKey: "", name: "No key" } });
     expect(data.registerCustomer.errors).toEqual([
-      expect.objectContaining({ code: "VALIDATION_FAILED", field: "idempotencyKey" }),
+      expect.objectContaining({ code: "VALIDATION_FAILED", field: ["idempotencyKey"] }),
     ]);
   });
 

@@ -47,7 +47,7 @@ describe(`leads on ${testDatabaseKind()}`, () => {
     const { data } = await env.client.request(
       `mutation { captureLead(input: { idempotencyKey: "${newKey()}", name: "  ", email: "x@" }) { lead { id } ${ERR} } }`,
     );
-    expect(data.captureLead.errors.map((e: any) => e.field).sort()).toEqual(["email", "name"]);
+    expect(data.captureLead.errors.map((e: any) => e.field?.join(".")).sort()).toEqual(["email", "name"]);
     expect(await snapshot(env)).toEqual(before);
   });
 
@@ -120,7 +120,9 @@ describe(`leads on ${testDatabaseKind()}`, () => {
     const lead = await env.make.qualifiedLead();
     const before = await snapshot(env);
     const { data } = await convert(lead.id, { customerCode: "TAKEN-1" });
-    expect(data.convertLead.errors).toEqual([expect.objectContaining({ code: "CUSTOMER_CODE_TAKEN", field: "code" })]);
+    expect(data.convertLead.errors).toEqual([
+      expect.objectContaining({ code: "CUSTOMER_CODE_TAKEN", field: ["code"] }),
+    ]);
     expect(await snapshot(env)).toEqual(before);
     const reread = await env.client.request(`query($id: ID!) { lead(id: $id) { status } }`, { id: lead.id });
     expect(reread.data.lead.status).toBe("QUALIFIED");
@@ -134,7 +136,9 @@ describe(`leads on ${testDatabaseKind()}`, () => {
     const lead = await env.make.qualifiedLead();
     const before = await snapshot(env);
     const { data } = await convert(lead.id, extra);
-    expect(data.convertLead.errors).toContainEqual(expect.objectContaining({ code: "VALIDATION_FAILED", field }));
+    expect(data.convertLead.errors).toContainEqual(
+      expect.objectContaining({ code: "VALIDATION_FAILED", field: field.split(".") }),
+    );
     expect(await snapshot(env)).toEqual(before);
   });
 
@@ -149,10 +153,10 @@ describe(`leads on ${testDatabaseKind()}`, () => {
   it("answers LEAD_NOT_FOUND for an unknown lead and VALIDATION_FAILED for a malformed id", async () => {
     const unknown = await qualify("00000000-0000-4000-8000-000000000000");
     expect(unknown.data.qualifyLead.errors).toEqual([
-      { code: "LEAD_NOT_FOUND", field: "leadId", message: "The lead does not exist" },
+      { code: "LEAD_NOT_FOUND", field: ["leadId"], message: "The lead does not exist" },
     ]);
     const malformed = await qualify("lead-1");
-    expect(malformed.data.qualifyLead.errors[0]).toMatchObject({ code: "VALIDATION_FAILED", field: "leadId" });
+    expect(malformed.data.qualifyLead.errors[0]).toMatchObject({ code: "VALIDATION_FAILED", field: ["leadId"] });
   });
 
   it("refuses IDEMPOTENCY_KEY_REUSED when one key is used for two different leads", async () => {

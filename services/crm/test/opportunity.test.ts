@@ -62,7 +62,7 @@ describe(`opportunities on ${testDatabaseKind()}`, () => {
     );
     expect((await advance(opp.id, { toStage: "WON" })).data.advanceOpportunity.errors[0]).toMatchObject({
       code: "VALIDATION_FAILED",
-      field: "toStage",
+      field: ["toStage"],
     });
   });
 
@@ -87,7 +87,7 @@ describe(`opportunities on ${testDatabaseKind()}`, () => {
       i: { idempotencyKey: newKey(), customerId: opp.customer.id, reason: "Fraud check" },
     });
     const { data } = await win(opp.id);
-    expect(data.winOpportunity.errors[0]).toMatchObject({ code: "CUSTOMER_BLOCKED", field: "customerId" });
+    expect(data.winOpportunity.errors[0]).toMatchObject({ code: "CUSTOMER_BLOCKED", field: ["customerId"] });
     const reread = await env.client.request(`query($id: ID!) { opportunity(id: $id) { stage } }`, { id: opp.id });
     expect(reread.data.opportunity.stage).toBe("NEGOTIATION");
   });
@@ -96,11 +96,11 @@ describe(`opportunities on ${testDatabaseKind()}`, () => {
     const opp = await env.make.opportunity();
     expect((await advance(opp.id, { probability: 150 })).data.advanceOpportunity.errors[0]).toMatchObject({
       code: "VALIDATION_FAILED",
-      field: "probability",
+      field: ["probability"],
     });
     expect((await lose(opp.id, "")).data.loseOpportunity.errors[0]).toMatchObject({
       code: "VALIDATION_FAILED",
-      field: "reason",
+      field: ["reason"],
     });
     expect((await win("00000000-0000-4000-8000-000000000001")).data.winOpportunity.errors[0].code).toBe(
       "OPPORTUNITY_NOT_FOUND",

@@ -1,4 +1,4 @@
-import { isUuid, listLoaderByKey, loaderById, type Money } from "@erp/core";
+import { isUuid, listLoaderByKey, loaderById, loaderByKey, type Money } from "@erp/core";
 import DataLoader from "dataloader";
 import type { Kysely } from "kysely";
 import type { FinanceDatabase } from "./db.js";
@@ -15,6 +15,14 @@ export function createFinanceLoaders(db: Db) {
   return {
     ...createPayableLoaders(db),
     account: loaderById((ids) => db.selectFrom("finance.accounts").selectAll().where("id", "in", ids).execute()),
+    /** Accounts by code, as reconciliation alerts name them (e.g. 1100). */
+    accountByCode: loaderByKey(
+      (codes) => db.selectFrom("finance.accounts").selectAll().where("code", "in", codes).execute(),
+      (account) => account.code,
+    ),
+    payment: loaderById(async (ids) =>
+      (await db.selectFrom("finance.payments").selectAll().where("id", "in", ids).execute()).map(toPayment),
+    ),
     entry: loaderById(async (ids) =>
       (await db.selectFrom("finance.journal_entries").selectAll().where("id", "in", ids).execute()).map(toJournalEntry),
     ),

@@ -34,6 +34,7 @@ export const payableTypes: Pick<Resolvers, "SupplierBill" | "Payable" | "Supplie
     Payable: {
       bill: (payable) => ({ id: payable.id }),
       supplier: (payable) => ({ id: payable.supplierId }),
+      purchaseOrder: (payable) => ({ id: payable.purchaseOrderId }),
       supplierName: (payable, _, ctx) => supplierName(payable.supplierId, ctx),
       overdue: (payable, _, ctx) => new Dec(payable.outstanding.amount).gt(0) && payable.dueDate < clockDay(ctx.clock),
       payments: (payable, _, ctx) => capped(ctx.loaders.paymentsOfBill.load(payable.id), 100),

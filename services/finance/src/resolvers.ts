@@ -1,8 +1,9 @@
-import { actionResolvers, assertIds, capped, clockDay, Dec, pageArgs, pageSize, present } from "@erp/core";
+import { actionResolvers, assertIds, capped, clockDay, Dec, pageArgs, pageSize, present, typenameOf } from "@erp/core";
 import type { FinanceContext } from "./context.js";
 import { approveCreditLine, rejectCreditLine, requestCreditLine, suspendCreditLine, toCreditLine } from "./credit.js";
+import { ledgerDocumentOf } from "./documents.js";
 import { financeConstraintViolations } from "./errors.js";
-import type { Resolvers } from "./generated/resolvers-types.js";
+import type { LedgerDocument, Resolvers } from "./generated/resolvers-types.js";
 import { accrueInterest } from "./interest.js";
 import { isOverdue, issueInvoice, voidInvoice } from "./invoice.js";
 import { postJournalEntry, reverseJournalEntry, showMoney } from "./journal.js";
@@ -133,6 +134,9 @@ export const resolvers: Resolvers = {
   Invoice: {
     __resolveReference: (ref, ctx) => ctx.loaders.invoice.load(ref.id),
     customer: (invoice) => ({ id: invoice.customerId }),
+    // References sales resolves; the gateway batches a page's orders and shipments into one _entities call each.
+    salesOrder: (invoice) => (invoice.salesOrderId ? { id: invoice.salesOrderId } : null),
+    shipment: (invoice) => (invoice.shipmentId ? { id: invoice.shipmentId } : null),
     overdue: (invoice, _, ctx) => isOverdue(invoice, clockDay(ctx.clock)),
     lines: async (invoice, _, ctx) =>
       (await ctx.loaders.linesOfInvoice.load(invoice.id)).map((l) => ({
@@ -145,7 +149,17 @@ export const resolvers: Resolvers = {
       })),
     journalEntry: async (invoice, _, ctx) => (await ctx.loaders.entriesOfSource.load(invoice.id))[0] ?? null,
   },
+  InvoiceLine: {
+    product: (line) => (line.productId ? { id: line.productId } : null),
+  },
+  FinanceDocument: {
+    document: (document, _, ctx) => ledgerDocumentOf(document, ctx),
+  },
+  LedgerDocument: {
+    __resolveType: (value) => typenameOf<NonNullable<LedgerDocument["__typename"]>>(value),
+  },
   Payment: {
+    __resolveReference: (ref, ctx) => ctx.loaders.payment.load(ref.id),
     customer: (payment) => ({ id: payment.customerId }),
     allocations: async (payment, _, ctx) =>
       (await capped(ctx.loaders.allocationsOfPayment.load(payment.id), 100)).map((a) => ({
@@ -168,6 +182,7 @@ export const resolvers: Resolvers = {
     approvedBy: (line) => line.approvers.map(employeeBySubject),
   },
   PayrollPayable: {
+    payrollRun: (payable) => ({ id: payable.payrollRunId }),
     paid: (payable) => payable.paymentId !== null,
     postingEntry: (payable, _, ctx) => present(ctx.loaders.entry.load(payable.postingEntryId), "JournalEntry"),
     paymentEntry: (payable, _, ctx) => (payable.paymentEntryId ? ctx.loaders.entry.load(payable.paymentEntryId) : null),

@@ -141,7 +141,7 @@ describe(`credit lines on ${testDatabaseKind()}`, () => {
     const line = (await request("clerk", c, "500.00")).data.requestCreditLine.creditLine;
     expect((await request("clerk", c, "900.00")).data.requestCreditLine.errors[0]).toMatchObject({
       code: "CREDIT_LINE_EXISTS",
-      field: "customerId",
+      field: ["customerId"],
     });
     await approve("controller", line.id);
     const suspended = await as("controller").request(

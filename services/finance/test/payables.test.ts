@@ -82,7 +82,7 @@ describe(`payables on ${testDatabaseKind()}`, () => {
 
     const before = await env.snapshot();
     const over = await pay(bill.billId, "610.01");
-    expect(over.errors).toEqual([expect.objectContaining({ code: "OVERPAYMENT", field: "amount" })]);
+    expect(over.errors).toEqual([expect.objectContaining({ code: "OVERPAYMENT", field: ["amount"] })]);
     expect(over.payment).toBeNull();
     expect(await env.snapshot()).toEqual(before);
   });

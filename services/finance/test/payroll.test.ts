@@ -115,14 +115,14 @@ describe(`payroll in the ledger on ${testDatabaseKind()}`, () => {
     const refused = (input: Record<string, unknown>) =>
       refusedMutation(env.client, env.database.db, "finance", "payPayroll", "PayPayrollInput", input);
     expect(await refused({ payrollRunId: randomUUID(), currency: "EUR" })).toEqual([
-      expect.objectContaining({ code: "PAYROLL_RUN_NOT_FOUND", field: "payrollRunId" }),
+      expect.objectContaining({ code: "PAYROLL_RUN_NOT_FOUND", field: ["payrollRunId"] }),
     ]);
     expect(await refused({ payrollRunId: runId, currency: "USD" })).toEqual([
-      expect.objectContaining({ code: "CURRENCY_MISMATCH", field: "currency" }),
+      expect.objectContaining({ code: "CURRENCY_MISMATCH", field: ["currency"] }),
     ]);
     expect((await pay(runId, "EUR")).data.payPayroll.errors).toEqual([]);
     expect(await refused({ payrollRunId: runId, currency: "EUR" })).toEqual([
-      expect.objectContaining({ code: "PAYROLL_ALREADY_PAID", field: "payrollRunId" }),
+      expect.objectContaining({ code: "PAYROLL_ALREADY_PAID", field: ["payrollRunId"] }),
     ]);
   });
 

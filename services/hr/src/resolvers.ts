@@ -77,12 +77,14 @@ export const resolvers: Resolvers = {
     people: (unit) => capped(unit.people, 500),
   },
   Department: {
+    __resolveReference: (ref, ctx) => ctx.loaders.department.load(ref.id),
     parent: (department, _, ctx) => (department.parentId ? ctx.loaders.department.load(department.parentId) : null),
     children: (department, _, ctx) => capped(ctx.loaders.childDepartments.load(department.id), 500),
     manager: (department, _, ctx) => (department.managerId ? ctx.loaders.employee.load(department.managerId) : null),
     employees: (department, _, ctx) => capped(ctx.loaders.employeesOfDepartment.load(department.id), 500),
   },
   LeaveRequest: {
+    __resolveReference: (ref, ctx) => ctx.loaders.leaveRequest.load(ref.id),
     employee: async (request, _, ctx) => (await ctx.loaders.employee.load(request.employeeId))!,
     leaveType: async (request, _, ctx) => (await ctx.loaders.leaveType.load(request.leaveTypeId))!,
   },
@@ -91,6 +93,7 @@ export const resolvers: Resolvers = {
     leaveType: async (balance, _, ctx) => (await ctx.loaders.leaveType.load(balance.leaveTypeId))!,
   },
   PayrollRun: {
+    __resolveReference: (ref, ctx) => ctx.loaders.payrollRun.load(ref.id),
     lines: (run, _, ctx) => capped(ctx.loaders.payrollLines.load(run.id), 2000),
     totals: async (run, _, ctx) =>
       runTotals(await ctx.loaders.payrollLines.load(run.id)).map((t) => money(t.gross, t.currency)),

@@ -155,7 +155,7 @@ describe(`employees and leave on ${testDatabaseKind()}`, () => {
         endDate: "2026-06-03",
       },
     );
-    expect(forColleague).toEqual([expect.objectContaining({ code: "FORBIDDEN", field: "employeeId" })]);
+    expect(forColleague).toEqual([expect.objectContaining({ code: "FORBIDDEN", field: ["employeeId"] })]);
     const theirs = await env.mutate(
       "requestLeave",
       { employeeId: colleague, leaveTypeId: annual, startDate: "2026-06-08", endDate: "2026-06-08" },
@@ -333,7 +333,7 @@ describe(`employees and leave on ${testDatabaseKind()}`, () => {
         departmentId: top,
         parentId,
       });
-      expect(errors).toEqual([expect.objectContaining({ code: "DEPARTMENT_CYCLE", field: "parentId" })]);
+      expect(errors).toEqual([expect.objectContaining({ code: "DEPARTMENT_CYCLE", field: ["parentId"] })]);
     }
     const boss = await env.activeEmployee(top);
     const lead = await env.activeEmployee(top, { managerId: boss });
@@ -362,11 +362,11 @@ describe(`employees and leave on ${testDatabaseKind()}`, () => {
     const leave = { employeeId: id, leaveTypeId: annual };
     expect(
       await refused("requestLeave", "RequestLeaveInput", { ...leave, startDate: "2026-05-08", endDate: "2026-05-04" }),
-    ).toEqual([expect.objectContaining({ code: "VALIDATION_FAILED", field: "endDate" })]);
+    ).toEqual([expect.objectContaining({ code: "VALIDATION_FAILED", field: ["endDate"] })]);
     // 30 days back is the window (HR_LEAVE_PAST_DAYS): 16 March is inside, 13 March not.
     expect(
       await refused("requestLeave", "RequestLeaveInput", { ...leave, startDate: "2026-03-13", endDate: "2026-03-16" }),
-    ).toEqual([expect.objectContaining({ code: "VALIDATION_FAILED", field: "startDate" })]);
+    ).toEqual([expect.objectContaining({ code: "VALIDATION_FAILED", field: ["startDate"] })]);
     expect(
       await refused("hireEmployee", "HireEmployeeInput", {
         name: "Nobody",
@@ -376,7 +376,7 @@ describe(`employees and leave on ${testDatabaseKind()}`, () => {
         hireDate: "2026-04-01",
         employmentType: "FULL_TIME",
       }),
-    ).toEqual([expect.objectContaining({ code: "DEPARTMENT_NOT_FOUND", field: "departmentId" })]);
+    ).toEqual([expect.objectContaining({ code: "DEPARTMENT_NOT_FOUND", field: ["departmentId"] })]);
     expect(
       await refused("defineLeaveType", "DefineLeaveTypeInput", {
         code: "NEG",
@@ -384,7 +384,7 @@ describe(`employees and leave on ${testDatabaseKind()}`, () => {
         yearlyAllowanceDays: -1,
         allowUnpaidBeyondBalance: false,
       }),
-    ).toEqual([expect.objectContaining({ code: "VALIDATION_FAILED", field: "yearlyAllowanceDays" })]);
+    ).toEqual([expect.objectContaining({ code: "VALIDATION_FAILED", field: ["yearlyAllowanceDays"] })]);
     const email = (await env.client.request(`query($id: ID!) { employee(id: $id) { workEmail } }`, { id })).data
       .employee.workEmail;
     expect(

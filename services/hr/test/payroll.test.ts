@@ -204,6 +204,6 @@ describe(`payroll on ${testDatabaseKind()}`, () => {
         period: "2026-05",
         kind: "REGULAR",
       }),
-    ).toEqual([expect.objectContaining({ code: "VALIDATION_FAILED", field: "period" })]);
+    ).toEqual([expect.objectContaining({ code: "VALIDATION_FAILED", field: ["period"] })]);
   });
 });

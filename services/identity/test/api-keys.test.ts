@@ -44,7 +44,9 @@ describe(`issueApiKey on ${testDatabaseKind()}`, () => {
     const wide = await admin.request(ISSUE, {
       input: { idempotencyKey: newKey(), name: "Escalation", scopes: ["crm:read", "*"] },
     });
-    expect(wide.data.issueApiKey.errors).toEqual([expect.objectContaining({ code: "FORBIDDEN", field: "scopes.1" })]);
+    expect(wide.data.issueApiKey.errors).toEqual([
+      expect.objectContaining({ code: "FORBIDDEN", field: ["scopes", "1"] }),
+    ]);
     expect(await env.count("identity.api_keys")).toBe(before);
     const narrow = await admin.request(ISSUE, {
       input: { idempotencyKey: newKey(), name: "Within reach", scopes: ["crm:read"] },
@@ -67,7 +69,9 @@ describe(`issueApiKey on ${testDatabaseKind()}`, () => {
     });
     expect(data.issueApiKey.apiKey).toBeNull();
     expect(data.issueApiKey.secret).toBeNull();
-    expect(data.issueApiKey.errors).toContainEqual(expect.objectContaining({ code: "VALIDATION_FAILED", field }));
+    expect(data.issueApiKey.errors).toContainEqual(
+      expect.objectContaining({ code: "VALIDATION_FAILED", field: field.split(".") }),
+    );
     expect([await env.count("identity.api_keys"), await env.count("identity.audit_log")]).toEqual(before);
   });
 
@@ -103,7 +107,7 @@ describe(`revokeApiKey and rotateApiKey on ${testDatabaseKind()}`, () => {
     const { data } = await env.client.request(REVOKE, {
       input: { idempotencyKey: newKey(), id: "00000000-0000-4000-8000-000000000000" },
     });
-    expect(data.revokeApiKey.errors).toEqual([expect.objectContaining({ code: "API_KEY_NOT_FOUND", field: "id" })]);
+    expect(data.revokeApiKey.errors).toEqual([expect.objectContaining({ code: "API_KEY_NOT_FOUND", field: ["id"] })]);
   });
 
   it("rotates to a new token with the same prefix, once: a replay returns secret null", async () => {
@@ -131,7 +135,7 @@ describe(`revokeApiKey and rotateApiKey on ${testDatabaseKind()}`, () => {
     expect(rotate.data.rotateApiKey).toEqual({
       apiKey: null,
       secret: null,
-      errors: [expect.objectContaining({ code: "API_KEY_EXPIRED", field: "id" })],
+      errors: [expect.objectContaining({ code: "API_KEY_EXPIRED", field: ["id"] })],
     });
   });
 
@@ -141,7 +145,7 @@ describe(`revokeApiKey and rotateApiKey on ${testDatabaseKind()}`, () => {
       input: { idempotencyKey: newKey(), id: key.id, gracePeriodSeconds },
     });
     expect(data.rotateApiKey.errors).toEqual([
-      expect.objectContaining({ code: "VALIDATION_FAILED", field: "gracePeriodSeconds" }),
+      expect.objectContaining({ code: "VALIDATION_FAILED", field: ["gracePeriodSeconds"] }),
     ]);
   });
 

@@ -60,7 +60,9 @@ describe(`persisted operations on ${testDatabaseKind()}`, () => {
       [await register("00000000-0000-4000-8000-000000000000", "x"), "API_KEY_NOT_FOUND", "apiKeyId"],
     ] as const;
     for (const [result, code, field] of cases)
-      expect(result.data.registerPersistedOperation.errors).toEqual([expect.objectContaining({ code, field })]);
+      expect(result.data.registerPersistedOperation.errors).toEqual([
+        expect.objectContaining({ code, field: [field] }),
+      ]);
   });
 
   it("lists a key's operations and unregisters one", async () => {
@@ -82,7 +84,7 @@ describe(`persisted operations on ${testDatabaseKind()}`, () => {
       input: { idempotencyKey: newKey(), apiKeyId: key.id, operationId: "a" },
     });
     expect(missing.data.unregisterPersistedOperation.errors).toEqual([
-      { code: "PERSISTED_OPERATION_NOT_FOUND", field: "operationId" },
+      { code: "PERSISTED_OPERATION_NOT_FOUND", field: ["operationId"] },
     ]);
   });
 });

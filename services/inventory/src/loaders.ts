@@ -1,6 +1,8 @@
 import { listLoaderByKey, loaderById, loaderByKey } from "@erp/core";
 import type { Kysely } from "kysely";
+import { toAdjustment } from "./adjustment.js";
 import type { InventoryDatabase } from "./db.js";
+import { toMovement } from "./movement.js";
 import { toProduct } from "./product.js";
 import { toStockLevel } from "./stock-level.js";
 import { toWarehouse } from "./warehouse.js";
@@ -18,6 +20,14 @@ export function createInventoryLoaders(db: Kysely<InventoryDatabase>) {
     ),
     warehouse: loaderById(async (ids) =>
       (await db.selectFrom("inventory.warehouses").selectAll().where("id", "in", ids).execute()).map(toWarehouse),
+    ),
+    movement: loaderById(async (ids) =>
+      (await db.selectFrom("inventory.stock_movements").selectAll().where("id", "in", ids).execute()).map(toMovement),
+    ),
+    adjustment: loaderById(async (ids) =>
+      (await db.selectFrom("inventory.stock_adjustments").selectAll().where("id", "in", ids).execute()).map(
+        toAdjustment,
+      ),
     ),
     stockLevelsOfProduct: levelsBy(db, "product_id"),
     stockLevelsOfWarehouse: levelsBy(db, "warehouse_id"),

@@ -47,7 +47,8 @@ async function reserveForOrder(
     await scope.emit(ReservationRejected, `${request.reference.type}:${request.reference.id}`, {
       reference: request.reference,
       reason,
-      errors: error.errors,
+      // The contract (v1) names a field by its dotted path.
+      errors: error.errors.map((e) => ({ ...e, field: e.field?.join(".") ?? null })),
     });
   }
 }

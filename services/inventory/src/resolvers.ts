@@ -1,8 +1,9 @@
-import { actionResolvers, assertIds, capped, Dec, pageArgs, present } from "@erp/core";
+import { actionResolvers, assertIds, capped, Dec, pageArgs, present, typenameOf } from "@erp/core";
 import { adjustStock, approveStockAdjustment, rejectStockAdjustment } from "./adjustment.js";
 import type { InventoryContext } from "./context.js";
+import { documentOf } from "./documents.js";
 import { inventoryConstraintViolations } from "./errors.js";
-import type { ReserveStockInput, Resolvers } from "./generated/resolvers-types.js";
+import type { ReserveStockInput, Resolvers, StockDocument } from "./generated/resolvers-types.js";
 import { checkStockLedger } from "./ledger-check.js";
 import { discontinueProduct, registerProduct, updateProductDetails } from "./product.js";
 import { showQuantity } from "./quantity.js";
@@ -91,6 +92,7 @@ export const resolvers: Resolvers = {
     warehouse: (level, _, ctx) => present(ctx.loaders.warehouse.load(level.warehouseId), "Warehouse"),
   },
   StockMovement: {
+    __resolveReference: (ref, ctx) => ctx.loaders.movement.load(ref.id),
     product: (m, _, ctx) => present(ctx.loaders.product.load(m.productId), "Product"),
     warehouse: (m, _, ctx) => present(ctx.loaders.warehouse.load(m.warehouseId), "Warehouse"),
   },
@@ -99,8 +101,15 @@ export const resolvers: Resolvers = {
     warehouse: (r, _, ctx) => present(ctx.loaders.warehouse.load(r.warehouseId), "Warehouse"),
   },
   StockAdjustment: {
+    __resolveReference: (ref, ctx) => ctx.loaders.adjustment.load(ref.id),
     product: (a, _, ctx) => present(ctx.loaders.product.load(a.productId), "Product"),
     warehouse: (a, _, ctx) => present(ctx.loaders.warehouse.load(a.warehouseId), "Warehouse"),
+  },
+  DocumentReference: {
+    document: (reference, _, ctx) => documentOf(reference, ctx),
+  },
+  StockDocument: {
+    __resolveType: (value) => typenameOf<NonNullable<StockDocument["__typename"]>>(value),
   },
   InventoryValuation: {
     lines: (v) => capped(v.lines, 1000),

@@ -66,6 +66,23 @@ export function createProcurementLoaders(db: Kysely<ProcurementDatabase>) {
       (row) => row.product_id,
       isUuid,
     ),
+    /** Purchase order lines by id (a receipt's or a bill's line), priced in their order's currency. */
+    orderLine: loaderById(async (ids) =>
+      (
+        await db
+          .selectFrom("procurement.purchase_order_lines as l")
+          .innerJoin("procurement.purchase_orders as o", "o.id", "l.purchase_order_id")
+          .selectAll("l")
+          .select("o.currency")
+          .where("l.id", "in", ids)
+          .execute()
+      ).map((row) => toOrderLine(row, row.currency.trim())),
+    ),
+    receipt: loaderById(async (ids) =>
+      (await db.selectFrom("procurement.goods_receipts").selectAll().where("id", "in", ids).execute()).map(
+        toGoodsReceipt,
+      ),
+    ),
     orderLines: listLoaderByKey(
       (ids) =>
         db

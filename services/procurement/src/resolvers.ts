@@ -124,12 +124,21 @@ export const resolvers: Resolvers = {
     product: (line) => ({ id: line.productId }),
   },
   GoodsReceipt: {
+    __resolveReference: (ref, ctx) => ctx.loaders.receipt.load(ref.id),
+    // A reference inventory resolves; the gateway batches a page's warehouses into one _entities call.
+    warehouse: (receipt) => ({ id: receipt.warehouseId }),
     purchaseOrder: async (receipt, _, ctx) =>
       present(await ctx.loaders.order.load(receipt.purchaseOrderId), "Purchase order"),
     lines: (receipt, _, ctx) => ctx.loaders.receiptLines.load(receipt.id),
   },
   GoodsReceiptLine: {
     product: (line) => ({ id: line.productId }),
+    purchaseOrderLine: async (line, _, ctx) =>
+      present(await ctx.loaders.orderLine.load(line.purchaseOrderLineId), "Purchase order line"),
+  },
+  SupplierBillLine: {
+    purchaseOrderLine: async (line, _, ctx) =>
+      present(await ctx.loaders.orderLine.load(line.purchaseOrderLineId), "Purchase order line"),
   },
   SupplierBill: {
     __resolveReference: (ref, ctx) => ctx.loaders.bill.load(ref.id),

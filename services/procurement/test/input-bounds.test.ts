@@ -11,14 +11,14 @@ describe(`procurement input bounds on ${testDatabaseKind()}`, () => {
   it("refuses oversized names, bad payment terms and too many contacts with nothing written", async () => {
     const base = { name: "Supplier", currency: "EUR", paymentTermsDays: 30 };
     expect(await refused("registerSupplier", "RegisterSupplierInput", { ...base, name: "x".repeat(201) })).toEqual([
-      expect.objectContaining({ code: "VALIDATION_FAILED", field: "name" }),
+      expect.objectContaining({ code: "VALIDATION_FAILED", field: ["name"] }),
     ]);
     expect(await refused("registerSupplier", "RegisterSupplierInput", { ...base, paymentTermsDays: 366 })).toEqual([
-      expect.objectContaining({ code: "VALIDATION_FAILED", field: "paymentTermsDays" }),
+      expect.objectContaining({ code: "VALIDATION_FAILED", field: ["paymentTermsDays"] }),
     ]);
     const contacts = Array.from({ length: 21 }, () => ({ name: "A" }));
     expect(await refused("registerSupplier", "RegisterSupplierInput", { ...base, contacts })).toEqual([
-      expect.objectContaining({ code: "VALIDATION_FAILED", field: "contacts" }),
+      expect.objectContaining({ code: "VALIDATION_FAILED", field: ["contacts"] }),
     ]);
   });
 
@@ -37,10 +37,10 @@ describe(`procurement input bounds on ${testDatabaseKind()}`, () => {
       [{ expectedDate: "2999-01-01" }, "lines.0.expectedDate"],
     ] as const)
       expect(await refused("draftPurchaseOrder", "DraftPurchaseOrderInput", line(l))).toEqual([
-        expect.objectContaining({ code: "VALIDATION_FAILED", field }),
+        expect.objectContaining({ code: "VALIDATION_FAILED", field: field.split(".") }),
       ]);
     expect(await refused("draftPurchaseOrder", "DraftPurchaseOrderInput", { supplierId: s, lines: [] })).toEqual([
-      expect.objectContaining({ code: "VALIDATION_FAILED", field: "lines" }),
+      expect.objectContaining({ code: "VALIDATION_FAILED", field: ["lines"] }),
     ]);
   });
 
@@ -54,13 +54,13 @@ describe(`procurement input bounds on ${testDatabaseKind()}`, () => {
       lines: [{ purchaseOrderLineId: order.lines[0].id, quantity: "1", unitPrice: "1" }],
     };
     expect(await refused("recordSupplierBill", "RecordSupplierBillInput", { ...bill, billDate: "2001-01-01" })).toEqual(
-      [expect.objectContaining({ code: "VALIDATION_FAILED", field: "billDate" })],
+      [expect.objectContaining({ code: "VALIDATION_FAILED", field: ["billDate"] })],
     );
     expect(
       await refused("recordSupplierBill", "RecordSupplierBillInput", {
         ...bill,
         supplierInvoiceNumber: "x".repeat(101),
       }),
-    ).toEqual([expect.objectContaining({ code: "VALIDATION_FAILED", field: "supplierInvoiceNumber" })]);
+    ).toEqual([expect.objectContaining({ code: "VALIDATION_FAILED", field: ["supplierInvoiceNumber"] })]);
   });
 });

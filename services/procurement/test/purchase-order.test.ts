@@ -162,12 +162,12 @@ describe(`purchase orders: drafting, totals and the lifecycle on ${testDatabaseK
     expect(
       (await env.draft(s, [{ productId: "00000000-0000-4000-8000-000000000000", quantity: "1", unitPrice: "1" }]))
         .errors,
-    ).toEqual([expect.objectContaining({ code: "PRODUCT_NOT_FOUND", field: "lines.0.productId" })]);
+    ).toEqual([expect.objectContaining({ code: "PRODUCT_NOT_FOUND", field: ["lines", "0", "productId"] })]);
     expect((await env.draft(s, [{ productId: service, quantity: "1", unitPrice: "1" }])).errors).toEqual([
       expect.objectContaining({ code: "PRODUCT_NOT_PURCHASABLE" }),
     ]);
     expect((await env.draft(s, [{ productId: p, quantity: "1", unitPrice: "-1" }])).errors).toEqual([
-      expect.objectContaining({ code: "VALIDATION_FAILED", field: "lines.0.unitPrice" }),
+      expect.objectContaining({ code: "VALIDATION_FAILED", field: ["lines", "0", "unitPrice"] }),
     ]);
     expect(
       (await env.draft(s, [{ productId: p, quantity: "1", unitPrice: "1" }], undefined, { currency: "USD" })).errors,

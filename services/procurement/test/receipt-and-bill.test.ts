@@ -30,6 +30,36 @@ describe(`goods receipts and supplier bills on ${testDatabaseKind()}`, () => {
     ]);
   });
 
+  it("follows a receipt to its warehouse and its lines (and a bill's) to the purchase order lines", async () => {
+    const { order, supplierId } = await env.approvedOrder("10", "1.00");
+    const line = order.lines[0].id;
+    const { goodsReceipt } = await env.receive(order.id, [{ purchaseOrderLineId: line, quantity: "4" }]);
+    await env.bill({
+      supplierId,
+      purchaseOrderId: order.id,
+      supplierInvoiceNumber: "REF-1",
+      billDate: env.clock.today(),
+      lines: [{ purchaseOrderLineId: line, quantity: "4", unitPrice: "1.00" }],
+    });
+    const { data, errors } = await env.client.request(
+      `query($o: ID!, $r: _Any!) {
+        goodsReceipts(filter: { purchaseOrderId: $o }) { nodes { warehouse { id } lines { purchaseOrderLine { id lineNumber receivedQuantity } } } }
+        supplierBills(filter: { purchaseOrderId: $o }) { nodes { lines { purchaseOrderLine { id billedQuantity } } } }
+        _entities(representations: [$r]) { ... on GoodsReceipt { number } }
+      }`,
+      { o: order.id, r: { __typename: "GoodsReceipt", id: goodsReceipt.id } },
+    );
+    expect(errors).toBeUndefined();
+    expect(data.goodsReceipts.nodes).toEqual([
+      {
+        warehouse: { id: env.warehouseId },
+        lines: [{ purchaseOrderLine: { id: line, lineNumber: 1, receivedQuantity: "4" } }],
+      },
+    ]);
+    expect(data.supplierBills.nodes).toEqual([{ lines: [{ purchaseOrderLine: { id: line, billedQuantity: "4" } }] }]);
+    expect(data._entities).toEqual([{ number: goodsReceipt.number }]);
+  });
+
   it("refuses an over-receipt beyond the tolerance, and a receipt into an unknown warehouse, with nothing written", async () => {
     const { order } = await env.approvedOrder("10", "1.00");
     const before = await env.snapshot();
@@ -38,13 +68,13 @@ describe(`goods receipts and supplier bills on ${testDatabaseKind()}`, () => {
       warehouseId: env.warehouseId,
       lines: [{ purchaseOrderLineId: order.lines[0].id, quantity: "11" }],
     });
-    expect(over.errors).toEqual([{ code: "OVER_RECEIPT", field: "lines.0.quantity" }]);
+    expect(over.errors).toEqual([{ code: "OVER_RECEIPT", field: ["lines", "0", "quantity"] }]);
     const nowhere = await env.mutate("receiveGoods", "ReceiveGoodsInput", "errors { code field }", {
       purchaseOrderId: order.id,
       warehouseId: "00000000-0000-4000-8000-000000000000",
       lines: [{ purchaseOrderLineId: order.lines[0].id, quantity: "1" }],
     });
-    expect(nowhere.errors).toEqual([{ code: "WAREHOUSE_NOT_FOUND", field: "warehouseId" }]);
+    expect(nowhere.errors).toEqual([{ code: "WAREHOUSE_NOT_FOUND", field: ["warehouseId"] }]);
     expect(await env.snapshot()).toEqual(before);
   });
 
@@ -172,7 +202,7 @@ describe(`goods receipts and supplier bills on ${testDatabaseKind()}`, () => {
     ]);
     const before = await env.snapshot();
     expect((await bill("A-1", "1")).errors).toEqual([
-      expect.objectContaining({ code: "DUPLICATE_SUPPLIER_INVOICE", field: "supplierInvoiceNumber" }),
+      expect.objectContaining({ code: "DUPLICATE_SUPPLIER_INVOICE", field: ["supplierInvoiceNumber"] }),
     ]);
     expect(await env.snapshot()).toEqual(before);
   });

@@ -84,7 +84,7 @@ describe(`suppliers and their prices on ${testDatabaseKind()}`, () => {
       currency: "EUR",
       paymentTermsDays: 0,
     });
-    expect(errors).toEqual([expect.objectContaining({ code: "SUPPLIER_CODE_TAKEN", field: "code" })]);
+    expect(errors).toEqual([expect.objectContaining({ code: "SUPPLIER_CODE_TAKEN", field: ["code"] })]);
     expect(await env.snapshot()).toEqual(before);
   });
 
@@ -136,9 +136,9 @@ describe(`suppliers and their prices on ${testDatabaseKind()}`, () => {
         price: { amount, currency },
         leadTimeDays: 1,
       });
-    expect((await set(randomUUID(), "1.00")).errors).toEqual([{ code: "PRODUCT_NOT_FOUND", field: "productId" }]);
+    expect((await set(randomUUID(), "1.00")).errors).toEqual([{ code: "PRODUCT_NOT_FOUND", field: ["productId"] }]);
     expect((await set(p, "0")).errors).toEqual([expect.objectContaining({ code: "VALIDATION_FAILED" })]);
-    expect((await set(p, "1.00", "USD")).errors).toEqual([{ code: "CURRENCY_MISMATCH", field: "productId" }]);
+    expect((await set(p, "1.00", "USD")).errors).toEqual([{ code: "CURRENCY_MISMATCH", field: ["productId"] }]);
     expect(await env.snapshot()).toEqual(before);
   });
 

@@ -36,8 +36,21 @@ export function createSalesLoaders(db: Kysely<SalesDatabase>) {
         rows.filter((r) => (kind === "order" ? r.order_id : r.quote_id) === id).map((r) => toLine(r, currency)),
       );
     }),
+    /** Order lines by id, priced in their order's currency (a shipment line's order line). */
+    orderLine: loaderById(async (ids) =>
+      (
+        await db
+          .selectFrom("sales.lines as l")
+          .innerJoin("sales.sales_orders as o", "o.id", "l.order_id")
+          .selectAll("l")
+          .select("o.currency as order_currency")
+          .where("l.id", "in", ids)
+          .execute()
+      ).map((row) => toLine(row, row.order_currency)),
+    ),
+    shipment: loaderById((ids) => shipmentViews(db, "id", ids)),
     shipmentsOfOrder: listLoaderByKey(
-      (ids) => shipmentViews(db, ids),
+      (ids) => shipmentViews(db, "order_id", ids),
       (shipment) => shipment.orderId,
       (shipment) => shipment,
     ),
@@ -65,12 +78,12 @@ export function createSalesLoaders(db: Kysely<SalesDatabase>) {
 
 export type SalesLoaders = ReturnType<typeof createSalesLoaders>;
 
-/** The shipments of some orders with their lines: two statements, whatever the number of orders. */
-async function shipmentViews(db: Kysely<SalesDatabase>, orderIds: string[]): Promise<ShipmentView[]> {
+/** Shipments by their ids or their orders' ids, with their lines: two statements, whatever the number. */
+async function shipmentViews(db: Kysely<SalesDatabase>, by: "id" | "order_id", ids: string[]): Promise<ShipmentView[]> {
   const shipments = await db
     .selectFrom("sales.shipments")
     .selectAll()
-    .where("order_id", "in", orderIds)
+    .where(by, "in", ids)
     .orderBy("shipped_at")
     .execute();
   const lines = shipments.length

@@ -1,4 +1,4 @@
-import { actionResolvers, assertIds, capped, pageArgs } from "@erp/core";
+import { actionResolvers, assertIds, capped, pageArgs, present } from "@erp/core";
 import type { SalesContext } from "./context.js";
 import type { Resolvers } from "./generated/resolvers-types.js";
 import { cancelSalesOrder, confirmSalesOrder, orderActions, placeSalesOrder } from "./order.js";
@@ -58,6 +58,8 @@ export const resolvers: Resolvers = {
   SalesOrder: {
     __resolveReference: (ref, ctx) => ctx.loaders.order.load(ref.id),
     customer: (order) => ({ id: order.customerId }),
+    // A reference inventory resolves; the gateway batches a page's warehouses into one _entities call.
+    warehouse: (order) => ({ id: order.warehouseId }),
     // A reference HR resolves; the gateway batches a page's salespeople into one _entities call.
     salesperson: (order) => (order.salespersonId ? { __typename: "Employee" as const, id: order.salespersonId } : null),
     lines: (order, _, ctx) => ctx.loaders.lines.load(`order:${order.id}:${order.currency}`),
@@ -74,10 +76,16 @@ export const resolvers: Resolvers = {
   SalesOrderLine: {
     product: (line) => ({ id: line.productId }),
   },
+  Shipment: {
+    __resolveReference: (ref, ctx) => ctx.loaders.shipment.load(ref.id),
+    salesOrder: (shipment, _, ctx) => present(ctx.loaders.order.load(shipment.orderId), "SalesOrder"),
+  },
   ShipmentLine: {
     product: (line) => ({ id: line.productId }),
+    orderLine: (line, _, ctx) => present(ctx.loaders.orderLine.load(line.orderLineId), "SalesOrderLine"),
   },
   Quote: {
+    __resolveReference: (ref, ctx) => ctx.loaders.quote.load(ref.id),
     customer: (quote) => ({ id: quote.customerId }),
     lines: (quote, _, ctx) => ctx.loaders.lines.load(`quote:${quote.id}:${quote.currency}`),
     subtotal: async (quote, _, ctx) =>

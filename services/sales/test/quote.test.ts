@@ -80,7 +80,7 @@ describe(`quotes on ${testDatabaseKind()}`, () => {
       `mutation($i: AcceptQuoteInput!) { acceptQuote(input: $i) { salesOrder { id } errors { code field } } }`,
       { i: { idempotencyKey: newKey(), quoteId: id, warehouseId: env.warehouseId } },
     );
-    expect(data.acceptQuote).toEqual({ salesOrder: null, errors: [{ code: "QUOTE_EXPIRED", field: "quoteId" }] });
+    expect(data.acceptQuote).toEqual({ salesOrder: null, errors: [{ code: "QUOTE_EXPIRED", field: ["quoteId"] }] });
     expect((await env.client.request(`query($id: ID!) { quote(id: $id) { status } }`, { id })).data.quote.status).toBe(
       "EXPIRED",
     );

@@ -126,7 +126,7 @@ describe(`shipments of sales orders on ${testDatabaseKind()}`, () => {
     await ship(id, lineId, "2");
     const before = await snapshot(env);
     expect((await ship(id, lineId, "2")).data.shipSalesOrder.errors).toEqual([
-      { code: "OVER_SHIPMENT", field: "lines.0.quantity" },
+      { code: "OVER_SHIPMENT", field: ["lines", "0", "quantity"] },
     ]);
     expect(await snapshot(env)).toEqual(before);
   });

@@ -1,16 +1,18 @@
 import { type Kysely, type Migration, sql } from "kysely";
 import { z } from "zod";
 import { runBusinessAction } from "../action.js";
-import { readAuditTrail } from "../audit-trail.js";
+import { isAudited, readAuditTrail } from "../audit-trail.js";
+import { accessDenied } from "../auth/scope-directives.js";
 import type { SubgraphContext } from "../context.js";
 import { notFound, refuse } from "../errors.js";
 import type { FailedEventRow } from "../events/dead-letters.js";
 import { eventBusFor } from "../events/event-bus.js";
+import { typenameOf } from "../references.js";
 import { runStatements } from "../sql.js";
 import { defineStateMachine } from "../state-machine.js";
 import { defineSubgraph, loadSchemaFile } from "../subgraph.js";
-import { fields, parseInput } from "../validation.js";
-import type { Resolvers } from "./generated/resolvers-types.js";
+import { fields, isUuid, parseInput } from "../validation.js";
+import type { NodeType, Resolvers } from "./generated/resolvers-types.js";
 
 interface OperationsDatabase {
   "operations.failed_events": FailedEventRow;
@@ -63,6 +65,46 @@ function toFailedEvent(row: FailedEventRow) {
   };
 }
 
+/** The domain that owns each type `node` fetches: its audit log knows the ids, its subgraph the fields. */
+const NODE_DOMAINS: Record<NodeType, string> = {
+  Customer: "crm",
+  Lead: "crm",
+  Opportunity: "crm",
+  Product: "inventory",
+  Warehouse: "inventory",
+  StockAdjustment: "inventory",
+  SalesOrder: "sales",
+  Quote: "sales",
+  Invoice: "finance",
+  Payment: "finance",
+  Supplier: "procurement",
+  PurchaseOrder: "procurement",
+  GoodsReceipt: "procurement",
+  SupplierBill: "procurement",
+  Employee: "hr",
+  Department: "hr",
+  LeaveRequest: "hr",
+  PayrollRun: "hr",
+  ApiKey: "identity",
+};
+
+/**
+ * The entity stub federation hands to the owning subgraph (`{ __typename, id }`), or null when
+ * the id is malformed or its domain never audited it. The caller needs the domain's read scope,
+ * as reading any of its fields would: an id-only lookup must not tell who lacks it what exists.
+ */
+async function findNode(ctx: OperationsContext, nodeType: NodeType, id: string) {
+  const domain = NODE_DOMAINS[nodeType];
+  const denied = accessDenied(
+    ctx.principal,
+    { authenticated: true, scopes: [[`${domain}:read`]] },
+    `node(${nodeType})`,
+  );
+  if (denied) throw denied;
+  if (!isUuid(id) || !(await isAudited(ctx.db as Kysely<unknown>, domain, nodeType, id))) return null;
+  return { __typename: nodeType, id };
+}
+
 const retrySchema = z.object({ failedEventId: fields.id("failedEventId") });
 
 const resolvers: Resolvers = {
@@ -78,6 +120,10 @@ const resolvers: Resolvers = {
       return rows.map(toFailedEvent);
     },
     auditTrail: (_, args, ctx) => readAuditTrail(ctx.db as Kysely<unknown>, args),
+    node: (_, { nodeType, id }, ctx) => findNode(ctx, nodeType, id),
+  },
+  Node: {
+    __resolveType: (value) => typenameOf<NodeType>(value),
   },
   Mutation: {
     retryFailedEvent: (_, { input }, ctx) =>

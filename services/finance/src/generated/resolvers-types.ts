@@ -565,6 +565,8 @@ export type Payable = {
   supplierInvoiceNumber: Scalars['String']['output'];
   /** The purchase order billed. */
   purchaseOrderId: Scalars['ID']['output'];
+  /** The purchase order billed (procurement resolves it). */
+  purchaseOrder: PurchaseOrder;
   /** The supplier's invoice date. */
   billDate: Scalars['Date']['output'];
   /** When it must be paid. */
@@ -825,6 +827,64 @@ export type FinanceDocument = {
   type: Scalars['String']['output'];
   /** The document's id. */
   id: Scalars['String']['output'];
+  /**
+   * The document itself, to follow into its domain: an Invoice, Payment, JournalEntry, Account,
+   * SupplierBill, StockMovement, StockAdjustment, Product, Warehouse or PayrollRun; null for other
+   * kinds (allocations, refunds, credit notes, manual sources) or when the id names no such document.
+   */
+  document?: Maybe<LedgerDocument>;
+};
+
+/** A document finance's ledger and reconciliation point at, owned by finance or another domain. */
+export type LedgerDocument = Invoice | Payment | JournalEntry | Account | SupplierBill | StockMovement | StockAdjustment | Product | Warehouse | PayrollRun;
+
+/** A shipment of a sales order; sales owns it, finance refers to it. */
+export type Shipment = {
+  __typename?: 'Shipment';
+  /** The shipment's id. */
+  id: Scalars['ID']['output'];
+};
+
+/** An inventory product; inventory owns it, finance refers to it. */
+export type Product = {
+  __typename?: 'Product';
+  /** The product's id. */
+  id: Scalars['ID']['output'];
+};
+
+/** An inventory warehouse; inventory owns it, finance refers to it. */
+export type Warehouse = {
+  __typename?: 'Warehouse';
+  /** The warehouse's id. */
+  id: Scalars['ID']['output'];
+};
+
+/** An entry of inventory's stock ledger; inventory owns it, finance refers to it. */
+export type StockMovement = {
+  __typename?: 'StockMovement';
+  /** The movement's id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A stock correction; inventory owns it, finance refers to it. */
+export type StockAdjustment = {
+  __typename?: 'StockAdjustment';
+  /** The adjustment's id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A procurement purchase order; procurement owns it, finance refers to it. */
+export type PurchaseOrder = {
+  __typename?: 'PurchaseOrder';
+  /** The order's id. */
+  id: Scalars['ID']['output'];
+};
+
+/** An HR payroll run; HR owns it, finance refers to it. */
+export type PayrollRun = {
+  __typename?: 'PayrollRun';
+  /** The run's id. */
+  id: Scalars['ID']['output'];
 };
 
 /** Balances of every account, per currency. */
@@ -871,8 +931,12 @@ export type Invoice = {
   customer: Customer;
   /** The order it bills, if any. */
   salesOrderId?: Maybe<Scalars['ID']['output']>;
+  /** The order it bills (sales resolves it); null when it bills none. */
+  salesOrder?: Maybe<SalesOrder>;
   /** The shipment it bills, if any. */
   shipmentId?: Maybe<Scalars['ID']['output']>;
+  /** The shipment it bills (sales resolves it); null when it bills none. */
+  shipment?: Maybe<Shipment>;
   /** ISSUED, PARTIALLY_PAID, PAID or VOID. */
   status: InvoiceStatus;
   /** True when unpaid after the due date. */
@@ -919,6 +983,8 @@ export type InvoiceLine = {
   description: Scalars['String']['output'];
   /** The product, if any. */
   productId?: Maybe<Scalars['ID']['output']>;
+  /** The product billed (inventory resolves it); null when the line bills none. */
+  product?: Maybe<Product>;
   /** Quantity billed. */
   quantity: Scalars['Decimal']['output'];
   /** Price of one unit. */
@@ -1081,12 +1147,12 @@ export type JournalEntryEdge = {
 };
 
 /** A broken business rule: nothing was posted. */
-export type FinanceError = {
+export type FinanceError = UserError & {
   __typename?: 'FinanceError';
-  /** What rule was broken. */
-  code: FinanceErrorCode;
-  /** The input field at fault, e.g. lines.1.debit. */
-  field?: Maybe<Scalars['String']['output']>;
+  /** What rule was broken: one of FinanceErrorCode's values. */
+  code: Scalars['String']['output'];
+  /** The path of the input field at fault, e.g. ["lines", "1", "debit"]; null when the whole request is. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
   /** A human-readable explanation. */
   message: Scalars['String']['output'];
 };
@@ -1407,6 +1473,8 @@ export type PayrollPayable = {
   __typename?: 'PayrollPayable';
   /** HR's payroll run. */
   payrollRunId: Scalars['ID']['output'];
+  /** HR's payroll run (HR resolves it). */
+  payrollRun: PayrollRun;
   /** The run's number. */
   runNumber: Scalars['String']['output'];
   /** The month paid, e.g. 2026-10. */
@@ -1482,6 +1550,23 @@ export type SortDirection =
   | 'ASC'
   /** Descending: Z to A, newest or largest first. */
   | 'DESC';
+
+/**
+ * A business rule a mutation's input broke, returned as data in the payload's `errors` (nothing was
+ * changed). Every domain's error type implements it, so a client renders every refusal with one piece
+ * of code: `code` says what went wrong, `field` where in the input, `message` says it to a person.
+ */
+export type UserError = {
+  /** What rule was broken: one of the domain's documented error codes, e.g. VALIDATION_FAILED. */
+  code: Scalars['String']['output'];
+  /**
+   * The path of the input field at fault, from the mutation's `input`, list indexes as strings,
+   * e.g. ["lines", "2", "quantity"]; null when the whole request is at fault.
+   */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** A human-readable explanation. */
+  message: Scalars['String']['output'];
+};
 
 
 
@@ -1561,7 +1646,15 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
+/** Mapping of union types */
+export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
+  LedgerDocument: ( InvoiceModel ) | ( PaymentModel ) | ( JournalEntryModel ) | ( Account ) | ( ReferenceModel ) | ( StockMovement ) | ( StockAdjustment ) | ( Product ) | ( Warehouse ) | ( PayrollRun );
+};
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  UserError: ( BusinessErrorModel );
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -1602,7 +1695,15 @@ export type ResolversTypes = {
   AccountType: AccountType;
   JournalEntry: ResolverTypeWrapper<JournalEntryModel>;
   JournalLine: ResolverTypeWrapper<JournalLineViewModel>;
-  FinanceDocument: ResolverTypeWrapper<FinanceDocument>;
+  FinanceDocument: ResolverTypeWrapper<Omit<FinanceDocument, 'document'> & { document?: Maybe<ResolversTypes['LedgerDocument']> }>;
+  LedgerDocument: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['LedgerDocument']>;
+  Shipment: ResolverTypeWrapper<Shipment>;
+  Product: ResolverTypeWrapper<Product>;
+  Warehouse: ResolverTypeWrapper<Warehouse>;
+  StockMovement: ResolverTypeWrapper<StockMovement>;
+  StockAdjustment: ResolverTypeWrapper<StockAdjustment>;
+  PurchaseOrder: ResolverTypeWrapper<PurchaseOrder>;
+  PayrollRun: ResolverTypeWrapper<PayrollRun>;
   TrialBalance: ResolverTypeWrapper<TrialBalanceModel>;
   TrialBalanceRow: ResolverTypeWrapper<TrialBalanceRowModel>;
   TrialBalanceTotal: ResolverTypeWrapper<TrialBalanceTotal>;
@@ -1656,6 +1757,7 @@ export type ResolversTypes = {
   MoneyInput: MoneyInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   SortDirection: SortDirection;
+  UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -1692,7 +1794,15 @@ export type ResolversParentTypes = {
   Account: Account;
   JournalEntry: JournalEntryModel;
   JournalLine: JournalLineViewModel;
-  FinanceDocument: FinanceDocument;
+  FinanceDocument: Omit<FinanceDocument, 'document'> & { document?: Maybe<ResolversParentTypes['LedgerDocument']> };
+  LedgerDocument: ResolversUnionTypes<ResolversParentTypes>['LedgerDocument'];
+  Shipment: Shipment;
+  Product: Product;
+  Warehouse: Warehouse;
+  StockMovement: StockMovement;
+  StockAdjustment: StockAdjustment;
+  PurchaseOrder: PurchaseOrder;
+  PayrollRun: PayrollRun;
   TrialBalance: TrialBalanceModel;
   TrialBalanceRow: TrialBalanceRowModel;
   TrialBalanceTotal: TrialBalanceTotal;
@@ -1739,6 +1849,7 @@ export type ResolversParentTypes = {
   Money: Money;
   MoneyInput: MoneyInput;
   PageInfo: PageInfo;
+  UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
 };
@@ -1879,6 +1990,7 @@ export type PayableResolvers<ContextType = FinanceContext, ParentType extends Re
   supplierName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   supplierInvoiceNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   purchaseOrderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  purchaseOrder?: Resolver<ResolversTypes['PurchaseOrder'], ParentType, ContextType>;
   billDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   dueDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -1994,6 +2106,53 @@ export type JournalLineResolvers<ContextType = FinanceContext, ParentType extend
 export type FinanceDocumentResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['FinanceDocument'] = ResolversParentTypes['FinanceDocument']> = {
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  document?: Resolver<Maybe<ResolversTypes['LedgerDocument']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type LedgerDocumentResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['LedgerDocument'] = ResolversParentTypes['LedgerDocument']> = {
+  __resolveType: TypeResolveFn<'Invoice' | 'Payment' | 'JournalEntry' | 'Account' | 'SupplierBill' | 'StockMovement' | 'StockAdjustment' | 'Product' | 'Warehouse' | 'PayrollRun', ParentType, ContextType>;
+};
+
+export type ShipmentResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Shipment'] = ResolversParentTypes['Shipment']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Shipment']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ProductResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type WarehouseResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Warehouse'] = ResolversParentTypes['Warehouse']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Warehouse']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type StockMovementResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['StockMovement'] = ResolversParentTypes['StockMovement']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['StockMovement']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type StockAdjustmentResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['StockAdjustment'] = ResolversParentTypes['StockAdjustment']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['StockAdjustment']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PurchaseOrderResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['PurchaseOrder'] = ResolversParentTypes['PurchaseOrder']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['PurchaseOrder']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PayrollRunResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['PayrollRun'] = ResolversParentTypes['PayrollRun']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['PayrollRun']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -2024,7 +2183,9 @@ export type InvoiceResolvers<ContextType = FinanceContext, ParentType extends Re
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
   salesOrderId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  salesOrder?: Resolver<Maybe<ResolversTypes['SalesOrder']>, ParentType, ContextType>;
   shipmentId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  shipment?: Resolver<Maybe<ResolversTypes['Shipment']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['InvoiceStatus'], ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   issuedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
@@ -2044,6 +2205,7 @@ export type InvoiceResolvers<ContextType = FinanceContext, ParentType extends Re
 export type InvoiceLineResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['InvoiceLine'] = ResolversParentTypes['InvoiceLine']> = {
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   productId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   netAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -2052,6 +2214,7 @@ export type InvoiceLineResolvers<ContextType = FinanceContext, ParentType extend
 };
 
 export type PaymentResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Payment'] = ResolversParentTypes['Payment']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Payment']>, { __typename: 'Payment' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -2099,8 +2262,8 @@ export type JournalEntryEdgeResolvers<ContextType = FinanceContext, ParentType e
 };
 
 export type FinanceErrorResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['FinanceError'] = ResolversParentTypes['FinanceError']> = {
-  code?: Resolver<ResolversTypes['FinanceErrorCode'], ParentType, ContextType>;
-  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -2161,6 +2324,7 @@ export type AllocatePaymentPayloadResolvers<ContextType = FinanceContext, Parent
 
 export type PayrollPayableResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['PayrollPayable'] = ResolversParentTypes['PayrollPayable']> = {
   payrollRunId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  payrollRun?: Resolver<ResolversTypes['PayrollRun'], ParentType, ContextType>;
   runNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   period?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -2208,6 +2372,13 @@ export type PageInfoResolvers<ContextType = FinanceContext, ParentType extends R
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type UserErrorResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
+  __resolveType: TypeResolveFn<'FinanceError', ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = FinanceContext> = {
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -2233,6 +2404,14 @@ export type Resolvers<ContextType = FinanceContext> = {
   JournalEntry?: JournalEntryResolvers<ContextType>;
   JournalLine?: JournalLineResolvers<ContextType>;
   FinanceDocument?: FinanceDocumentResolvers<ContextType>;
+  LedgerDocument?: LedgerDocumentResolvers<ContextType>;
+  Shipment?: ShipmentResolvers<ContextType>;
+  Product?: ProductResolvers<ContextType>;
+  Warehouse?: WarehouseResolvers<ContextType>;
+  StockMovement?: StockMovementResolvers<ContextType>;
+  StockAdjustment?: StockAdjustmentResolvers<ContextType>;
+  PurchaseOrder?: PurchaseOrderResolvers<ContextType>;
+  PayrollRun?: PayrollRunResolvers<ContextType>;
   TrialBalance?: TrialBalanceResolvers<ContextType>;
   TrialBalanceRow?: TrialBalanceRowResolvers<ContextType>;
   TrialBalanceTotal?: TrialBalanceTotalResolvers<ContextType>;
@@ -2260,6 +2439,7 @@ export type Resolvers<ContextType = FinanceContext> = {
   CurrencyCode?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  UserError?: UserErrorResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = FinanceContext> = {

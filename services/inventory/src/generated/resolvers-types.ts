@@ -464,6 +464,36 @@ export type DocumentReference = {
   type: Scalars['String']['output'];
   /** The document's id. */
   id: Scalars['String']['output'];
+  /**
+   * The document itself, to follow into its domain: a SalesOrder (a reservation's order), a Shipment
+   * (SalesShipment), a GoodsReceipt or a StockAdjustment; null for other kinds (e.g. a receipt typed
+   * in by hand) or when the id names no such document.
+   */
+  document?: Maybe<StockDocument>;
+};
+
+/** A document a stock movement or reservation answers to, owned by sales, procurement or inventory. */
+export type StockDocument = SalesOrder | Shipment | GoodsReceipt | StockAdjustment;
+
+/** A sales order; sales owns it, inventory refers to it. */
+export type SalesOrder = {
+  __typename?: 'SalesOrder';
+  /** The order's id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A shipment of a sales order; sales owns it, inventory refers to it. */
+export type Shipment = {
+  __typename?: 'Shipment';
+  /** The shipment's id. */
+  id: Scalars['ID']['output'];
+};
+
+/** Goods received against a purchase order; procurement owns it, inventory refers to it. */
+export type GoodsReceipt = {
+  __typename?: 'GoodsReceipt';
+  /** The receipt's id. */
+  id: Scalars['ID']['output'];
 };
 
 /** A document in any domain, by type and id, as input. */
@@ -684,12 +714,12 @@ export type StockMovementEdge = {
 };
 
 /** A broken business rule: nothing was changed. */
-export type InventoryError = {
+export type InventoryError = UserError & {
   __typename?: 'InventoryError';
-  /** What rule was broken. */
-  code: InventoryErrorCode;
-  /** The input field at fault, e.g. lines.1.quantity; null when the whole request is. */
-  field?: Maybe<Scalars['String']['output']>;
+  /** What rule was broken: one of InventoryErrorCode's values. */
+  code: Scalars['String']['output'];
+  /** The path of the input field at fault, e.g. ["lines", "1", "quantity"]; null when the whole request is. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
   /** A human-readable explanation. */
   message: Scalars['String']['output'];
 };
@@ -1045,6 +1075,23 @@ export type SortDirection =
   /** Descending: Z to A, newest or largest first. */
   | 'DESC';
 
+/**
+ * A business rule a mutation's input broke, returned as data in the payload's `errors` (nothing was
+ * changed). Every domain's error type implements it, so a client renders every refusal with one piece
+ * of code: `code` says what went wrong, `field` where in the input, `message` says it to a person.
+ */
+export type UserError = {
+  /** What rule was broken: one of the domain's documented error codes, e.g. VALIDATION_FAILED. */
+  code: Scalars['String']['output'];
+  /**
+   * The path of the input field at fault, from the mutation's `input`, list indexes as strings,
+   * e.g. ["lines", "2", "quantity"]; null when the whole request is at fault.
+   */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** A human-readable explanation. */
+  message: Scalars['String']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1123,7 +1170,15 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
+/** Mapping of union types */
+export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
+  StockDocument: ( SalesOrder ) | ( Shipment ) | ( GoodsReceipt ) | ( StockAdjustmentModel );
+};
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  UserError: ( BusinessErrorModel );
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -1141,7 +1196,11 @@ export type ResolversTypes = {
   StockLevel: ResolverTypeWrapper<StockLevelModel>;
   StockMovement: ResolverTypeWrapper<StockMovementModel>;
   StockMovementKind: StockMovementKind;
-  DocumentReference: ResolverTypeWrapper<DocumentReference>;
+  DocumentReference: ResolverTypeWrapper<Omit<DocumentReference, 'document'> & { document?: Maybe<ResolversTypes['StockDocument']> }>;
+  StockDocument: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['StockDocument']>;
+  SalesOrder: ResolverTypeWrapper<SalesOrder>;
+  Shipment: ResolverTypeWrapper<Shipment>;
+  GoodsReceipt: ResolverTypeWrapper<GoodsReceipt>;
   DocumentReferenceInput: DocumentReferenceInput;
   Reservation: ResolverTypeWrapper<ReservationModel>;
   ReservationStatus: ReservationStatus;
@@ -1194,6 +1253,7 @@ export type ResolversTypes = {
   MoneyInput: MoneyInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   SortDirection: SortDirection;
+  UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -1210,7 +1270,11 @@ export type ResolversParentTypes = {
   WarehouseAddressInput: WarehouseAddressInput;
   StockLevel: StockLevelModel;
   StockMovement: StockMovementModel;
-  DocumentReference: DocumentReference;
+  DocumentReference: Omit<DocumentReference, 'document'> & { document?: Maybe<ResolversParentTypes['StockDocument']> };
+  StockDocument: ResolversUnionTypes<ResolversParentTypes>['StockDocument'];
+  SalesOrder: SalesOrder;
+  Shipment: Shipment;
+  GoodsReceipt: GoodsReceipt;
   DocumentReferenceInput: DocumentReferenceInput;
   Reservation: ReservationModel;
   StockAdjustment: StockAdjustmentModel;
@@ -1257,6 +1321,7 @@ export type ResolversParentTypes = {
   Money: Money;
   MoneyInput: MoneyInput;
   PageInfo: PageInfo;
+  UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
 };
@@ -1359,6 +1424,7 @@ export type StockLevelResolvers<ContextType = InventoryContext, ParentType exten
 };
 
 export type StockMovementResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['StockMovement'] = ResolversParentTypes['StockMovement']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['StockMovement']>, { __typename: 'StockMovement' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['StockMovementKind'], ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
@@ -1375,6 +1441,29 @@ export type StockMovementResolvers<ContextType = InventoryContext, ParentType ex
 export type DocumentReferenceResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['DocumentReference'] = ResolversParentTypes['DocumentReference']> = {
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  document?: Resolver<Maybe<ResolversTypes['StockDocument']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type StockDocumentResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['StockDocument'] = ResolversParentTypes['StockDocument']> = {
+  __resolveType: TypeResolveFn<'SalesOrder' | 'Shipment' | 'GoodsReceipt' | 'StockAdjustment', ParentType, ContextType>;
+};
+
+export type SalesOrderResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['SalesOrder'] = ResolversParentTypes['SalesOrder']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['SalesOrder']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ShipmentResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['Shipment'] = ResolversParentTypes['Shipment']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Shipment']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type GoodsReceiptResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['GoodsReceipt'] = ResolversParentTypes['GoodsReceipt']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GoodsReceipt']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1391,6 +1480,7 @@ export type ReservationResolvers<ContextType = InventoryContext, ParentType exte
 };
 
 export type StockAdjustmentResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['StockAdjustment'] = ResolversParentTypes['StockAdjustment']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['StockAdjustment']>, { __typename: 'StockAdjustment' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
   warehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType>;
@@ -1457,8 +1547,8 @@ export type StockMovementEdgeResolvers<ContextType = InventoryContext, ParentTyp
 };
 
 export type InventoryErrorResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['InventoryError'] = ResolversParentTypes['InventoryError']> = {
-  code?: Resolver<ResolversTypes['InventoryErrorCode'], ParentType, ContextType>;
-  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -1552,6 +1642,13 @@ export type PageInfoResolvers<ContextType = InventoryContext, ParentType extends
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type UserErrorResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
+  __resolveType: TypeResolveFn<'InventoryError', ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = InventoryContext> = {
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -1561,6 +1658,10 @@ export type Resolvers<ContextType = InventoryContext> = {
   StockLevel?: StockLevelResolvers<ContextType>;
   StockMovement?: StockMovementResolvers<ContextType>;
   DocumentReference?: DocumentReferenceResolvers<ContextType>;
+  StockDocument?: StockDocumentResolvers<ContextType>;
+  SalesOrder?: SalesOrderResolvers<ContextType>;
+  Shipment?: ShipmentResolvers<ContextType>;
+  GoodsReceipt?: GoodsReceiptResolvers<ContextType>;
   Reservation?: ReservationResolvers<ContextType>;
   StockAdjustment?: StockAdjustmentResolvers<ContextType>;
   InventoryValuation?: InventoryValuationResolvers<ContextType>;
@@ -1586,6 +1687,7 @@ export type Resolvers<ContextType = InventoryContext> = {
   CurrencyCode?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  UserError?: UserErrorResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = InventoryContext> = {

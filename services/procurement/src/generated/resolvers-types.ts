@@ -513,6 +513,13 @@ export type PurchaseOrderLine = {
   billedQuantity: Scalars['Decimal']['output'];
 };
 
+/** An inventory warehouse; inventory owns it, procurement refers to it. */
+export type Warehouse = {
+  __typename?: 'Warehouse';
+  /** The warehouse's id. */
+  id: Scalars['ID']['output'];
+};
+
 /** Goods that arrived against a purchase order. */
 export type GoodsReceipt = {
   __typename?: 'GoodsReceipt';
@@ -524,6 +531,8 @@ export type GoodsReceipt = {
   purchaseOrder: PurchaseOrder;
   /** The warehouse the goods went into (an inventory warehouse id). */
   warehouseId: Scalars['ID']['output'];
+  /** The warehouse the goods went into (inventory resolves it). */
+  warehouse: Warehouse;
   /** The day they arrived. */
   receivedOn: Scalars['Date']['output'];
   /** Who recorded the receipt (identity subject). */
@@ -539,6 +548,8 @@ export type GoodsReceiptLine = {
   id: Scalars['ID']['output'];
   /** The purchase order line received against. */
   purchaseOrderLineId: Scalars['ID']['output'];
+  /** The purchase order line received against, with what is received of it so far. */
+  purchaseOrderLine: PurchaseOrderLine;
   /** The product received. */
   product: Product;
   /** Quantity received. */
@@ -606,6 +617,8 @@ export type SupplierBillLine = {
   lineNumber: Scalars['Int']['output'];
   /** The purchase order line billed. */
   purchaseOrderLineId: Scalars['ID']['output'];
+  /** The purchase order line billed, with what is received and billed of it so far. */
+  purchaseOrderLine: PurchaseOrderLine;
   /** Quantity billed. */
   quantity: Scalars['Decimal']['output'];
   /** Price billed for one unit. */
@@ -865,12 +878,12 @@ export type SupplierBillEdge = {
 };
 
 /** A broken business rule: nothing was changed. */
-export type ProcurementError = {
+export type ProcurementError = UserError & {
   __typename?: 'ProcurementError';
-  /** What rule was broken. */
-  code: ProcurementErrorCode;
-  /** The input field at fault, e.g. lines.0.quantity. */
-  field?: Maybe<Scalars['String']['output']>;
+  /** What rule was broken: one of ProcurementErrorCode's values. */
+  code: Scalars['String']['output'];
+  /** The path of the input field at fault, e.g. ["lines", "0", "quantity"]; null when the whole request is. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
   /** A human-readable explanation. */
   message: Scalars['String']['output'];
 };
@@ -1296,6 +1309,23 @@ export type SortDirection =
   /** Descending: Z to A, newest or largest first. */
   | 'DESC';
 
+/**
+ * A business rule a mutation's input broke, returned as data in the payload's `errors` (nothing was
+ * changed). Every domain's error type implements it, so a client renders every refusal with one piece
+ * of code: `code` says what went wrong, `field` where in the input, `message` says it to a person.
+ */
+export type UserError = {
+  /** What rule was broken: one of the domain's documented error codes, e.g. VALIDATION_FAILED. */
+  code: Scalars['String']['output'];
+  /**
+   * The path of the input field at fault, from the mutation's `input`, list indexes as strings,
+   * e.g. ["lines", "2", "quantity"]; null when the whole request is at fault.
+   */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** A human-readable explanation. */
+  message: Scalars['String']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1375,6 +1405,10 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 ) => TResult | Promise<TResult>;
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  UserError: ( BusinessErrorModel );
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -1393,6 +1427,7 @@ export type ResolversTypes = {
   PurchaseOrderApproval: ResolverTypeWrapper<ApprovalModel>;
   ApprovalDecision: ApprovalDecision;
   PurchaseOrderLine: ResolverTypeWrapper<PurchaseOrderLineModel>;
+  Warehouse: ResolverTypeWrapper<Warehouse>;
   GoodsReceipt: ResolverTypeWrapper<GoodsReceiptModel>;
   GoodsReceiptLine: ResolverTypeWrapper<GoodsReceiptLineModel>;
   SupplierBill: ResolverTypeWrapper<SupplierBillModel>;
@@ -1460,6 +1495,7 @@ export type ResolversTypes = {
   MoneyInput: MoneyInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   SortDirection: SortDirection;
+  UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -1478,6 +1514,7 @@ export type ResolversParentTypes = {
   PurchaseOrder: PurchaseOrderModel;
   PurchaseOrderApproval: ApprovalModel;
   PurchaseOrderLine: PurchaseOrderLineModel;
+  Warehouse: Warehouse;
   GoodsReceipt: GoodsReceiptModel;
   GoodsReceiptLine: GoodsReceiptLineModel;
   SupplierBill: SupplierBillModel;
@@ -1537,6 +1574,7 @@ export type ResolversParentTypes = {
   Money: Money;
   MoneyInput: MoneyInput;
   PageInfo: PageInfo;
+  UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
 };
@@ -1686,11 +1724,19 @@ export type PurchaseOrderLineResolvers<ContextType = ProcurementContext, ParentT
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type WarehouseResolvers<ContextType = ProcurementContext, ParentType extends ResolversParentTypes['Warehouse'] = ResolversParentTypes['Warehouse']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Warehouse']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type GoodsReceiptResolvers<ContextType = ProcurementContext, ParentType extends ResolversParentTypes['GoodsReceipt'] = ResolversParentTypes['GoodsReceipt']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GoodsReceipt']>, { __typename: 'GoodsReceipt' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   purchaseOrder?: Resolver<ResolversTypes['PurchaseOrder'], ParentType, ContextType>;
   warehouseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  warehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType>;
   receivedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   receivedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['GoodsReceiptLine']>, ParentType, ContextType>;
@@ -1700,6 +1746,7 @@ export type GoodsReceiptResolvers<ContextType = ProcurementContext, ParentType e
 export type GoodsReceiptLineResolvers<ContextType = ProcurementContext, ParentType extends ResolversParentTypes['GoodsReceiptLine'] = ResolversParentTypes['GoodsReceiptLine']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   purchaseOrderLineId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  purchaseOrderLine?: Resolver<ResolversTypes['PurchaseOrderLine'], ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   unitCost?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -1733,6 +1780,7 @@ export type SupplierBillResolvers<ContextType = ProcurementContext, ParentType e
 export type SupplierBillLineResolvers<ContextType = ProcurementContext, ParentType extends ResolversParentTypes['SupplierBillLine'] = ResolversParentTypes['SupplierBillLine']> = {
   lineNumber?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   purchaseOrderLineId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  purchaseOrderLine?: Resolver<ResolversTypes['PurchaseOrderLine'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -1803,8 +1851,8 @@ export type SupplierBillEdgeResolvers<ContextType = ProcurementContext, ParentTy
 };
 
 export type ProcurementErrorResolvers<ContextType = ProcurementContext, ParentType extends ResolversParentTypes['ProcurementError'] = ResolversParentTypes['ProcurementError']> = {
-  code?: Resolver<ResolversTypes['ProcurementErrorCode'], ParentType, ContextType>;
-  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -1897,6 +1945,13 @@ export type PageInfoResolvers<ContextType = ProcurementContext, ParentType exten
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type UserErrorResolvers<ContextType = ProcurementContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
+  __resolveType: TypeResolveFn<'ProcurementError', ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = ProcurementContext> = {
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -1908,6 +1963,7 @@ export type Resolvers<ContextType = ProcurementContext> = {
   PurchaseOrder?: PurchaseOrderResolvers<ContextType>;
   PurchaseOrderApproval?: PurchaseOrderApprovalResolvers<ContextType>;
   PurchaseOrderLine?: PurchaseOrderLineResolvers<ContextType>;
+  Warehouse?: WarehouseResolvers<ContextType>;
   GoodsReceipt?: GoodsReceiptResolvers<ContextType>;
   GoodsReceiptLine?: GoodsReceiptLineResolvers<ContextType>;
   SupplierBill?: SupplierBillResolvers<ContextType>;
@@ -1937,6 +1993,7 @@ export type Resolvers<ContextType = ProcurementContext> = {
   CurrencyCode?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  UserError?: UserErrorResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = ProcurementContext> = {

@@ -100,7 +100,14 @@ export type Mutation = {
   rejectQuote: QuotePayload;
   /** Places a sales order in DRAFT: prices and totals are fixed, no stock is held yet. */
   placeSalesOrder: SalesOrderPayload;
-  /** Asks inventory to reserve every line and finance to check the customer's credit: the order waits in PENDING_CONFIRMATION, becomes CONFIRMED when both agree, or REJECTED with the reason as soon as one refuses. */
+  /**
+   * Asks inventory to reserve every line and finance to check the customer's credit. The answer is
+   * not the outcome: on success the payload's order is in PENDING_CONFIRMATION, and the order
+   * becomes CONFIRMED when both agree, or REJECTED (see statusReasonCode and statusReason) as soon
+   * as one refuses, usually within seconds. To learn the outcome, poll `salesOrder(id)` until its
+   * status leaves PENDING_CONFIRMATION, or subscribe to the `sales.order.confirmed` and
+   * `sales.order.rejected` webhook events.
+   */
   confirmSalesOrder: SalesOrderPayload;
   /** Cancels an order that has not shipped; reserved stock and the credit held for it are released. */
   cancelSalesOrder: SalesOrderPayload;
@@ -258,6 +265,8 @@ export type SalesOrder = {
   customer: Customer;
   /** Where the goods ship from (an inventory warehouse id). */
   warehouseId: Scalars['ID']['output'];
+  /** The warehouse the goods ship from (inventory resolves it). */
+  warehouse: Warehouse;
   /** The order's currency; every price is in it. */
   currency: Scalars['CurrencyCode']['output'];
   /** Where the order is in its life. */
@@ -370,6 +379,8 @@ export type Shipment = {
   __typename?: 'Shipment';
   /** Unique id. */
   id: Scalars['ID']['output'];
+  /** The order shipped. */
+  salesOrder: SalesOrder;
   /** Human-readable number, e.g. SH-000007. */
   number: Scalars['String']['output'];
   /** The carrier's tracking reference. */
@@ -385,10 +396,19 @@ export type ShipmentLine = {
   __typename?: 'ShipmentLine';
   /** The order line shipped. */
   orderLineId: Scalars['ID']['output'];
+  /** The order line shipped, with its price and what is shipped of it so far. */
+  orderLine: SalesOrderLine;
   /** The product shipped. */
   product: Product;
   /** Quantity shipped. */
   quantity: Scalars['Decimal']['output'];
+};
+
+/** An inventory warehouse; inventory owns it, sales refers to it. */
+export type Warehouse = {
+  __typename?: 'Warehouse';
+  /** The warehouse's id. */
+  id: Scalars['ID']['output'];
 };
 
 /** An offer to a customer. */
@@ -585,12 +605,12 @@ export type QuoteEdge = {
 };
 
 /** A broken business rule: nothing was changed. */
-export type SalesError = {
+export type SalesError = UserError & {
   __typename?: 'SalesError';
-  /** What rule was broken. */
-  code: SalesErrorCode;
-  /** The input field at fault, e.g. lines.0.quantity. */
-  field?: Maybe<Scalars['String']['output']>;
+  /** What rule was broken: one of SalesErrorCode's values. */
+  code: Scalars['String']['output'];
+  /** The path of the input field at fault, e.g. ["lines", "0", "quantity"]; null when the whole request is. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
   /** A human-readable explanation. */
   message: Scalars['String']['output'];
 };
@@ -877,6 +897,23 @@ export type SortDirection =
   /** Descending: Z to A, newest or largest first. */
   | 'DESC';
 
+/**
+ * A business rule a mutation's input broke, returned as data in the payload's `errors` (nothing was
+ * changed). Every domain's error type implements it, so a client renders every refusal with one piece
+ * of code: `code` says what went wrong, `field` where in the input, `message` says it to a person.
+ */
+export type UserError = {
+  /** What rule was broken: one of the domain's documented error codes, e.g. VALIDATION_FAILED. */
+  code: Scalars['String']['output'];
+  /**
+   * The path of the input field at fault, from the mutation's `input`, list indexes as strings,
+   * e.g. ["lines", "2", "quantity"]; null when the whole request is at fault.
+   */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** A human-readable explanation. */
+  message: Scalars['String']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -956,6 +993,10 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 ) => TResult | Promise<TResult>;
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  UserError: ( BusinessErrorModel );
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -972,6 +1013,7 @@ export type ResolversTypes = {
   SalesOrderLine: ResolverTypeWrapper<LineModel>;
   Shipment: ResolverTypeWrapper<ShipmentViewModel>;
   ShipmentLine: ResolverTypeWrapper<ShipmentLineViewModel>;
+  Warehouse: ResolverTypeWrapper<Warehouse>;
   Quote: ResolverTypeWrapper<QuoteModel>;
   QuoteStatus: QuoteStatus;
   QuoteLine: ResolverTypeWrapper<LineModel>;
@@ -1014,6 +1056,7 @@ export type ResolversTypes = {
   MoneyInput: MoneyInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   SortDirection: SortDirection;
+  UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -1031,6 +1074,7 @@ export type ResolversParentTypes = {
   SalesOrderLine: LineModel;
   Shipment: ShipmentViewModel;
   ShipmentLine: ShipmentLineViewModel;
+  Warehouse: Warehouse;
   Quote: QuoteModel;
   QuoteLine: LineModel;
   SalesOrderFilter: SalesOrderFilter;
@@ -1068,6 +1112,7 @@ export type ResolversParentTypes = {
   Money: Money;
   MoneyInput: MoneyInput;
   PageInfo: PageInfo;
+  UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
 };
@@ -1133,6 +1178,7 @@ export type SalesOrderResolvers<ContextType = SalesContext, ParentType extends R
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
   warehouseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  warehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['CurrencyCode'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['SalesOrderStatus'], ParentType, ContextType>;
   statusReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1171,7 +1217,9 @@ export type SalesOrderLineResolvers<ContextType = SalesContext, ParentType exten
 };
 
 export type ShipmentResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['Shipment'] = ResolversParentTypes['Shipment']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Shipment']>, { __typename: 'Shipment' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  salesOrder?: Resolver<ResolversTypes['SalesOrder'], ParentType, ContextType>;
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   carrierReference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['ShipmentLine']>, ParentType, ContextType>;
@@ -1181,12 +1229,20 @@ export type ShipmentResolvers<ContextType = SalesContext, ParentType extends Res
 
 export type ShipmentLineResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['ShipmentLine'] = ResolversParentTypes['ShipmentLine']> = {
   orderLineId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  orderLine?: Resolver<ResolversTypes['SalesOrderLine'], ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type WarehouseResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['Warehouse'] = ResolversParentTypes['Warehouse']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Warehouse']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type QuoteResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['Quote'] = ResolversParentTypes['Quote']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Quote']>, { __typename: 'Quote' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
@@ -1248,8 +1304,8 @@ export type QuoteEdgeResolvers<ContextType = SalesContext, ParentType extends Re
 };
 
 export type SalesErrorResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['SalesError'] = ResolversParentTypes['SalesError']> = {
-  code?: Resolver<ResolversTypes['SalesErrorCode'], ParentType, ContextType>;
-  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -1323,6 +1379,13 @@ export type PageInfoResolvers<ContextType = SalesContext, ParentType extends Res
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type UserErrorResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
+  __resolveType: TypeResolveFn<'SalesError', ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = SalesContext> = {
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -1333,6 +1396,7 @@ export type Resolvers<ContextType = SalesContext> = {
   SalesOrderLine?: SalesOrderLineResolvers<ContextType>;
   Shipment?: ShipmentResolvers<ContextType>;
   ShipmentLine?: ShipmentLineResolvers<ContextType>;
+  Warehouse?: WarehouseResolvers<ContextType>;
   Quote?: QuoteResolvers<ContextType>;
   QuoteLine?: QuoteLineResolvers<ContextType>;
   SalesOrderConnection?: SalesOrderConnectionResolvers<ContextType>;
@@ -1352,6 +1416,7 @@ export type Resolvers<ContextType = SalesContext> = {
   CurrencyCode?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  UserError?: UserErrorResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = SalesContext> = {

@@ -41,6 +41,52 @@ export const OperationsErrorCode = {
 } as const;
 
 export type OperationsErrorCode = typeof OperationsErrorCode[keyof typeof OperationsErrorCode];
+/**
+ * The types `node` fetches; each value is the GraphQL type's own name (its `__typename`, and the
+ * entity type of audit records and webhook events).
+ */
+export const NodeType = {
+  /** A CRM customer (crm). */
+  Customer: 'Customer',
+  /** A CRM lead (crm). */
+  Lead: 'Lead',
+  /** A CRM opportunity (crm). */
+  Opportunity: 'Opportunity',
+  /** A product of the catalogue (inventory). */
+  Product: 'Product',
+  /** A warehouse (inventory). */
+  Warehouse: 'Warehouse',
+  /** A stock correction (inventory). */
+  StockAdjustment: 'StockAdjustment',
+  /** A sales order (sales). */
+  SalesOrder: 'SalesOrder',
+  /** A quote (sales). */
+  Quote: 'Quote',
+  /** An invoice (finance). */
+  Invoice: 'Invoice',
+  /** A customer payment (finance). */
+  Payment: 'Payment',
+  /** A supplier (procurement). */
+  Supplier: 'Supplier',
+  /** A purchase order (procurement). */
+  PurchaseOrder: 'PurchaseOrder',
+  /** A goods receipt (procurement). */
+  GoodsReceipt: 'GoodsReceipt',
+  /** A supplier bill (procurement). */
+  SupplierBill: 'SupplierBill',
+  /** An employee (hr). */
+  Employee: 'Employee',
+  /** A department (hr). */
+  Department: 'Department',
+  /** A leave request (hr). */
+  LeaveRequest: 'LeaveRequest',
+  /** A payroll run (hr). */
+  PayrollRun: 'PayrollRun',
+  /** A partner's API key (identity). */
+  ApiKey: 'ApiKey'
+} as const;
+
+export type NodeType = typeof NodeType[keyof typeof NodeType];
 /** Which way a list is sorted. */
 export const SortDirection = {
   /** Ascending: A to Z, oldest or smallest first. */

@@ -40,6 +40,14 @@ export type Query = {
    * business action that changed it, with its actor, request id and idempotency key.
    */
   auditTrail: AuditRecordConnection;
+  /**
+   * Any entity a detail page shows, by its type and id: the id a list, a payload, an audit record or a
+   * webhook event handed out, and its type as `__typename` names it. The owning domain resolves
+   * the fields asked for (`... on SalesOrder { number status }`). Null when no such entity exists (the
+   * id is malformed, or no business action of the type's domain ever touched it). Needs the owning
+   * domain's read scope, e.g. sales:read for a SalesOrder.
+   */
+  node?: Maybe<Node>;
 };
 
 
@@ -55,6 +63,13 @@ export type QueryAuditTrailArgs = {
   entityId: Scalars['ID']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Operator views of the platform itself. */
+export type QueryNodeArgs = {
+  nodeType: NodeType;
+  id: Scalars['ID']['input'];
 };
 
 /** Operator actions on the platform itself. */
@@ -189,12 +204,12 @@ export type FailedEventPayload = {
 };
 
 /** A broken rule: nothing was changed. */
-export type OperationsError = {
+export type OperationsError = UserError & {
   __typename?: 'OperationsError';
-  /** What rule was broken. */
-  code: OperationsErrorCode;
-  /** The input field at fault. */
-  field?: Maybe<Scalars['String']['output']>;
+  /** What rule was broken: one of OperationsErrorCode's values. */
+  code: Scalars['String']['output'];
+  /** The path of the input field at fault, e.g. ["failedEventId"]; null when the whole request is. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
   /** A human-readable explanation. */
   message: Scalars['String']['output'];
 };
@@ -217,6 +232,189 @@ export type OperationsErrorCode =
   | 'EVENT_BUS_UNAVAILABLE'
   /** The failed delivery's queue no longer exists (its handler was removed or renamed): nothing was queued. */
   | 'EVENT_QUEUE_GONE';
+
+/** An entity with a detail page, fetched by `node(nodeType, id)`; its domain owns every field but `id`. */
+export type Node = {
+  /** The entity's id, unique within its type. */
+  id: Scalars['ID']['output'];
+};
+
+/**
+ * The types `node` fetches; each value is the GraphQL type's own name (its `__typename`, and the
+ * entity type of audit records and webhook events).
+ */
+export type NodeType =
+  /** A CRM customer (crm). */
+  | 'Customer'
+  /** A CRM lead (crm). */
+  | 'Lead'
+  /** A CRM opportunity (crm). */
+  | 'Opportunity'
+  /** A product of the catalogue (inventory). */
+  | 'Product'
+  /** A warehouse (inventory). */
+  | 'Warehouse'
+  /** A stock correction (inventory). */
+  | 'StockAdjustment'
+  /** A sales order (sales). */
+  | 'SalesOrder'
+  /** A quote (sales). */
+  | 'Quote'
+  /** An invoice (finance). */
+  | 'Invoice'
+  /** A customer payment (finance). */
+  | 'Payment'
+  /** A supplier (procurement). */
+  | 'Supplier'
+  /** A purchase order (procurement). */
+  | 'PurchaseOrder'
+  /** A goods receipt (procurement). */
+  | 'GoodsReceipt'
+  /** A supplier bill (procurement). */
+  | 'SupplierBill'
+  /** An employee (hr). */
+  | 'Employee'
+  /** A department (hr). */
+  | 'Department'
+  /** A leave request (hr). */
+  | 'LeaveRequest'
+  /** A payroll run (hr). */
+  | 'PayrollRun'
+  /** A partner's API key (identity). */
+  | 'ApiKey';
+
+/** A CRM customer; crm owns it. */
+export type Customer = Node & {
+  __typename?: 'Customer';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A CRM lead; crm owns it. */
+export type Lead = Node & {
+  __typename?: 'Lead';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A CRM opportunity; crm owns it. */
+export type Opportunity = Node & {
+  __typename?: 'Opportunity';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A product; inventory owns it. */
+export type Product = Node & {
+  __typename?: 'Product';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A warehouse; inventory owns it. */
+export type Warehouse = Node & {
+  __typename?: 'Warehouse';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A stock correction; inventory owns it. */
+export type StockAdjustment = Node & {
+  __typename?: 'StockAdjustment';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A sales order; sales owns it. */
+export type SalesOrder = Node & {
+  __typename?: 'SalesOrder';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A quote; sales owns it. */
+export type Quote = Node & {
+  __typename?: 'Quote';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** An invoice; finance owns it. */
+export type Invoice = Node & {
+  __typename?: 'Invoice';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A customer payment; finance owns it. */
+export type Payment = Node & {
+  __typename?: 'Payment';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A supplier; procurement owns it. */
+export type Supplier = Node & {
+  __typename?: 'Supplier';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A purchase order; procurement owns it. */
+export type PurchaseOrder = Node & {
+  __typename?: 'PurchaseOrder';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A goods receipt; procurement owns it. */
+export type GoodsReceipt = Node & {
+  __typename?: 'GoodsReceipt';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A supplier bill; procurement owns it. */
+export type SupplierBill = Node & {
+  __typename?: 'SupplierBill';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** An employee; hr owns it. */
+export type Employee = Node & {
+  __typename?: 'Employee';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A department; hr owns it. */
+export type Department = Node & {
+  __typename?: 'Department';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A leave request; hr owns it. */
+export type LeaveRequest = Node & {
+  __typename?: 'LeaveRequest';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A payroll run; hr owns it. */
+export type PayrollRun = Node & {
+  __typename?: 'PayrollRun';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
+
+/** A partner's API key; identity owns it. */
+export type ApiKey = Node & {
+  __typename?: 'ApiKey';
+  /** Unique id. */
+  id: Scalars['ID']['output'];
+};
 
 /** An amount of money in one currency; the amount is exact, at the currency's minor units. */
 export type Money = {
@@ -255,10 +453,38 @@ export type SortDirection =
   /** Descending: Z to A, newest or largest first. */
   | 'DESC';
 
+/**
+ * A business rule a mutation's input broke, returned as data in the payload's `errors` (nothing was
+ * changed). Every domain's error type implements it, so a client renders every refusal with one piece
+ * of code: `code` says what went wrong, `field` where in the input, `message` says it to a person.
+ */
+export type UserError = {
+  /** What rule was broken: one of the domain's documented error codes, e.g. VALIDATION_FAILED. */
+  code: Scalars['String']['output'];
+  /**
+   * The path of the input field at fault, from the mutation's `input`, list indexes as strings,
+   * e.g. ["lines", "2", "quantity"]; null when the whole request is at fault.
+   */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** A human-readable explanation. */
+  message: Scalars['String']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
 
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
@@ -323,6 +549,11 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 ) => TResult | Promise<TResult>;
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  Node: ( Customer ) | ( Lead ) | ( Opportunity ) | ( Product ) | ( Warehouse ) | ( StockAdjustment ) | ( SalesOrder ) | ( Quote ) | ( Invoice ) | ( Payment ) | ( Supplier ) | ( PurchaseOrder ) | ( GoodsReceipt ) | ( SupplierBill ) | ( Employee ) | ( Department ) | ( LeaveRequest ) | ( PayrollRun ) | ( ApiKey );
+  UserError: ( BusinessErrorModel );
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -341,6 +572,27 @@ export type ResolversTypes = {
   FailedEventPayload: ResolverTypeWrapper<Omit<FailedEventPayload, 'failedEvent' | 'errors'> & { failedEvent?: Maybe<ResolversTypes['FailedEvent']>, errors: Array<ResolversTypes['OperationsError']> }>;
   OperationsError: ResolverTypeWrapper<BusinessErrorModel>;
   OperationsErrorCode: OperationsErrorCode;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
+  NodeType: NodeType;
+  Customer: ResolverTypeWrapper<Customer>;
+  Lead: ResolverTypeWrapper<Lead>;
+  Opportunity: ResolverTypeWrapper<Opportunity>;
+  Product: ResolverTypeWrapper<Product>;
+  Warehouse: ResolverTypeWrapper<Warehouse>;
+  StockAdjustment: ResolverTypeWrapper<StockAdjustment>;
+  SalesOrder: ResolverTypeWrapper<SalesOrder>;
+  Quote: ResolverTypeWrapper<Quote>;
+  Invoice: ResolverTypeWrapper<Invoice>;
+  Payment: ResolverTypeWrapper<Payment>;
+  Supplier: ResolverTypeWrapper<Supplier>;
+  PurchaseOrder: ResolverTypeWrapper<PurchaseOrder>;
+  GoodsReceipt: ResolverTypeWrapper<GoodsReceipt>;
+  SupplierBill: ResolverTypeWrapper<SupplierBill>;
+  Employee: ResolverTypeWrapper<Employee>;
+  Department: ResolverTypeWrapper<Department>;
+  LeaveRequest: ResolverTypeWrapper<LeaveRequest>;
+  PayrollRun: ResolverTypeWrapper<PayrollRun>;
+  ApiKey: ResolverTypeWrapper<ApiKey>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
@@ -349,6 +601,7 @@ export type ResolversTypes = {
   MoneyInput: MoneyInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   SortDirection: SortDirection;
+  UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -367,6 +620,26 @@ export type ResolversParentTypes = {
   RetryFailedEventInput: RetryFailedEventInput;
   FailedEventPayload: Omit<FailedEventPayload, 'failedEvent' | 'errors'> & { failedEvent?: Maybe<ResolversParentTypes['FailedEvent']>, errors: Array<ResolversParentTypes['OperationsError']> };
   OperationsError: BusinessErrorModel;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
+  Customer: Customer;
+  Lead: Lead;
+  Opportunity: Opportunity;
+  Product: Product;
+  Warehouse: Warehouse;
+  StockAdjustment: StockAdjustment;
+  SalesOrder: SalesOrder;
+  Quote: Quote;
+  Invoice: Invoice;
+  Payment: Payment;
+  Supplier: Supplier;
+  PurchaseOrder: PurchaseOrder;
+  GoodsReceipt: GoodsReceipt;
+  SupplierBill: SupplierBill;
+  Employee: Employee;
+  Department: Department;
+  LeaveRequest: LeaveRequest;
+  PayrollRun: PayrollRun;
+  ApiKey: ApiKey;
   Decimal: Scalars['Decimal']['output'];
   DateTime: Scalars['DateTime']['output'];
   Date: Scalars['Date']['output'];
@@ -374,6 +647,7 @@ export type ResolversParentTypes = {
   Money: Money;
   MoneyInput: MoneyInput;
   PageInfo: PageInfo;
+  UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
 };
@@ -395,6 +669,7 @@ export type RequiresScopesDirectiveResolver<Result, Parent, ContextType = Operat
 export type QueryResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   failedEvents?: Resolver<Array<ResolversTypes['FailedEvent']>, ParentType, ContextType, RequireFields<QueryFailedEventsArgs, 'status'>>;
   auditTrail?: Resolver<ResolversTypes['AuditRecordConnection'], ParentType, ContextType, RequireFields<QueryAuditTrailArgs, 'entityType' | 'entityId' | 'first'>>;
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'nodeType' | 'id'>>;
 };
 
 export type MutationResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -458,9 +733,128 @@ export type FailedEventPayloadResolvers<ContextType = OperationsContext, ParentT
 };
 
 export type OperationsErrorResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['OperationsError'] = ResolversParentTypes['OperationsError']> = {
-  code?: Resolver<ResolversTypes['OperationsErrorCode'], ParentType, ContextType>;
-  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type NodeResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
+  __resolveType: TypeResolveFn<'Customer' | 'Lead' | 'Opportunity' | 'Product' | 'Warehouse' | 'StockAdjustment' | 'SalesOrder' | 'Quote' | 'Invoice' | 'Payment' | 'Supplier' | 'PurchaseOrder' | 'GoodsReceipt' | 'SupplierBill' | 'Employee' | 'Department' | 'LeaveRequest' | 'PayrollRun' | 'ApiKey', ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type CustomerResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']>, { __typename: 'Customer' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type LeadResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Lead'] = ResolversParentTypes['Lead']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Lead']>, { __typename: 'Lead' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type OpportunityResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Opportunity'] = ResolversParentTypes['Opportunity']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Opportunity']>, { __typename: 'Opportunity' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ProductResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']>, { __typename: 'Product' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type WarehouseResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Warehouse'] = ResolversParentTypes['Warehouse']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Warehouse']>, { __typename: 'Warehouse' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type StockAdjustmentResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['StockAdjustment'] = ResolversParentTypes['StockAdjustment']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['StockAdjustment']>, { __typename: 'StockAdjustment' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SalesOrderResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['SalesOrder'] = ResolversParentTypes['SalesOrder']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['SalesOrder']>, { __typename: 'SalesOrder' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type QuoteResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Quote'] = ResolversParentTypes['Quote']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Quote']>, { __typename: 'Quote' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type InvoiceResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Invoice'] = ResolversParentTypes['Invoice']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Invoice']>, { __typename: 'Invoice' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PaymentResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Payment'] = ResolversParentTypes['Payment']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Payment']>, { __typename: 'Payment' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SupplierResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Supplier'] = ResolversParentTypes['Supplier']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Supplier']>, { __typename: 'Supplier' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PurchaseOrderResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['PurchaseOrder'] = ResolversParentTypes['PurchaseOrder']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['PurchaseOrder']>, { __typename: 'PurchaseOrder' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type GoodsReceiptResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['GoodsReceipt'] = ResolversParentTypes['GoodsReceipt']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GoodsReceipt']>, { __typename: 'GoodsReceipt' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SupplierBillResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['SupplierBill'] = ResolversParentTypes['SupplierBill']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['SupplierBill']>, { __typename: 'SupplierBill' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type EmployeeResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Employee'] = ResolversParentTypes['Employee']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Employee']>, { __typename: 'Employee' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type DepartmentResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['Department'] = ResolversParentTypes['Department']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Department']>, { __typename: 'Department' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type LeaveRequestResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['LeaveRequest'] = ResolversParentTypes['LeaveRequest']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['LeaveRequest']>, { __typename: 'LeaveRequest' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PayrollRunResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['PayrollRun'] = ResolversParentTypes['PayrollRun']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['PayrollRun']>, { __typename: 'PayrollRun' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ApiKeyResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ApiKey']>, { __typename: 'ApiKey' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -494,6 +888,13 @@ export type PageInfoResolvers<ContextType = OperationsContext, ParentType extend
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type UserErrorResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
+  __resolveType: TypeResolveFn<'OperationsError', ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = OperationsContext> = {
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -504,12 +905,33 @@ export type Resolvers<ContextType = OperationsContext> = {
   AuditRecordEdge?: AuditRecordEdgeResolvers<ContextType>;
   FailedEventPayload?: FailedEventPayloadResolvers<ContextType>;
   OperationsError?: OperationsErrorResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
+  Customer?: CustomerResolvers<ContextType>;
+  Lead?: LeadResolvers<ContextType>;
+  Opportunity?: OpportunityResolvers<ContextType>;
+  Product?: ProductResolvers<ContextType>;
+  Warehouse?: WarehouseResolvers<ContextType>;
+  StockAdjustment?: StockAdjustmentResolvers<ContextType>;
+  SalesOrder?: SalesOrderResolvers<ContextType>;
+  Quote?: QuoteResolvers<ContextType>;
+  Invoice?: InvoiceResolvers<ContextType>;
+  Payment?: PaymentResolvers<ContextType>;
+  Supplier?: SupplierResolvers<ContextType>;
+  PurchaseOrder?: PurchaseOrderResolvers<ContextType>;
+  GoodsReceipt?: GoodsReceiptResolvers<ContextType>;
+  SupplierBill?: SupplierBillResolvers<ContextType>;
+  Employee?: EmployeeResolvers<ContextType>;
+  Department?: DepartmentResolvers<ContextType>;
+  LeaveRequest?: LeaveRequestResolvers<ContextType>;
+  PayrollRun?: PayrollRunResolvers<ContextType>;
+  ApiKey?: ApiKeyResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Date?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  UserError?: UserErrorResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = OperationsContext> = {
