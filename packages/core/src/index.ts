@@ -26,7 +26,7 @@ export {
 } from "./context.js";
 // The gateway's plumbing: database, schema, HTTP, limits, cancellation, signatures, logs.
 export { type Database, isReachable, openDatabase, poolSizeFrom } from "./database.js";
-export { nextDocumentNumber } from "./document-numbers.js";
+export { type LegalSeries, nextDocumentNumber, nextLegalNumber } from "./document-numbers.js";
 export { errorMaskingPlugin } from "./error-masking.js";
 // Errors a domain returns as data, and the codes callers see.
 export {

@@ -48,6 +48,12 @@ export const setting = {
     expected: "a decimal amount of 0 or more, such as 1000.00",
     schema: decimalWithin("0", undefined, undefined),
   }),
+  prefix: (variable: string, fallback: string): Setting<string> => ({
+    variable,
+    fallback,
+    expected: "1 to 10 capital letters or digits, such as INV",
+    schema: z.string().regex(/^[A-Z0-9]{1,10}$/),
+  }),
   currency: (variable: string, fallback: string): Setting<string> => ({
     variable,
     fallback,

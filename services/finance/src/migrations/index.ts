@@ -8,6 +8,7 @@ import * as m0006 from "./0006_inventory_ledger_reports.js";
 import * as m0007 from "./0007_credit_line_interest.js";
 import * as m0008 from "./0008_payables_and_stock_postings.js";
 import * as m0009 from "./0009_payroll.js";
+import * as m0010 from "./0010_legal_numbering.js";
 
 export const migrations: DomainMigrations = {
   "0001_finance": m0001,
@@ -19,4 +20,5 @@ export const migrations: DomainMigrations = {
   "0007_credit_line_interest": m0007,
   "0008_payables_and_stock_postings": m0008,
   "0009_payroll": m0009,
+  "0010_legal_numbering": m0010,
 };
