@@ -91,6 +91,8 @@ export {
   assertFitsColumn,
   assertIds,
   assertQueryDate,
+  assertReportPeriod,
+  MAX_REPORT_DAYS,
   assertSearchText,
   checkLineQuantity,
   type DateWindow,

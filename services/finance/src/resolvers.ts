@@ -7,6 +7,7 @@ import { accrueInterest } from "./interest.js";
 import { isOverdue, issueInvoice, voidInvoice } from "./invoice.js";
 import { postJournalEntry, reverseJournalEntry, showMoney } from "./journal.js";
 import { payableMutations, payableQueries, payableTypes } from "./payables-resolvers.js";
+import { reportQueries, reportTypes } from "./report-resolvers.js";
 import { recordPayment, toPayment } from "./payment.js";
 import { listPayrollPayables, payPayroll } from "./payroll.js";
 import { accountBalance, agingBuckets, listInvoices, listJournalEntries, trialBalance } from "./queries.js";
@@ -61,6 +62,7 @@ export const resolvers: Resolvers = {
       return row ? toPayment(row) : null;
     },
     ...payableQueries,
+    ...reportQueries,
     payrollPayables: (_, args, ctx) => (
       assertIds({ payrollRunId: args.payrollRunId }), listPayrollPayables(ctx.db, args)
     ),
@@ -158,6 +160,7 @@ export const resolvers: Resolvers = {
     journalEntry: async (payment, _, ctx) => (await ctx.loaders.entriesOfSource.load(payment.id))[0] ?? null,
   },
   ...payableTypes,
+  ...reportTypes,
   CreditLine: {
     requester: (line) => employeeBySubject(line.requestedBy),
     approvedBy: (line) => line.approvers.map(employeeBySubject),
