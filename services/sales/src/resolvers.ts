@@ -5,6 +5,7 @@ import { cancelSalesOrder, confirmSalesOrder, orderActions, placeSalesOrder } fr
 import { totals } from "./pricing.js";
 import { listOrders, listQuotes } from "./queries.js";
 import { acceptQuote, createQuote, rejectQuote, reviseQuote, sendQuote } from "./quote.js";
+import { reportQueries, reportTypes } from "./report-resolvers.js";
 import { shipSalesOrder } from "./shipment.js";
 
 /** A CRM customer as sales refers to it: by id; CRM resolves the rest. */
@@ -26,6 +27,7 @@ export const resolvers: Resolvers = {
     salesOrders: (_, args, ctx) => (assertIds({ customerId: args.filter?.customerId }), listOrders(ctx.db, args)),
     quote: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.quote.load(id)),
     quotes: (_, args, ctx) => (assertIds({ customerId: args.filter?.customerId }), listQuotes(ctx.db, args)),
+    ...reportQueries,
   },
   Mutation: {
     createQuote: act(async (s, input) => ({ quote: await createQuote(s, input) })),
@@ -38,6 +40,7 @@ export const resolvers: Resolvers = {
     cancelSalesOrder: act(async (s, input) => ({ salesOrder: await cancelSalesOrder(s, input) })),
     shipSalesOrder: act((s, input) => shipSalesOrder(s, input)),
   },
+  ...reportTypes,
   Customer: {
     __resolveReference: (ref) => ({ id: ref.id }),
     orders: (customer, args, ctx) =>
