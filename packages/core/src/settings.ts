@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Dec, decimalPlaces, isCurrencyCode, isDecimalString } from "./money.js";
+import { hasControlCharacters } from "./validation.js";
 
 /** One environment variable: its name, its value when unset, and what it must hold. */
 export interface Setting<T> {
@@ -47,6 +48,15 @@ export const setting = {
     fallback,
     expected: "a decimal amount of 0 or more, such as 1000.00",
     schema: decimalWithin("0", undefined, undefined),
+  }),
+  text: (variable: string, fallback: string, maxLength: number): Setting<string> => ({
+    variable,
+    fallback,
+    expected: `a single line of at most ${maxLength} characters`,
+    schema: z
+      .string()
+      .max(maxLength)
+      .refine((v) => !hasControlCharacters(v)),
   }),
   prefix: (variable: string, fallback: string): Setting<string> => ({
     variable,
