@@ -10,12 +10,12 @@ export const sellerSettings = defineSettings({
   taxId: setting.text("SELLER_TAX_ID", "DE000000000", 50),
 });
 
-const INVOICE = `query InvoiceDocument($id: ID!) {
+export const INVOICE_DOCUMENT = `query InvoiceDocument($id: ID!) {
   invoice(id: $id) {
-    number status issuedOn dueOn currency
+    number status issuedOn dueOn
     customer { code name taxId billingAddress { line1 line2 postalCode city region country } }
     lines { description quantity unitPrice { amount } netAmount { amount } taxAmount { amount } }
-    subtotal { amount } taxTotal { amount } total { amount } amountCredited { amount } balanceDue { amount }
+    subtotal { amount } taxTotal { amount } total { amount currency } amountCredited { amount } balanceDue { amount }
   }
 }`;
 
@@ -28,7 +28,6 @@ interface InvoiceDocument {
   status: string;
   issuedOn: string;
   dueOn: string;
-  currency: string;
   customer: {
     code: string;
     name: string;
@@ -40,7 +39,7 @@ interface InvoiceDocument {
   lines: { description: string; quantity: string; unitPrice: Amount; netAmount: Amount; taxAmount: Amount }[];
   subtotal: Amount;
   taxTotal: Amount;
-  total: Amount;
+  total: Amount & { currency: string };
   amountCredited: Amount;
   balanceDue: Amount;
 }
@@ -80,7 +79,7 @@ function drawInvoice(doc: PDFKit.PDFDocument, invoice: InvoiceDocument): void {
   if (buyer.taxId) doc.text(`Tax id: ${buyer.taxId}`);
   doc.moveDown(1.5).font("Helvetica-Bold").fontSize(14).text(`Invoice ${invoice.number}`);
   doc.font("Helvetica").fontSize(10);
-  doc.text(`Issued on: ${invoice.issuedOn}`).text(`Due on: ${invoice.dueOn}`).text(`Currency: ${invoice.currency}`);
+  doc.text(`Issued on: ${invoice.issuedOn}`).text(`Due on: ${invoice.dueOn}`).text(`Currency: ${invoice.total.currency}`);
   if (invoice.status === "VOID") doc.font("Helvetica-Bold").text("VOID: this invoice was cancelled").font("Helvetica");
   doc.moveDown(1);
   row(
@@ -94,7 +93,7 @@ function drawInvoice(doc: PDFKit.PDFDocument, invoice: InvoiceDocument): void {
   const totals: [string, string][] = [
     ["Net total", invoice.subtotal.amount],
     ["Tax", invoice.taxTotal.amount],
-    [`Total (${invoice.currency})`, invoice.total.amount],
+    [`Total (${invoice.total.currency})`, invoice.total.amount],
   ];
   if (Number(invoice.amountCredited.amount) !== 0)
     totals.push(["Credited", invoice.amountCredited.amount], ["Balance due", invoice.balanceDue.amount]);
@@ -103,7 +102,13 @@ function drawInvoice(doc: PDFKit.PDFDocument, invoice: InvoiceDocument): void {
 
 /** Streams the invoice's PDF to the client as pdfkit writes it. */
 function sendInvoice(res: Response, invoice: InvoiceDocument): void {
-  const doc = new PDFDocument({ size: "A4", margin: 50, info: { Title: `Invoice ${invoice.number}` } });
+  // Uncompressed: a few kilobytes for an invoice, and its text stays searchable by archive tools.
+  const doc = new PDFDocument({
+    size: "A4",
+    margin: 50,
+    compress: false,
+    info: { Title: `Invoice ${invoice.number}` },
+  });
   res.status(200).type("application/pdf").attachment(`${invoice.number}.pdf`);
   doc.pipe(res);
   drawInvoice(doc, invoice);
@@ -121,7 +126,7 @@ export function mountDocuments(app: Express, runners: RunnerFactory): void {
       ]);
     try {
       await asCaller(req, res, runners, async (run) => {
-        const { data, errors } = await run(INVOICE, { id });
+        const { data, errors } = await run(INVOICE_DOCUMENT, { id });
         if (errors?.length) return refuseRequest(res, errors);
         const invoice = data?.invoice as InvoiceDocument | null;
         if (!invoice) return refuseRequest(res, [{ message: "No such invoice", extensions: { code: "NOT_FOUND" } }]);

@@ -60,7 +60,7 @@ export function mountGraphiql(app: Express, examples: Example[], headers: Record
   });
   const assets = express.Router();
   for (const [name, file] of Object.entries(ASSETS))
-    assets.get(`/${name}`, (_req, res) => res.sendFile(file, { maxAge: "1d", immutable: true }));
+    assets.get(`/${name}`, (_req, res) => res.sendFile(file, { maxAge: "1d", immutable: true, dotfiles: "allow" }));
   app.use("/graphiql/assets", assets);
 }
 

@@ -79,13 +79,13 @@ export const EXPORTS: Record<string, ExportDefinition> = {
   // Main lists, newest first as the graph lists them.
   invoices: list(
     "invoices",
-    `number status issuedOn dueOn currency customer { id } subtotal ${MONEY} taxTotal ${MONEY} total ${MONEY} balanceDue ${MONEY}`,
+    `number status issuedOn dueOn customer { id } subtotal ${MONEY} taxTotal ${MONEY} total ${MONEY} balanceDue ${MONEY}`,
     [
       "number",
       "status",
       "issuedOn",
       "dueOn",
-      "currency",
+      "total.currency",
       "customer.id",
       "subtotal.amount",
       "taxTotal.amount",
