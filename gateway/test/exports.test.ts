@@ -153,6 +153,7 @@ describe.runIf(testDatabaseKind() === "postgres")("a CSV export of 100,000 rows 
     // Holding the export would keep 100,000 GraphQL rows (hundreds of MB) or at least the 10 MB file.
     expect(bytes).toBeGreaterThan(10 * 1024 * 1024);
     expect(peakHeap - baseline.heapUsed).toBeLessThan(8 * 1024 * 1024);
+    expect(peakRss - baseline.rss).toBeLessThan(64 * 1024 * 1024);
   }, 600_000);
 });
 
