@@ -79,7 +79,10 @@ function drawInvoice(doc: PDFKit.PDFDocument, invoice: InvoiceDocument): void {
   if (buyer.taxId) doc.text(`Tax id: ${buyer.taxId}`);
   doc.moveDown(1.5).font("Helvetica-Bold").fontSize(14).text(`Invoice ${invoice.number}`);
   doc.font("Helvetica").fontSize(10);
-  doc.text(`Issued on: ${invoice.issuedOn}`).text(`Due on: ${invoice.dueOn}`).text(`Currency: ${invoice.total.currency}`);
+  doc
+    .text(`Issued on: ${invoice.issuedOn}`)
+    .text(`Due on: ${invoice.dueOn}`)
+    .text(`Currency: ${invoice.total.currency}`);
   if (invoice.status === "VOID") doc.font("Helvetica-Bold").text("VOID: this invoice was cancelled").font("Helvetica");
   doc.moveDown(1);
   row(

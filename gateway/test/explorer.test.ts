@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { composeSupergraph } from "../src/compose.js";
 import { loadConfig } from "../src/config.js";
 import { INVOICE_DOCUMENT } from "../src/documents.js";
-import { EXPORTS } from "../src/export-catalogue.js";
 import { explorerExamples } from "../src/explorer-examples.js";
+import { EXPORTS } from "../src/export-catalogue.js";
 import { startGateway } from "../src/gateway.js";
 import { subgraphModules } from "../src/subgraphs.js";
 

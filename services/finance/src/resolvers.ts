@@ -7,11 +7,11 @@ import { accrueInterest } from "./interest.js";
 import { isOverdue, issueInvoice, voidInvoice } from "./invoice.js";
 import { postJournalEntry, reverseJournalEntry, showMoney } from "./journal.js";
 import { payableMutations, payableQueries, payableTypes } from "./payables-resolvers.js";
-import { reportQueries, reportTypes } from "./report-resolvers.js";
 import { recordPayment, toPayment } from "./payment.js";
 import { listPayrollPayables, payPayroll } from "./payroll.js";
 import { accountBalance, agingBuckets, listInvoices, listJournalEntries, trialBalance } from "./queries.js";
 import { acknowledgeAlert, resolveAlert, runReconciliation, toAlert, toRun } from "./reconciliation.js";
+import { reportQueries, reportTypes } from "./report-resolvers.js";
 import { allocatePayment, issueCreditNote, refundPayment } from "./settlement.js";
 
 /** A customer or order of another domain, as finance refers to it. */
