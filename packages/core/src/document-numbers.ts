@@ -28,7 +28,7 @@ export interface LegalSeries {
  * and year are issued one transaction at a time, so take the number late in the transaction.
  *
  * `counters` is the domain's own table `(series text, year int, last_number bigint, primary key
- * (series, year))`, e.g. `finance.document_counters`.
+ * (series, year))`, e.g. `<schema>.document_counters`.
  */
 export async function nextLegalNumber<DB>(
   trx: Transaction<DB>,
