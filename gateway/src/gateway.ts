@@ -1,7 +1,5 @@
 import { ApolloGateway } from "@apollo/gateway";
 import type { ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import {
   type Database,
   errorMaskingPlugin,
@@ -13,13 +11,18 @@ import {
   serveGraphQL,
   withCancellation,
 } from "@erp/core";
+import type { Request } from "express";
 import type { Kysely } from "kysely";
 import { safelistPlugin } from "./auth/api-keys.js";
 import { type ApiKeyVerifier, createAuthenticator, type VerifiedApiKey } from "./auth/authenticate.js";
 import { composeSupergraph } from "./compose.js";
 import type { GatewayConfig } from "./config.js";
 import { type FetchLevers, type GatewayContext, InProcessSubgraph, RemoteSubgraph } from "./data-sources.js";
+import { mountDocuments } from "./documents.js";
 import { createEdge, readiness } from "./edge/index.js";
+import { landingPage, mountGraphiql } from "./explorer.js";
+import { explorerExamples } from "./explorer-examples.js";
+import { graphRunner, mountExports } from "./exports.js";
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -56,6 +59,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     },
   });
   const authenticate = createAuthenticator(config.auth, options.apiKeys);
+  const context = async (req: Request) => {
+    const { principal, apiKey } = await authenticate(req);
+    const info = { principal, requestId: requestIdFrom(req.header(HEADERS.requestId)) };
+    return { ...info, apiKey, log: requestLogger(info) };
+  };
+  const examples = explorerExamples(modules);
   const edge = await createEdge(config);
   const server = await serveGraphQL<
     GatewayContext & { apiKey: VerifiedApiKey | undefined; log: ReturnType<typeof requestLogger> }
@@ -68,15 +77,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       plugins: [
         errorMaskingPlugin(),
         requestIdHeaderPlugin(),
-        landingPage(config, modules, options.developmentToken),
+        landingPage({ production: config.production, examples, token: options.developmentToken }),
         ...(options.identityDb ? [safelistPlugin(options.identityDb)] : []),
         ...edge.plugins,
       ],
     },
-    context: async (req) => {
-      const { principal, apiKey } = await authenticate(req);
-      const info = { principal, requestId: requestIdFrom(req.header(HEADERS.requestId)) };
-      return { ...info, apiKey, log: requestLogger(info) };
+    context,
+    // Exports, documents and the offline explorer: their own files, on the graph's pipeline.
+    routes: (app, apollo) => {
+      const runners = graphRunner(apollo, context);
+      mountExports(app, runners);
+      mountDocuments(app, runners);
+      if (!config.production)
+        mountGraphiql(app, examples, options.developmentToken ? { "x-api-key": options.developmentToken } : {});
     },
     ready: readiness(config, database),
     port: config.port,
@@ -85,17 +98,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     edge: edge.http,
   });
   return { ...server, stop: async () => (await server.stop(), await edge.close()) };
-}
-
-function landingPage(config: GatewayConfig, modules: SubgraphModule[], token: string | undefined): ApolloServerPlugin {
-  if (config.production) return ApolloServerPluginLandingPageDisabled();
-  // The last domain with an example shows the most of the graph (sales spans CRM and inventory).
-  const document = modules.findLast((m) => m.exampleOperation)?.exampleOperation;
-  return ApolloServerPluginLandingPageLocalDefault({
-    embed: { initialState: { ...(token && { sharedHeaders: { "x-api-key": token } }) } },
-    includeCookies: false,
-    ...(document && { document }),
-  });
 }
 
 /** Echoes the request id so a client can quote it when reporting a problem. */

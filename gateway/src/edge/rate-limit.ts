@@ -96,6 +96,8 @@ export const COST_PER_POINT = 1_000;
  */
 export function chargeRateLimit(limits: RateLimits): ChargeCost {
   return async (contextValue, cost) => {
+    // The later pages of one CSV export belong to the request its first page was charged for.
+    if ((contextValue as { continuesCharged?: boolean }).continuesCharged) return;
     const points = 1 + Math.floor(cost / COST_PER_POINT);
     const { principal } = contextValue as { principal?: Caller };
     await limits.consume(principal, currentRequestScope()?.clientAddress ?? "unknown", points);

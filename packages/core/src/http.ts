@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerOptions, type BaseContext } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
-import express, { type Request, type RequestHandler } from "express";
+import express, { type Express, type Request, type RequestHandler } from "express";
 import {
   type HttpLimits,
   httpLimitsFromEnv,
@@ -25,6 +25,8 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
   limits?: HttpLimits;
   /** Edge hooks for GraphQL routes: `beforeBody` runs before the body is read (CORS), `afterBody` inside the time budget. */
   edge?: { beforeBody?: RequestHandler[]; afterBody?: RequestHandler[] };
+  /** Further HTTP routes (exports, documents, explorer), mounted before GraphQL takes / and /graphql. */
+  routes?: (app: Express, apollo: ApolloServer<C>) => void;
 }
 
 export interface RunningServer {
@@ -57,6 +59,7 @@ export async function serveGraphQL<C extends BaseContext>(options: GraphQLHttpOp
     const ok = await options.ready();
     res.status(ok ? 200 : 503).json({ status: ok ? "ready" : "unavailable" });
   });
+  options.routes?.(app, server);
   // Health and readiness are registered above, so they bypass the load shedder and the limits.
   app.use(
     ["/", "/graphql"],

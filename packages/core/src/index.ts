@@ -38,7 +38,7 @@ export {
 } from "./context.js";
 // The gateway's plumbing: database, schema, HTTP, limits, cancellation, signatures, logs.
 export { type Database, isReachable, openDatabase, poolSizeFrom, withStartupLock } from "./database.js";
-export { nextDocumentNumber } from "./document-numbers.js";
+export { type LegalSeries, nextDocumentNumber, nextLegalNumber } from "./document-numbers.js";
 export { errorMaskingPlugin, maskErrors } from "./error-masking.js";
 // Errors a domain returns as data, and the codes callers see.
 export {
@@ -128,12 +128,14 @@ export {
   assertFitsColumn,
   assertIds,
   assertQueryDate,
+  assertReportPeriod,
   assertSearchText,
   checkLineQuantity,
   type DateWindow,
   fields,
   isoDay,
   isUuid,
+  MAX_REPORT_DAYS,
   magnitudeProblem,
   parseInput,
   present,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Dec, decimalPlaces, isCurrencyCode, isDecimalString } from "./money.js";
+import { hasControlCharacters } from "./validation.js";
 
 /** One environment variable: its name, its value when unset, and what it must hold. */
 export interface Setting<T> {
@@ -57,6 +58,21 @@ export const setting = {
       .regex(/^\d{1,9}$/)
       .transform(Number)
       .refine((n) => n >= min && n <= max),
+  }),
+  text: (variable: string, fallback: string, maxLength: number): Setting<string> => ({
+    variable,
+    fallback,
+    expected: `a single line of at most ${maxLength} characters`,
+    schema: z
+      .string()
+      .max(maxLength)
+      .refine((v) => !hasControlCharacters(v)),
+  }),
+  prefix: (variable: string, fallback: string): Setting<string> => ({
+    variable,
+    fallback,
+    expected: "1 to 10 capital letters or digits, such as INV",
+    schema: z.string().regex(/^[A-Z0-9]{1,10}$/),
   }),
   currency: (variable: string, fallback: string): Setting<string> => ({
     variable,

@@ -218,6 +218,27 @@ export function assertQueryDate(value: string | Date | null | undefined, field: 
   if (!(year >= 1 && year <= 9999)) throw badUserInput(`${field} must be a date in the years 1 to 9999`, field);
 }
 
+/** The longest period a report covers: a year, leap day included. */
+export const MAX_REPORT_DAYS = 366;
+
+/**
+ * A report's period: two days of the years 1900 to 2999 (anything else is a typo, not a period),
+ * `from` not after `to`, spanning at most `maxDays` days both included, so a report's work is
+ * bounded. Refused as BAD_USER_INPUT naming the argument.
+ */
+export function assertReportPeriod(from: string, to: string, maxDays = MAX_REPORT_DAYS): void {
+  for (const [field, day] of [
+    ["from", from],
+    ["to", to],
+  ] as const) {
+    const year = new Date(day).getUTCFullYear();
+    if (!(year >= 1900 && year <= 2999)) throw badUserInput(`${field} must be a day of the years 1900 to 2999`, field);
+  }
+  const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
+  if (days < 1) throw badUserInput("to must be on or after from", "to");
+  if (days > maxDays) throw badUserInput(`A report covers at most ${maxDays} days; this period has ${days}`, "to");
+}
+
 /**
  * A document line's quantity: a positive decimal with at most the product's decimal places,
  * below 10^12. A problem is collected in `errors` (VALIDATION_FAILED on `field`) and 0 returned,

@@ -1,4 +1,6 @@
-import { type DateWindow, defineSettings, setting } from "@erp/core";
+import { type DateWindow, defineSettings, nextLegalNumber, setting } from "@erp/core";
+import type { Transaction } from "kysely";
+import type { FinanceDatabase } from "./db.js";
 
 /** Finance's settings, read from the environment; the subgraph checks them when it is built. */
 export const financeSettings = defineSettings({
@@ -8,7 +10,32 @@ export const financeSettings = defineSettings({
   invoiceDueHorizonDays: setting.days("INVOICE_DUE_HORIZON_DAYS", 366),
   lateInterestRate: setting.percentage("LATE_INTEREST_ANNUAL_RATE", "12", 4),
   dualApprovalLimit: setting.amount("CREDIT_DUAL_APPROVAL_LIMIT", "50000"),
+  invoicePrefix: setting.prefix("INVOICE_NUMBER_PREFIX", "INV"),
+  creditNotePrefix: setting.prefix("CREDIT_NOTE_NUMBER_PREFIX", "CN"),
+  journalEntryPrefix: setting.prefix("JOURNAL_ENTRY_NUMBER_PREFIX", "JE"),
 });
+
+/** The gapless series finance numbers its legal documents in, one counter per series and year. */
+export type LegalDocument = "invoice" | "credit_note" | "journal_entry";
+
+/** The next gapless number of a legal document dated `date` (its year picks the counter), e.g. `INV-2026-000001`. */
+export function nextLegalDocumentNumber(
+  trx: Transaction<FinanceDatabase>,
+  document: LegalDocument,
+  date: string,
+): Promise<string> {
+  const settings = financeSettings();
+  const prefix = {
+    invoice: settings.invoicePrefix,
+    credit_note: settings.creditNotePrefix,
+    journal_entry: settings.journalEntryPrefix,
+  }[document];
+  return nextLegalNumber(trx, "finance.document_counters", {
+    series: document,
+    year: Number(date.slice(0, 4)),
+    prefix,
+  });
+}
 
 /** Days between issuing an invoice and its due date. */
 export const paymentTermDays = (): number => financeSettings().paymentTermDays;

@@ -176,6 +176,7 @@ export interface StockDiscrepancy {
 
 /** The finance schema, as Kysely sees it. */
 export interface FinanceDatabase extends LedgerTables {
+  "finance.document_counters": { series: string; year: number; last_number: string };
   "finance.known_customers": { customer_id: string; name: string; version: number };
   "finance.accounts": {
     id: Generated<string>;

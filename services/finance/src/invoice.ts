@@ -10,13 +10,12 @@ import {
   fitsColumn,
   isoDay,
   type Money,
-  nextDocumentNumber,
   parseInput,
   QUANTITY_COLUMN,
 } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
-import { dueDateWindow, paymentTermDays } from "./config.js";
+import { dueDateWindow, nextLegalDocumentNumber, paymentTermDays } from "./config.js";
 import { reduceHoldByInvoice } from "./credit.js";
 import type { FinanceDatabase, InvoiceStatus, InvoicesTable } from "./db.js";
 import { FinanceErrorCode, notFound, refuse } from "./errors.js";
@@ -136,7 +135,7 @@ export async function createInvoice(
   assertFitsColumn("The invoice total", subtotal.plus(tax), "lines");
   const issuedOn = scope.today();
   const dueOn = invoice.dueOn ?? isoDay(paymentTermDays(), scope.now().getTime());
-  const number = await nextDocumentNumber(scope.trx, "finance.invoice_number_seq", "INV");
+  const number = await nextLegalDocumentNumber(scope.trx, "invoice", issuedOn);
   const row = await scope.trx
     .insertInto("finance.invoices")
     .values({

@@ -10,12 +10,11 @@ import {
   fields,
   isUuid,
   money,
-  nextDocumentNumber,
   parseInput,
 } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
-import { accountingDateWindow } from "./config.js";
+import { accountingDateWindow, nextLegalDocumentNumber } from "./config.js";
 import type { FinanceDatabase, JournalEntriesTable } from "./db.js";
 import { FinanceErrorCode, notFound, refuse } from "./errors.js";
 
@@ -105,12 +104,12 @@ export async function postEntry(scope: ActionScope<FinanceDatabase>, entry: NewE
   assertBalanced(postings);
   assertMinorUnits(postings);
   const { byCode } = await accountIds(scope.trx);
-  const number = await nextDocumentNumber(scope.trx, "finance.journal_number_seq", "JE");
+  const entryDate = entry.entryDate ?? scope.today();
   const row = await scope.trx
     .insertInto("finance.journal_entries")
     .values({
-      number,
-      entry_date: entry.entryDate ?? scope.today(),
+      number: await nextLegalDocumentNumber(scope.trx, "journal_entry", entryDate),
+      entry_date: entryDate,
       description: entry.description,
       source_type: entry.source?.type ?? null,
       source_id: entry.source?.id ?? null,

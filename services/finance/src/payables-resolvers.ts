@@ -1,5 +1,5 @@
 import { actionResolvers, assertIds, capped, clockDay, Dec, pageArgs } from "@erp/core";
-import { apAging } from "./ap-aging.js";
+import { apAging } from "./aging.js";
 import type { FinanceContext } from "./context.js";
 import { financeConstraintViolations } from "./errors.js";
 import type { MutationResolvers, QueryResolvers, Resolvers } from "./generated/resolvers-types.js";

@@ -12,6 +12,7 @@ import { recordPayment, toPayment } from "./payment.js";
 import { listPayrollPayables, payPayroll } from "./payroll.js";
 import { accountBalance, agingBuckets, listInvoices, listJournalEntries, trialBalance } from "./queries.js";
 import { acknowledgeAlert, resolveAlert, runReconciliation, toAlert, toRun } from "./reconciliation.js";
+import { reportQueries, reportTypes } from "./report-resolvers.js";
 import { allocatePayment, issueCreditNote, refundPayment } from "./settlement.js";
 
 /** A customer or order of another domain, as finance refers to it. */
@@ -64,6 +65,7 @@ export const resolvers: Resolvers = {
       return row ? toPayment(row) : null;
     },
     ...payableQueries,
+    ...reportQueries,
     payrollPayables: (_, args, ctx) => (
       assertIds({ payrollRunId: args.payrollRunId }), listPayrollPayables(ctx.db, args)
     ),
@@ -177,6 +179,7 @@ export const resolvers: Resolvers = {
     journalEntry: async (payment, _, ctx) => (await ctx.loaders.entriesOfSource.load(payment.id))[0] ?? null,
   },
   ...payableTypes,
+  ...reportTypes,
   CreditLine: {
     requester: (line) => employeeBySubject(line.requestedBy),
     approvedBy: (line) => line.approvers.map(employeeBySubject),

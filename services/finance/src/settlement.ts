@@ -1,7 +1,8 @@
 import { CreditNoteIssued, PaymentRefunded } from "@erp/contracts";
-import { type ActionScope, currencyScale, Dec, fields, nextDocumentNumber, parseInput, sql } from "@erp/core";
+import { type ActionScope, currencyScale, Dec, fields, parseInput, sql } from "@erp/core";
 import type { Selectable, Transaction } from "kysely";
 import { z } from "zod";
+import { nextLegalDocumentNumber } from "./config.js";
 import type { FinanceDatabase, InvoicesTable } from "./db.js";
 import { FinanceErrorCode, notFound, refuse } from "./errors.js";
 import { type Invoice, invoiceLifecycle, lockInvoice, toInvoice } from "./invoice.js";
@@ -185,7 +186,7 @@ export async function issueCreditNote(
   const tax = new Dec(invoice.total).isZero()
     ? new Dec(0)
     : amount.times(invoice.tax_total).div(invoice.total).toDecimalPlaces(currencyScale(currency), Dec.ROUND_HALF_EVEN);
-  const number = await nextDocumentNumber(scope.trx, "finance.credit_note_number_seq", "CN");
+  const number = await nextLegalDocumentNumber(scope.trx, "credit_note", scope.today());
   const note = await scope.trx
     .insertInto("finance.credit_notes")
     .values({

@@ -16,6 +16,7 @@ import {
   reservationsFor,
   stockLedgerDiscrepancies,
 } from "./queries.js";
+import { reportQueries, reportTypes } from "./report-resolvers.js";
 import { issueReservedStock, releaseReservation, reserveStockByHand } from "./reservation.js";
 import { receiveStock, transferStock } from "./stock.js";
 import { setReorderPoint } from "./stock-level.js";
@@ -30,6 +31,7 @@ const reserve = act(async (s, input: ReserveStockInput) => ({ reservations: awai
 /** Read scope, and ids that are ids: a malformed one is the caller's error, never SQL's. */
 export const resolvers: Resolvers = {
   Query: {
+    ...reportQueries,
     product: (_, { id }, ctx) => (assertIds({ id }), ctx.loaders.product.load(id)),
     productBySku: (_, { sku }, ctx) => ctx.loaders.productBySku.load(sku),
     products: (_, args, ctx, info) => listProducts(ctx.db, pageArgs(args, info)),
@@ -74,6 +76,7 @@ export const resolvers: Resolvers = {
     checkStockLedger: act((s) => checkStockLedger(s)),
     setReorderPoint: act(async (s, input) => ({ stockLevel: await setReorderPoint(s, input) })),
   },
+  ...reportTypes,
   Product: {
     __resolveReference: (ref, ctx) =>
       "id" in ref ? ctx.loaders.product.load(ref.id) : ctx.loaders.productBySku.load(ref.sku),

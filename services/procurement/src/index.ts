@@ -7,7 +7,7 @@ import { procurementHandlers } from "./known-parties.js";
 import { createProcurementLoaders, type ProcurementLoaders } from "./loaders.js";
 import { migrations } from "./migrations/index.js";
 import { resolvers } from "./resolvers.js";
-import { seedProcurement } from "./seed.js";
+import { exampleOperation, seedProcurement } from "./seed.js";
 import { scheduledUninvoicedReport } from "./uninvoiced.js";
 
 /** Procurement: suppliers, purchase orders with approvals, goods receipts and supplier bills with three-way match. */
@@ -25,6 +25,7 @@ export const procurement: SubgraphModule<ProcurementDatabase, ProcurementLoaders
   handlers: procurementHandlers,
   jobs: [{ name: "uninvoiced-receipts", cron: "40 * * * *", run: scheduledUninvoicedReport }],
   // Approvers must not be the requester, so the seed also acts as other people.
+  exampleOperation,
   seed: (run, tools) =>
     seedProcurement(run, tools, (subject) => subgraphRunner(procurement, tools.db as Kysely<unknown>, subject)),
 });

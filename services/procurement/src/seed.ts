@@ -154,7 +154,7 @@ async function seedOrders(
   await act(execute, "cancelPurchaseOrder", 8, { purchaseOrderId: cancelled.id, reason: "Ordered twice by mistake" });
 }
 
-/** A query to paste into Sandbox: purchase orders with their supplier, approvals and inventory's products (the landing page opens on sales' example, which spans more of the graph). */
+/** Procurement's example in the explorers: purchase orders with their supplier, approvals and inventory's products. */
 export const exampleOperation = `# Purchase orders across procurement and inventory.
 query PurchaseOrders {
   purchaseOrders(first: 10) {

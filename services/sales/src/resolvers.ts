@@ -6,6 +6,7 @@ import { closeSalesOrderShort } from "./order-closing.js";
 import { totals } from "./pricing.js";
 import { listOrders, listQuotes } from "./queries.js";
 import { acceptQuote, createQuote, rejectQuote, reviseQuote, sendQuote } from "./quote.js";
+import { reportQueries, reportTypes } from "./report-resolvers.js";
 import { shipSalesOrder } from "./shipment.js";
 import { reportShippedPosition } from "./shipped-position.js";
 
@@ -32,6 +33,7 @@ export const resolvers: Resolvers = {
     quotes: (_, args, ctx, info) => (
       assertIds({ customerId: args.filter?.customerId }), listQuotes(ctx.db, pageArgs(args, info))
     ),
+    ...reportQueries,
   },
   Mutation: {
     createQuote: act(async (s, input) => ({ quote: await createQuote(s, input) })),
@@ -46,6 +48,7 @@ export const resolvers: Resolvers = {
     closeSalesOrderShort: act(async (s, input) => ({ salesOrder: await closeSalesOrderShort(s, input) })),
     reportShippedPosition: act((s) => reportShippedPosition(s)),
   },
+  ...reportTypes,
   Customer: {
     __resolveReference: (ref) => ({ id: ref.id }),
     orders: (customer, { status, ...args }, ctx, info) =>

@@ -11,8 +11,9 @@ import type { ReconciliationRun as ReconciliationRunModel, ReconciliationAlert a
 import type { CreditLine as CreditLineModel } from '../credit.js';
 import type { Payable as PayableModel } from '../payables.js';
 import type { SupplierPayment as SupplierPaymentModel } from '../supplier-payment.js';
-import type { ApAging as ApAgingModel, ApAgingRow as ApAgingRowModel, ApAgingTotal as ApAgingTotalModel } from '../ap-aging.js';
+import type { ApAging as ApAgingModel, ApAgingRow as ApAgingRowModel, AgingTotal as AgingTotalModel, ReceivablesAging as ReceivablesAgingModel, ReceivablesAgingRow as ReceivablesAgingRowModel } from '../aging.js';
 import type { PayrollPayable as PayrollPayableModel } from '../payroll.js';
+import type { StatementLine as StatementLineModel } from '../financial-statements.js';
 import type { FinanceContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -69,6 +70,12 @@ export type Query = {
   payable?: Maybe<Payable>;
   /** What is owed to suppliers on a day, by days past due, per supplier and currency, with totals per currency. */
   apAging: ApAging;
+  /** Revenue and expenses of the entries dated in a period, per account and currency, and the result. */
+  profitAndLoss: ProfitAndLoss;
+  /** Assets, liabilities and equity of every entry dated up to a day, per account and currency; they balance with the current result. */
+  balanceSheet: BalanceSheet;
+  /** What customers owe now, aged by days past due today, per customer and currency, with totals per currency. */
+  receivablesAging: ReceivablesAging;
 };
 
 
@@ -157,6 +164,19 @@ export type QueryPayableArgs = {
 
 /** Reading the ledger, invoices and payments. */
 export type QueryApAgingArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/** Reading the ledger, invoices and payments. */
+export type QueryProfitAndLossArgs = {
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
+};
+
+
+/** Reading the ledger, invoices and payments. */
+export type QueryBalanceSheetArgs = {
   asOf?: InputMaybe<Scalars['Date']['input']>;
 };
 
@@ -532,6 +552,114 @@ export type AgingBuckets = {
   over90: Money;
 };
 
+/** Revenue and expenses of a period. */
+export type ProfitAndLoss = {
+  __typename?: 'ProfitAndLoss';
+  /** First day of the period. */
+  from: Scalars['Date']['output'];
+  /** Last day of the period. */
+  to: Scalars['Date']['output'];
+  /** One statement per currency with postings in the period, by currency code. */
+  currencies: Array<ProfitAndLossInCurrency>;
+};
+
+/** A profit and loss statement in one currency. */
+export type ProfitAndLossInCurrency = {
+  __typename?: 'ProfitAndLossInCurrency';
+  /** The currency of every amount. */
+  currency: Scalars['CurrencyCode']['output'];
+  /** Revenue accounts with a net amount, by code; credits minus debits. */
+  revenue: Array<StatementLine>;
+  /** Expense accounts with a net amount, by code; debits minus credits. */
+  expenses: Array<StatementLine>;
+  /** Sum of revenue. */
+  totalRevenue: Money;
+  /** Sum of expenses. */
+  totalExpenses: Money;
+  /** Revenue minus expenses: profit when positive, loss when negative. */
+  result: Money;
+};
+
+/** One account's net amount in a statement, signed as the statement reads it. */
+export type StatementLine = {
+  __typename?: 'StatementLine';
+  /** The account. */
+  account: Account;
+  /** Its net amount: debits minus credits for assets and expenses, credits minus debits otherwise. */
+  amount: Money;
+};
+
+/** What the business owns and owes on a day. */
+export type BalanceSheet = {
+  __typename?: 'BalanceSheet';
+  /** The day included. */
+  asOf: Scalars['Date']['output'];
+  /** One statement per currency with postings, by currency code. */
+  currencies: Array<BalanceSheetInCurrency>;
+};
+
+/** A balance sheet in one currency: totalAssets equals totalLiabilitiesAndEquity. */
+export type BalanceSheetInCurrency = {
+  __typename?: 'BalanceSheetInCurrency';
+  /** The currency of every amount. */
+  currency: Scalars['CurrencyCode']['output'];
+  /** Asset accounts with a balance, by code. */
+  assets: Array<StatementLine>;
+  /** Liability accounts with a balance, by code. */
+  liabilities: Array<StatementLine>;
+  /** Equity accounts with a balance, by code. */
+  equity: Array<StatementLine>;
+  /** Sum of assets. */
+  totalAssets: Money;
+  /** Sum of liabilities. */
+  totalLiabilities: Money;
+  /** Sum of equity accounts. */
+  totalEquity: Money;
+  /** Revenue minus expenses of every entry up to the day, not yet closed into equity. */
+  currentResult: Money;
+  /** Liabilities plus equity plus the current result. */
+  totalLiabilitiesAndEquity: Money;
+};
+
+/** Receivables by days past due. */
+export type ReceivablesAging = {
+  __typename?: 'ReceivablesAging';
+  /** The day aged on (today). */
+  asOf: Scalars['Date']['output'];
+  /** One row per customer and currency with something open, by customer name: the first 500 customers (customerCount says how many there are). */
+  customers: Array<ReceivablesAgingRow>;
+  /** How many customers have something open; above 500 the customers list stops at the first 500 by name, the totals still cover all. */
+  customerCount: Scalars['Int']['output'];
+  /** Per currency, the sums over all customers. */
+  totals: Array<ReceivablesAgingTotal>;
+};
+
+/** What one customer owes in one currency, by days past due. */
+export type ReceivablesAgingRow = {
+  __typename?: 'ReceivablesAgingRow';
+  /** The customer. */
+  customer: Customer;
+  /** The customer's name as CRM last described it; the id when unknown. */
+  customerName: Scalars['String']['output'];
+  /** The currency of the amounts. */
+  currency: Scalars['CurrencyCode']['output'];
+  /** Open amounts by days past due. */
+  buckets: AgingBuckets;
+  /** Sum of the buckets. */
+  total: Money;
+};
+
+/** All customers' open amounts in one currency, by days past due. */
+export type ReceivablesAgingTotal = {
+  __typename?: 'ReceivablesAgingTotal';
+  /** The currency of the amounts. */
+  currency: Scalars['CurrencyCode']['output'];
+  /** Open amounts by days past due. */
+  buckets: AgingBuckets;
+  /** Sum of the buckets. */
+  total: Money;
+};
+
 /** A procurement supplier; procurement owns it, finance refers to it. */
 export type Supplier = {
   __typename?: 'Supplier';
@@ -683,8 +811,10 @@ export type ApAging = {
   __typename?: 'ApAging';
   /** The day aged on. */
   asOf: Scalars['Date']['output'];
-  /** One row per supplier and currency with something open, by supplier name. At most 500. */
+  /** One row per supplier and currency with something open, by supplier name; supplierCount says how many there are. At most 500. */
   suppliers: Array<ApAgingRow>;
+  /** How many suppliers have something open; above 500 the suppliers list stops at the first 500 by name, the totals still cover all. */
+  supplierCount: Scalars['Int']['output'];
   /** Per currency, the sums over all suppliers. */
   totals: Array<ApAgingTotal>;
 };
@@ -925,7 +1055,7 @@ export type Invoice = {
   __typename?: 'Invoice';
   /** Unique id. */
   id: Scalars['ID']['output'];
-  /** Human-readable number, e.g. INV-000042. */
+  /** Legal number, gapless per year, e.g. INV-2026-000042 (the prefix is a setting). */
   number: Scalars['String']['output'];
   /** Who owes. */
   customer: Customer;
@@ -1674,6 +1804,14 @@ export type ResolversTypes = {
   ReconciliationAlertPayload: ResolverTypeWrapper<Omit<ReconciliationAlertPayload, 'alert' | 'errors'> & { alert?: Maybe<ResolversTypes['ReconciliationAlert']>, errors: Array<ResolversTypes['FinanceError']> }>;
   Customer: ResolverTypeWrapper<ReferenceModel>;
   AgingBuckets: ResolverTypeWrapper<AgingBucketsModel>;
+  ProfitAndLoss: ResolverTypeWrapper<Omit<ProfitAndLoss, 'currencies'> & { currencies: Array<ResolversTypes['ProfitAndLossInCurrency']> }>;
+  ProfitAndLossInCurrency: ResolverTypeWrapper<Omit<ProfitAndLossInCurrency, 'revenue' | 'expenses'> & { revenue: Array<ResolversTypes['StatementLine']>, expenses: Array<ResolversTypes['StatementLine']> }>;
+  StatementLine: ResolverTypeWrapper<StatementLineModel>;
+  BalanceSheet: ResolverTypeWrapper<Omit<BalanceSheet, 'currencies'> & { currencies: Array<ResolversTypes['BalanceSheetInCurrency']> }>;
+  BalanceSheetInCurrency: ResolverTypeWrapper<Omit<BalanceSheetInCurrency, 'assets' | 'liabilities' | 'equity'> & { assets: Array<ResolversTypes['StatementLine']>, liabilities: Array<ResolversTypes['StatementLine']>, equity: Array<ResolversTypes['StatementLine']> }>;
+  ReceivablesAging: ResolverTypeWrapper<ReceivablesAgingModel>;
+  ReceivablesAgingRow: ResolverTypeWrapper<ReceivablesAgingRowModel>;
+  ReceivablesAgingTotal: ResolverTypeWrapper<AgingTotalModel>;
   Supplier: ResolverTypeWrapper<ReferenceModel>;
   SupplierBill: ResolverTypeWrapper<ReferenceModel>;
   Payable: ResolverTypeWrapper<PayableModel>;
@@ -1686,7 +1824,7 @@ export type ResolversTypes = {
   PayableEdge: ResolverTypeWrapper<Omit<PayableEdge, 'node'> & { node: ResolversTypes['Payable'] }>;
   ApAging: ResolverTypeWrapper<ApAgingModel>;
   ApAgingRow: ResolverTypeWrapper<ApAgingRowModel>;
-  ApAgingTotal: ResolverTypeWrapper<ApAgingTotalModel>;
+  ApAgingTotal: ResolverTypeWrapper<AgingTotalModel>;
   PaySupplierBillInput: PaySupplierBillInput;
   PaySupplierBillPayload: ResolverTypeWrapper<Omit<PaySupplierBillPayload, 'payment' | 'payable' | 'errors'> & { payment?: Maybe<ResolversTypes['SupplierPayment']>, payable?: Maybe<ResolversTypes['Payable']>, errors: Array<ResolversTypes['FinanceError']> }>;
   Employee: ResolverTypeWrapper<EmployeeBySubjectModel>;
@@ -1776,6 +1914,14 @@ export type ResolversParentTypes = {
   ReconciliationAlertPayload: Omit<ReconciliationAlertPayload, 'alert' | 'errors'> & { alert?: Maybe<ResolversParentTypes['ReconciliationAlert']>, errors: Array<ResolversParentTypes['FinanceError']> };
   Customer: ReferenceModel;
   AgingBuckets: AgingBucketsModel;
+  ProfitAndLoss: Omit<ProfitAndLoss, 'currencies'> & { currencies: Array<ResolversParentTypes['ProfitAndLossInCurrency']> };
+  ProfitAndLossInCurrency: Omit<ProfitAndLossInCurrency, 'revenue' | 'expenses'> & { revenue: Array<ResolversParentTypes['StatementLine']>, expenses: Array<ResolversParentTypes['StatementLine']> };
+  StatementLine: StatementLineModel;
+  BalanceSheet: Omit<BalanceSheet, 'currencies'> & { currencies: Array<ResolversParentTypes['BalanceSheetInCurrency']> };
+  BalanceSheetInCurrency: Omit<BalanceSheetInCurrency, 'assets' | 'liabilities' | 'equity'> & { assets: Array<ResolversParentTypes['StatementLine']>, liabilities: Array<ResolversParentTypes['StatementLine']>, equity: Array<ResolversParentTypes['StatementLine']> };
+  ReceivablesAging: ReceivablesAgingModel;
+  ReceivablesAgingRow: ReceivablesAgingRowModel;
+  ReceivablesAgingTotal: AgingTotalModel;
   Supplier: ReferenceModel;
   SupplierBill: ReferenceModel;
   Payable: PayableModel;
@@ -1786,7 +1932,7 @@ export type ResolversParentTypes = {
   PayableEdge: Omit<PayableEdge, 'node'> & { node: ResolversParentTypes['Payable'] };
   ApAging: ApAgingModel;
   ApAgingRow: ApAgingRowModel;
-  ApAgingTotal: ApAgingTotalModel;
+  ApAgingTotal: AgingTotalModel;
   PaySupplierBillInput: PaySupplierBillInput;
   PaySupplierBillPayload: Omit<PaySupplierBillPayload, 'payment' | 'payable' | 'errors'> & { payment?: Maybe<ResolversParentTypes['SupplierPayment']>, payable?: Maybe<ResolversParentTypes['Payable']>, errors: Array<ResolversParentTypes['FinanceError']> };
   Employee: EmployeeBySubjectModel;
@@ -1882,6 +2028,9 @@ export type QueryResolvers<ContextType = FinanceContext, ParentType extends Reso
   payables?: Resolver<ResolversTypes['PayableConnection'], ParentType, ContextType, Partial<QueryPayablesArgs>>;
   payable?: Resolver<Maybe<ResolversTypes['Payable']>, ParentType, ContextType, RequireFields<QueryPayableArgs, 'id'>>;
   apAging?: Resolver<ResolversTypes['ApAging'], ParentType, ContextType, Partial<QueryApAgingArgs>>;
+  profitAndLoss?: Resolver<ResolversTypes['ProfitAndLoss'], ParentType, ContextType, RequireFields<QueryProfitAndLossArgs, 'from' | 'to'>>;
+  balanceSheet?: Resolver<ResolversTypes['BalanceSheet'], ParentType, ContextType, Partial<QueryBalanceSheetArgs>>;
+  receivablesAging?: Resolver<ResolversTypes['ReceivablesAging'], ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1969,6 +2118,72 @@ export type AgingBucketsResolvers<ContextType = FinanceContext, ParentType exten
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type ProfitAndLossResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['ProfitAndLoss'] = ResolversParentTypes['ProfitAndLoss']> = {
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  currencies?: Resolver<Array<ResolversTypes['ProfitAndLossInCurrency']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ProfitAndLossInCurrencyResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['ProfitAndLossInCurrency'] = ResolversParentTypes['ProfitAndLossInCurrency']> = {
+  currency?: Resolver<ResolversTypes['CurrencyCode'], ParentType, ContextType>;
+  revenue?: Resolver<Array<ResolversTypes['StatementLine']>, ParentType, ContextType>;
+  expenses?: Resolver<Array<ResolversTypes['StatementLine']>, ParentType, ContextType>;
+  totalRevenue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  totalExpenses?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  result?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type StatementLineResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['StatementLine'] = ResolversParentTypes['StatementLine']> = {
+  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type BalanceSheetResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['BalanceSheet'] = ResolversParentTypes['BalanceSheet']> = {
+  asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  currencies?: Resolver<Array<ResolversTypes['BalanceSheetInCurrency']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type BalanceSheetInCurrencyResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['BalanceSheetInCurrency'] = ResolversParentTypes['BalanceSheetInCurrency']> = {
+  currency?: Resolver<ResolversTypes['CurrencyCode'], ParentType, ContextType>;
+  assets?: Resolver<Array<ResolversTypes['StatementLine']>, ParentType, ContextType>;
+  liabilities?: Resolver<Array<ResolversTypes['StatementLine']>, ParentType, ContextType>;
+  equity?: Resolver<Array<ResolversTypes['StatementLine']>, ParentType, ContextType>;
+  totalAssets?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  totalLiabilities?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  totalEquity?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  currentResult?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  totalLiabilitiesAndEquity?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ReceivablesAgingResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['ReceivablesAging'] = ResolversParentTypes['ReceivablesAging']> = {
+  asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  customers?: Resolver<Array<ResolversTypes['ReceivablesAgingRow']>, ParentType, ContextType>;
+  customerCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totals?: Resolver<Array<ResolversTypes['ReceivablesAgingTotal']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ReceivablesAgingRowResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['ReceivablesAgingRow'] = ResolversParentTypes['ReceivablesAgingRow']> = {
+  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  customerName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['CurrencyCode'], ParentType, ContextType>;
+  buckets?: Resolver<ResolversTypes['AgingBuckets'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ReceivablesAgingTotalResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['ReceivablesAgingTotal'] = ResolversParentTypes['ReceivablesAgingTotal']> = {
+  currency?: Resolver<ResolversTypes['CurrencyCode'], ParentType, ContextType>;
+  buckets?: Resolver<ResolversTypes['AgingBuckets'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type SupplierResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Supplier'] = ResolversParentTypes['Supplier']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Supplier']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -2033,6 +2248,7 @@ export type PayableEdgeResolvers<ContextType = FinanceContext, ParentType extend
 export type ApAgingResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['ApAging'] = ResolversParentTypes['ApAging']> = {
   asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   suppliers?: Resolver<Array<ResolversTypes['ApAgingRow']>, ParentType, ContextType>;
+  supplierCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   totals?: Resolver<Array<ResolversTypes['ApAgingTotal']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -2388,6 +2604,14 @@ export type Resolvers<ContextType = FinanceContext> = {
   ReconciliationAlertPayload?: ReconciliationAlertPayloadResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   AgingBuckets?: AgingBucketsResolvers<ContextType>;
+  ProfitAndLoss?: ProfitAndLossResolvers<ContextType>;
+  ProfitAndLossInCurrency?: ProfitAndLossInCurrencyResolvers<ContextType>;
+  StatementLine?: StatementLineResolvers<ContextType>;
+  BalanceSheet?: BalanceSheetResolvers<ContextType>;
+  BalanceSheetInCurrency?: BalanceSheetInCurrencyResolvers<ContextType>;
+  ReceivablesAging?: ReceivablesAgingResolvers<ContextType>;
+  ReceivablesAgingRow?: ReceivablesAgingRowResolvers<ContextType>;
+  ReceivablesAgingTotal?: ReceivablesAgingTotalResolvers<ContextType>;
   Supplier?: SupplierResolvers<ContextType>;
   SupplierBill?: SupplierBillResolvers<ContextType>;
   Payable?: PayableResolvers<ContextType>;

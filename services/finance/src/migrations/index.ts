@@ -11,6 +11,7 @@ import * as m0009 from "./0009_payroll.js";
 import * as m0010 from "./0010_received_shipments.js";
 import * as m0011 from "./0011_no_truncate.js";
 import * as m0012 from "./0012_list_order_and_search.js";
+import * as m0013 from "./0013_legal_numbering.js";
 
 export const migrations: DomainMigrations = {
   "0001_finance": m0001,
@@ -25,4 +26,5 @@ export const migrations: DomainMigrations = {
   "0010_received_shipments": m0010,
   "0011_no_truncate": m0011,
   "0012_list_order_and_search": m0012,
+  "0013_legal_numbering": m0013,
 };

@@ -9,6 +9,7 @@ import type { Reservation as ReservationModel } from '../reservation.js';
 import type { StockAdjustment as StockAdjustmentModel } from '../adjustment.js';
 import type { ValuationLine as ValuationLineModel, Valuation as ValuationModel, LedgerDiscrepancy as LedgerDiscrepancyModel } from '../queries.js';
 import type { BusinessError as BusinessErrorModel } from '@erp/core';
+import type { ProductMovementReport as ProductMovementReportModel } from '../movement-report.js';
 import type { InventoryContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -63,6 +64,8 @@ export type Query = {
   reservations: Array<Reservation>;
   /** Stock levels whose on-hand quantity differs from the sum of their movements; empty when the ledger is consistent. At most 500. */
   stockLedgerDiscrepancies: Array<StockLedgerDiscrepancy>;
+  /** A product's stock over a period: opening and closing quantity and value, what moved per kind, and the movements; null when there is no such product. */
+  productStockMovements?: Maybe<ProductStockMovements>;
 };
 
 
@@ -128,6 +131,15 @@ export type QueryLowStockArgs = {
 /** Reading products, warehouses, stock and its ledger. */
 export type QueryReservationsArgs = {
   reference: DocumentReferenceInput;
+};
+
+
+/** Reading products, warehouses, stock and its ledger. */
+export type QueryProductStockMovementsArgs = {
+  productId: Scalars['ID']['input'];
+  warehouseId?: InputMaybe<Scalars['ID']['input']>;
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
 };
 
 /**
@@ -290,6 +302,51 @@ export type MutationCheckStockLedgerArgs = {
  */
 export type MutationSetReorderPointArgs = {
   input: SetReorderPointInput;
+};
+
+/** One product's stock ledger over a period, valued at the movements' costs. */
+export type ProductStockMovements = {
+  __typename?: 'ProductStockMovements';
+  /** The product. */
+  product: Product;
+  /** The warehouse, when the report is of one. */
+  warehouse?: Maybe<Warehouse>;
+  /** First day of the period. */
+  from: Scalars['Date']['output'];
+  /** Last day of the period. */
+  to: Scalars['Date']['output'];
+  /** On hand at the start of the first day (the sum of every earlier movement). */
+  openingQuantity: Scalars['Decimal']['output'];
+  /** Value of the movements before the period. */
+  openingValue: Money;
+  /** On hand at the end of the last day. */
+  closingQuantity: Scalars['Decimal']['output'];
+  /** Value of the movements up to the end of the period. */
+  closingValue: Money;
+  /** What moved in the period, one row per kind that occurred, by kind. */
+  byKind: Array<StockMovementKindTotal>;
+  /** The movements of the period, newest first. */
+  movements: StockMovementConnection;
+};
+
+
+/** One product's stock ledger over a period, valued at the movements' costs. */
+export type ProductStockMovementsMovementsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The movements of one kind in a period. */
+export type StockMovementKindTotal = {
+  __typename?: 'StockMovementKindTotal';
+  /** The kind. */
+  kind: StockMovementKind;
+  /** How many movements. */
+  count: Scalars['Int']['output'];
+  /** Their quantities summed, signed (issues and transfers out are negative). */
+  quantity: Scalars['Decimal']['output'];
+  /** Their values summed, signed like the quantity. */
+  value: Money;
 };
 
 /** Something we stock or sell. */
@@ -1186,6 +1243,8 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Mutation: ResolverTypeWrapper<{}>;
+  ProductStockMovements: ResolverTypeWrapper<ProductMovementReportModel>;
+  StockMovementKindTotal: ResolverTypeWrapper<StockMovementKindTotal>;
   Product: ResolverTypeWrapper<ProductModel>;
   UnitOfMeasure: UnitOfMeasure;
   ProductType: ProductType;
@@ -1264,6 +1323,8 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Mutation: {};
+  ProductStockMovements: ProductMovementReportModel;
+  StockMovementKindTotal: StockMovementKindTotal;
   Product: ProductModel;
   Warehouse: WarehouseModel;
   WarehouseAddress: WarehouseAddress;
@@ -1353,6 +1414,7 @@ export type QueryResolvers<ContextType = InventoryContext, ParentType extends Re
   pendingStockAdjustments?: Resolver<Array<ResolversTypes['StockAdjustment']>, ParentType, ContextType>;
   reservations?: Resolver<Array<ResolversTypes['Reservation']>, ParentType, ContextType, RequireFields<QueryReservationsArgs, 'reference'>>;
   stockLedgerDiscrepancies?: Resolver<Array<ResolversTypes['StockLedgerDiscrepancy']>, ParentType, ContextType>;
+  productStockMovements?: Resolver<Maybe<ResolversTypes['ProductStockMovements']>, ParentType, ContextType, RequireFields<QueryProductStockMovementsArgs, 'productId' | 'from' | 'to'>>;
 };
 
 export type MutationResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1370,6 +1432,28 @@ export type MutationResolvers<ContextType = InventoryContext, ParentType extends
   issueReservedStock?: Resolver<ResolversTypes['ReservationPayload'], ParentType, ContextType, RequireFields<MutationIssueReservedStockArgs, 'input'>>;
   checkStockLedger?: Resolver<ResolversTypes['StockLedgerCheckPayload'], ParentType, ContextType, RequireFields<MutationCheckStockLedgerArgs, 'input'>>;
   setReorderPoint?: Resolver<ResolversTypes['StockLevelPayload'], ParentType, ContextType, RequireFields<MutationSetReorderPointArgs, 'input'>>;
+};
+
+export type ProductStockMovementsResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['ProductStockMovements'] = ResolversParentTypes['ProductStockMovements']> = {
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  warehouse?: Resolver<Maybe<ResolversTypes['Warehouse']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  openingQuantity?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  openingValue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  closingQuantity?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  closingValue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  byKind?: Resolver<Array<ResolversTypes['StockMovementKindTotal']>, ParentType, ContextType>;
+  movements?: Resolver<ResolversTypes['StockMovementConnection'], ParentType, ContextType, RequireFields<ProductStockMovementsMovementsArgs, 'first'>>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type StockMovementKindTotalResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['StockMovementKindTotal'] = ResolversParentTypes['StockMovementKindTotal']> = {
+  kind?: Resolver<ResolversTypes['StockMovementKind'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ProductResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
@@ -1652,6 +1736,8 @@ export type UserErrorResolvers<ContextType = InventoryContext, ParentType extend
 export type Resolvers<ContextType = InventoryContext> = {
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  ProductStockMovements?: ProductStockMovementsResolvers<ContextType>;
+  StockMovementKindTotal?: StockMovementKindTotalResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   Warehouse?: WarehouseResolvers<ContextType>;
   WarehouseAddress?: WarehouseAddressResolvers<ContextType>;

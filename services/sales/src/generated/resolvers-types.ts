@@ -8,6 +8,8 @@ import type { ShipmentView as ShipmentViewModel, ShipmentLineView as ShipmentLin
 import type { CustomerReference as CustomerReferenceModel, ProductReference as ProductReferenceModel } from '../resolvers.js';
 import type { EmployeeReference as EmployeeReferenceModel } from '../known-employees.js';
 import type { BusinessError as BusinessErrorModel } from '@erp/core';
+import type { SalesReport as SalesReportModel } from '../sales-report.js';
+import type { SalesReportRowModel as SalesReportRowModelModel } from '../report-resolvers.js';
 import type { SalesContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -46,6 +48,10 @@ export type Query = {
   quote?: Maybe<Quote>;
   /** Quotes, newest first, as a Relay connection. */
   quotes: QuoteConnection;
+  /** What each customer bought in a period: orders confirmed in it and not cancelled since, per currency, largest first. */
+  salesByCustomer: SalesReport;
+  /** What sold of each product in a period: lines of orders confirmed in it and not cancelled since, per currency, largest first. */
+  salesByProduct: SalesReport;
 };
 
 
@@ -80,6 +86,20 @@ export type QueryQuotesArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   orderBy?: InputMaybe<QuoteOrder>;
   filter?: InputMaybe<QuoteFilter>;
+};
+
+
+/** Reading quotes and sales orders. */
+export type QuerySalesByCustomerArgs = {
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
+};
+
+
+/** Reading quotes and sales orders. */
+export type QuerySalesByProductArgs = {
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
 };
 
 /**
@@ -216,6 +236,57 @@ export type MutationCloseSalesOrderShortArgs = {
  */
 export type MutationReportShippedPositionArgs = {
   input: ReportShippedPositionInput;
+};
+
+/** Sales of a period, one row per customer or product and currency. */
+export type SalesReport = {
+  __typename?: 'SalesReport';
+  /** First day of the period. */
+  from: Scalars['Date']['output'];
+  /** Last day of the period. */
+  to: Scalars['Date']['output'];
+  /** The first 500 rows by net amount, largest first (rowCount says how many there are). */
+  rows: Array<SalesReportRow>;
+  /** How many rows the period has; above 500 the rows stop at the 500 largest, the totals still cover all. */
+  rowCount: Scalars['Int']['output'];
+  /** Per currency, the sums over every order of the period, by currency code. */
+  totals: Array<SalesReportTotal>;
+};
+
+/** What one customer bought or one product sold in one currency. */
+export type SalesReportRow = {
+  __typename?: 'SalesReportRow';
+  /** The customer (in salesByCustomer); null in salesByProduct. */
+  customer?: Maybe<Customer>;
+  /** The product (in salesByProduct); null in salesByCustomer. */
+  product?: Maybe<Product>;
+  /** The customer's or product's name as sales last heard it; the id or SKU when unknown. */
+  name: Scalars['String']['output'];
+  /** The product's SKU, or the customer's name. */
+  code: Scalars['String']['output'];
+  /** The currency of the amounts. */
+  currency: Scalars['CurrencyCode']['output'];
+  /** Orders it appears in. */
+  orderCount: Scalars['Int']['output'];
+  /** Quantity ordered, in the product's unit (summed over products for a customer). */
+  quantity: Scalars['Decimal']['output'];
+  /** Net amount, after discounts, before tax. */
+  netAmount: Money;
+  /** Tax on the net amount. */
+  taxAmount: Money;
+};
+
+/** Every order of a period in one currency. */
+export type SalesReportTotal = {
+  __typename?: 'SalesReportTotal';
+  /** The currency of the amounts. */
+  currency: Scalars['CurrencyCode']['output'];
+  /** Orders confirmed in the period. */
+  orderCount: Scalars['Int']['output'];
+  /** Net amount, after discounts, before tax. */
+  netAmount: Money;
+  /** Tax on the net amount. */
+  taxAmount: Money;
 };
 
 /** A customer, owned by CRM; sales adds their orders. */
@@ -1004,6 +1075,9 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Mutation: ResolverTypeWrapper<{}>;
+  SalesReport: ResolverTypeWrapper<SalesReportModel>;
+  SalesReportRow: ResolverTypeWrapper<SalesReportRowModelModel>;
+  SalesReportTotal: ResolverTypeWrapper<SalesReportTotal>;
   Customer: ResolverTypeWrapper<CustomerReferenceModel>;
   Employee: ResolverTypeWrapper<EmployeeReferenceModel>;
   Product: ResolverTypeWrapper<ProductReferenceModel>;
@@ -1067,6 +1141,9 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Mutation: {};
+  SalesReport: SalesReportModel;
+  SalesReportRow: SalesReportRowModelModel;
+  SalesReportTotal: SalesReportTotal;
   Customer: CustomerReferenceModel;
   Employee: EmployeeReferenceModel;
   Product: ProductReferenceModel;
@@ -1136,6 +1213,8 @@ export type QueryResolvers<ContextType = SalesContext, ParentType extends Resolv
   salesOrders?: Resolver<ResolversTypes['SalesOrderConnection'], ParentType, ContextType, Partial<QuerySalesOrdersArgs>>;
   quote?: Resolver<Maybe<ResolversTypes['Quote']>, ParentType, ContextType, RequireFields<QueryQuoteArgs, 'id'>>;
   quotes?: Resolver<ResolversTypes['QuoteConnection'], ParentType, ContextType, Partial<QueryQuotesArgs>>;
+  salesByCustomer?: Resolver<ResolversTypes['SalesReport'], ParentType, ContextType, RequireFields<QuerySalesByCustomerArgs, 'from' | 'to'>>;
+  salesByProduct?: Resolver<ResolversTypes['SalesReport'], ParentType, ContextType, RequireFields<QuerySalesByProductArgs, 'from' | 'to'>>;
 };
 
 export type MutationResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1150,6 +1229,36 @@ export type MutationResolvers<ContextType = SalesContext, ParentType extends Res
   shipSalesOrder?: Resolver<ResolversTypes['ShipSalesOrderPayload'], ParentType, ContextType, RequireFields<MutationShipSalesOrderArgs, 'input'>>;
   closeSalesOrderShort?: Resolver<ResolversTypes['SalesOrderPayload'], ParentType, ContextType, RequireFields<MutationCloseSalesOrderShortArgs, 'input'>>;
   reportShippedPosition?: Resolver<ResolversTypes['ShippedPositionReportPayload'], ParentType, ContextType, RequireFields<MutationReportShippedPositionArgs, 'input'>>;
+};
+
+export type SalesReportResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['SalesReport'] = ResolversParentTypes['SalesReport']> = {
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  rows?: Resolver<Array<ResolversTypes['SalesReportRow']>, ParentType, ContextType>;
+  rowCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totals?: Resolver<Array<ResolversTypes['SalesReportTotal']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SalesReportRowResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['SalesReportRow'] = ResolversParentTypes['SalesReportRow']> = {
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['CurrencyCode'], ParentType, ContextType>;
+  orderCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  netAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  taxAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SalesReportTotalResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['SalesReportTotal'] = ResolversParentTypes['SalesReportTotal']> = {
+  currency?: Resolver<ResolversTypes['CurrencyCode'], ParentType, ContextType>;
+  orderCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  netAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  taxAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type CustomerResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = {
@@ -1389,6 +1498,9 @@ export type UserErrorResolvers<ContextType = SalesContext, ParentType extends Re
 export type Resolvers<ContextType = SalesContext> = {
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  SalesReport?: SalesReportResolvers<ContextType>;
+  SalesReportRow?: SalesReportRowResolvers<ContextType>;
+  SalesReportTotal?: SalesReportTotalResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   Employee?: EmployeeResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
