@@ -48,6 +48,7 @@ export {
   type EventHandler,
   handleOnce,
 } from "./events/handler.js";
+export { enqueueJob, type QueueWorker, workerQueue } from "./events/module-queues.js";
 export { onShutdown, type RunningServer, serveGraphQL } from "./http.js";
 export { currentRequestScope, type HttpLimits, httpLimitsFromEnv, sendGraphQLError } from "./http-limits.js";
 export { listLoaderByKey, loaderById, loaderByKey } from "./loaders.js";

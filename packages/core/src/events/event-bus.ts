@@ -15,6 +15,7 @@ import {
   MalformedEvent,
   queueName,
 } from "./handler.js";
+import { startModuleWorkers } from "./module-queues.js";
 import { listenerFor, listenForCommits, stopListening } from "./registry.js";
 
 /** Lets pg-boss write inside one of our transactions, so a job exists only if the transaction commits. */
@@ -100,6 +101,7 @@ export class EventBus {
     listenForCommits(database.db, bus);
     await bus.startWorkers();
     await bus.scheduleJobs();
+    await startModuleWorkers({ boss, database, ...settings, createQueue: (q, o) => bus.createQueue(q, o) }, modules);
     await untilNoDeadlock(() =>
       boss.createQueue("outbox-sweep", { name: "outbox-sweep", policy: "singleton" } as PgBoss.Queue),
     );
