@@ -32,6 +32,7 @@ interface QueueHost {
   database: Database;
   clock: Clock;
   log: Logger;
+  pollingIntervalSeconds: number;
   createQueue(queue: string, options: PgBoss.Queue): Promise<void>;
 }
 
@@ -42,14 +43,18 @@ export async function startModuleWorkers(host: QueueHost, modules: SubgraphModul
       const queue = workerQueue(module.name, worker);
       await host.createQueue(queue, { name: queue, retryLimit: worker.retryLimit ?? 3, retryDelay: 5 });
       for (let i = 0; i < worker.concurrency; i++)
-        await host.boss.work<Record<string, unknown>>(queue, { batchSize: 1 }, async ([job]) => {
-          try {
-            await worker.run(host.database.db, job!.data, host.clock);
-          } catch (error) {
-            host.log.error({ err: error, queue, jobId: job!.id }, "queue worker failed");
-            throw error;
-          }
-        });
+        await host.boss.work<Record<string, unknown>>(
+          queue,
+          { batchSize: 1, pollingIntervalSeconds: host.pollingIntervalSeconds },
+          async ([job]) => {
+            try {
+              await worker.run(host.database.db, job!.data, host.clock);
+            } catch (error) {
+              host.log.error({ err: error, queue, jobId: job!.id }, "queue worker failed");
+              throw error;
+            }
+          },
+        );
     }
 }
 
