@@ -28,7 +28,6 @@ for (const [net, bits] of [
 for (const [net, bits] of [
   ["::", 128],
   ["::1", 128],
-  ["::ffff:0:0", 96],
   ["64:ff9b::", 96],
   ["100::", 64],
   ["2001:db8::", 32],
@@ -40,7 +39,7 @@ for (const [net, bits] of [
 
 const family = (address: string) => (isIP(address) === 6 ? "ipv6" : "ipv4");
 
-/** IPv4 written inside IPv6 (::ffff:10.0.0.1) is judged as the IPv4 address it is. */
+/** IPv4 written inside IPv6 (::ffff:10.0.0.1) is judged as the IPv4 address it is (a BlockList would match a mapped subnet against every IPv4 address). */
 const unmapped = (address: string) => address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, "$1");
 
 function refusedAddress(address: string): string | null {
