@@ -8,3 +8,4 @@ export * from "./factories.js";
 export * from "./people.js";
 export * from "./refusals.js";
 export * from "./subgraph.js";
+export * from "./webhook-receiver.js";

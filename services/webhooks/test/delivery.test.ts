@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { testDatabaseKind } from "@erp/testing";
+import { testDatabaseKind, verifiedWebhook } from "@erp/testing";
 import { describe, expect, it } from "vitest";
 import { useWebhooks } from "./harness.js";
-import { verified } from "./receiver.js";
 
 const env = useWebhooks();
 const receiver = () => env.state.receiver;
@@ -32,13 +31,13 @@ describe(`webhook deliveries on ${testDatabaseKind()}`, () => {
     const orderId = randomUUID();
     await env.orderPlaced(orderId);
     const [request] = await receiver().waitFor("/placed", 1);
-    const body = verified(placed.secret, request!);
+    const body = verifiedWebhook(placed.secret, request!);
     expect(body).toMatchObject({
       type: "sales.order.placed",
       data: { orderId, orderNumber: `SO-${orderId.slice(0, 6)}`, currency: "EUR" },
     });
     expect(Object.keys(body.data).sort()).toEqual(["currency", "customerId", "orderId", "orderNumber"]);
-    expect(() => verified(`whsec_${Buffer.alloc(32, 1).toString("base64")}`, request!)).toThrow();
+    expect(() => verifiedWebhook(`whsec_${Buffer.alloc(32, 1).toString("base64")}`, request!)).toThrow();
     const [delivery] = await eventually(
       () => deliveries(placed.id),
       (d) => d[0]?.status === "SUCCEEDED",
@@ -65,7 +64,7 @@ describe(`webhook deliveries on ${testDatabaseKind()}`, () => {
     expect(again.errors).toEqual([]);
     const [, second] = await receiver().waitFor("/placed", 2);
     expect(second!.headers["webhook-id"]).toBe(request!.headers["webhook-id"]);
-    expect(verified(placed.secret, second!).data.orderId).toBe(orderId);
+    expect(verifiedWebhook(placed.secret, second!).data.orderId).toBe(orderId);
   });
 
   it("retries a failing endpoint with the same webhook-id: fails twice, then succeeds on the third attempt", async () => {
@@ -74,7 +73,7 @@ describe(`webhook deliveries on ${testDatabaseKind()}`, () => {
     await env.orderPlaced();
     const requests = await receiver().waitFor("/flaky", 3);
     expect(new Set(requests.map((r) => r.headers["webhook-id"])).size).toBe(1);
-    for (const r of requests) verified(flaky.secret, r);
+    for (const r of requests) verifiedWebhook(flaky.secret, r);
     const [delivery] = await eventually(
       () => deliveries(flaky.id),
       (d) => d[0]?.status === "SUCCEEDED",
@@ -136,7 +135,7 @@ describe(`webhook deliveries on ${testDatabaseKind()}`, () => {
     env.clock.set(new Date());
     const first = await receiver().waitFor("/replay", 3);
     const idOf = (orderId: string) =>
-      first.find((r) => verified(replayed.secret, r).data.orderId === orderId)!.headers["webhook-id"];
+      first.find((r) => verifiedWebhook(replayed.secret, r).data.orderId === orderId)!.headers["webhook-id"];
     const answer = await env.mutate(
       null,
       "replayWebhooks",
@@ -147,7 +146,7 @@ describe(`webhook deliveries on ${testDatabaseKind()}`, () => {
     const all = await receiver().waitFor("/replay", 4);
     await new Promise((r) => setTimeout(r, 1000));
     expect(receiver().at("/replay")).toHaveLength(4);
-    const resent = verified(replayed.secret, all[3]!);
+    const resent = verifiedWebhook(replayed.secret, all[3]!);
     expect(resent.data.orderId).toBe(orders[1]);
     expect(resent.timestamp).toBe("2026-01-02T10:00:00.000Z");
     expect(all[3]!.headers["webhook-id"]).toBe(idOf(orders[1]!));
@@ -200,11 +199,11 @@ describe(`webhook deliveries on ${testDatabaseKind()}`, () => {
       "delivery { eventType } errors { code }",
     );
     const [request] = await receiver().waitFor("/ping", 1);
-    expect(verified(rotated.secret, request!)).toMatchObject({
+    expect(verifiedWebhook(rotated.secret, request!)).toMatchObject({
       type: "webhook.ping",
       data: { subscriptionId: pinged.id },
     });
-    expect(verified(pinged.secret, request!).type).toBe("webhook.ping");
+    expect(verifiedWebhook(pinged.secret, request!).type).toBe("webhook.ping");
     expect(receiver().at("/not-pinged")).toHaveLength(0);
   });
 });

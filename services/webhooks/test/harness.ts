@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { EventBus, type Principal } from "@erp/core";
-import { newKey, useSubgraph } from "@erp/testing";
+import { newKey, startWebhookReceiver, useSubgraph, type WebhookReceiver } from "@erp/testing";
 import { afterAll, beforeAll } from "vitest";
 import { webhooks } from "../src/index.js";
-import { type Receiver, startReceiver } from "./receiver.js";
 
 // Tests send to loopback over http, retry within a second and give up on a slow endpoint after 1 s.
 process.env.WEBHOOKS_ALLOW_LOOPBACK = "true";
@@ -35,10 +34,10 @@ export const partner = (name: string): Principal => ({
  */
 export function useWebhooks() {
   const env = useSubgraph(webhooks);
-  const state = {} as { bus: EventBus; receiver: Receiver };
+  const state = {} as { bus: EventBus; receiver: WebhookReceiver };
   beforeAll(async () => {
     state.bus = await EventBus.start(env.database, [webhooks], { pollingIntervalSeconds: 0.5 });
-    state.receiver = await startReceiver();
+    state.receiver = await startWebhookReceiver();
   });
   afterAll(async () => {
     await state.bus?.stop();

@@ -18,7 +18,7 @@ export type Behaviour = (n: number) => { status: number; delayMs?: number };
  * A partner's endpoint on loopback: it records every request, answers per path as the test says
  * (200 by default), and checks signatures with the Standard Webhooks verifier.
  */
-export async function startReceiver() {
+export async function startWebhookReceiver() {
   const received: Received[] = [];
   const behaviours = new Map<string, Behaviour>();
   const server = http.createServer(async (req, res) => {
@@ -57,9 +57,9 @@ export async function startReceiver() {
   };
 }
 
-export type Receiver = Awaited<ReturnType<typeof startReceiver>>;
+export type WebhookReceiver = Awaited<ReturnType<typeof startWebhookReceiver>>;
 
 /** The body, verified with the subscription's secret as a receiver would: throws on a bad signature. */
-export function verified(secret: string, request: Received): { type: string; timestamp: string; data: any } {
+export function verifiedWebhook(secret: string, request: Received): { type: string; timestamp: string; data: any } {
   return new Webhook(secret).verify(request.body, request.headers) as { type: string; timestamp: string; data: any };
 }
