@@ -14,9 +14,13 @@ function catalogue(): string {
     const { $schema: _, ...schema } = payloadJsonSchema(e);
     return `### \`${e.type}\` (version ${e.version})\n\n${e.description}\n\n\`\`\`json\n${JSON.stringify(schema, null, 2)}\n\`\`\``;
   });
-  return ["| event | version | what happened |", "|---|---|---|", ...rows, "", ...schemas.join("\n\n").split("\n")].join(
-    "\n",
-  );
+  return [
+    "| event | version | what happened |",
+    "|---|---|---|",
+    ...rows,
+    "",
+    ...schemas.join("\n\n").split("\n"),
+  ].join("\n");
 }
 
 const text = readFileSync(file, "utf8");

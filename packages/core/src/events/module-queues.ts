@@ -4,7 +4,6 @@ import type PgBoss from "pg-boss";
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import type { Database } from "../database.js";
-import type { SubgraphModule } from "../subgraph.js";
 import { listenerFor } from "./registry.js";
 
 /**
@@ -37,9 +36,13 @@ interface QueueHost {
 }
 
 /** Starts every module's queue workers on the bus's pg-boss; called once when the bus starts. */
-export async function startModuleWorkers(host: QueueHost, modules: SubgraphModule[]): Promise<void> {
+export async function startModuleWorkers(
+  host: QueueHost,
+  // biome-ignore lint/suspicious/noExplicitAny: each module's workers run on its own DB type
+  modules: { name: string; workers?: QueueWorker<any>[] }[],
+): Promise<void> {
   for (const module of modules)
-    for (const worker of (module.workers ?? []) as QueueWorker<unknown>[]) {
+    for (const worker of module.workers ?? []) {
       const queue = workerQueue(module.name, worker);
       await host.createQueue(queue, { name: queue, retryLimit: worker.retryLimit ?? 3, retryDelay: 5 });
       for (let i = 0; i < worker.concurrency; i++)
