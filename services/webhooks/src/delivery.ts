@@ -1,5 +1,5 @@
 import { type ActionScope, enqueueJob, fields, parseInput, workerQueue } from "@erp/core";
-import type { Selectable, Transaction } from "kysely";
+import type { Kysely, Selectable, Transaction } from "kysely";
 import { z } from "zod";
 import { PING, type PublicEventType } from "./catalogue.js";
 import type { DeliveriesTable, DeliveryAttemptsTable, WebhooksDatabase } from "./db.js";
@@ -113,7 +113,7 @@ export async function recordPublicEvent(
 }
 
 /** Deliveries with their event's type and time. */
-export const deliveriesWithEvents = (db: Transaction<WebhooksDatabase> | import("kysely").Kysely<WebhooksDatabase>) =>
+export const deliveriesWithEvents = (db: Kysely<WebhooksDatabase>) =>
   db
     .selectFrom("webhooks.deliveries as d")
     .innerJoin("webhooks.events as e", "e.id", "d.event_id")

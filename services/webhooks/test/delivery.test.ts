@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { sql, systemClock } from "@erp/core";
 import { testDatabaseKind, verifiedWebhook } from "@erp/testing";
 import { describe, expect, it } from "vitest";
+import { sweepDeliveries } from "../src/sweep.js";
 import { useWebhooks } from "./harness.js";
 
 const env = useWebhooks();
@@ -205,5 +207,31 @@ describe(`webhook deliveries on ${testDatabaseKind()}`, () => {
     });
     expect(verifiedWebhook(pinged.secret, request!).type).toBe("webhook.ping");
     expect(receiver().at("/not-pinged")).toHaveLength(0);
+  });
+});
+
+describe(`failing subscriptions on ${testDatabaseKind()}`, () => {
+  it("disables a subscription whose deliveries have failed for the configured days, and audits why", async () => {
+    const failing = await env.subscribe("/failing-for-days", ["inventory.stock.low"]);
+    const healthy = await env.subscribe("/failing-briefly", ["inventory.stock.low"]);
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+    await sql`update webhooks.subscriptions set failing_since = ${daysAgo(5.1)} where id = ${failing.id}`.execute(
+      env.database.db,
+    );
+    await sql`update webhooks.subscriptions set failing_since = ${daysAgo(4.9)} where id = ${healthy.id}`.execute(
+      env.database.db,
+    );
+    await sweepDeliveries(env.database.db as never, systemClock);
+    const status = async (id: string) =>
+      (await env.client.request(`query($id: ID!) { webhookSubscription(id: $id) { status disabledReason } }`, { id }))
+        .data.webhookSubscription;
+    expect(await status(failing.id)).toEqual({
+      status: "DISABLED",
+      disabledReason: "Every delivery failed for 5 days",
+    });
+    expect(await status(healthy.id)).toEqual({ status: "ACTIVE", disabledReason: null });
+    expect(
+      await env.count("webhooks.audit_log", `aggregate_id = '${failing.id}' and operation = 'sweepWebhookDeliveries'`),
+    ).toBe(1);
   });
 });
