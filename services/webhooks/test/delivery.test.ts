@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { sql, systemClock } from "@erp/core";
-import { testDatabaseKind, verifiedWebhook } from "@erp/testing";
+import { EventBus, sql, systemClock } from "@erp/core";
+import { testClock, testDatabaseKind, verifiedWebhook } from "@erp/testing";
 import { describe, expect, it } from "vitest";
+import { webhooks } from "../src/index.js";
 import { sweepDeliveries } from "../src/sweep.js";
 import { useWebhooks } from "./harness.js";
 
@@ -210,7 +211,29 @@ describe(`webhook deliveries on ${testDatabaseKind()}`, () => {
   });
 });
 
-describe(`failing subscriptions on ${testDatabaseKind()}`, () => {
+describe(`recovery and health on ${testDatabaseKind()}`, () => {
+  it("sends a delivery whose job was lost with its process: the sweep queues it again", async () => {
+    await env.subscribe("/lost-job", ["finance.payment.recorded"]);
+    // The process dies after the handler committed the delivery and before its job could run.
+    await env.state.bus.stop();
+    const amount = { amount: "10.00", currency: "EUR" };
+    // Due now, so the minute's own sweep leaves it alone for 30 s: this test runs the sweep itself.
+    env.clock.set(new Date());
+    await env.deliver("finance.payment.recorded", {
+      paymentId: randomUUID(),
+      customerId: randomUUID(),
+      amount,
+      allocated: amount,
+    });
+    env.state.bus = await EventBus.start(env.database, [webhooks], { pollingIntervalSeconds: 0.5 });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(receiver().at("/lost-job")).toHaveLength(0);
+    // The minute's sweep, a minute later.
+    await sweepDeliveries(env.database.db as never, testClock(new Date(Date.now() + 60_000)));
+    const [request] = await receiver().waitFor("/lost-job", 1);
+    expect(JSON.parse(request!.body)).toMatchObject({ type: "finance.payment.recorded", data: { amount } });
+  });
+
   it("disables a subscription whose deliveries have failed for the configured days, and audits why", async () => {
     const failing = await env.subscribe("/failing-for-days", ["inventory.stock.low"]);
     const healthy = await env.subscribe("/failing-briefly", ["inventory.stock.low"]);
