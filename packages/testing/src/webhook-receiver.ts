@@ -21,7 +21,14 @@ export type Behaviour = (n: number) => { status: number; delayMs?: number };
 export async function startWebhookReceiver() {
   const received: Received[] = [];
   const behaviours = new Map<string, Behaviour>();
+  const open = new Map<string, number>();
+  const mostOpen = new Map<string, number>();
   const server = http.createServer(async (req, res) => {
+    // Requests open at once per path, until answered or dropped by the sender.
+    const key = req.url ?? "/";
+    open.set(key, (open.get(key) ?? 0) + 1);
+    mostOpen.set(key, Math.max(mostOpen.get(key) ?? 0, open.get(key)!));
+    res.on("close", () => open.set(key, open.get(key)! - 1));
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const path = req.url ?? "/";
@@ -41,6 +48,8 @@ export async function startWebhookReceiver() {
     url: (path: string) => `http://127.0.0.1:${port}${path}`,
     behave: (path: string, behaviour: Behaviour) => behaviours.set(path, behaviour),
     at,
+    /** The most requests `path` had open at once. */
+    mostOpenAtOnce: (path: string) => mostOpen.get(path) ?? 0,
     /** Waits until `path` has received `count` requests (or fails the test after the timeout). */
     async waitFor(path: string, count: number, timeoutMs = 20_000): Promise<Received[]> {
       const deadline = Date.now() + timeoutMs;

@@ -55,7 +55,8 @@ export const toAttempt = (row: Selectable<DeliveryAttemptsTable>): WebhookDelive
 });
 
 /** The queue the sender works from; one job per attempt, enqueued in the transaction that scheduled it. */
-export const DELIVERY_QUEUE = workerQueue("webhooks", { name: "deliver" });
+export const DELIVERY_WORKER = "deliver";
+export const DELIVERY_QUEUE = workerQueue("webhooks", { name: DELIVERY_WORKER });
 
 /** Asks the sender to attempt these deliveries at `at`; the job exists only if the transaction commits. */
 export async function queueDeliveries(trx: Transaction<WebhooksDatabase>, ids: string[], at?: Date): Promise<void> {

@@ -1,7 +1,7 @@
 import { defineSubgraph, loadSchemaFile, type SubgraphModule } from "@erp/core";
 import { webhookSettings } from "./config.js";
 import type { WebhooksDatabase } from "./db.js";
-import { DELIVERY_QUEUE } from "./delivery.js";
+import { DELIVERY_WORKER } from "./delivery.js";
 import { webhookHandlers } from "./handlers.js";
 import { createWebhooksLoaders, type WebhooksLoaders } from "./loaders.js";
 import { migrations } from "./migrations/index.js";
@@ -27,7 +27,7 @@ export const webhooks: SubgraphModule<WebhooksDatabase, WebhooksLoaders> = defin
   // Sending runs on the job queue, outside every business transaction, several at once.
   workers: [
     {
-      name: DELIVERY_QUEUE.slice("webhooks-".length),
+      name: DELIVERY_WORKER,
       concurrency: webhookSettings().concurrency,
       run: (db, data, clock) => attemptDelivery(db, String(data.deliveryId), clock),
     },

@@ -1,5 +1,5 @@
 import { type Clock, logger, type MaintenanceScope, runMaintenance } from "@erp/core";
-import type { Kysely, Selectable } from "kysely";
+import type { Kysely, Selectable, Transaction } from "kysely";
 import { Webhook } from "standardwebhooks";
 import { webhookSettings } from "./config.js";
 import type { EventsTable, SubscriptionsTable, WebhooksDatabase } from "./db.js";
@@ -44,6 +44,10 @@ async function claim(db: Kysely<WebhooksDatabase>, deliveryId: string, now: Date
       .executeTakeFirstOrThrow();
     // A paused or disabled subscription keeps its deliveries pending; resuming queues them again.
     if (subscription.status !== WebhookSubscriptionStatus.ACTIVE) return null;
+    if (await endpointBusy(trx, row.subscription_id, now)) {
+      await queueDeliveries(trx, [row.id], new Date(now.getTime() + 1000 + Math.random() * 2000));
+      return null;
+    }
     const event = await trx
       .selectFrom("webhooks.events")
       .selectAll()
@@ -56,6 +60,19 @@ async function claim(db: Kysely<WebhooksDatabase>, deliveryId: string, now: Date
       .execute();
     return { deliveryId: row.id, retryStep: row.retry_step, subscription, event };
   });
+}
+
+/** Deliveries one subscription may have in flight at once: a slow or dead endpoint holds no more senders. */
+export const MAX_IN_FLIGHT_PER_SUBSCRIPTION = 2;
+
+async function endpointBusy(trx: Transaction<WebhooksDatabase>, subscriptionId: string, now: Date) {
+  const { inFlight } = await trx
+    .selectFrom("webhooks.deliveries")
+    .select((eb) => eb.fn.countAll<string>().as("inFlight"))
+    .where("subscription_id", "=", subscriptionId)
+    .where("lease_until", ">", now)
+    .executeTakeFirstOrThrow();
+  return Number(inFlight) >= MAX_IN_FLIGHT_PER_SUBSCRIPTION;
 }
 
 /** The Standard Webhooks signature header: the current secret's, and the previous one's during its grace. */
@@ -123,6 +140,13 @@ async function recordAttempt(
   clock: Clock,
 ): Promise<void> {
   const now = clock.now();
+  // The subscription first, then the delivery: the order every action on a subscription locks in.
+  await scope.trx
+    .selectFrom("webhooks.subscriptions")
+    .select("id")
+    .where("id", "=", claimed.subscription.id)
+    .forNoKeyUpdate()
+    .execute();
   const gone = !outcome.ok && outcome.post?.statusCode === GONE;
   const next = outcome.ok || gone ? null : nextAttemptAt(claimed.retryStep, now);
   const status = outcome.ok

@@ -184,6 +184,32 @@ describe(`webhook deliveries on ${testDatabaseKind()}`, () => {
     await env.mutate(null, "pauseWebhookSubscription", { subscriptionId: slow.id }, "errors { code }");
   });
 
+  it("gives a dead endpoint at most two senders at once, so other partners' deliveries go straight through", async () => {
+    receiver().behave("/dead", () => ({ status: 200, delayMs: 3000 }));
+    const reason = { code: "INSUFFICIENT_STOCK", message: "Not enough chairs" };
+    env.clock.set(new Date("2026-02-01T10:00:00Z"));
+    for (let i = 0; i < 5; i++)
+      await env.deliver("sales.order.rejected", { orderId: randomUUID(), reason, reservationIds: [] });
+    env.clock.set(new Date());
+    // A replay queues the five deliveries to the dead endpoint in one go, beside a live partner's own.
+    const dead = await env.subscribe("/dead", ["sales.order.rejected"]);
+    const alive = await env.subscribe("/alive", ["sales.order.rejected"]);
+    for (const subscriptionId of [dead.id, alive.id])
+      await env.mutate(
+        null,
+        "replayWebhooks",
+        { subscriptionId, from: "2026-02-01T00:00:00Z", to: "2026-02-02T00:00:00Z" },
+        "eventCount errors { code }",
+      );
+    const [firstAlive] = await receiver().waitFor("/alive", 5);
+    await receiver().waitFor("/dead", 5, 30_000);
+    // Each attempt on the dead endpoint lasts the 1 s timeout; a third never starts before one ended.
+    expect(receiver().mostOpenAtOnce("/dead")).toBe(2);
+    // The live partner did not queue behind them.
+    expect(firstAlive!.at).toBeLessThan(receiver().at("/dead")[2]!.at);
+    await env.mutate(null, "pauseWebhookSubscription", { subscriptionId: dead.id }, "errors { code }");
+  });
+
   it("pings one subscription only; after rotation both the old and the new secret verify during the grace period", async () => {
     const pinged = await env.subscribe("/ping", ["finance.invoice.issued"]);
     await env.subscribe("/not-pinged", ["finance.invoice.issued"]);
