@@ -34,7 +34,6 @@ export const webhooks: SubgraphModule<WebhooksDatabase, WebhooksLoaders> = defin
   ],
   // Lost jobs and long-failing subscriptions.
   jobs: [{ name: "sweep-deliveries", cron: "* * * * *", run: sweepDeliveries }],
-  exampleOperation: `query WebhookEventTypes {\n  webhookEventTypes { type version description }\n}`,
 });
 
 export { PUBLIC_EVENT_TYPES, payloadJsonSchema } from "./catalogue.js";
