@@ -6,6 +6,7 @@ import { identity } from "@erp/identity";
 import { inventory } from "@erp/inventory";
 import { procurement } from "@erp/procurement";
 import { sales } from "@erp/sales";
+import { webhooks } from "@erp/webhooks";
 
 /** Every domain the gateway serves, with the port its own server listens on in split mode. */
 export const SUBGRAPHS: { module: SubgraphModule; port: number; server: string }[] = [
@@ -17,6 +18,7 @@ export const SUBGRAPHS: { module: SubgraphModule; port: number; server: string }
   { module: finance, port: 4004, server: "services/finance/src/server.ts" },
   { module: identity, port: 4005, server: "services/identity/src/server.ts" },
   { module: procurement, port: 4006, server: "services/procurement/src/server.ts" },
+  { module: webhooks, port: 4008, server: "services/webhooks/src/server.ts" },
   { module: operations, port: 4009, server: "gateway/src/operations-server.ts" },
 ];
 

@@ -39,7 +39,7 @@ describe("event contracts between the domains", () => {
     expect(emitted.length).toBeGreaterThanOrEqual(40);
     expect(consumed.length).toBeGreaterThanOrEqual(20);
     expect(new Set(consumed.map((c) => c.domain))).toEqual(
-      new Set(["sales", "finance", "inventory", "hr", "procurement", "crm"]),
+      new Set(["sales", "finance", "inventory", "hr", "procurement", "crm", "webhooks"]),
     );
   });
 

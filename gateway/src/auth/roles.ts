@@ -44,6 +44,8 @@ export const DEFAULT_ROLE_SCOPES: Record<string, string[]> = {
     "audit:read",
   ],
   "identity-admin": ["identity:read", "identity:admin"],
+  // A person setting up a partner integration: webhook subscriptions of their own.
+  integration: ["webhooks:manage"],
   buyer: ["procurement:read", "procurement:write", "inventory:read", "finance:read"],
   "procurement-manager": [
     "procurement:read",

@@ -87,4 +87,12 @@ export const eventConsumers: readonly EventConsumer[] = [
   { event: "sales.shipment.dispatched", domain: "finance", handler: "record-shipment" },
   { event: "sales.shipment.dispatched", domain: "inventory", handler: "issue-for-shipment" },
   { event: "sales.shipments.reported", domain: "finance", handler: "remember-shipped-position" },
+  { event: "sales.order.placed", domain: "webhooks", handler: "publish-sales.order.placed" },
+  { event: "sales.order.confirmed", domain: "webhooks", handler: "publish-sales.order.confirmed" },
+  { event: "sales.order.rejected", domain: "webhooks", handler: "publish-sales.order.rejected" },
+  { event: "sales.shipment.dispatched", domain: "webhooks", handler: "publish-sales.shipment.dispatched" },
+  { event: "finance.invoice.issued", domain: "webhooks", handler: "publish-finance.invoice.issued" },
+  { event: "finance.payment.recorded", domain: "webhooks", handler: "publish-finance.payment.recorded" },
+  { event: "inventory.stock.low", domain: "webhooks", handler: "publish-inventory.stock.low" },
+  { event: "finance.reconciliation.discrepancies_found", domain: "webhooks", handler: "publish-finance.reconciliation.alert_raised" },
 ];

@@ -72,6 +72,7 @@ export {
   handleOnce,
 } from "./events/handler.js";
 export { allConsumerQueues, type EventRoutes, eventRoutes } from "./events/routes.js";
+export { enqueueJob, type QueueWorker, workerQueue } from "./events/module-queues.js";
 export { onShutdown, type RunningServer, serveGraphQL } from "./http.js";
 export { currentRequestScope, type HttpLimits, httpLimitsFromEnv, sendGraphQLError } from "./http-limits.js";
 export {

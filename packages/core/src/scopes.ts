@@ -28,6 +28,7 @@ export const SCOPES = {
   "identity:read": "Read API keys and persisted operations (never their secrets)",
   "identity:admin": "Issue, rotate and revoke API keys; manage persisted operations",
   "audit:read": "Read the audit trail",
+  "webhooks:manage": "Subscribe to public events and manage one's own webhook subscriptions, deliveries and replays",
 } as const satisfies Readonly<Record<string, string>>;
 
 export type Scope = keyof typeof SCOPES;

@@ -7,6 +7,7 @@ import { enforceDeclaredAccess } from "./auth/scope-directives.js";
 import { type Clock, systemClock } from "./clock.js";
 import { type RequestInfo, requestLogger, type SubgraphContext, SYSTEM_PRINCIPAL } from "./context.js";
 import type { EventHandler } from "./events/handler.js";
+import type { QueueWorker } from "./events/module-queues.js";
 import { declarePublishes } from "./events/publishers.js";
 import type { DomainMigrations } from "./migrations.js";
 import { kernelScalarResolvers } from "./scalars.js";
@@ -49,6 +50,8 @@ export interface SubgraphModule<DB = any, Loaders = any> {
   handlers?: EventHandler<DB>[];
   /** Work on a schedule (cron, UTC), run by the job queue so it survives restarts. */
   jobs?: ScheduledJob<DB>[];
+  /** Work on the domain's own job queue, outside business transactions (enqueued with `enqueueJob`). */
+  workers?: QueueWorker<DB>[];
   /** Demo data, written through the domain's own business actions. */
   seed?: (run: OperationRunner, tools: SeedTools<DB>) => Promise<void>;
   /** A ready operation that Sandbox opens with. */

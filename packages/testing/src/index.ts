@@ -9,3 +9,4 @@ export * from "./people.js";
 export * from "./refusals.js";
 export * from "./subgraph.js";
 export * from "./connections.js";
+export * from "./webhook-receiver.js";

@@ -11,6 +11,7 @@ import { defineSettings, setting } from "../settings.js";
 import type { SubgraphModule } from "../subgraph.js";
 import { recordFailedDelivery } from "./dead-letters.js";
 import { type DeliveredEvent, type EventHandler, handleOnce, MalformedEvent, queueName } from "./handler.js";
+import { startModuleWorkers } from "./module-queues.js";
 import { listenerFor, listenForCommits, stopListening } from "./registry.js";
 import { allConsumerQueues, type EventRoutes, eventRoutes } from "./routes.js";
 
@@ -138,6 +139,8 @@ export class EventBus {
       await boss.start();
       await bus.createQueues();
       await bus.scheduleJobs();
+      // Domains' own job queues (e.g. webhook sending), worked outside any business transaction.
+      await startModuleWorkers({ boss, database, ...settings, createQueue: (q, o) => boss.createQueue(q, o) }, modules);
     });
     listenForCommits(database.db, bus);
     await bus.startWorkers();

@@ -1,0 +1,3 @@
+import { erpTestConfig } from "../../vitest.shared.js";
+
+export default erpTestConfig();
