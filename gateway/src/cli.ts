@@ -3,7 +3,9 @@ import { parseArgs } from "node:util";
 import { EventBus, logger, onShutdown } from "@erp/core";
 import { revokeDevelopmentKeys } from "@erp/identity";
 import { composeSupergraph } from "./compose.js";
-import { loadConfig, REPO_ROOT } from "./config.js";
+import { type GatewayConfig, loadConfig, REPO_ROOT } from "./config.js";
+import { ConfigurationError, environmentProblems, unknownErpVariables } from "./environment.js";
+import { assertPortFree, StartRefused } from "./preflight.js";
 import { migrateAll, openErpDatabase, seedDomains, startErp } from "./runtime.js";
 import { subgraphModules } from "./subgraphs.js";
 
@@ -14,6 +16,8 @@ Usage: erp <command> [options]
 Commands:
   start              Start the gateway (one process unless ERP_MODE=split), migrating and
                      seeding an empty database first.
+  start --split      Start every subgraph in its own process and the gateway in front of them
+                     (PostgreSQL: DATABASE_URL); Ctrl-C stops them all.
   compose [--check]  Write supergraph.graphql (Federation 2, servable by Apollo Router);
                      --check fails when the committed file is stale.
   migrate            Apply every domain's migrations, then exit.
@@ -27,13 +31,37 @@ Environment:
   AUTH_JWT_SECRET | AUTH_JWKS_URL  AUTH_JWT_ISSUER  AUTH_JWT_AUDIENCE  AUTH_ROLES_CLAIM
   AUTH_ROLE_SCOPES  ERP_DEVELOPMENT_KEY (true outside production)
   NODE_ENV=production (no Sandbox, no introspection unless INTROSPECTION=true)  SEED=false  LOG_LEVEL
+  Every variable is checked before anything starts (README, "Configuration").
+
+Options:
+  -h, --help     this text
+  -v, --version  the ERP's version
 `;
+
+const USAGE = "Usage: erp <command> [options]   (erp --help lists the commands)";
+const COMMANDS = ["start", "compose", "migrate", "seed", "revoke-development-keys"];
 
 const SUPERGRAPH_FILE = `${REPO_ROOT}supergraph.graphql`;
 
+/**
+ * Reads and checks the whole configuration once, before anything else: the gateway's variables and
+ * every domain's settings, all problems at once; unknown ERP_* variables are warned about.
+ */
+function configure(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const problems = environmentProblems(
+    env,
+    subgraphModules().flatMap((m) => (m.settings ? [m.settings] : [])),
+  );
+  if (problems.length) throw new ConfigurationError(problems);
+  for (const name of unknownErpVariables(env))
+    console.warn(`warning: ${name} is set but the ERP reads no such variable (a typo?); see README, "Configuration"`);
+  return loadConfig(env);
+}
+
 async function start(): Promise<void> {
-  const config = loadConfig();
+  const config = configure();
   const modules = subgraphModules();
+  await assertPortFree(config.port, config.host);
   const erp = await startErp(config, modules);
   const database = erp.database
     ? `${erp.database.kind === "pglite" ? "PGlite" : "PostgreSQL"} (${erp.database.location})`
@@ -75,7 +103,7 @@ function compose(check: boolean): void {
 }
 
 async function withDatabase(work: (db: Awaited<ReturnType<typeof openErpDatabase>>) => Promise<void>) {
-  const database = await openErpDatabase(loadConfig());
+  const database = await openErpDatabase(configure());
   try {
     await work(database);
   } finally {
@@ -83,15 +111,49 @@ async function withDatabase(work: (db: Awaited<ReturnType<typeof openErpDatabase
   }
 }
 
-const { positionals, values } = parseArgs({
-  args: process.argv.slice(2).filter((arg) => arg !== "--"),
-  allowPositionals: true,
-  options: { help: { type: "boolean", short: "h" }, check: { type: "boolean" } },
-});
+function version(): string {
+  const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return `erp ${version} (Node.js ${process.versions.node})`;
+}
+
+/** A mistake on the command line gets a one-line answer and the usage, never a stack. */
+function usageError(message: string): never {
+  console.error(`erp: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+function commandLine() {
+  try {
+    return parseArgs({
+      args: process.argv.slice(2).filter((arg) => arg !== "--"),
+      allowPositionals: true,
+      options: {
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "v" },
+        check: { type: "boolean" },
+        split: { type: "boolean" },
+      },
+    });
+  } catch (error) {
+    return usageError(
+      error instanceof Error ? error.message.split("\n")[0]!.replace(/\. To specify.*$/, "") : String(error),
+    );
+  }
+}
+
+const { positionals, values } = commandLine();
 const command = positionals[0];
+if (command && !COMMANDS.includes(command)) usageError(`unknown command "${command}"`);
+if (positionals.length > 1) usageError(`"${command}" takes no arguments, got "${positionals.slice(1).join(" ")}"`);
+if (values.check && command !== "compose") usageError("--check goes with compose only");
+if (values.split && command !== "start") usageError("--split goes with start only");
 
 try {
-  if (values.help || !command) console.log(HELP);
+  if (values.version) console.log(version());
+  else if (values.help || !command) console.log(HELP);
+  else if (command === "start" && values.split) await (await import("./split.js")).startSplit(configure());
   else if (command === "start") await start();
   else if (command === "compose") compose(values.check ?? false);
   else if (command === "migrate") await withDatabase(async (d) => void (await migrateAll(d, subgraphModules())));
@@ -107,11 +169,11 @@ try {
       await seedDomains(d, subgraphModules(), bus).finally(() => bus.stop());
       console.log("demo data in place");
     });
-  else {
-    console.error(`Unknown command "${command}"\n\n${HELP}`);
+} catch (error) {
+  if (error instanceof StartRefused) {
+    console.error(error.message);
     process.exit(2);
   }
-} catch (error) {
   logger.error({ err: error }, "command failed");
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);

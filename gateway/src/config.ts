@@ -3,6 +3,7 @@ import { gatewaySecretFrom, isKnownScope, poolSizeFrom } from "@erp/core";
 import type { AuthSettings } from "./auth/authenticate.js";
 import { DEFAULT_ROLE_SCOPES } from "./auth/roles.js";
 import { type EdgeConfig, loadEdgeConfig } from "./edge/config.js";
+import { ConfigurationError, environmentProblems } from "./environment.js";
 import { SUBGRAPHS } from "./subgraphs.js";
 
 export type GatewayMode = "single" | "split";
@@ -34,7 +35,10 @@ export interface GatewayConfig {
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
+/** Reads the gateway's configuration; a value it cannot use throws a `ConfigurationError` naming every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const problems = environmentProblems(env);
+  if (problems.length) throw new ConfigurationError(problems);
   const production = env.NODE_ENV === "production";
   const mode = env.ERP_MODE === "split" ? "split" : "single";
   if (env.ERP_MODE && !["single", "split"].includes(env.ERP_MODE))
