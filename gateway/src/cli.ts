@@ -52,9 +52,9 @@ function configure(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
     env,
     subgraphModules().flatMap((m) => (m.settings ? [m.settings] : [])),
   );
-  if (problems.length) throw new ConfigurationError(problems);
   for (const name of unknownErpVariables(env))
     console.warn(`warning: ${name} is set but the ERP reads no such variable (a typo?); see README, "Configuration"`);
+  if (problems.length) throw new ConfigurationError(problems);
   return loadConfig(env);
 }
 

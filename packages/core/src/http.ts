@@ -46,6 +46,10 @@ export async function serveGraphQL<C extends BaseContext>(options: GraphQLHttpOp
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;
   const server = new ApolloServer<C>({
+    // onShutdown stops the whole process in order (server, event bus, database); Apollo's own
+    // signal handler would re-raise the signal after stopping the server and kill the process
+    // before the database is closed (PGlite's files, the DATA_DIR lock).
+    stopOnTerminationSignals: false,
     ...options.apollo,
     plugins: [...(options.apollo.plugins ?? []), ApolloServerPluginDrainHttpServer({ httpServer })],
   } as ApolloServerOptions<C>);
