@@ -153,7 +153,8 @@ if (values.split && command !== "start") usageError("--split goes with start onl
 try {
   if (values.version) console.log(version());
   else if (values.help || !command) console.log(HELP);
-  else if (command === "start" && values.split) await (await import("./split.js")).startSplit(configure());
+  else if (command === "start" && values.split)
+    await (await import("./split.js")).startSplit(configure({ ...process.env, ERP_MODE: "split" }));
   else if (command === "start") await start();
   else if (command === "compose") compose(values.check ?? false);
   else if (command === "migrate") await withDatabase(async (d) => void (await migrateAll(d, subgraphModules())));

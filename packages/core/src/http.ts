@@ -17,14 +17,20 @@ import { logger } from "./logger.js";
 export interface GraphQLHttpOptions<C extends BaseContext> {
   apollo: Omit<ApolloServerOptions<C>, "plugins"> & { plugins?: ApolloServerOptions<C>["plugins"] };
   context: (req: Request) => Promise<C>;
-  /** Readiness: the process can serve (its database answers). */
-  ready: () => Promise<boolean>;
+  /** Readiness: the process can serve (its database answers); details (what is missing) go into the answer. */
+  ready: () => Promise<boolean | Readiness>;
   port: number;
   host?: string;
   /** Body size, time budget and load shedding; from the environment when left out. */
   limits?: HttpLimits;
   /** Edge hooks for GraphQL routes: `beforeBody` runs before the body is read (CORS), `afterBody` inside the time budget. */
   edge?: { beforeBody?: RequestHandler[]; afterBody?: RequestHandler[] };
+}
+
+/** A readiness answer with details, e.g. `{ ready: false, unavailable: ["crm"] }`. */
+export interface Readiness {
+  ready: boolean;
+  [detail: string]: unknown;
 }
 
 export interface RunningServer {
@@ -58,8 +64,9 @@ export async function serveGraphQL<C extends BaseContext>(options: GraphQLHttpOp
     res.json({ status: "ok" });
   });
   app.get("/ready", async (_req, res) => {
-    const ok = await options.ready();
-    res.status(ok ? 200 : 503).json({ status: ok ? "ready" : "unavailable" });
+    const answer = await options.ready();
+    const { ready: ok, ...details } = typeof answer === "boolean" ? { ready: answer } : answer;
+    res.status(ok ? 200 : 503).json({ status: ok ? "ready" : "unavailable", ...details });
   });
   // Health and readiness are registered above, so they bypass the load shedder and the limits.
   app.use(

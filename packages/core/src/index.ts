@@ -48,7 +48,7 @@ export {
   type EventHandler,
   handleOnce,
 } from "./events/handler.js";
-export { onShutdown, type RunningServer, serveGraphQL } from "./http.js";
+export { onShutdown, type Readiness, type RunningServer, serveGraphQL } from "./http.js";
 export { currentRequestScope, type HttpLimits, httpLimitsFromEnv, sendGraphQLError } from "./http-limits.js";
 export { listLoaderByKey, loaderById, loaderByKey } from "./loaders.js";
 export { logger } from "./logger.js";
