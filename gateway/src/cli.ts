@@ -5,6 +5,7 @@ import { revokeDevelopmentKeys } from "@erp/identity";
 import { composeSupergraph } from "./compose.js";
 import { type GatewayConfig, loadConfig, REPO_ROOT } from "./config.js";
 import { ConfigurationError, environmentProblems, unknownErpVariables } from "./environment.js";
+import { startMetrics } from "./metrics.js";
 import { assertPortFree, StartRefused } from "./preflight.js";
 import { migrateAll, openErpDatabase, seedDomains, startErp } from "./runtime.js";
 import { subgraphModules } from "./subgraphs.js";
@@ -62,7 +63,9 @@ async function start(): Promise<void> {
   const config = configure();
   const modules = subgraphModules();
   await assertPortFree(config.port, config.host);
+  if (config.metrics.port !== "off") await assertPortFree(config.metrics.port, config.host, "METRICS_PORT");
   const erp = await startErp(config, modules);
+  const metrics = await startMetrics(config.metrics, config.host, erp.database);
   const database = erp.database
     ? `${erp.database.kind === "pglite" ? "PGlite" : "PostgreSQL"} (${erp.database.location})`
     : "owned by each subgraph server";
@@ -74,6 +77,7 @@ async function start(): Promise<void> {
       `  database:   ${database}`,
       `  subgraphs:  ${modules.map((m) => (config.mode === "split" ? `${m.name} → ${config.subgraphUrls[m.name]}` : m.name)).join(", ")}`,
       erp.seeded.length ? `  demo data:  added for ${erp.seeded.join(", ")}` : "",
+      metrics ? `  metrics:    ${metrics.url}${config.metrics.token ? " (METRICS_TOKEN as bearer token)" : ""}` : "",
       config.production ? "" : `  Sandbox:    open ${erp.server.url} in a browser`,
       erp.developmentToken
         ? `  dev key:    ${erp.developmentToken}\n              (every scope; send it as the X-API-Key header — Sandbox already does)`
@@ -83,7 +87,10 @@ async function start(): Promise<void> {
       .filter((line) => line !== "")
       .join("\n"),
   );
-  onShutdown(erp.stop);
+  onShutdown(async () => {
+    await metrics?.stop();
+    await erp.stop();
+  });
 }
 
 function compose(check: boolean): void {

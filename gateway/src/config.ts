@@ -31,6 +31,8 @@ export interface GatewayConfig {
   developmentKey: boolean;
   /** Limits on every request: shape, cost, rate, size, time, concurrency (edge/config.ts). */
   edge: EdgeConfig;
+  /** Prometheus /metrics on its own port (METRICS_PORT, "off" disables), behind METRICS_TOKEN when set. */
+  metrics: { port: number | "off"; token: string | undefined };
 }
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -65,6 +67,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     auth: authSettings(env),
     developmentKey: developmentKeyOn(env, production),
     edge: loadEdgeConfig(env, production),
+    metrics: {
+      port: env.METRICS_PORT?.trim() === "off" ? "off" : Number(env.METRICS_PORT?.trim() || 9464),
+      token: env.METRICS_TOKEN?.trim() || undefined,
+    },
   };
 }
 

@@ -90,7 +90,10 @@ export const GATEWAY_VARIABLES: Record<string, Variable> = {
   },
   APQ_CACHE_BYTES: POSITIVE,
   // Observability (README, "Running it in production").
-  METRICS_PORT: wholeNumber(0, 65_535),
+  METRICS_PORT: {
+    expected: 'a port number from 0 to 65535, or "off"',
+    valid: (v) => v === "off" || wholeNumber(0, 65_535).valid(v),
+  },
   METRICS_TOKEN: { expected: "at least 16 characters", valid: (v) => v.length >= 16 },
   OTEL_EXPORTER_OTLP_ENDPOINT: urlWith(["http", "https"], "http://collector:4318"),
   OTEL_SERVICE_NAME: anyText,

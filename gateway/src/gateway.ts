@@ -20,6 +20,7 @@ import { composeSupergraph } from "./compose.js";
 import type { GatewayConfig } from "./config.js";
 import { type GatewayContext, InProcessSubgraph, RemoteSubgraph } from "./data-sources.js";
 import { createEdge, readiness } from "./edge/index.js";
+import { measured, metricsPlugin } from "./metrics.js";
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -47,10 +48,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
-      if (config.mode === "split") return new RemoteSubgraph(url!, config.gatewaySecret!);
+      if (config.mode === "split") return measured(name, new RemoteSubgraph(url!, config.gatewaySecret!));
       if (!database) throw new Error("One-process mode needs a database");
       // A cancelled request (time budget, client gone) runs no further SQL.
-      return new InProcessSubgraph(byName.get(name)!, withCancellation(database.db));
+      return measured(name, new InProcessSubgraph(byName.get(name)!, withCancellation(database.db)));
     },
   });
   const authenticate = createAuthenticator(config.auth, options.apiKeys);
@@ -64,6 +65,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       includeStacktraceInErrorResponses: false,
       ...edge.apollo,
       plugins: [
+        metricsPlugin(),
         errorMaskingPlugin(),
         requestIdHeaderPlugin(),
         landingPage(config, modules, options.developmentToken),

@@ -3,6 +3,7 @@ import { createInterface } from "node:readline";
 import { EventBus, logger, onShutdown } from "@erp/core";
 import { type GatewayConfig, REPO_ROOT } from "./config.js";
 import { healthUrl } from "./edge/readiness.js";
+import { startMetrics } from "./metrics.js";
 import { assertPortFree, StartRefused } from "./preflight.js";
 import { migrateAll, openErpDatabase, seedDomains, startErp } from "./runtime.js";
 import { SUBGRAPHS } from "./subgraphs.js";
@@ -45,12 +46,14 @@ export async function startSplit(config: GatewayConfig): Promise<void> {
     startedAt: 0,
   }));
   await assertPortFree(config.port, config.host);
+  if (config.metrics.port !== "off") await assertPortFree(config.metrics.port, config.host, "METRICS_PORT");
   for (const p of processes) await assertPortFree(p.port, config.host, `${p.name.toUpperCase()}_SUBGRAPH_URL's port`);
 
   await prepareDatabase(config);
   const width = Math.max(...processes.map((p) => p.name.length), "gateway".length);
   let stopping = false;
   let gateway: Awaited<ReturnType<typeof startErp>> | undefined;
+  let metrics: Awaited<ReturnType<typeof startMetrics>>;
   const say = (message: string) => console.log(`${label("erp", width, 0)} ${message}`);
 
   const launch = (p: Supervised, index: number) => {
@@ -81,6 +84,7 @@ export async function startSplit(config: GatewayConfig): Promise<void> {
   const stopAll = async () => {
     stopping = true;
     for (const p of processes) clearTimeout(p.restartTimer);
+    await metrics?.stop();
     await gateway?.stop();
     await Promise.all(processes.map((p) => stopChild(p.child)));
     say("every process stopped");
@@ -93,6 +97,8 @@ export async function startSplit(config: GatewayConfig): Promise<void> {
     config,
     SUBGRAPHS.map((s) => s.module),
   );
+  metrics = await startMetrics(config.metrics, config.host);
+  if (metrics) say(`metrics at ${metrics.url}`);
   say(`gateway ready at ${gateway.server.url} (split: ${processes.map((p) => `${p.name}:${p.port}`).join(", ")})`);
 }
 

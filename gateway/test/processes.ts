@@ -19,7 +19,15 @@ export const tempDir = (name: string) => mkdtempSync(`${tmpdir()}/erp-${name}-`)
 /** An environment with nothing of the developer's, quiet logs and a test identity provider. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const { PATH, HOME } = process.env;
-  return { PATH, HOME, LOG_LEVEL: "warn", AUTH_JWT_SECRET: TEST_JWT_SECRET, SEED: "false", ...extra };
+  return {
+    PATH,
+    HOME,
+    LOG_LEVEL: "warn",
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    SEED: "false",
+    METRICS_PORT: "0",
+    ...extra,
+  };
 }
 
 export interface Running {
