@@ -1,7 +1,8 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { EventBus, logger, onShutdown } from "@erp/core";
 import { revokeDevelopmentKeys } from "@erp/identity";
+import { publicApiSchema, unannouncedBreakingChanges } from "./api-schema.js";
 import { composeSupergraph } from "./compose.js";
 import { type GatewayConfig, loadConfig, REPO_ROOT } from "./config.js";
 import { ConfigurationError, environmentProblems, unknownErpVariables } from "./environment.js";
@@ -19,8 +20,11 @@ Commands:
                      seeding an empty database first.
   start --split      Start every subgraph in its own process and the gateway in front of them
                      (PostgreSQL: DATABASE_URL); Ctrl-C stops them all.
-  compose [--check]  Write supergraph.graphql (Federation 2, servable by Apollo Router);
-                     --check fails when the committed file is stale.
+  compose [--check]  Write supergraph.graphql (Federation 2, servable by Apollo Router) and
+                     schema.graphql (the public API schema); --check fails when either is stale.
+  check-schema [--against FILE]
+                     Fail on a breaking change to the API schema (against the committed
+                     schema.graphql, or FILE) that was not deprecated first.
   migrate            Apply every domain's migrations, then exit.
   seed               Add the demo data (safe to repeat: it goes through idempotent actions).
   revoke-development-keys
@@ -40,9 +44,10 @@ Options:
 `;
 
 const USAGE = "Usage: erp <command> [options]   (erp --help lists the commands)";
-const COMMANDS = ["start", "compose", "migrate", "seed", "revoke-development-keys"];
+const COMMANDS = ["start", "compose", "check-schema", "migrate", "seed", "revoke-development-keys"];
 
 const SUPERGRAPH_FILE = `${REPO_ROOT}supergraph.graphql`;
+const SCHEMA_FILE = `${REPO_ROOT}schema.graphql`;
 
 /**
  * Reads and checks the whole configuration once, before anything else: the gateway's variables and
@@ -95,18 +100,32 @@ async function start(): Promise<void> {
 
 function compose(check: boolean): void {
   const config = loadConfig({ ...process.env, ERP_MODE: "split" });
-  const sdl = `${composeSupergraph(subgraphModules(), (name) => config.subgraphUrls[name]!)}\n`;
-  if (!check) {
-    writeFileSync(SUPERGRAPH_FILE, sdl);
-    console.log(`wrote ${SUPERGRAPH_FILE}`);
-    return;
+  const files = [
+    { file: SUPERGRAPH_FILE, sdl: `${composeSupergraph(subgraphModules(), (name) => config.subgraphUrls[name]!)}\n` },
+    { file: SCHEMA_FILE, sdl: publicApiSchema(subgraphModules()) },
+  ];
+  for (const { file, sdl } of files) {
+    const name = file.slice(REPO_ROOT.length);
+    if (!check) {
+      writeFileSync(file, sdl);
+      console.log(`wrote ${name}`);
+    } else if (!existsSync(file) || readFileSync(file, "utf8") !== sdl) {
+      console.error(`${name} is stale: run \`npm run compose\` and commit the result`);
+      process.exitCode = 1;
+    } else console.log(`${name} is up to date`);
   }
-  const committed = readFileSync(SUPERGRAPH_FILE, "utf8");
-  if (committed !== sdl) {
-    console.error("supergraph.graphql is stale: run `pnpm compose` and commit the result");
-    process.exit(1);
-  }
-  console.log("supergraph.graphql is up to date");
+}
+
+/** Fails when the composed API schema breaks clients of `against` (the committed or the base branch's schema.graphql) without deprecating first. */
+async function checkSchema(against: string | undefined): Promise<void> {
+  const file = against ?? SCHEMA_FILE;
+  const breaking = await unannouncedBreakingChanges(readFileSync(file, "utf8"), publicApiSchema(subgraphModules()));
+  if (!breaking.length) return void console.log(`no breaking change against ${file}`);
+  console.error(
+    `${breaking.length} breaking change(s) against ${file} not deprecated first (README, "Schema changes and deprecation"):\n` +
+      breaking.map((c) => `  - ${c.message}`).join("\n"),
+  );
+  process.exitCode = 1;
 }
 
 async function withDatabase(work: (db: Awaited<ReturnType<typeof openErpDatabase>>) => Promise<void>) {
@@ -141,6 +160,7 @@ function commandLine() {
         version: { type: "boolean", short: "v" },
         check: { type: "boolean" },
         split: { type: "boolean" },
+        against: { type: "string" },
       },
     });
   } catch (error) {
@@ -156,6 +176,7 @@ if (command && !COMMANDS.includes(command)) usageError(`unknown command "${comma
 if (positionals.length > 1) usageError(`"${command}" takes no arguments, got "${positionals.slice(1).join(" ")}"`);
 if (values.check && command !== "compose") usageError("--check goes with compose only");
 if (values.split && command !== "start") usageError("--split goes with start only");
+if (values.against && command !== "check-schema") usageError("--against goes with check-schema only");
 
 try {
   if (values.version) console.log(version());
@@ -164,6 +185,7 @@ try {
     await (await import("./split.js")).startSplit(configure({ ...process.env, ERP_MODE: "split" }));
   else if (command === "start") await start();
   else if (command === "compose") compose(values.check ?? false);
+  else if (command === "check-schema") await checkSchema(values.against);
   else if (command === "migrate") await withDatabase(async (d) => void (await migrateAll(d, subgraphModules())));
   else if (command === "revoke-development-keys")
     await withDatabase(async (d) => {
