@@ -13,7 +13,8 @@ export function publicApiSchema(modules: SubgraphModule[]): string {
   const result = composeServices(
     modules.map((m) => ({ name: m.name, typeDefs: subgraphTypeDefs(m), url: `http://${m.name}` })),
   );
-  if (result.errors) throw new Error(`Supergraph composition failed:\n${result.errors.map((e) => `- ${e.message}`).join("\n")}`);
+  if (result.errors)
+    throw new Error(`Supergraph composition failed:\n${result.errors.map((e) => `- ${e.message}`).join("\n")}`);
   return `${printSchema(result.schema.toAPISchema().toGraphQLJSSchema())}\n`;
 }
 
@@ -50,7 +51,10 @@ function wasDeprecated(schema: GraphQLSchema, kind: string, path: string | undef
   const type = schema.getType(typeName!);
   if (!type) return false;
   if (kind === "TYPE_REMOVED")
-    return (isObjectType(type) || isInputObjectType(type)) && Object.values(type.getFields()).every((f) => f.deprecationReason);
+    return (
+      (isObjectType(type) || isInputObjectType(type)) &&
+      Object.values(type.getFields()).every((f) => f.deprecationReason)
+    );
   if (isEnumType(type)) return Boolean(type.getValue(member!)?.deprecationReason);
   if (!isObjectType(type) && !isInputObjectType(type)) return false;
   const field = type.getFields()[member!];

@@ -40,7 +40,10 @@ describe("schema changes that cannot break clients by accident (@graphql-inspect
     const committed = readFileSync(`${ROOT}schema.graphql`, "utf8");
     expect(publicApiSchema(subgraphModules())).toBe(committed);
     expect(committed).not.toMatch(/join__|link__|@link/);
-    const withoutField = committed.replace(/\n {2}"""A customer by id; null when there is none\."""\n {2}customer\([^)]*\): Customer\n/, "\n");
+    const withoutField = committed.replace(
+      /\n {2}"""A customer by id; null when there is none\."""\n {2}customer\([^)]*\): Customer\n/,
+      "\n",
+    );
     expect(withoutField).not.toBe(committed);
     expect((await unannouncedBreakingChanges(committed, withoutField)).map((c) => c.path)).toEqual(["Query.customer"]);
   });
