@@ -10,6 +10,7 @@ import { startMetrics } from "./metrics.js";
 import { assertPortFree, StartRefused } from "./preflight.js";
 import { migrateAll, openErpDatabase, seedDomains, startErp } from "./runtime.js";
 import { subgraphModules } from "./subgraphs.js";
+import { startTracing } from "./tracing.js";
 
 const HELP = `erp — the federated GraphQL ERP
 
@@ -69,6 +70,7 @@ async function start(): Promise<void> {
   const modules = subgraphModules();
   await assertPortFree(config.port, config.host);
   if (config.metrics.port !== "off") await assertPortFree(config.metrics.port, config.host, "METRICS_PORT");
+  const stopTracing = startTracing(config.tracingEndpoint);
   const erp = await startErp(config, modules);
   const metrics = await startMetrics(config.metrics, config.host, erp.database);
   const database = erp.database
@@ -82,6 +84,7 @@ async function start(): Promise<void> {
       `  database:   ${database}`,
       `  subgraphs:  ${modules.map((m) => (config.mode === "split" ? `${m.name} → ${config.subgraphUrls[m.name]}` : m.name)).join(", ")}`,
       erp.seeded.length ? `  demo data:  added for ${erp.seeded.join(", ")}` : "",
+      config.tracingEndpoint ? `  traces:     ${config.tracingEndpoint} (OTLP)` : "",
       metrics ? `  metrics:    ${metrics.url}${config.metrics.token ? " (METRICS_TOKEN as bearer token)" : ""}` : "",
       config.production ? "" : `  Sandbox:    open ${erp.server.url} in a browser`,
       erp.developmentToken
@@ -95,6 +98,7 @@ async function start(): Promise<void> {
   onShutdown(async () => {
     await metrics?.stop();
     await erp.stop();
+    await stopTracing?.();
   });
 }
 

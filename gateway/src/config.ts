@@ -33,6 +33,8 @@ export interface GatewayConfig {
   edge: EdgeConfig;
   /** Prometheus /metrics on its own port (METRICS_PORT, "off" disables), behind METRICS_TOKEN when set. */
   metrics: { port: number | "off"; token: string | undefined };
+  /** OpenTelemetry: where traces go (OTLP over HTTP); tracing is off without it. */
+  tracingEndpoint: string | undefined;
 }
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -71,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       port: env.METRICS_PORT?.trim() === "off" ? "off" : Number(env.METRICS_PORT?.trim() || 9464),
       token: env.METRICS_TOKEN?.trim() || undefined,
     },
+    tracingEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || undefined,
   };
 }
 

@@ -96,7 +96,6 @@ export const GATEWAY_VARIABLES: Record<string, Variable> = {
   },
   METRICS_TOKEN: { expected: "at least 16 characters", valid: (v) => v.length >= 16 },
   OTEL_EXPORTER_OTLP_ENDPOINT: urlWith(["http", "https"], "http://collector:4318"),
-  OTEL_SERVICE_NAME: anyText,
 };
 
 function safeJson(text: string): unknown {

@@ -21,6 +21,7 @@ import type { GatewayConfig } from "./config.js";
 import { type GatewayContext, InProcessSubgraph, RemoteSubgraph } from "./data-sources.js";
 import { createEdge, readiness } from "./edge/index.js";
 import { measured, metricsPlugin } from "./metrics.js";
+import { SqlTracingPlugin, traced, tracingPlugin } from "./tracing.js";
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -48,10 +49,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
-      if (config.mode === "split") return measured(name, new RemoteSubgraph(url!, config.gatewaySecret!));
+      if (config.mode === "split") return traced(name, measured(name, new RemoteSubgraph(url!, config.gatewaySecret!)));
       if (!database) throw new Error("One-process mode needs a database");
       // A cancelled request (time budget, client gone) runs no further SQL.
-      return measured(name, new InProcessSubgraph(byName.get(name)!, withCancellation(database.db)));
+      const db = withCancellation(database.db).withPlugin(new SqlTracingPlugin());
+      return traced(name, measured(name, new InProcessSubgraph(byName.get(name)!, db)));
     },
   });
   const authenticate = createAuthenticator(config.auth, options.apiKeys);
@@ -66,6 +68,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       ...edge.apollo,
       plugins: [
         metricsPlugin(),
+        tracingPlugin(),
         errorMaskingPlugin(),
         requestIdHeaderPlugin(),
         landingPage(config, modules, options.developmentToken),

@@ -11,7 +11,7 @@ import { subgraphModules } from "../src/subgraphs.js";
 import { buildOnce, cleanEnv, compiledCli, graphql, ROOT, run, tempDir } from "./processes.js";
 
 /** Variables holding free text (names, paths, secrets checked elsewhere): no value is wrong for them. */
-const FREE_TEXT = new Set(["DATA_DIR", "AUTH_JWT_ISSUER", "AUTH_JWT_AUDIENCE", "GATEWAY_SECRET", "OTEL_SERVICE_NAME"]);
+const FREE_TEXT = new Set(["DATA_DIR", "AUTH_JWT_ISSUER", "AUTH_JWT_AUDIENCE", "GATEWAY_SECRET"]);
 
 /** Every variable the README's configuration tables document (up to "Calling the API"). */
 function documentedVariables(): string[] {
