@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { hostname } from "node:os";
-import { dirname } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { bearer } from "@erp/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { environmentProblems, GATEWAY_VARIABLES, unknownErpVariables } from "../src/environment.js";
@@ -144,7 +144,8 @@ describe("the DATA_DIR lock", () => {
 
 describe("the command line", () => {
   // As a newcomer runs it: npm only, no pnpm on PATH.
-  const npmOnly = { ...process.env, PATH: `${dirname(process.execPath)}:/usr/bin:/bin` };
+  const withoutPnpm = (process.env.PATH ?? "").split(delimiter).filter((dir) => !existsSync(join(dir, "pnpm")));
+  const npmOnly = { ...process.env, PATH: [dirname(process.execPath), ...withoutPnpm].join(delimiter) };
   const erp = (...args: string[]) =>
     spawnSync("npm", ["run", "--silent", "erp", "--", ...args], { cwd: ROOT, env: npmOnly, encoding: "utf8" });
 
