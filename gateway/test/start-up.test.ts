@@ -121,7 +121,7 @@ describe("the ERP started as an operator starts it (compiled build, plain node)"
       expect(await first.stop()).toBe(0);
     }
     expect(existsSync(`${dataDir}/erp.lock`)).toBe(false);
-  });
+  }, 400_000); // two processes migrating on a loaded 2-core machine
 });
 
 describe("the DATA_DIR lock", () => {
@@ -167,5 +167,6 @@ describe("the command line", () => {
       expect(result.stderr).toContain("Usage: erp <command>");
       expect(result.stderr).not.toMatch(/\n\s+at /);
     }
-  });
+  }, 400_000); // three processes, each loading every domain
+  // (the CLI reads its arguments after importing the domains: a usage error takes a process start)
 });
