@@ -3,6 +3,7 @@ import { gatewaySecretFrom, isKnownScope, poolSizeFrom } from "@erp/core";
 import type { AuthSettings } from "./auth/authenticate.js";
 import { DEFAULT_ROLE_SCOPES } from "./auth/roles.js";
 import { type EdgeConfig, loadEdgeConfig } from "./edge/config.js";
+import { ConfigurationError, environmentProblems } from "./environment.js";
 import { SUBGRAPHS } from "./subgraphs.js";
 
 export type GatewayMode = "single" | "split";
@@ -30,11 +31,18 @@ export interface GatewayConfig {
   developmentKey: boolean;
   /** Limits on every request: shape, cost, rate, size, time, concurrency (edge/config.ts). */
   edge: EdgeConfig;
+  /** Prometheus /metrics on its own port (METRICS_PORT, "off" disables), behind METRICS_TOKEN when set. */
+  metrics: { port: number | "off"; token: string | undefined };
+  /** OpenTelemetry: where traces go (OTLP over HTTP); tracing is off without it. */
+  tracingEndpoint: string | undefined;
 }
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
+/** Reads the gateway's configuration; a value it cannot use throws a `ConfigurationError` naming every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const problems = environmentProblems(env);
+  if (problems.length) throw new ConfigurationError(problems);
   const production = env.NODE_ENV === "production";
   const mode = env.ERP_MODE === "split" ? "split" : "single";
   if (env.ERP_MODE && !["single", "split"].includes(env.ERP_MODE))
@@ -61,6 +69,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     auth: authSettings(env),
     developmentKey: developmentKeyOn(env, production),
     edge: loadEdgeConfig(env, production),
+    metrics: {
+      port: env.METRICS_PORT?.trim() === "off" ? "off" : Number(env.METRICS_PORT?.trim() || 9464),
+      token: env.METRICS_TOKEN?.trim() || undefined,
+    },
+    tracingEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || undefined,
   };
 }
 

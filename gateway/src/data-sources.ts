@@ -82,6 +82,8 @@ export class InProcessSubgraph extends LocalGraphQLDataSource<GatewayContext> {
     this.server = new ApolloServer({
       schema: this.schema,
       plugins: [errorMaskingPlugin(), ApolloServerPluginInlineTraceDisabled()],
+      // The process stops in order on a signal (onShutdown); Apollo's handler would re-raise it and kill it first.
+      stopOnTerminationSignals: false,
     });
   }
 

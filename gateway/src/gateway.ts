@@ -23,6 +23,8 @@ import { createEdge, readiness } from "./edge/index.js";
 import { landingPage, mountGraphiql } from "./explorer.js";
 import { explorerExamples } from "./explorer-examples.js";
 import { graphRunner, mountExports } from "./exports.js";
+import { measured, metricsPlugin } from "./metrics.js";
+import { SqlTracingPlugin, traced, tracingPlugin } from "./tracing.js";
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -52,10 +54,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
-      if (config.mode === "split") return new RemoteSubgraph(url!, config.gatewaySecret!);
+      if (config.mode === "split") return traced(name, measured(name, new RemoteSubgraph(url!, config.gatewaySecret!)));
       if (!database) throw new Error("One-process mode needs a database");
       // A cancelled request (time budget, client gone) runs no further SQL.
-      return new InProcessSubgraph(byName.get(name)!, withCancellation(database.db), options.fetchLevers);
+      const db = withCancellation(database.db).withPlugin(new SqlTracingPlugin());
+      return traced(name, measured(name, new InProcessSubgraph(byName.get(name)!, db, options.fetchLevers)));
     },
   });
   const authenticate = createAuthenticator(config.auth, options.apiKeys);
@@ -75,6 +78,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       includeStacktraceInErrorResponses: false,
       ...edge.apollo,
       plugins: [
+        metricsPlugin(),
+        tracingPlugin(),
         errorMaskingPlugin(),
         requestIdHeaderPlugin(),
         landingPage({ production: config.production, examples, token: options.developmentToken }),

@@ -13,6 +13,8 @@ import { activeDevelopmentKeys, ensureDevelopmentKey } from "@erp/identity";
 import { apiKeyVerifier } from "./auth/api-keys.js";
 import type { GatewayConfig } from "./config.js";
 import { startGateway } from "./gateway.js";
+import { lockDataDir } from "./preflight.js";
+import { seedingProgress } from "./seeding-progress.js";
 
 export interface Erp {
   server: RunningServer;
@@ -41,8 +43,21 @@ export async function assertProductionReady(config: GatewayConfig, database?: Da
     );
 }
 
+/** Opens PostgreSQL, or the embedded database locked to this process (a second one refuses, naming the holder). */
 export async function openErpDatabase(config: GatewayConfig): Promise<Database> {
-  return openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/erp`, maxConnections: config.poolSize });
+  const lock = config.databaseUrl ? undefined : lockDataDir(config.dataDir);
+  try {
+    const database = await openDatabase({
+      url: config.databaseUrl,
+      dataDir: `${config.dataDir}/erp`,
+      maxConnections: config.poolSize,
+    });
+    if (!lock) return database;
+    return { ...database, close: async () => database.close().finally(lock.release) };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
 }
 
 /** Migrates every domain; returns the domains whose schema was created just now. */
@@ -61,12 +76,16 @@ export async function migrateAll(database: Database, modules: SubgraphModule[]):
 
 /** Seeds domain by domain, letting events flow between them so later domains know earlier ones' data. */
 export async function seedDomains(database: Database, modules: SubgraphModule[], bus?: EventBus): Promise<void> {
+  const progress = seedingProgress(database, modules);
   for (const module of modules) {
-    await module.seed?.(subgraphRunner(module, database.db), {
+    if (!module.seed) continue;
+    const done = await progress.starting(module.name);
+    await module.seed(subgraphRunner(module, database.db), {
       db: database.db,
       settle: async () => bus?.settle(120_000),
     });
     await bus?.settle(120_000);
+    await done();
   }
 }
 

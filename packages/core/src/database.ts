@@ -20,6 +20,8 @@ export interface Database {
   // biome-ignore lint/suspicious/noExplicitAny: rows of arbitrary SQL
   executeRaw(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
   close(): Promise<void>;
+  /** PostgreSQL: the pool's connections (for metrics); absent on PGlite. */
+  poolStats?(): { total: number; idle: number; waiting: number };
 }
 
 export interface DatabaseOptions {
@@ -65,7 +67,8 @@ function openPostgres(url: string, max: number): Database {
   });
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   const executeRaw = async (text: string, values: unknown[] = []) => ({ rows: (await pool.query(text, values)).rows });
-  return { db, kind: "postgres", location: redactUrl(url), executeRaw, close: () => db.destroy() };
+  const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+  return { db, kind: "postgres", location: redactUrl(url), executeRaw, close: () => db.destroy(), poolStats };
 }
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {

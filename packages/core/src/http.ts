@@ -17,8 +17,8 @@ import { logger } from "./logger.js";
 export interface GraphQLHttpOptions<C extends BaseContext> {
   apollo: Omit<ApolloServerOptions<C>, "plugins"> & { plugins?: ApolloServerOptions<C>["plugins"] };
   context: (req: Request) => Promise<C>;
-  /** Readiness: the process can serve (its database answers). */
-  ready: () => Promise<boolean>;
+  /** Readiness: the process can serve (its database answers); details (what is missing) go into the answer. */
+  ready: () => Promise<boolean | Readiness>;
   port: number;
   host?: string;
   /** Body size, time budget and load shedding; from the environment when left out. */
@@ -27,6 +27,12 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
   edge?: { beforeBody?: RequestHandler[]; afterBody?: RequestHandler[] };
   /** Further HTTP routes (exports, documents, explorer), mounted before GraphQL takes / and /graphql. */
   routes?: (app: Express, apollo: ApolloServer<C>) => void;
+}
+
+/** A readiness answer with details, e.g. `{ ready: false, unavailable: ["crm"] }`. */
+export interface Readiness {
+  ready: boolean;
+  [detail: string]: unknown;
 }
 
 export interface RunningServer {
@@ -48,6 +54,10 @@ export async function serveGraphQL<C extends BaseContext>(options: GraphQLHttpOp
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;
   const server = new ApolloServer<C>({
+    // onShutdown stops the whole process in order (server, event bus, database); Apollo's own
+    // signal handler would re-raise the signal after stopping the server and kill the process
+    // before the database is closed (PGlite's files, the DATA_DIR lock).
+    stopOnTerminationSignals: false,
     ...options.apollo,
     plugins: [...(options.apollo.plugins ?? []), ApolloServerPluginDrainHttpServer({ httpServer })],
   } as ApolloServerOptions<C>);
@@ -56,8 +66,9 @@ export async function serveGraphQL<C extends BaseContext>(options: GraphQLHttpOp
     res.json({ status: "ok" });
   });
   app.get("/ready", async (_req, res) => {
-    const ok = await options.ready();
-    res.status(ok ? 200 : 503).json({ status: ok ? "ready" : "unavailable" });
+    const answer = await options.ready();
+    const { ready: ok, ...details } = typeof answer === "boolean" ? { ready: answer } : answer;
+    res.status(ok ? 200 : 503).json({ status: ok ? "ready" : "unavailable", ...details });
   });
   options.routes?.(app, server);
   // Health and readiness are registered above, so they bypass the load shedder and the limits.

@@ -73,7 +73,7 @@ export {
 } from "./events/handler.js";
 export { allConsumerQueues, type EventRoutes, eventRoutes } from "./events/routes.js";
 export { enqueueJob, type QueueWorker, workerQueue } from "./events/module-queues.js";
-export { onShutdown, type RunningServer, serveGraphQL } from "./http.js";
+export { onShutdown, type Readiness, type RunningServer, serveGraphQL } from "./http.js";
 export { currentRequestScope, type HttpLimits, httpLimitsFromEnv, sendGraphQLError } from "./http-limits.js";
 export {
   atLeast,
