@@ -30,7 +30,11 @@ describe(`the customer list's orders and filters on ${testDatabaseKind()}`, () =
     expect((await walk({ key: "NAME", direction: "ASC" }, true)).flat()).toEqual(byName);
     const desc = [ids[3], ids[5], ids[2], ids[0], ids[4], ids[1]];
     expect((await walk({ key: "NAME", direction: "DESC" })).flat()).toEqual(desc);
-    expect(await walk({ key: "NAME", direction: "DESC" }, true)).toEqual([desc.slice(0, 2), desc.slice(2, 4), desc.slice(4)]);
+    expect(await walk({ key: "NAME", direction: "DESC" }, true)).toEqual([
+      desc.slice(0, 2),
+      desc.slice(2, 4),
+      desc.slice(4),
+    ]);
   });
 
   it("filters by a set of statuses and a search on email, and counts the whole filtered list only when asked", async () => {

@@ -18,7 +18,12 @@ beforeAll(async () => {
   const zeta = await customerNamed("Zeta Möbel");
   const alpha = await customerNamed("Alpha Büro");
   // Placed in this order; quantities make totals tie in pairs (1, 2, 1, 2 chairs).
-  for (const [customerId, quantity] of [[zeta, "1"], [alpha, "2"], [alpha, "1"], [zeta, "2"]] as const) {
+  for (const [customerId, quantity] of [
+    [zeta, "1"],
+    [alpha, "2"],
+    [alpha, "1"],
+    [zeta, "2"],
+  ] as const) {
     const { data } = await env.place(customerId, [{ productId, quantity }]);
     orders.push(data.placeSalesOrder.salesOrder);
   }
