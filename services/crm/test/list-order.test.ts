@@ -24,7 +24,7 @@ const walk = (orderBy: unknown, backward = false, filter: unknown = { search: "o
   walkConnection(env.client, LIST, "customers", { size: 2, backward, variables: { orderBy, filter } });
 
 describe(`the customer list's orders and filters on ${testDatabaseKind()}`, () => {
-  it("sorts by name both ways, ties in registration order, the same rows forward and backward", async () => {
+  it("sorts by name both ways, ties by registration in the same direction, the same rows forward and backward", async () => {
     const byName = [ids[1], ids[4], ids[0], ids[2], ids[5], ids[3]];
     expect((await walk({ key: "NAME", direction: "ASC" })).flat()).toEqual(byName);
     expect((await walk({ key: "NAME", direction: "ASC" }, true)).flat()).toEqual(byName);

@@ -39,7 +39,7 @@ const walk = (orderBy: unknown, backward = false, filter: unknown = null) =>
 const id = (...i: number[]) => i.map((n) => orders[n]!.id);
 
 describe(`the sales order list's orders and filters on ${testDatabaseKind()}`, () => {
-  it("sorts by the customer's name as sales knows it and by total, ties in placing order, both ways", async () => {
+  it("sorts by the customer's name as sales knows it and by total, ties by placing in the same direction, both ways", async () => {
     expect((await walk({ key: "CUSTOMER", direction: "ASC" })).flat()).toEqual(id(1, 2, 0, 3));
     expect((await walk({ key: "CUSTOMER", direction: "ASC" }, true)).flat()).toEqual(id(1, 2, 0, 3));
     expect((await walk({ key: "TOTAL", direction: "DESC" })).flat()).toEqual(id(3, 1, 2, 0));
