@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { EdgeErrorCode, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "@erp/core";
+import { DEFAULT_PAGE_SIZE, EdgeErrorCode, MAX_PAGE_SIZE } from "@erp/core";
 import {
   type DocumentNode,
   GraphQLError,

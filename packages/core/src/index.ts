@@ -14,6 +14,7 @@ export { type Clock, clockDay, systemClock } from "./clock.js";
 export {
   type Connection,
   capped,
+  DEFAULT_PAGE_SIZE,
   defineKeyset,
   type Keyset,
   keysetPage,

@@ -20,10 +20,10 @@ export async function walkConnection(
   const pages: string[][] = [];
   let cursor: string | null = null;
   for (let i = 0; i < 50; i++) {
-    const paging = backward ? { last: size, before: cursor } : { first: size, after: cursor };
-    const result = await client.request(query, { ...variables, ...paging });
+    const paging: Record<string, unknown> = backward ? { last: size, before: cursor } : { first: size, after: cursor };
+    const result: { data?: unknown; errors?: unknown } = await client.request(query, { ...variables, ...paging });
     if (result.errors) throw new Error(JSON.stringify(result.errors));
-    const page = (result.data as Record<string, Page>)[field]!;
+    const page: Page = (result.data as Record<string, Page>)[field]!;
     pages.push(page.nodes.map((n) => String(n[key])));
     const more = backward ? page.pageInfo.hasPreviousPage : page.pageInfo.hasNextPage;
     if (!more) break;

@@ -18,7 +18,12 @@ beforeAll(async () => {
   const zeta = await customerNamed("Zeta Möbel");
   const alpha = await customerNamed("Alpha Büro");
   // Placed in this order; quantities make totals tie in pairs (1, 2, 1, 2 chairs).
-  for (const [customerId, quantity] of [[zeta, "1"], [alpha, "2"], [alpha, "1"], [zeta, "2"]] as const) {
+  for (const [customerId, quantity] of [
+    [zeta, "1"],
+    [alpha, "2"],
+    [alpha, "1"],
+    [zeta, "2"],
+  ] as const) {
     const { data } = await env.place(customerId, [{ productId, quantity }]);
     orders.push(data.placeSalesOrder.salesOrder);
   }
@@ -34,7 +39,7 @@ const walk = (orderBy: unknown, backward = false, filter: unknown = null) =>
 const id = (...i: number[]) => i.map((n) => orders[n]!.id);
 
 describe(`the sales order list's orders and filters on ${testDatabaseKind()}`, () => {
-  it("sorts by the customer's name as sales knows it and by total, ties in placing order, both ways", async () => {
+  it("sorts by the customer's name as sales knows it and by total, ties by placing in the same direction, both ways", async () => {
     expect((await walk({ key: "CUSTOMER", direction: "ASC" })).flat()).toEqual(id(1, 2, 0, 3));
     expect((await walk({ key: "CUSTOMER", direction: "ASC" }, true)).flat()).toEqual(id(1, 2, 0, 3));
     expect((await walk({ key: "TOTAL", direction: "DESC" })).flat()).toEqual(id(3, 1, 2, 0));
