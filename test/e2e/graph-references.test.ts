@@ -170,7 +170,7 @@ async function statementsAt(query: string, sizes: [number, number], check: (resu
     check(await data(query, { n: size }), size);
     counts.push(statements);
   }
-  return counts;
+  return counts as [number, number];
 }
 
 /** How many kinds of document a page's sources name: each kind may cost one lookup, whatever the rows. */
