@@ -38,7 +38,10 @@ export const GATEWAY_VARIABLES: Record<string, Variable> = {
   DATABASE_POOL_SIZE: wholeNumber(1, 100),
   DATA_DIR: anyText,
   ERP_MODE: oneOf("single", "split"),
-  WORKERS: { expected: '"auto" or a whole number from 1 to 64', valid: (v) => v === "auto" || /^([1-9]|[1-5]\d|6[0-4])$/.test(v) },
+  WORKERS: {
+    expected: '"auto" or a whole number from 1 to 64',
+    valid: (v) => v === "auto" || /^([1-9]|[1-5]\d|6[0-4])$/.test(v),
+  },
   ...Object.fromEntries(
     SUBGRAPHS.map(({ module }) => [
       `${module.name.toUpperCase()}_SUBGRAPH_URL`,

@@ -1,6 +1,6 @@
-export * from "./cluster.js";
 export * from "./api-schema.js";
 export { createAuthenticator } from "./auth/authenticate.js";
+export * from "./cluster.js";
 export * from "./compose.js";
 export * from "./config.js";
 export * from "./data-sources.js";

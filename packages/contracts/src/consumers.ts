@@ -94,5 +94,9 @@ export const eventConsumers: readonly EventConsumer[] = [
   { event: "finance.invoice.issued", domain: "webhooks", handler: "publish-finance.invoice.issued" },
   { event: "finance.payment.recorded", domain: "webhooks", handler: "publish-finance.payment.recorded" },
   { event: "inventory.stock.low", domain: "webhooks", handler: "publish-inventory.stock.low" },
-  { event: "finance.reconciliation.discrepancies_found", domain: "webhooks", handler: "publish-finance.reconciliation.alert_raised" },
+  {
+    event: "finance.reconciliation.discrepancies_found",
+    domain: "webhooks",
+    handler: "publish-finance.reconciliation.alert_raised",
+  },
 ];

@@ -72,8 +72,8 @@ export {
   type EventHandler,
   handleOnce,
 } from "./events/handler.js";
-export { allConsumerQueues, type EventRoutes, eventRoutes } from "./events/routes.js";
 export { enqueueJob, type QueueWorker, workerQueue } from "./events/module-queues.js";
+export { allConsumerQueues, type EventRoutes, eventRoutes } from "./events/routes.js";
 export { onShutdown, type Readiness, type RunningServer, serveGraphQL } from "./http.js";
 export { currentRequestScope, type HttpLimits, httpLimitsFromEnv, sendGraphQLError } from "./http-limits.js";
 export {

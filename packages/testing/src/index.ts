@@ -2,6 +2,7 @@ export * from "./auth.js";
 export * from "./client.js";
 export * from "./clock.js";
 export * from "./connections.js";
+export * from "./connections.js";
 export * from "./constraints.js";
 export * from "./database.js";
 export * from "./events.js";
@@ -9,6 +10,4 @@ export * from "./factories.js";
 export * from "./people.js";
 export * from "./refusals.js";
 export * from "./subgraph.js";
-export * from "./connections.js";
 export * from "./webhook-receiver.js";
-

@@ -1,10 +1,13 @@
-import { type Connection, keysetPage, type PageArgs, type Principal } from "@erp/core";
+import { type Connection, defineKeyset, keysetPage, type PageArgs, type Principal } from "@erp/core";
 import type { Kysely } from "kysely";
 import type { WebhooksDatabase } from "./db.js";
 import { deliveriesWithEvents, toDelivery, type WebhookDelivery } from "./delivery.js";
 import type { WebhookDeliveryStatus } from "./generated/enums.js";
 import { visibleTo } from "./ownership.js";
 import { toSubscription, type WebhookSubscription } from "./subscription.js";
+
+const subscriptionOrder = defineKeyset("WebhookSubscription", { CREATED: "seq" }, "CREATED ASC");
+const deliveryOrder = defineKeyset("WebhookDelivery", { CREATED: "d.seq" }, "CREATED DESC", "d.seq");
 
 const NO_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 
@@ -16,7 +19,7 @@ export async function listSubscriptions(
   principal: Principal,
   args: PageArgs,
 ): Promise<Connection<WebhookSubscription>> {
-  const page = keysetPage({ kind: "WebhookSubscription", order: "oldest first" }, args);
+  const page = keysetPage(subscriptionOrder, args);
   return page.fetch(live(db, principal), toSubscription);
 }
 
@@ -31,7 +34,7 @@ export async function listDeliveries(
   principal: Principal,
   args: PageArgs & { subscriptionId: string; status?: WebhookDeliveryStatus | null },
 ): Promise<Connection<WebhookDelivery>> {
-  const page = keysetPage({ kind: "WebhookDelivery", order: "newest first", column: "d.seq" }, args);
+  const page = keysetPage(deliveryOrder, args);
   const owned = await findSubscription(db, principal, args.subscriptionId);
   // Another partner's subscription reads as one without deliveries: its existence is not told.
   let query = deliveriesWithEvents(db).where("d.subscription_id", "=", owned?.id ?? NO_SUBSCRIPTION);
