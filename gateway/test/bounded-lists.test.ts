@@ -42,6 +42,19 @@ const BOUNDED_BY_PARENT = new Set([
   "Caller.scopes",
   "ApiKey.scopes",
   "ReconciliationAlert.documents",
+  // One row per currency, or per kind of stock movement (an enum).
+  "ProfitAndLoss.currencies",
+  "BalanceSheet.currencies",
+  "ReceivablesAging.totals",
+  "SalesReport.totals",
+  "ShippedPositionReportPayload.positions",
+  "ProductStockMovements.byKind",
+  // One row per ledger account, bounded by the chart of accounts (accounts: at most 500).
+  "ProfitAndLossInCurrency.revenue",
+  "ProfitAndLossInCurrency.expenses",
+  "BalanceSheetInCurrency.assets",
+  "BalanceSheetInCurrency.liabilities",
+  "BalanceSheetInCurrency.equity",
 ]);
 
 function publicSchema() {
@@ -61,6 +74,8 @@ function bounded(typeName: string, field: GraphQLField<unknown, unknown>): boole
   if (!isListType(getNullableType(field.type))) return true;
   if (BOUNDED_BY_PARENT.has(`${typeName}.${field.name}`)) return true;
   if (typeName.endsWith("Payload") && field.name === "errors") return true;
+  // A UserError's field is a path into the input, as deep as the input is.
+  if (typeName.endsWith("Error") && field.name === "field") return true;
   if (field.args.some((a) => a.name === "first" || a.name === "last")) return true;
   if (CAP.test(field.description ?? "")) return true;
   if (typeName.endsWith("Connection") && ["edges", "nodes"].includes(field.name)) return true;

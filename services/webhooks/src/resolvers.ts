@@ -1,4 +1,4 @@
-import { type ActionInput, type ActionResolver, type ActionScope, actionResolvers, assertIds } from "@erp/core";
+import { type ActionInput, type ActionResolver, type ActionScope, actionResolvers, assertIds, capped } from "@erp/core";
 import { PUBLIC_EVENT_TYPES, payloadJsonSchema } from "./catalogue.js";
 import type { WebhooksContext } from "./context.js";
 import type { WebhooksDatabase } from "./db.js";
@@ -73,6 +73,6 @@ export const resolvers: Resolvers = {
     replayWebhooks: act(async (s, input) => replay(s, input)),
   },
   WebhookDelivery: {
-    attempts: (delivery, _, ctx) => ctx.loaders.attempts.load(delivery.id),
+    attempts: (delivery, _, ctx) => capped(ctx.loaders.attempts.load(delivery.id), 100),
   },
 };

@@ -160,7 +160,7 @@ describe(`webhook deliveries on ${testDatabaseKind()}`, () => {
       { subscriptionId: replayed.id, from: "2026-01-01T00:00:00Z", to: "2026-03-01T00:00:00Z" },
       "eventCount errors { code field }",
     );
-    expect(tooLong).toEqual({ eventCount: null, errors: [{ code: "REPLAY_WINDOW_TOO_LARGE", field: "to" }] });
+    expect(tooLong).toEqual({ eventCount: null, errors: [{ code: "REPLAY_WINDOW_TOO_LARGE", field: ["to"] }] });
   });
 
   it("a slow endpoint delays neither another partner's delivery nor the business", async () => {

@@ -43,7 +43,7 @@ describe(`webhook subscriptions on ${testDatabaseKind()}`, () => {
       errors: [
         {
           code: "UNKNOWN_EVENT_TYPE",
-          field: "eventTypes",
+          field: ["eventTypes"],
           message: "Not public event types: sales.order.confirmation_requested",
         },
       ],
@@ -77,7 +77,7 @@ describe(`webhook subscriptions on ${testDatabaseKind()}`, () => {
       const fields =
         mutation === "pingWebhookSubscription" ? "errors { code field }" : "subscription { id } errors { code field }";
       const refused = await env.mutate(partner("B"), mutation, { subscriptionId: a.id, ...input }, fields);
-      expect(refused.errors).toEqual([{ code: "SUBSCRIPTION_NOT_FOUND", field: "subscriptionId" }]);
+      expect(refused.errors).toEqual([{ code: "SUBSCRIPTION_NOT_FOUND", field: ["subscriptionId"] }]);
     }
     await env.orderPlaced();
     await env.state.receiver.waitFor("/partner-a", 1);
@@ -97,7 +97,7 @@ describe(`webhook subscriptions on ${testDatabaseKind()}`, () => {
       { deliveryId: own.data.webhookDeliveries.nodes[0].id },
       "errors { code field }",
     );
-    expect(redeliver.errors).toEqual([{ code: "DELIVERY_NOT_FOUND", field: "deliveryId" }]);
+    expect(redeliver.errors).toEqual([{ code: "DELIVERY_NOT_FOUND", field: ["deliveryId"] }]);
     const replay = await env.mutate(
       partner("B"),
       "replayWebhooks",
@@ -157,7 +157,7 @@ describe(`webhook subscriptions on ${testDatabaseKind()}`, () => {
         { url, eventTypes: ["sales.order.placed"] },
         "secret errors { code field }",
       );
-      expect(refused, url).toEqual({ secret: null, errors: [{ code: "URL_NOT_ALLOWED", field: "url" }] });
+      expect(refused, url).toEqual({ secret: null, errors: [{ code: "URL_NOT_ALLOWED", field: ["url"] }] });
     }
     await expect(checkUrl("https://93.184.215.14/hook")).resolves.toMatchObject({
       address: "93.184.215.14",

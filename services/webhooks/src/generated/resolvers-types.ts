@@ -37,7 +37,7 @@ export type Scalars = {
  */
 export type Query = {
   __typename?: 'Query';
-  /** The public events a subscription can name, each with its version and payload schema; see docs/webhooks.md. */
+  /** The public events a subscription can name, each with its version and payload schema; see docs/webhooks.md. A fixed catalogue: at most 50. */
   webhookEventTypes: Array<WebhookEventType>;
   /** The caller's webhook subscriptions (all of them for an administrator), oldest first, as a Relay connection. */
   webhookSubscriptions: WebhookSubscriptionConnection;
@@ -228,7 +228,7 @@ export type WebhookSubscription = {
   url: Scalars['String']['output'];
   /** The owner's note. */
   description?: Maybe<Scalars['String']['output']>;
-  /** The public event types it receives. */
+  /** The public event types it receives. At most 50. */
   eventTypes: Array<Scalars['String']['output']>;
   /** Where it stands. */
   status: WebhookSubscriptionStatus;
@@ -272,7 +272,7 @@ export type WebhookDelivery = {
   attemptCount: Scalars['Int']['output'];
   /** When the next attempt is due; null unless PENDING. */
   nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Every attempt, oldest first. */
+  /** Its attempts, oldest first. At most 100. */
   attempts: Array<WebhookDeliveryAttempt>;
 };
 
@@ -436,12 +436,12 @@ export type ReplayWebhooksPayload = {
 };
 
 /** A broken business rule: nothing was changed. */
-export type WebhooksError = {
+export type WebhooksError = UserError & {
   __typename?: 'WebhooksError';
-  /** What rule was broken. */
-  code: WebhooksErrorCode;
-  /** The input field at fault, e.g. url. */
-  field?: Maybe<Scalars['String']['output']>;
+  /** What rule was broken: one of WebhooksErrorCode's values. */
+  code: Scalars['String']['output'];
+  /** The path of the input field at fault, e.g. ["url"]; null when the whole request is. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
   /** A human-readable explanation. */
   message: Scalars['String']['output'];
 };
@@ -595,7 +595,7 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
-  UserError: never;
+  UserError: ( BusinessErrorModel );
 };
 
 /** Mapping between all available schema types and the resolvers types */
@@ -805,8 +805,8 @@ export type ReplayWebhooksPayloadResolvers<ContextType = WebhooksContext, Parent
 };
 
 export type WebhooksErrorResolvers<ContextType = WebhooksContext, ParentType extends ResolversParentTypes['WebhooksError'] = ResolversParentTypes['WebhooksError']> = {
-  code?: Resolver<ResolversTypes['WebhooksErrorCode'], ParentType, ContextType>;
-  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -842,7 +842,7 @@ export type PageInfoResolvers<ContextType = WebhooksContext, ParentType extends 
 };
 
 export type UserErrorResolvers<ContextType = WebhooksContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
-  __resolveType: TypeResolveFn<null, ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'WebhooksError', ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
