@@ -1,3 +1,0 @@
-import { erpTestConfig } from "../vitest.shared.js";
-
-export default erpTestConfig(120_000);
