@@ -205,7 +205,7 @@ describe(`references across domains on ${testDatabaseKind()}`, () => {
         expect(invoice.customer.name).toMatch(/^Ref Customer/);
       }
     });
-    console.log(`SQL statements for a page of invoices with their references: ${few} at 2, ${many} at ${ORDERS}`);
+    console.log(`SQL statements for a page of invoices with their references: ${few} at 1, ${many} at ${ORDERS}`);
     expect(many).toBe(few);
   });
 
