@@ -626,7 +626,7 @@ export type ReceivablesAging = {
   __typename?: 'ReceivablesAging';
   /** The day aged on (today). */
   asOf: Scalars['Date']['output'];
-  /** One row per customer and currency with something open, by customer name: the first 500 customers (customerCount says how many there are). */
+  /** One row per customer and currency with something open, by customer name; customerCount says how many customers there are. At most 500. */
   customers: Array<ReceivablesAgingRow>;
   /** How many customers have something open; above 500 the customers list stops at the first 500 by name, the totals still cover all. */
   customerCount: Scalars['Int']['output'];

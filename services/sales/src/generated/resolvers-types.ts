@@ -245,7 +245,7 @@ export type SalesReport = {
   from: Scalars['Date']['output'];
   /** Last day of the period. */
   to: Scalars['Date']['output'];
-  /** The first 500 rows by net amount, largest first (rowCount says how many there are). */
+  /** Rows by net amount, largest first; rowCount says how many there are. At most 500. */
   rows: Array<SalesReportRow>;
   /** How many rows the period has; above 500 the rows stop at the 500 largest, the totals still cover all. */
   rowCount: Scalars['Int']['output'];
