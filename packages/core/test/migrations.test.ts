@@ -23,7 +23,13 @@ describe(`migrateDomain on ${testDatabaseKind()}`, () => {
       const second = await migrateDomain(database.db, "race_test", migrations);
       expect(first).toEqual({
         domain: "race_test",
-        applied: ["0000_kernel", "0000_kernel_0002_audit_actor", "0000_kernel_0003_event_version", "0001_things"],
+        applied: [
+          "0000_kernel",
+          "0000_kernel_0002_audit_actor",
+          "0000_kernel_0003_event_version",
+          "0000_kernel_0004_audit_log_no_truncate",
+          "0001_things",
+        ],
         freshSchema: true,
       });
       expect(second).toEqual({ domain: "race_test", applied: [], freshSchema: false });
@@ -49,7 +55,11 @@ describe(`migrateDomain on ${testDatabaseKind()}`, () => {
       const report = await migrateDomain(database.db, "race_test", migrations);
       expect(report).toEqual({
         domain: "race_test",
-        applied: ["0000_kernel_0002_audit_actor", "0000_kernel_0003_event_version"],
+        applied: [
+          "0000_kernel_0002_audit_actor",
+          "0000_kernel_0003_event_version",
+          "0000_kernel_0004_audit_log_no_truncate",
+        ],
         freshSchema: false,
       });
       const { rows } = await sql<{ column_name: string }>`
@@ -74,12 +84,13 @@ describe(`migrateDomain on ${testDatabaseKind()}`, () => {
           "0000_kernel",
           "0000_kernel_0002_audit_actor",
           "0000_kernel_0003_event_version",
+          "0000_kernel_0004_audit_log_no_truncate",
           "0001_things",
         ]);
         const { rows } = await sql<{ n: number }>`select count(*)::int as n from race_test.schema_migrations`.execute(
           database.db,
         );
-        expect(rows[0]!.n).toBe(4);
+        expect(rows[0]!.n).toBe(5);
       } finally {
         await Promise.all(others.map((o) => o.close()));
         await database.close();

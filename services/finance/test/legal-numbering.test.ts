@@ -103,7 +103,7 @@ describe("numbers issued before gapless numbering", () => {
   it("carry on: the migration seeds each year's counter from the highest number issued", async () => {
     const database = await createMigratedDatabase([]);
     onTestFinished(() => database.close());
-    const { "0010_legal_numbering": _, ...before } = migrations;
+    const { "0013_legal_numbering": _, ...before } = migrations;
     await migrateDomain(database.db, "finance", before);
     const clock = testClock();
     const today = clock.today();

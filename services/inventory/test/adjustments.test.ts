@@ -96,7 +96,7 @@ describe(`stock adjustments on ${testDatabaseKind()}`, () => {
       errors: [
         {
           code: "INSUFFICIENT_STOCK",
-          field: "delta",
+          field: ["delta"],
           message: `Only 1 of ${product.sku} available to remove (the rest is reserved)`,
         },
       ],
@@ -123,7 +123,7 @@ describe(`stock adjustments on ${testDatabaseKind()}`, () => {
     });
     const approval = await approve(manager, pending.id);
     expect(approval.data.approveStockAdjustment.errors).toEqual([
-      expect.objectContaining({ code: "INSUFFICIENT_STOCK", field: "delta" }),
+      expect.objectContaining({ code: "INSUFFICIENT_STOCK", field: ["delta"] }),
     ]);
     expect(await env.count("inventory.stock_adjustments", `id = '${pending.id}' and status = 'PENDING_APPROVAL'`)).toBe(
       1,

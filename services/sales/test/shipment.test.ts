@@ -67,7 +67,7 @@ describe(`shipments of sales orders on ${testDatabaseKind()}`, () => {
     expect((await close()).data.closeSalesOrderShort.errors).toEqual([
       {
         code: "INVALID_STATE_TRANSITION",
-        field: "salesOrderId",
+        field: ["salesOrderId"],
         message: "Only a PARTIALLY_SHIPPED order can be closed short; this one is CONFIRMED",
       },
     ]);
