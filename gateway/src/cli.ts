@@ -7,7 +7,7 @@ import { publicApiSchema, unannouncedBreakingChanges } from "./api-schema.js";
 import { startPrimaryOfWorkers } from "./cluster.js";
 import { composeSupergraph } from "./compose.js";
 import { type GatewayConfig, loadConfig, REPO_ROOT } from "./config.js";
-import { ConfigurationError, environmentProblems, unknownErpVariables } from "./environment.js";
+import { ConfigurationError, environmentProblems, settingChecks, unknownErpVariables } from "./environment.js";
 import { startMetrics } from "./metrics.js";
 import { assertPortFree, StartRefused } from "./preflight.js";
 import { migrateAll, openErpDatabase, seedDomains, startErp } from "./runtime.js";
@@ -58,10 +58,7 @@ const SCHEMA_FILE = `${REPO_ROOT}schema.graphql`;
  * every domain's settings, all problems at once; unknown ERP_* variables are warned about.
  */
 function configure(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const problems = environmentProblems(
-    env,
-    subgraphModules().flatMap((m) => (m.settings ? [m.settings] : [])),
-  );
+  const problems = environmentProblems(env, settingChecks(subgraphModules()));
   for (const name of unknownErpVariables(env))
     console.warn(`warning: ${name} is set but the ERP reads no such variable (a typo?); see README, "Configuration"`);
   if (problems.length) throw new ConfigurationError(problems);

@@ -1,3 +1,4 @@
+import { eventBusSettings } from "@erp/core";
 import { z } from "zod";
 import { StartRefused } from "./preflight.js";
 import { SUBGRAPHS } from "./subgraphs.js";
@@ -117,6 +118,12 @@ export class ConfigurationError extends StartRefused {
     super(`Configuration refused:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
 }
+
+/** Every setting a domain or the kernel reads (the event bus's too), each checked when called. */
+export const settingChecks = (modules: { settings?: () => unknown }[]): (() => unknown)[] => [
+  ...modules.flatMap((m) => (m.settings ? [m.settings] : [])),
+  eventBusSettings,
+];
 
 /** Variables named like the ERP's own (ERP_*) that nothing reads: likely a typo. */
 export function unknownErpVariables(env: NodeJS.ProcessEnv): string[] {

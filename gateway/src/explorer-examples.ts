@@ -7,6 +7,17 @@ export interface Example {
 
 /** Examples of the domains that declare none of their own (crm, sales and procurement do). */
 const DOMAIN_EXAMPLES: Record<string, Example> = {
+  webhooks: {
+    title: "Webhooks: the public events and your subscriptions",
+    document: `# The events a partner can subscribe to, and the subscriptions of the key calling (webhooks:manage).
+query WebhookCatalogue {
+  webhookEventTypes { type version description }
+  webhookSubscriptions(first: 10) {
+    nodes { id url status eventTypes failingSince }
+  }
+}
+`,
+  },
   inventory: {
     title: "Inventory: products and stock",
     document: `# Products with their stock in every warehouse.

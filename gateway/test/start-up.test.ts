@@ -5,7 +5,7 @@ import { hostname } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { bearer } from "@erp/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { environmentProblems, GATEWAY_VARIABLES, unknownErpVariables } from "../src/environment.js";
+import { environmentProblems, GATEWAY_VARIABLES, settingChecks, unknownErpVariables } from "../src/environment.js";
 import { assertPortFree, lockDataDir } from "../src/preflight.js";
 import { subgraphModules } from "../src/subgraphs.js";
 import { buildOnce, cleanEnv, compiledCli, graphql, ROOT, run, tempDir } from "./processes.js";
@@ -25,7 +25,7 @@ function documentedVariables(): string[] {
   );
 }
 
-const domainSettings = () => subgraphModules().flatMap((m) => (m.settings ? [m.settings] : []));
+const domainSettings = () => settingChecks(subgraphModules());
 
 describe("configuration, read and checked once before anything starts", () => {
   it("refuses a bad value of every documented variable, naming the variable, the value and what is expected", () => {
