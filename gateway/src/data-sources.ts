@@ -157,9 +157,11 @@ export class InProcessSubgraph extends LocalGraphQLDataSource<GatewayContext> {
       const isQuery = document.definitions.every(
         (d) => d.kind !== Kind.OPERATION_DEFINITION || d.operation === OperationTypeNode.QUERY,
       );
-      prepared = errors.length ? { errors, isQuery } : { document, isQuery };
+      prepared = errors.length
+        ? { errors: errors.map((e) => coded(e, "GRAPHQL_VALIDATION_FAILED")), isQuery }
+        : { document, isQuery };
     } catch (error) {
-      prepared = { errors: [error as GraphQLError], isQuery: false };
+      prepared = { errors: [coded(error as GraphQLError, "GRAPHQL_PARSE_FAILED")], isQuery: false };
     }
     if (this.documents.size >= MAX_CACHED_DOCUMENTS) this.documents.delete(this.documents.keys().next().value!);
     this.documents.set(query, prepared);
@@ -243,6 +245,11 @@ function copyOf(result: FetchResult, requestId: string): FetchResult {
       : new GraphQLError(error.message, { path: error.path, extensions: { ...error.extensions, requestId } }),
   );
   return { data: structuredClone(result.data), ...(errors && { errors }) };
+}
+
+/** As Apollo Server codes a document it cannot parse or validate, whatever code the error carried. */
+function coded(error: GraphQLError, code: string): GraphQLError {
+  return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code } });
 }
 
 /** Apollo Server answers variables it cannot coerce with BAD_USER_INPUT; so does the direct path. */

@@ -64,6 +64,7 @@ export function maskErrors(
   log: Logger = logger,
 ): GraphQLFormattedError[] {
   return errors.map((error) => {
+    markConnectionLoss(error, log);
     logUnexpected(error, requestId, log);
     return maskFormattedError(error.toJSON(), requestId);
   });
