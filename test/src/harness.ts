@@ -181,10 +181,14 @@ async function settleWhileMoving(database: Database, relay?: () => Promise<void>
   const domains = SUBGRAPHS.map((s) => s.module.name);
   let last = "";
   let movedAt = Date.now();
+  // Queues and outboxes are read one after another, so work moving between them can hide from
+  // one reading: quiet means two readings in a row found nothing.
+  let quietReadings = 0;
   for (;;) {
     await relay?.();
     const work = await pendingEventWork(database, { domains });
-    if (work.unpublished === 0 && work.queued === 0) return;
+    quietReadings = work.unpublished === 0 && work.queued === 0 ? quietReadings + 1 : 0;
+    if (quietReadings === 2) return;
     const now = JSON.stringify(work);
     if (now !== last) [last, movedAt] = [now, Date.now()];
     else if (Date.now() - movedAt > STALL_MS)

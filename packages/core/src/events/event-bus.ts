@@ -363,6 +363,9 @@ export class EventBus {
    */
   async settle(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    // The queues and the outboxes are read one after another, so work moving between them while
+    // they are read can hide: quiet means two readings in a row found nothing.
+    let quietReadings = 0;
     while (Date.now() < deadline) {
       await this.relayNow();
       const work = await pendingEventWork(this.database, {
@@ -370,7 +373,8 @@ export class EventBus {
         queues: [...this.routes.all, DEAD_LETTER_QUEUE],
         boss: this.boss,
       });
-      if (work.unpublished === 0 && work.queued === 0) return;
+      quietReadings = work.unpublished === 0 && work.queued === 0 ? quietReadings + 1 : 0;
+      if (quietReadings === 2) return;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error("event bus did not settle in time");
