@@ -127,7 +127,7 @@ export const settingChecks = (modules: { settings?: () => unknown }[]): (() => u
 
 /** Variables named like the ERP's own (ERP_*) that nothing reads: likely a typo. */
 export function unknownErpVariables(env: NodeJS.ProcessEnv): string[] {
-  const known = new Set([...Object.keys(GATEWAY_VARIABLES), "ERP_SERVICE", "ERP_WORKER"]);
+  const known = new Set([...Object.keys(GATEWAY_VARIABLES), "ERP_SERVICE", "ERP_WORKER", "ERP_TEST_FAULTS_FILE"]);
   return Object.keys(env).filter((name) => name.startsWith("ERP_") && !known.has(name));
 }
 
