@@ -11,7 +11,15 @@ import { subgraphModules } from "../src/subgraphs.js";
 import { buildOnce, cleanEnv, compiledCli, graphql, ROOT, run, tempDir } from "./processes.js";
 
 /** Variables holding free text (names, paths, secrets checked elsewhere): no value is wrong for them. */
-const FREE_TEXT = new Set(["DATA_DIR", "AUTH_JWT_ISSUER", "AUTH_JWT_AUDIENCE", "GATEWAY_SECRET"]);
+const FREE_TEXT = new Set([
+  "DATA_DIR",
+  "AUTH_JWT_ISSUER",
+  "AUTH_JWT_AUDIENCE",
+  "GATEWAY_SECRET",
+  "SELLER_NAME",
+  "SELLER_ADDRESS",
+  "SELLER_TAX_ID",
+]);
 
 /** Every variable the README's configuration tables document (up to "Calling the API"). */
 function documentedVariables(): string[] {
