@@ -61,3 +61,49 @@ describe(`the customer list's orders and filters on ${testDatabaseKind()}`, () =
     expect(both.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
 });
+
+describe(`the lead list's orders and filters on ${testDatabaseKind()}`, () => {
+  /** Captured in this order: companies tie in pairs; the second and fifth are qualified. */
+  const COMPANIES = ["Ordo Nord", "Ordo Ost", "Ordo Nord", "Ordo West", "Ordo Ost"];
+  const leads: string[] = [];
+  beforeAll(async () => {
+    for (const [i, companyName] of COMPANIES.entries()) {
+      const overrides = { name: `Prospect ${i}`, companyName, email: `lead${i}@prospect.example` };
+      leads.push((await (i === 1 || i === 4 ? env.make.qualifiedLead(overrides) : env.make.lead(overrides))).id);
+    }
+  });
+  const LEADS = `query($first: Int, $after: String, $last: Int, $before: String, $orderBy: LeadOrder, $filter: LeadFilter) {
+    leads(first: $first, after: $after, last: $last, before: $before, orderBy: $orderBy, filter: $filter) {
+      nodes { id } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } totalCount
+    }
+  }`;
+  const walkLeads = (orderBy: unknown, backward = false, filter: unknown = { search: "ordo" }) =>
+    walkConnection(env.client, LEADS, "leads", { size: 2, backward, variables: { orderBy, filter } });
+  const lead = (...i: number[]) => i.map((n) => leads[n]!);
+
+  it("sorts by company both ways, ties by capture in the same direction, the same rows forward and backward", async () => {
+    const asc = lead(0, 2, 1, 4, 3);
+    expect((await walkLeads({ key: "COMPANY", direction: "ASC" })).flat()).toEqual(asc);
+    expect((await walkLeads({ key: "COMPANY", direction: "ASC" }, true)).flat()).toEqual(asc);
+    const desc = lead(3, 4, 1, 2, 0);
+    expect((await walkLeads({ key: "COMPANY", direction: "DESC" })).flat()).toEqual(desc);
+    expect(await walkLeads({ key: "COMPANY", direction: "DESC" }, true)).toEqual([
+      desc.slice(0, 1),
+      desc.slice(1, 3),
+      desc.slice(3),
+    ]);
+  });
+
+  it("narrows by a status set and a search on company or email, and counts the whole filtered list", async () => {
+    const qualified = await env.client.request(LEADS, {
+      first: 1,
+      filter: { search: "ordo ost", statuses: ["QUALIFIED", "CONVERTED"] },
+      orderBy: { key: "CREATED", direction: "DESC" },
+    });
+    expect(qualified.data.leads).toMatchObject({ nodes: [{ id: leads[4] }], totalCount: 2 });
+    const fresh = await env.client.request(LEADS, { first: 5, filter: { search: "ORDO", statuses: ["NEW"] } });
+    expect(fresh.data.leads.totalCount).toBe(3);
+    const byEmail = await env.client.request(LEADS, { first: 5, filter: { search: "lead3@prospect" } });
+    expect(byEmail.data.leads).toMatchObject({ nodes: [{ id: leads[3] }], totalCount: 1 });
+  });
+});
