@@ -1,5 +1,5 @@
 import { type Clock, logger, type MaintenanceScope, runMaintenance } from "@erp/core";
-import type { Kysely, Selectable, Transaction } from "kysely";
+import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
 import { Webhook } from "standardwebhooks";
 import { webhookSettings } from "./config.js";
 import type { EventsTable, SubscriptionsTable, WebhooksDatabase } from "./db.js";
@@ -44,6 +44,8 @@ async function claim(db: Kysely<WebhooksDatabase>, deliveryId: string, now: Date
       .executeTakeFirstOrThrow();
     // A paused or disabled subscription keeps its deliveries pending; resuming queues them again.
     if (subscription.status !== WebhookSubscriptionStatus.ACTIVE) return null;
+    // Claims for one subscription take turns, so two senders cannot both count one lease short.
+    await sql`select pg_advisory_xact_lock(hashtext(${`webhooks:${row.subscription_id}`}))`.execute(trx);
     if (await endpointBusy(trx, row.subscription_id, now)) {
       await queueDeliveries(trx, [row.id], new Date(now.getTime() + 1000 + Math.random() * 2000));
       return null;
