@@ -1,8 +1,8 @@
 import cluster, { type Worker } from "node:cluster";
 import { availableParallelism } from "node:os";
-import { EventBus, logger, onShutdown, type SubgraphModule } from "@erp/core";
+import { logger, onShutdown, type SubgraphModule } from "@erp/core";
 import type { GatewayConfig } from "./config.js";
-import { migrateAll, openErpDatabase, seedDomains } from "./runtime.js";
+import { prepareDatabase } from "./runtime.js";
 
 /** Most workers one machine runs; each holds its own PostgreSQL pool (DATABASE_POOL_SIZE). */
 const MAX_WORKERS = 64;
@@ -72,18 +72,7 @@ export async function startPrimaryOfWorkers(config: GatewayConfig, modules: Subg
   const workers = workersFrom();
   assertWorkersPossible(workers, config);
   if (workers === 1) return false;
-  const role = await runWorkers(workers, async () => {
-    const database = await openErpDatabase(config);
-    try {
-      const fresh = await migrateAll(database, modules);
-      const toSeed = config.seed ? modules.filter((m) => fresh.includes(m.name)) : [];
-      if (!toSeed.length) return;
-      const bus = await EventBus.start(database, modules);
-      await seedDomains(database, toSeed, bus).finally(() => bus.stop());
-    } finally {
-      await database.close();
-    }
-  });
+  const role = await runWorkers(workers, () => prepareDatabase(config, modules));
   if (role === "primary") console.log(`  ERP gateway: ${workers} workers starting on port ${config.port}`);
   return role === "primary";
 }

@@ -89,6 +89,22 @@ export async function seedDomains(database: Database, modules: SubgraphModule[],
   }
 }
 
+/**
+ * Migrates every domain and seeds the ones found empty, then closes the database: done once by
+ * whatever starts several processes (the split supervisor, the primary of WORKERS) before they start.
+ */
+export async function prepareDatabase(config: GatewayConfig, modules: SubgraphModule[]): Promise<void> {
+  const database = await openErpDatabase(config);
+  try {
+    const fresh = await migrateAll(database, modules);
+    const toSeed = config.seed ? modules.filter((m) => fresh.includes(m.name)) : [];
+    if (!toSeed.length) return;
+    const bus = await EventBus.start(database, modules);
+    await seedDomains(database, toSeed, bus).finally(() => bus.stop());
+  } finally {
+    await database.close();
+  }
+}
 /** The whole ERP: database, migrations, demo data on first start, the gateway. */
 export async function startErp(config: GatewayConfig, modules: SubgraphModule[]): Promise<Erp> {
   for (const module of modules) module.settings?.(); // a bad setting stops the start before any migration runs

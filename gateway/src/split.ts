@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { EventBus, logger, onShutdown } from "@erp/core";
+import { logger, onShutdown } from "@erp/core";
 import { type GatewayConfig, REPO_ROOT } from "./config.js";
 import { healthUrl } from "./edge/readiness.js";
 import { startMetrics } from "./metrics.js";
 import { assertPortFree, StartRefused } from "./preflight.js";
-import { migrateAll, openErpDatabase, seedDomains, startErp } from "./runtime.js";
+import { prepareDatabase, startErp } from "./runtime.js";
 import { SUBGRAPHS } from "./subgraphs.js";
 
 /**
@@ -49,7 +49,10 @@ export async function startSplit(config: GatewayConfig): Promise<void> {
   if (config.metrics.port !== "off") await assertPortFree(config.metrics.port, config.host, "METRICS_PORT");
   for (const p of processes) await assertPortFree(p.port, config.host, `${p.name.toUpperCase()}_SUBGRAPH_URL's port`);
 
-  await prepareDatabase(config);
+  await prepareDatabase(
+    config,
+    SUBGRAPHS.map((s) => s.module),
+  );
   const width = Math.max(...processes.map((p) => p.name.length), "gateway".length);
   let stopping = false;
   let gateway: Awaited<ReturnType<typeof startErp>> | undefined;
@@ -104,21 +107,6 @@ export async function startSplit(config: GatewayConfig): Promise<void> {
 
 const label = (name: string, width: number, colour: number) =>
   process.stdout.isTTY && colour ? `\x1b[${colour}m${name.padEnd(width)} |\x1b[0m` : `${name.padEnd(width)} |`;
-
-/** Migrates every domain and seeds an empty database, as the one-process start does, before any server starts. */
-async function prepareDatabase(config: GatewayConfig): Promise<void> {
-  const modules = SUBGRAPHS.map((s) => s.module);
-  const database = await openErpDatabase(config);
-  try {
-    const fresh = await migrateAll(database, modules);
-    const toSeed = config.seed ? modules.filter((m) => fresh.includes(m.name)) : [];
-    if (!toSeed.length) return;
-    const bus = await EventBus.start(database, modules);
-    await seedDomains(database, toSeed, bus).finally(() => bus.stop());
-  } finally {
-    await database.close();
-  }
-}
 
 async function untilHealthy(subgraphUrl: string, cancelled: () => boolean, timeoutMs = 300_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
