@@ -204,14 +204,16 @@ describe(`reconciliation on ${testDatabaseKind()}`, () => {
         reportedAt: at.toISOString(),
         positions: [{ currency: "EUR", shipments }],
       });
-    // Sales shipped two; finance received one (beforeAll's): the other's event never arrived.
-    await report(2, new Date(Date.now() - 1000));
+    // Sales shipped two by now; finance received one (beforeAll's, which happened before): the other's event
+    // never arrived. The clean report that follows is a millisecond later, so it replaces this one.
+    const at = new Date();
+    await report(2, at);
     expect(await env.count("finance.inbox_events", "handler = 'invoice-shipment'")).toBe(1);
     expect((await run()).outcome).toBe("NOT_OK");
     expect((await alerts("OPEN")).map((a: any) => [a.kind, a.expected, a.found])).toEqual([
       ["SHIPMENTS_NOT_RECEIVED", "2 shipments", "1 shipments"],
     ]);
-    await report(1);
+    await report(1, new Date(at.getTime() + 1));
     expect(await run()).toMatchObject({ outcome: "OK", resolved: 1 });
   });
 
