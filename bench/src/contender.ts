@@ -1,12 +1,14 @@
 /**
  * One contender of the benchmark, in its own process: `single` (every subgraph in the gateway's
- * process), `split` (the gateway here, each subgraph in a child process over HTTP) or `floor` (no
- * gateway: the fetches the query plan makes, executed directly against the subgraph schemas).
+ * process), `split` (the gateway here, each subgraph in a child process over HTTP), `floor` (no
+ * gateway: the fetches the query plan makes, executed directly against the subgraph schemas) or
+ * `hive` (Hive Gateway over the same subgraph processes as split).
  * Prints "READY <url>" once it serves. The benchmark reads its CPU and SQL from outside.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import cluster from "node:cluster";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,8 +19,10 @@ import {
   openDatabase,
   type Principal,
   type SubgraphModule,
+  signedHeaders,
 } from "@erp/core";
 import {
+  createAuthenticator,
   DEFAULT_FETCH_LEVERS,
   type FetchLevers,
   type GatewayConfig,
@@ -68,14 +72,80 @@ async function single(): Promise<string> {
 
 async function split(): Promise<string> {
   const secret = randomBytes(16).toString("hex");
-  const urls: Record<string, string> = {};
-  // One at a time: pg-boss's createQueue deadlocks between processes starting together.
-  for (const { module, server } of SUBGRAPHS) urls[module.name] = await spawnSubgraph(server, secret);
+  const urls = await spawnSubgraphs(secret);
   const server = await startGateway({
     config: benchConfig({ mode: "split", gatewaySecret: secret, subgraphUrls: urls }),
     modules: subgraphModules(),
   });
   return `http://127.0.0.1:${server.port}/graphql`;
+}
+
+/** Every subgraph in its own process, one at a time (pg-boss's createQueue deadlocks between processes starting together). */
+async function spawnSubgraphs(secret: string): Promise<Record<string, string>> {
+  const urls: Record<string, string> = {};
+  for (const { module, server } of SUBGRAPHS) urls[module.name] = await spawnSubgraph(server, secret);
+  return urls;
+}
+
+/**
+ * Hive Gateway (@graphql-hive/gateway-runtime, the engine of `hive-gateway`) serving the committed
+ * supergraph over the same subgraph processes as `split`. It authenticates the caller as our gateway
+ * does and signs each subgraph request with the headers the subgraphs demand (docs/production.md
+ * names them); nothing else of our edge runs (no cost limit, rate limit or safelist). Its outbound
+ * deduplication of identical in-flight subgraph requests is on, as by default; BENCH_HIVE_DEDUPE=0
+ * turns it off.
+ */
+async function hive(): Promise<string> {
+  const secret = randomBytes(16).toString("hex");
+  const urls = await spawnSubgraphs(secret);
+  const supergraph = readFileSync(join(REPO_ROOT, "supergraph.graphql"), "utf8").replace(
+    /@join__graph\(name: "(\w+)", url: "[^"]*"\)/g,
+    (_, name: string) => `@join__graph(name: "${name}", url: "${urls[name]}")`,
+  );
+  const authenticate = createAuthenticator(benchConfig({}).auth, undefined);
+  let requests = 0;
+  const signatures = new Map<string, { second: number; headers: Promise<Record<string, string>> }>();
+  // Imported by name at run time: graphql-yoga's and Apollo Server's type augmentations of GraphQL
+  // errors' `http` extension disagree, and one compilation cannot hold both.
+  const hiveRuntime: string = "@graphql-hive/gateway-runtime";
+  const hiveTransport: string = "@graphql-mesh/transport-http";
+  const { createGatewayRuntime } = (await import(hiveRuntime)) as {
+    createGatewayRuntime: (config: object) => Parameters<typeof createServer>[1];
+  };
+  const { default: httpTransport } = (await import(hiveTransport)) as { default: unknown };
+  process.env.LOG_LEVEL = "error"; // Hive's logger reads it and knows no "silent"; ours has read it already.
+  const runtime = createGatewayRuntime({
+    supergraph,
+    logging: false,
+    landingPage: false,
+    graphiql: false,
+    maskedErrors: false,
+    // Hive would send its own x-request-id to subgraphs; ours is part of the signature.
+    requestId: false,
+    transports: { http: httpTransport },
+    transportEntries: { "*": { options: { deduplicateInflightRequests: process.env.BENCH_HIVE_DEDUPE !== "0" } } },
+    propagateHeaders: {
+      // One signature per caller and second: Hive's deduplication keys on the headers, and ours shares
+      // in-flight fetches of one principal, so identical requests of one caller may meet here too.
+      fromClientToSubgraphs: ({ request }: { request: Request }) => {
+        const credentials = request.headers.get("authorization") ?? "";
+        const second = Math.floor(Date.now() / 1000);
+        let signed = signatures.get(credentials);
+        if (!signed || signed.second !== second) {
+          const headers = authenticate({ header: (name: string) => request.headers.get(name) ?? undefined }).then(
+            ({ principal }) => signedHeaders(secret, { principal, requestId: `hive-${++requests}` }),
+          );
+          signed = { second, headers };
+          signatures.set(credentials, signed);
+        }
+        return signed.headers;
+      },
+    },
+  });
+  const server = createServer(runtime);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address() as { port: number };
+  return `http://127.0.0.1:${address.port}/graphql`;
 }
 
 const children: ChildProcess[] = [];
@@ -250,7 +320,9 @@ async function clustered(): Promise<string | undefined> {
 }
 
 const mode = process.argv[2];
-const start = { single, split, floor, cluster: clustered }[mode as "single" | "split" | "floor" | "cluster"];
-if (!start) throw new Error(`contender must be single, split or floor, not ${mode}`);
+const start = { single, split, floor, hive, cluster: clustered }[
+  mode as "single" | "split" | "floor" | "hive" | "cluster"
+];
+if (!start) throw new Error(`contender must be single, split, floor, hive or cluster, not ${mode}`);
 const url = await start();
 if (url) console.log(`READY ${url}`);
