@@ -64,7 +64,7 @@ export async function runBusinessAction<DB, P extends object>(
     const payload = await withBusinessClock(ctx.clock ?? systemClock, () =>
       ctx.db.transaction().execute((trx) => transact(ctx, request, trx, work)),
     );
-    committed(ctx.db);
+    committed(ctx.db, ctx.domain);
     return payload;
   } catch (error) {
     if (error instanceof BusinessRuleViolation) return failed<P>(error.errors);

@@ -50,6 +50,9 @@ function sameOptions(queue: PgBoss.QueueResult, options: Omit<PgBoss.Queue, "nam
   );
 }
 
+/** Outbox events one relay transaction moves at most. */
+const RELAY_BATCH = 500;
+
 /** The event bus's settings, read from the environment (see README, "Configuration"). */
 export const eventBusSettings = defineSettings({
   handlerConcurrency: setting.count("EVENT_HANDLER_CONCURRENCY", 8, 1, 100),
@@ -99,6 +102,9 @@ export const eventBusFor = (db: object): EventBus | undefined => {
 export class EventBus {
   private relaying?: Promise<void>;
   private again = false;
+  /** Domains whose outbox may hold events since the last relay, or every domain of this process. */
+  private readonly dirty = new Set<string>();
+  private everyDomain = false;
   /** pg-boss worker ids by the queue they work, to wake the right ones after a relay. */
   private readonly workers = new Map<string, string>();
   private sweeper?: NodeJS.Timeout;
@@ -198,7 +204,7 @@ export class EventBus {
       for (const job of module.jobs ?? [])
         await this.boss.work(`${module.name}-${job.name}`, async () => {
           await job.run(this.database.db, this.options.clock);
-          this.wake();
+          this.wake(module.name);
         });
     }
     await this.workOn(DEAD_LETTER_QUEUE, 1, (job) => this.recordDeadLetter(job));
@@ -246,7 +252,7 @@ export class EventBus {
     try {
       const applied = await handleOnce(this.database.db, module.name, handler, event, this.options.clock);
       log.debug({ applied }, applied ? "event handled" : "duplicate delivery ignored");
-      this.wake();
+      if (applied) this.wake(module.name);
     } catch (error) {
       if (error instanceof MalformedEvent) {
         // The same payload fails the same way every time: dead-lettered now, the job completes.
@@ -281,18 +287,29 @@ export class EventBus {
     });
   }
 
-  /** Asks for a relay soon; called after a business transaction commits and by the sweep timer. */
-  wake(): void {
+  /**
+   * Asks for a relay soon of one domain's outbox (after its transaction committed), or of every
+   * domain of this process (the sweep timer). Wakes that come while a relay runs are gathered into
+   * the next pass, so a burst of commits costs a pass, not a relay each.
+   */
+  wake(domain?: string): void {
     if (this.stopped) return;
+    if (domain === undefined) this.everyDomain = true;
+    else this.dirty.add(domain);
     if (this.relaying) {
       this.again = true;
       return;
     }
-    void this.relayNow().catch((error) => this.options.log.error({ err: error }, "outbox relay failed"));
+    void this.relay().catch((error) => this.options.log.error({ err: error }, "outbox relay failed"));
   }
 
   /** Moves every unpublished outbox event of this process's domains to the handler queues. */
-  async relayNow(): Promise<void> {
+  relayNow(): Promise<void> {
+    this.everyDomain = true;
+    return this.relay();
+  }
+
+  private relay(): Promise<void> {
     if (this.relaying) {
       this.again = true;
       return this.relaying;
@@ -300,8 +317,20 @@ export class EventBus {
     this.relaying = (async () => {
       do {
         this.again = false;
+        const own = this.modules.map((m) => m.name);
+        const domains = this.everyDomain ? own : own.filter((d) => this.dirty.has(d));
+        this.everyDomain = false;
+        this.dirty.clear();
         const filled = new Set<string>();
-        for (const module of this.modules) for (const queue of await this.relayDomain(module.name)) filled.add(queue);
+        for (const domain of domains) {
+          const { queues, full } = await this.relayDomain(domain);
+          for (const queue of queues) filled.add(queue);
+          // A full batch leaves more behind: the domain goes round again.
+          if (full) {
+            this.dirty.add(domain);
+            this.again = true;
+          }
+        }
         // Workers in this process start at once; those of other processes find the jobs on their next poll.
         for (const queue of filled) {
           const worker = this.workers.get(queue);
@@ -314,8 +343,8 @@ export class EventBus {
     return this.relaying;
   }
 
-  /** Relays up to 500 of a domain's events in one transaction; returns the queues that received jobs. */
-  private relayDomain(domain: string): Promise<string[]> {
+  /** Relays up to 500 of a domain's events in one transaction: the queues that received jobs, and whether it took 500. */
+  private relayDomain(domain: string): Promise<{ queues: string[]; full: boolean }> {
     return this.database.db.transaction().execute(async (trx) => {
       const outbox = trx.withSchema(domain) as unknown as Transaction<KernelTables>;
       const rows = await outbox
@@ -323,11 +352,11 @@ export class EventBus {
         .selectAll()
         .where("published_at", "is", null)
         .orderBy("sequence")
-        .limit(500)
+        .limit(RELAY_BATCH)
         .forUpdate()
         .skipLocked()
         .execute();
-      if (!rows.length) return [];
+      if (!rows.length) return { queues: [], full: false };
       const jobs = rows.flatMap((row) => {
         const event: DeliveredEvent = {
           id: row.id,
@@ -352,7 +381,7 @@ export class EventBus {
           rows.map((r) => r.id),
         )
         .execute();
-      return [...new Set(jobs.map((j) => j.name))];
+      return { queues: [...new Set(jobs.map((j) => j.name))], full: rows.length === RELAY_BATCH };
     });
   }
 

@@ -1,6 +1,7 @@
 /** What a running event bus exposes to the rest of the kernel. */
 export interface CommitListener {
-  wake(): void;
+  /** A transaction of `domain` committed (every domain when absent): its outbox may hold new events. */
+  wake(domain?: string): void;
 }
 
 const listeners = new WeakMap<object, CommitListener>();
@@ -20,9 +21,9 @@ export function stopListening(db: object): void {
   listeners.delete(originOf(db));
 }
 
-/** Called after a business transaction on `db` commits: the dispatcher wakes. */
-export function committed(db: object): void {
-  listeners.get(originOf(db))?.wake();
+/** Called after a business transaction of `domain` on `db` commits: the dispatcher relays that domain's outbox. */
+export function committed(db: object, domain?: string): void {
+  listeners.get(originOf(db))?.wake(domain);
 }
 
 export const listenerFor = (db: object): CommitListener | undefined => listeners.get(originOf(db));
