@@ -18,6 +18,15 @@ export const salesSettings = defineSettings({
   defaultTaxRate: setting.percentage("DEFAULT_TAX_RATE", "19", 2),
   quoteValidityHorizonDays: setting.days("QUOTE_VALIDITY_HORIZON_DAYS", 366),
   confirmationTimeoutSeconds: confirmationTimeout,
+  // Backpressure: new confirmations wait while this many orders have waited longer than this.
+  confirmationBacklogSeconds: setting.count("SALES_CONFIRMATION_BACKLOG_SECONDS", 2, 1, 3_600),
+  confirmationBacklogOrders: setting.count("SALES_CONFIRMATION_BACKLOG_ORDERS", 50, 1, 1_000_000),
+});
+
+/** When confirmSalesOrder answers CONFIRMATION_BACKLOG: `orders` confirmations late by more than `seconds`. */
+export const confirmationBacklog = (): { seconds: number; orders: number } => ({
+  seconds: salesSettings().confirmationBacklogSeconds,
+  orders: salesSettings().confirmationBacklogOrders,
 });
 
 /** How long an order may wait in PENDING_CONFIRMATION before it is REJECTED with CONFIRMATION_TIMEOUT. */

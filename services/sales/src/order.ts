@@ -11,6 +11,7 @@ import {
 } from "@erp/core";
 import type { Kysely, Selectable, Transaction } from "kysely";
 import { z } from "zod";
+import { confirmationBacklog } from "./config.js";
 import type { OrderStatus, SalesDatabase, SalesOrdersTable } from "./db.js";
 import { notFound, refuse, SalesErrorCode } from "./errors.js";
 import { assertActiveEmployee } from "./known-employees.js";
@@ -209,6 +210,7 @@ export async function confirmSalesOrder(scope: ActionScope<SalesDatabase>, input
   const data = parseInput(orderIdSchema, input);
   const current = await lockOrder(scope.trx, data.salesOrderId);
   orderLifecycle.assertTransition(current.status, "PENDING_CONFIRMATION");
+  await assertConfirmationsKeepUp(scope);
   await assertCustomerMayOrder(scope.trx, current.customer_id, "salesOrderId");
   const lines = await scope.trx
     .selectFrom("sales.lines")
@@ -226,6 +228,36 @@ export async function confirmSalesOrder(scope: ActionScope<SalesDatabase>, input
     lines: lines.map((l) => ({ lineId: l.id, productId: l.product_id, quantity: new Dec(l.quantity).toFixed() })),
   });
   return order;
+}
+
+/**
+ * Backpressure on the saga: while `orders` confirmations have waited longer than `seconds` for
+ * inventory and finance, a new one is refused (CONFIRMATION_BACKLOG, nothing written) instead of
+ * joining a queue that grows faster than it drains. Counted on the pending-since index, stopping
+ * at `orders`; concurrent confirmations may pass the bound by a few, which backpressure tolerates.
+ */
+async function assertConfirmationsKeepUp(scope: ActionScope<SalesDatabase>): Promise<void> {
+  const { seconds, orders } = confirmationBacklog();
+  // By the business clock, as the confirmation timeout decides (order-closing.ts).
+  const since = new Date(scope.now().getTime() - seconds * 1000);
+  const { late } = await scope.trx
+    .selectFrom((eb) =>
+      eb
+        .selectFrom("sales.sales_orders")
+        .select("id")
+        .where("status", "=", "PENDING_CONFIRMATION")
+        .where("updated_at", "<", since)
+        .limit(orders)
+        .as("overdue"),
+    )
+    .select((eb) => eb.fn.countAll<string>().as("late"))
+    .executeTakeFirstOrThrow();
+  if (Number(late) >= orders)
+    refuse(
+      SalesErrorCode.CONFIRMATION_BACKLOG,
+      `Confirmations are behind: ${orders} orders have waited more than ${seconds} s for stock and credit; the order stays in DRAFT, retry in a few seconds`,
+      "salesOrderId",
+    );
 }
 
 const cancelSchema = orderIdSchema.extend({ reason: fields.text("Reason", 500, { multiline: true }) });

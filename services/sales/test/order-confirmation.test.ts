@@ -138,4 +138,75 @@ describe(`the confirmation saga of a sales order on ${testDatabaseKind()}`, () =
       ["sales.order.reservations_declined", [reservationId]],
     ]);
   });
+  it("refuses new confirmations while too many are late (CONFIRMATION_BACKLOG), changing nothing, and takes the same request once the backlog drains", async () => {
+    const pending = async () =>
+      Number(
+        (
+          await sql<{
+            n: string;
+          }>`select count(*) as n from sales.sales_orders where status = 'PENDING_CONFIRMATION'`.execute(
+            env.database.db,
+          )
+        ).rows[0]!.n,
+      );
+    const confirm = (salesOrderId: string, idempotencyKey = newKey()) =>
+      env.client.request(
+        `mutation($i: ConfirmSalesOrderInput!) { confirmSalesOrder(input: $i) { salesOrder { status } errors { code field message } } }`,
+        { i: { idempotencyKey, salesOrderId } },
+      );
+    const statusOf = async (id: string) =>
+      (await env.client.request(`query($id: ID!) { salesOrder(id: $id) { status } }`, { id })).data.salesOrder.status;
+    const [c, p] = [await env.customer(), await env.product()];
+    const [a, b, late] = await Promise.all(
+      [1, 2, 3].map(
+        async () => (await env.place(c, [{ productId: p, quantity: "1" }])).data.placeSalesOrder.salesOrder.id,
+      ),
+    );
+    // Two of our own pending beside whatever earlier tests left pending: the bound is reached by ours.
+    const saved = { ...process.env };
+    process.env.SALES_CONFIRMATION_BACKLOG_ORDERS = String((await pending()) + 2);
+    process.env.SALES_CONFIRMATION_BACKLOG_SECONDS = "60";
+    const started = env.clock.now();
+    try {
+      for (const id of [a!, b!])
+        expect((await confirm(id)).data.confirmSalesOrder.salesOrder.status).toBe("PENDING_CONFIRMATION");
+      // Not late yet: a third may join.
+      const probe = (await env.place(c, [{ productId: p, quantity: "1" }])).data.placeSalesOrder.salesOrder.id;
+      expect((await confirm(probe)).data.confirmSalesOrder.errors).toEqual([]);
+      await env.deliver("finance.credit.refused", {
+        reference: { type: "SalesOrder", id: probe },
+        reason: { code: "CREDIT_LIMIT_EXCEEDED", message: "No room" },
+      });
+
+      // Two minutes on, a and b (and what earlier tests left) have waited past 60 s.
+      env.clock.set(new Date(Date.now() + 120_000));
+      const key = newKey();
+      const refused = (await confirm(late!, key)).data.confirmSalesOrder;
+      expect(refused.salesOrder).toBeNull();
+      expect(refused.errors).toEqual([
+        expect.objectContaining({ code: "CONFIRMATION_BACKLOG", field: ["salesOrderId"] }),
+      ]);
+      expect(refused.errors[0].message).toMatch(/waited more than 60 s.*retry in a few seconds/);
+      expect(await statusOf(late!)).toBe("DRAFT");
+      const { rows: requested } = await sql`
+        select 1 from sales.outbox_events where type = 'sales.order.confirmation_requested' and aggregate_id = ${late}`.execute(
+        env.database.db,
+      );
+      expect(requested).toEqual([]);
+
+      // Finance refuses a's credit: one late fewer, and the same request (same key) now goes through.
+      await env.deliver("finance.credit.refused", {
+        reference: { type: "SalesOrder", id: a },
+        reason: { code: "CREDIT_LIMIT_EXCEEDED", message: "No room" },
+      });
+      expect(await statusOf(a!)).toBe("REJECTED");
+      expect((await confirm(late!, key)).data.confirmSalesOrder).toEqual({
+        salesOrder: { status: "PENDING_CONFIRMATION" },
+        errors: [],
+      });
+    } finally {
+      env.clock.set(started);
+      process.env = saved;
+    }
+  });
 });

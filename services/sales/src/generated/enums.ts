@@ -119,7 +119,13 @@ export const SalesErrorCode = {
   /** Sales knows no HR employee with this id. */
   EMPLOYEE_NOT_FOUND: 'EMPLOYEE_NOT_FOUND',
   /** The employee has left the organisation (TERMINATED). */
-  EMPLOYEE_TERMINATED: 'EMPLOYEE_TERMINATED'
+  EMPLOYEE_TERMINATED: 'EMPLOYEE_TERMINATED',
+  /**
+   * Confirmations are behind: SALES_CONFIRMATION_BACKLOG_ORDERS orders have waited longer than
+   * SALES_CONFIRMATION_BACKLOG_SECONDS for inventory and finance. Nothing changed; retry the same
+   * request (the same idempotencyKey) in a few seconds.
+   */
+  CONFIRMATION_BACKLOG: 'CONFIRMATION_BACKLOG'
 } as const;
 
 export type SalesErrorCode = typeof SalesErrorCode[keyof typeof SalesErrorCode];

@@ -126,7 +126,8 @@ export type Mutation = {
    * becomes CONFIRMED when both agree, or REJECTED (see statusReasonCode and statusReason) as soon
    * as one refuses, usually within seconds. To learn the outcome, poll `salesOrder(id)` until its
    * status leaves PENDING_CONFIRMATION, or subscribe to the `sales.order.confirmed` and
-   * `sales.order.rejected` webhook events.
+   * `sales.order.rejected` webhook events. While too many confirmations are late (see
+   * CONFIRMATION_BACKLOG) the order stays in DRAFT and the answer is that error: retry in a few seconds.
    */
   confirmSalesOrder: SalesOrderPayload;
   /** Cancels an order that has not shipped; reserved stock and the credit held for it are released. */
@@ -723,7 +724,13 @@ export type SalesErrorCode =
   /** Sales knows no HR employee with this id. */
   | 'EMPLOYEE_NOT_FOUND'
   /** The employee has left the organisation (TERMINATED). */
-  | 'EMPLOYEE_TERMINATED';
+  | 'EMPLOYEE_TERMINATED'
+  /**
+   * Confirmations are behind: SALES_CONFIRMATION_BACKLOG_ORDERS orders have waited longer than
+   * SALES_CONFIRMATION_BACKLOG_SECONDS for inventory and finance. Nothing changed; retry the same
+   * request (the same idempotencyKey) in a few seconds.
+   */
+  | 'CONFIRMATION_BACKLOG';
 
 /** Result of a quote action. */
 export type QuotePayload = {
