@@ -96,7 +96,8 @@ interface Cell {
   cpuMsPerRequest: number;
   sqlPerRequest: number;
   loadAverage: number;
-  saga?: { settled: number; unsettled: number; p50: number; p99: number };
+  /** The write path's saga: accepted confirmations per second, those refused by backpressure, and time to outcome. */
+  saga?: { settled: number; unsettled: number; p50: number; p99: number; acceptedPerSecond: number; refused: number };
 }
 
 const probeDir = mkdtempSync(join(tmpdir(), "erp-bench-probe-"));
@@ -129,6 +130,17 @@ async function startContender(name: string): Promise<Contender> {
     });
   });
   return { name, url, child };
+}
+
+/** Sends a signal to every process of these contenders (the split ones have children). */
+function signalTrees(contenders: Contender[], signal: NodeJS.Signals): void {
+  for (const c of contenders)
+    for (const pid of processTree(c.child.pid!))
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // gone already
+      }
 }
 
 function stop(contender: Contender): Promise<void> {
@@ -204,7 +216,9 @@ function paymentBody(f: Fixtures): string {
 }
 
 /** Confirmation sent → CONFIRMED or REJECTED, per order, once the saga has run (or the wait ran out). */
-async function sagaTimes(confirmedAt: Map<string, number>): Promise<Cell["saga"]> {
+async function sagaTimes(
+  confirmedAt: Map<string, number>,
+): Promise<{ settled: number; unsettled: number; p50: number; p99: number }> {
   const database = await openDatabase({ url: databaseUrl, maxConnections: 2 });
   const deadline = Date.now() + sagaTimeoutMs;
   const ids = [...confirmedAt.keys()];
@@ -238,8 +252,9 @@ async function load(
   f: Fixtures,
   headers: Record<string, string>,
   seconds: number,
-): Promise<{ result: autocannon.Result; confirmed: Map<string, number>; failed: Failures }> {
+): Promise<{ result: autocannon.Result; confirmed: Map<string, number>; refused: number; failed: Failures }> {
   const confirmed = new Map<string, number>();
+  const backlog = { refused: 0 };
   const failed: Failures = { count: 0 };
   // A GraphQL error comes with HTTP 200: each answer is read, and one with errors counts as failed.
   const check = (body: string) => {
@@ -293,14 +308,17 @@ async function load(
           }),
           onResponse: (_status, body, context) => {
             check(body);
-            if ((context as { orderId?: string }).orderId)
-              confirmed.set((context as { orderId?: string }).orderId as string, Date.now());
+            // Only confirmations the API took start the saga; CONFIRMATION_BACKLOG is sales' backpressure.
+            const answer = JSON.parse(body)?.data?.confirmSalesOrder;
+            const orderId = (context as { orderId?: string }).orderId;
+            if (orderId && answer?.salesOrder?.status === "PENDING_CONFIRMATION") confirmed.set(orderId, Date.now());
+            else if (answer?.errors?.[0]?.code === "CONFIRMATION_BACKLOG") backlog.refused++;
           },
         },
       ],
     };
   const result = await autocannon(options);
-  return { result, confirmed, failed };
+  return { result, confirmed, refused: backlog.refused, failed };
 }
 
 async function cell(
@@ -314,10 +332,11 @@ async function cell(
   const pids = processTree(contender.child.pid!);
   const loadAverage = loadavg()[0]!;
   const [cpuBefore, sqlBefore] = [cpuMs(pids), await sqlStatements(pids, probeDir)];
-  const { result, confirmed, failed } = await load(contender, scenario, connections, f, headers, durationS);
+  const { result, confirmed, refused, failed } = await load(contender, scenario, connections, f, headers, durationS);
   const [cpuAfter, sqlAfter] = [cpuMs(pids), await sqlStatements(pids, probeDir)];
   const requests = result.requests.total;
-  const saga = confirmed.size ? await sagaTimes(confirmed) : undefined;
+  const timed = confirmed.size ? await sagaTimes(confirmed) : undefined;
+  const saga = timed && { ...timed, acceptedPerSecond: confirmed.size / durationS, refused };
   const row: Cell = {
     round,
     scenario,
@@ -334,7 +353,9 @@ async function cell(
     loadAverage,
     ...(saga && { saga }),
   };
-  const sagaText = saga ? ` saga p50 ${saga.p50} ms p99 ${saga.p99} ms (${saga.unsettled} unsettled)` : "";
+  const sagaText = saga
+    ? ` saga: ${saga.acceptedPerSecond.toFixed(1)} accepted/s, ${saga.refused} refused (backlog), p50 ${saga.p50} ms p99 ${saga.p99} ms (${saga.unsettled} unsettled)`
+    : "";
   console.log(
     `round ${round} ${scenario} c=${connections} ${contender.name}: ${row.reqPerSec.toFixed(1)} req/s p50 ${row.p50} ms p99 ${row.p99} ms cpu ${row.cpuMsPerRequest.toFixed(1)} ms/req sql ${row.sqlPerRequest.toFixed(1)}/req errors ${row.errors}${row.firstError ? ` (${row.firstError})` : ""} load ${loadAverage.toFixed(2)}${sagaText}`,
   );
@@ -385,6 +406,8 @@ function summarise(cells: Cell[]) {
       p50: median(g.map((c) => c.saga!.p50)),
       p99: median(g.map((c) => c.saga!.p99)),
       unsettled: g.reduce((n, c) => n + c.saga!.unsettled, 0),
+      acceptedPerSecond: median(g.map((c) => c.saga!.acceptedPerSecond)),
+      refused: g.reduce((n, c) => n + c.saga!.refused, 0),
     },
   }));
 }
@@ -407,11 +430,11 @@ function markdown(meta: Record<string, unknown>, rows: ReturnType<typeof summari
     `Dataset: ${meta.dataset}. ${meta.seeding}`,
     `${meta.rounds} interleaved rounds of ${meta.durationS} s per cell; req/s is the range over the rounds, p50/p99 (ms), CPU and SQL the median.`,
     "",
-    "| operation | clients | contender | req/s | × split | × floor | p50 | p99 | CPU ms/req | SQL/req | errors | saga p50 / p99 (ms) |",
+    "| operation | clients | contender | req/s | × split | × floor | p50 | p99 | CPU ms/req | SQL/req | errors | saga: accepted/s, refused, p50 / p99 (ms) |",
     "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...rows.map(
       (r) =>
-        `| ${r.scenario} | ${r.connections} | ${r.contender} | ${range(r.reqPerSec)} | ${ratio(r, "split")} | ${ratio(r, "floor")} | ${r.p50} | ${r.p99} | ${r.cpuMsPerRequest.toFixed(1)} | ${r.sqlPerRequest.toFixed(1)} | ${r.errors} | ${r.saga ? `${r.saga.p50} / ${r.saga.p99}${r.saga.unsettled ? ` (${r.saga.unsettled} unsettled)` : ""}` : ""} |`,
+        `| ${r.scenario} | ${r.connections} | ${r.contender} | ${range(r.reqPerSec)} | ${ratio(r, "split")} | ${ratio(r, "floor")} | ${r.p50} | ${r.p99} | ${r.cpuMsPerRequest.toFixed(1)} | ${r.sqlPerRequest.toFixed(1)} | ${r.errors} | ${r.saga ? `${r.saga.acceptedPerSecond.toFixed(1)}/s, ${r.saga.refused} refused, ${r.saga.p50} / ${r.saga.p99}${r.saga.unsettled ? ` (${r.saga.unsettled} unsettled)` : ""}` : ""} |`,
     ),
     "",
     "Errors count HTTP failures, timeouts and answers carrying GraphQL errors; the first of each kind:",
@@ -461,7 +484,15 @@ async function main() {
           // Interleaved: each round starts the rotation one contender later.
           const order = contenders.map((_, i) => contenders[(i + round - 1) % contenders.length]!);
           for (const contender of order) {
-            cells.push(await cell(round, contender, scenario, connections, f, headers));
+            // The others are paused (SIGSTOP) meanwhile: they share the database and the saga's queues,
+            // and a running neighbour would work this contender's event handlers and poll beside it.
+            const others = contenders.filter((c) => c !== contender);
+            signalTrees(others, "SIGSTOP");
+            try {
+              cells.push(await cell(round, contender, scenario, connections, f, headers));
+            } finally {
+              signalTrees(others, "SIGCONT");
+            }
             publish(cells, answers, seeding, false); // a run cut short still leaves its figures
           }
         }
