@@ -192,8 +192,11 @@ async function inParallel<T>(bar: SingleBar, step: string, n: number, work: (i: 
   return results;
 }
 
-/** One business operation; a refusal or error stops the seeding with what went wrong. */
-async function mutate(run: Runner, field: string, selection: string, input: Record<string, unknown>) {
+/**
+ * One business operation; a refusal or error stops the seeding with what went wrong, except sales'
+ * backpressure (CONFIRMATION_BACKLOG), which asks for the same request again a moment later.
+ */
+async function mutate(run: Runner, field: string, selection: string, input: Record<string, unknown>): Promise<any> {
   const type = `${field[0]!.toUpperCase()}${field.slice(1)}Input`;
   const result = await run(
     `mutation($input: ${type}!) { ${field}(input: $input) { ${selection} errors { code message } } }`,
@@ -202,6 +205,10 @@ async function mutate(run: Runner, field: string, selection: string, input: Reco
     },
   );
   const payload = result.data?.[field] as any;
+  if (payload?.errors?.[0]?.code === "CONFIRMATION_BACKLOG") {
+    await new Promise((r) => setTimeout(r, 500));
+    return mutate(run, field, selection, input);
+  }
   if (result.errors?.length || payload?.errors?.length)
     throw new Error(
       `seeding ${field} failed: ${JSON.stringify(result.errors ?? payload.errors)} for ${JSON.stringify(input)}}`,
