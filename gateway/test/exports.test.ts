@@ -126,11 +126,13 @@ describe.runIf(testDatabaseKind() === "postgres")("a CSV export of 100,000 rows 
     gc();
     const baseline = process.memoryUsage();
     let peakHeap = baseline.heapUsed;
+    let peakBuffers = baseline.arrayBuffers;
     let peakRss = baseline.rss;
     const sampler = setInterval(() => {
       gc();
       const now = process.memoryUsage();
       peakHeap = Math.max(peakHeap, now.heapUsed);
+      peakBuffers = Math.max(peakBuffers, now.arrayBuffers);
       peakRss = Math.max(peakRss, now.rss);
     }, 2_000);
     const started = Date.now();
@@ -147,13 +149,15 @@ describe.runIf(testDatabaseKind() === "postgres")("a CSV export of 100,000 rows 
     clearInterval(sampler);
     const mb = (n: number) => Math.round(n / 1024 / 1024);
     console.info(
-      `exported ${lines - 1} rows, ${mb(bytes)} MB of CSV in ${Date.now() - started} ms; peak heap +${mb(peakHeap - baseline.heapUsed)} MB, peak RSS +${mb(peakRss - baseline.rss)} MB`,
+      `exported ${lines - 1} rows, ${mb(bytes)} MB of CSV in ${Date.now() - started} ms; peak heap +${mb(peakHeap - baseline.heapUsed)} MB, peak buffers +${mb(peakBuffers - baseline.arrayBuffers)} MB, peak RSS +${mb(peakRss - baseline.rss)} MB`,
     );
     expect(lines).toBe(1 + 100_000 + 3);
-    // Holding the export would keep 100,000 GraphQL rows (hundreds of MB) or at least the 10 MB file.
+    // Holding the export would keep 100,000 GraphQL rows (hundreds of MB of heap) or the 10 MB file
+    // (in buffers, outside the heap). RSS is printed, not bounded: it counts what V8 and malloc keep
+    // for reuse after a burst of allocation (CI saw +93 MB with the heap at +2 MB).
     expect(bytes).toBeGreaterThan(10 * 1024 * 1024);
     expect(peakHeap - baseline.heapUsed).toBeLessThan(8 * 1024 * 1024);
-    expect(peakRss - baseline.rss).toBeLessThan(64 * 1024 * 1024);
+    expect(peakBuffers - baseline.arrayBuffers).toBeLessThan(8 * 1024 * 1024);
   }, 600_000);
 });
 
