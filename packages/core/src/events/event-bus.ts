@@ -4,7 +4,7 @@ import PgBoss from "pg-boss";
 import type { Logger } from "pino";
 import { type Clock, systemClock } from "../clock.js";
 import { type Database, withStartupLock } from "../database.js";
-import { refuse } from "../errors.js";
+import { isConnectionLost, refuse } from "../errors.js";
 import type { KernelTables } from "../kernel-schema.js";
 import { logger as rootLogger } from "../logger.js";
 import { defineSettings, setting } from "../settings.js";
@@ -37,6 +37,26 @@ function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`the handler did not finish within ${ms / 1000} s`)), ms);
   });
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+let lostStatementsTolerated = false;
+
+/**
+ * pg-boss completes and fails a worker's jobs without awaiting them (pg-boss 10.4,
+ * `Manager.work`'s onFetch): when the connection is lost meanwhile (a PostgreSQL restart, a
+ * failover, pg_terminate_backend), that rejection is unhandled, and Node ends the process on an
+ * unhandled rejection. So a process running a bus lets an unhandled rejection pass when, and only
+ * when, it is a lost database connection: it is logged, and the job left active expires and is
+ * retried (the handler's inbox keeps the retry from applying twice). Any other unhandled rejection
+ * still ends the process, as Node's default does.
+ */
+function tolerateLostStatements(log: Logger): void {
+  if (lostStatementsTolerated) return;
+  lostStatementsTolerated = true;
+  process.on("unhandledRejection", (reason) => {
+    if (!isConnectionLost(reason)) throw reason;
+    log.warn({ err: reason }, "a database statement nobody awaited lost its connection; the process keeps serving");
+  });
 }
 
 /** True when a queue already behaves as these options say. */
@@ -139,6 +159,7 @@ export class EventBus {
     });
     // pg-boss reports a failed poll (e.g. a dropped connection) and polls again: the process keeps serving.
     boss.on("error", (error) => settings.log.error({ err: error }, "pg-boss error"));
+    tolerateLostStatements(settings.log);
     const bus = new EventBus(boss, database, modules, settings, eventRoutes(modules, options.consumers));
     // pg-boss's schema and every queue are DDL: processes starting together take turns.
     await withStartupLock(database, async () => {
