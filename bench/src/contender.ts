@@ -202,15 +202,8 @@ async function floor(): Promise<string> {
   await EventBus.start(database, modules);
   const schemas = new Map(modules.map((m) => [m.name, buildSubgraph(m)]));
   const byName = new Map(modules.map((m) => [m.name, m]));
-  const gateway = await startGateway({
-    config: benchConfig({ mode: "single" }),
-    modules,
-    database,
-    fetchLevers: { cachedDocuments: false, dedupeRepresentations: false, dedupeInFlight: false },
-  });
-  const gatewayUrl = `http://127.0.0.1:${gateway.port}/graphql`;
-  const plans = new Map<string, Promise<{ fetches: RecordedFetch[]; principal: Principal }>>();
-  const documents = new Map<string, DocumentNode>();
+  // Patched before the gateway builds its data sources: the metrics and tracing wrappers bind
+  // `process` when they wrap a source, so a later patch would record nothing.
   let recording: { fetches: RecordedFetch[]; done: number; principal?: Principal } | undefined;
   const process_ = InProcessSubgraph.prototype.process;
   InProcessSubgraph.prototype.process = async function recorded(options) {
@@ -231,6 +224,15 @@ async function floor(): Promise<string> {
       log.done++;
     }
   };
+  const gateway = await startGateway({
+    config: benchConfig({ mode: "single" }),
+    modules,
+    database,
+    fetchLevers: { cachedDocuments: false, dedupeRepresentations: false, dedupeInFlight: false },
+  });
+  const gatewayUrl = `http://127.0.0.1:${gateway.port}/graphql`;
+  const plans = new Map<string, Promise<{ fetches: RecordedFetch[]; principal: Principal }>>();
+  const documents = new Map<string, DocumentNode>();
   let queue = Promise.resolve();
   const record = (body: string, headers: Record<string, string>) => {
     const recorded = queue.then(async () => {
@@ -285,6 +287,12 @@ async function floor(): Promise<string> {
       plans.set(query, plan);
     }
     const { fetches, principal } = await plan;
+    if (!fetches.length) {
+      // Nothing recorded means nothing measured: an error, never an empty answer counted as fast.
+      res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ errors: [{ message: "the floor recorded no subgraph fetch for this operation" }] }));
+      return;
+    }
     const id = `floor-${++requests}`;
     const contexts: Contexts = new Map();
     const stages = [...new Set(fetches.map((f) => f.stage))].sort((a, b) => a - b);

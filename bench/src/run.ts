@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { openDatabase } from "@erp/core";
+import { openDatabase, pendingEventWork } from "@erp/core";
 import autocannon from "autocannon";
 import { sql } from "kysely";
 import { adminBearer } from "./auth.js";
@@ -24,7 +24,7 @@ import {
   SCENARIOS,
   type ScenarioName,
 } from "./scenarios.js";
-import { FULL_DATASET, QUICK_DATASET, seedDataset } from "./seed.js";
+import { BENCH_DOMAINS, FULL_DATASET, QUICK_DATASET, seedDataset } from "./seed.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const PROBE = fileURLToPath(new URL("./probe.mjs", import.meta.url));
@@ -130,6 +130,21 @@ async function startContender(name: string): Promise<Contender> {
     });
   });
   return { name, url, child };
+}
+
+/** Waits (up to BENCH_SAGA_TIMEOUT_MS) until no outbox event is unpublished and no delivery is queued or running. */
+async function eventWorkDone(): Promise<void> {
+  const database = await openDatabase({ url: databaseUrl, maxConnections: 2 });
+  const deadline = Date.now() + sagaTimeoutMs;
+  try {
+    for (;;) {
+      const work = await pendingEventWork(database, { domains: BENCH_DOMAINS });
+      if ((work.unpublished === 0 && work.queued === 0) || Date.now() > deadline) return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    await database.close();
+  }
 }
 
 /** Sends a signal to every process of these contenders (the split ones have children). */
@@ -487,6 +502,9 @@ async function main() {
             // The others are paused (SIGSTOP) meanwhile: they share the database and the saga's queues,
             // and a running neighbour would work this contender's event handlers and poll beside it.
             const others = contenders.filter((c) => c !== contender);
+            // Paused only once the last cell's event work is done: a process stopped inside a
+            // handler's transaction would hold its row locks through the next cell.
+            await eventWorkDone();
             signalTrees(others, "SIGSTOP");
             try {
               cells.push(await cell(round, contender, scenario, connections, f, headers));
@@ -511,7 +529,7 @@ function publish(cells: Cell[], answers: string[], seeding: string, complete: bo
       .filter(([k]) => k.startsWith("BENCH_"))
       .map(([k, v]) => `${k}=${v}`)
       .join(" ")} npm run bench`.replace(/\s+/g, " "),
-    machine: `${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL on the same machine, shared with other work`,
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL and the load generator on the same machine (the load average says what else ran)`,
     loadAverage: `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`,
     dataset: `${size.customers} customers, ${size.products} products in ${size.warehouses} warehouses, ${size.orders} sales orders of 1–5 lines`,
     seeding,

@@ -11,6 +11,9 @@ export interface DatasetSize {
   orders: number;
 }
 
+/** Every domain whose outbox the benchmark's work fills. */
+export const BENCH_DOMAINS = subgraphModules().map((m) => m.name);
+
 export const FULL_DATASET: DatasetSize = { customers: 1_000, products: 500, warehouses: 3, orders: 20_000 };
 export const QUICK_DATASET: DatasetSize = { customers: 100, products: 50, warehouses: 3, orders: 500 };
 
