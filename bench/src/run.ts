@@ -479,6 +479,7 @@ async function main() {
   } finally {
     await database.close();
   }
+  if (env.BENCH_SEED_ONLY === "1") return;
   const f = await fixtures();
   const headers = { "content-type": "application/json", ...(await adminBearer()) };
   const contenders: Contender[] = [];
