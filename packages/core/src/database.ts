@@ -22,6 +22,17 @@ export interface Database {
   close(): Promise<void>;
   /** PostgreSQL: the pool's connections (for metrics); absent on PGlite. */
   poolStats?(): { total: number; idle: number; waiting: number };
+  /**
+   * LISTENs on a channel: `onPayload` hears each NOTIFY committed on it, by any process. On
+   * PostgreSQL this holds a connection of its own, outside the pool; `onLost` is told when that
+   * connection ends (the caller listens again). Resolves once the LISTEN is in place.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onLost: (error: Error) => void): Promise<Listening>;
+}
+
+/** A LISTEN in place; `close` ends it (and its connection, on PostgreSQL). */
+export interface Listening {
+  close(): Promise<void>;
 }
 
 export interface DatabaseOptions {
@@ -68,7 +79,46 @@ function openPostgres(url: string, max: number): Database {
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   const executeRaw = async (text: string, values: unknown[] = []) => ({ rows: (await pool.query(text, values)).rows });
   const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
-  return { db, kind: "postgres", location: redactUrl(url), executeRaw, close: () => db.destroy(), poolStats };
+  const listen = (channel: string, onPayload: (payload: string) => void, onLost: (error: Error) => void) =>
+    listenOnPostgres(url, channel, onPayload, onLost);
+  return { db, kind: "postgres", location: redactUrl(url), executeRaw, close: () => db.destroy(), poolStats, listen };
+}
+
+/** A client of its own (a LISTEN holds its session), told apart in pg_stat_activity by its name. */
+async function listenOnPostgres(
+  url: string,
+  channel: string,
+  onPayload: (payload: string) => void,
+  onLost: (error: Error) => void,
+): Promise<Listening> {
+  const client = new pg.Client({ connectionString: url, application_name: `erp listener ${channel}` });
+  let closing = false;
+  const lost = (error: Error) => {
+    if (closing) return;
+    closing = true;
+    client.removeAllListeners("notification");
+    void client.end().catch(() => undefined);
+    onLost(error);
+  };
+  client.on("error", lost);
+  client.on("end", () => lost(new Error("the listening connection ended")));
+  client.on("notification", (message) => {
+    if (message.channel === channel) onPayload(message.payload ?? "");
+  });
+  try {
+    await client.connect();
+    await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+  } catch (error) {
+    closing = true;
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+  return {
+    close: async () => {
+      closing = true;
+      await client.end().catch(() => undefined);
+    },
+  };
 }
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
@@ -86,7 +136,13 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       const results = await exactEngine.exec(text);
       return { rows: results.at(-1)?.rows ?? [] };
     });
-  return { db, kind: "pglite", location: dataDir ?? "memory", executeRaw, close: () => db.destroy() };
+  // One process, one session: a NOTIFY committed in it reaches its own LISTEN.
+  // The LISTEN waits for the dialect's connection, as raw SQL does, so it never lands inside a transaction.
+  const listen = async (channel: string, onPayload: (payload: string) => void) => {
+    const unlisten = await db.connection().execute(() => engine.listen(channel, onPayload));
+    return { close: () => unlisten().catch(() => undefined) };
+  };
+  return { db, kind: "pglite", location: dataDir ?? "memory", executeRaw, close: () => db.destroy(), listen };
 }
 
 type Parsers = Record<number, (value: string) => unknown>;

@@ -14,6 +14,7 @@ import { type DeliveredEvent, type EventHandler, handleOnce, MalformedEvent, que
 import { startModuleWorkers } from "./module-queues.js";
 import { listenerFor, listenForCommits, stopListening } from "./registry.js";
 import { allConsumerQueues, type EventRoutes, eventRoutes } from "./routes.js";
+import { announceQueued, QueueWakeups, type ReadyQueues } from "./wakeups.js";
 
 /** Lets pg-boss write inside one of our transactions, so a job exists only if the transaction commits. */
 function transactionAdapter<DB>(trx: Transaction<DB>) {
@@ -78,6 +79,7 @@ export const eventBusSettings = defineSettings({
   handlerConcurrency: setting.count("EVENT_HANDLER_CONCURRENCY", 8, 1, 100),
   handlerTimeoutSeconds: setting.count("EVENT_HANDLER_TIMEOUT_SECONDS", 20, 2, 3_600),
   outboxSweepSeconds: setting.count("OUTBOX_SWEEP_SECONDS", 2, 1, 300),
+  pollSeconds: setting.count("EVENT_POLL_SECONDS", 2, 1, 60),
 });
 
 export interface EventBusOptions {
@@ -85,6 +87,11 @@ export interface EventBusOptions {
   retryLimit?: number;
   /** First retry delay; doubles with each attempt (pg-boss backoff). */
   retryDelaySeconds?: number;
+  /**
+   * How often each queue's workers look for work nobody announced (EVENT_POLL_SECONDS): retries
+   * coming due, or jobs queued while this process was not listening. Announced work (a NOTIFY at
+   * the commit that queued it, see wakeups.ts) wakes them at once.
+   */
   pollingIntervalSeconds?: number;
   /** Deliveries each handler queue works at once (EVENT_HANDLER_CONCURRENCY). */
   concurrency?: number;
@@ -125,8 +132,9 @@ export class EventBus {
   /** Domains whose outbox may hold events since the last relay, or every domain of this process. */
   private readonly dirty = new Set<string>();
   private everyDomain = false;
-  /** pg-boss worker ids by the queue they work, to wake the right ones after a relay. */
-  private readonly workers = new Map<string, string>();
+  /** pg-boss worker ids by the queue they work, to wake the right ones when work is announced. */
+  private readonly workers = new Map<string, string[]>();
+  private wakeups?: QueueWakeups;
   private sweeper?: NodeJS.Timeout;
   private stopped = false;
 
@@ -143,7 +151,7 @@ export class EventBus {
     const settings: Settings = {
       retryLimit: options.retryLimit ?? 5,
       retryDelaySeconds: options.retryDelaySeconds ?? 2,
-      pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5,
+      pollingIntervalSeconds: options.pollingIntervalSeconds ?? configured.pollSeconds,
       concurrency: options.concurrency ?? configured.handlerConcurrency,
       handlerTimeoutSeconds: options.handlerTimeoutSeconds ?? configured.handlerTimeoutSeconds,
       sweepIntervalSeconds: options.sweepIntervalSeconds ?? configured.outboxSweepSeconds,
@@ -167,10 +175,20 @@ export class EventBus {
       await bus.createQueues();
       await bus.scheduleJobs();
       // Domains' own job queues (e.g. webhook sending), worked outside any business transaction.
-      await startModuleWorkers({ boss, database, ...settings, createQueue: (q, o) => boss.createQueue(q, o) }, modules);
+      await startModuleWorkers(
+        {
+          boss,
+          database,
+          ...settings,
+          createQueue: (q, o) => boss.createQueue(q, o),
+          worksOn: (queue, id) => bus.worksOn(queue, id),
+        },
+        modules,
+      );
     });
     listenForCommits(database.db, bus);
     await bus.startWorkers();
+    bus.wakeups = await QueueWakeups.start(database, (queues) => bus.wakeWorkers(queues), settings.log);
     bus.sweeper = setInterval(() => bus.wake(), settings.sweepIntervalSeconds * 1000);
     bus.sweeper.unref();
     await bus.relayNow();
@@ -223,10 +241,14 @@ export class EventBus {
         await this.workOn(queue, this.options.concurrency, (job) => this.deliver(module, handler, queue, job));
       }
       for (const job of module.jobs ?? [])
-        await this.boss.work(`${module.name}-${job.name}`, async () => {
-          await job.run(this.database.db, this.options.clock);
-          this.wake(module.name);
-        });
+        await this.boss.work(
+          `${module.name}-${job.name}`,
+          { pollingIntervalSeconds: this.options.pollingIntervalSeconds },
+          async () => {
+            await job.run(this.database.db, this.options.clock);
+            this.wake(module.name);
+          },
+        );
     }
     await this.workOn(DEAD_LETTER_QUEUE, 1, (job) => this.recordDeadLetter(job));
   }
@@ -259,7 +281,19 @@ export class EventBus {
       );
       if (jobs.length > 0) this.boss.notifyWorker(id);
     });
-    this.workers.set(queue, id);
+    this.worksOn(queue, id);
+  }
+
+  /** Records a worker of this process on a queue, to be woken when work for it is announced. */
+  private worksOn(queue: string, id: string): void {
+    this.workers.set(queue, [...(this.workers.get(queue) ?? []), id]);
+  }
+
+  /** Wakes this process's workers on the queues named (or on every queue): they fetch at once. */
+  private wakeWorkers(queues: ReadyQueues): void {
+    if (this.stopped) return;
+    const ids = queues === "all" ? [...this.workers.values()].flat() : queues.flatMap((q) => this.workers.get(q) ?? []);
+    for (const id of ids) this.boss.notifyWorker(id);
   }
 
   private async deliver(
@@ -352,11 +386,8 @@ export class EventBus {
             this.again = true;
           }
         }
-        // Workers in this process start at once; those of other processes find the jobs on their next poll.
-        for (const queue of filled) {
-          const worker = this.workers.get(queue);
-          if (worker) this.boss.notifyWorker(worker);
-        }
+        // Workers in this process start at once; other processes hear of the jobs by NOTIFY at the relay's commit.
+        this.wakeWorkers([...filled]);
       } while (this.again && !this.stopped);
     })().finally(() => {
       this.relaying = undefined;
@@ -392,7 +423,13 @@ export class EventBus {
         };
         return (this.routes.byEvent.get(row.type) ?? []).map((queue) => ({ name: queue, data: { ...event, queue } }));
       });
-      if (jobs.length) await this.boss.insert(jobs, { db: transactionAdapter(trx) });
+      if (jobs.length) {
+        await this.boss.insert(jobs, { db: transactionAdapter(trx) });
+        await announceQueued(
+          trx,
+          jobs.map((j) => j.name),
+        );
+      }
       await outbox
         .updateTable("outbox_events")
         .set({ published_at: sql`now()` })
@@ -438,12 +475,14 @@ export class EventBus {
     // pg-boss inserts a job only into a queue that exists; otherwise it returns no id.
     const id = await this.boss.send(queue, { ...event, queue }, { db: transactionAdapter(trx) });
     if (!id) refuse("EVENT_QUEUE_GONE", `The queue ${queue} no longer exists: no handler would receive the event`);
+    await announceQueued(trx, [queue]);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.sweeper);
     await this.relaying?.catch(() => undefined);
+    await this.wakeups?.stop();
     await this.boss.stop({ graceful: true, wait: true, timeout: 5_000 });
     stopListening(this.database.db);
   }

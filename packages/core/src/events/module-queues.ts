@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import type { Database } from "../database.js";
 import { listenerFor } from "./registry.js";
+import { announceQueued } from "./wakeups.js";
 
 /**
  * Work a domain runs on its own job queue, outside any business transaction (e.g. calling a
@@ -33,6 +34,8 @@ interface QueueHost {
   log: Logger;
   pollingIntervalSeconds: number;
   createQueue(queue: string, options: PgBoss.Queue): Promise<void>;
+  /** Tells the bus which worker works which queue, so announced jobs wake it. */
+  worksOn(queue: string, workerId: string): void;
 }
 
 /** Starts every module's queue workers on the bus's pg-boss; called once when the bus starts. */
@@ -45,8 +48,8 @@ export async function startModuleWorkers(
     for (const worker of module.workers ?? []) {
       const queue = workerQueue(module.name, worker);
       await host.createQueue(queue, { name: queue, retryLimit: worker.retryLimit ?? 3, retryDelay: 5 });
-      for (let i = 0; i < worker.concurrency; i++)
-        await host.boss.work<Record<string, unknown>>(
+      for (let i = 0; i < worker.concurrency; i++) {
+        const id = await host.boss.work<Record<string, unknown>>(
           queue,
           { batchSize: 1, pollingIntervalSeconds: host.pollingIntervalSeconds },
           async ([job]) => {
@@ -58,6 +61,8 @@ export async function startModuleWorkers(
             }
           },
         );
+        host.worksOn(queue, id);
+      }
     }
 }
 
@@ -83,5 +88,7 @@ export async function enqueueJob<DB>(
     }),
   };
   await boss.send(queue, data, { ...options, db });
+  // A job due now wakes a worker at commit; one due later is found by polling.
+  if (!options.startAfter || options.startAfter.getTime() <= Date.now()) await announceQueued(trx, [queue]);
   return true;
 }
