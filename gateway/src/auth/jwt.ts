@@ -1,3 +1,4 @@
+import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
 
 /** How people's tokens are checked: one HS256 secret, or an identity provider's JWKS. */
@@ -19,8 +20,36 @@ export interface VerifiedPerson {
 
 export type JwtVerifier = (token: string) => Promise<VerifiedPerson>;
 
-/** A verifier for the configured key source; keys from a JWKS are cached and refetched on rotation. */
+/** Tokens verified lately, by the token's own text; bounded in bytes (the tokens and what they said). */
+const VERIFIED_CACHE_BYTES = 4 * 2 ** 20;
+/** A verified token is trusted again without its signature checked for at most this long (the JWKS's own cache age). */
+const VERIFIED_MAX_SECONDS = 600;
+
+/**
+ * A verifier for the configured key source; keys from a JWKS are cached and refetched on rotation.
+ * A token that passed is remembered until it expires (at most 10 minutes), so a client sending
+ * the same token on every request has its signature checked once, not each time (checking it was
+ * a tenth of the CPU of a short read). Refusals are not remembered; an expired token is checked,
+ * and refused, again.
+ */
 export function createJwtVerifier(settings: JwtSettings): JwtVerifier {
+  const verify = verifierFor(settings);
+  const verified = new InMemoryLRUCache<VerifiedPerson & { expiresAt: number }>({
+    maxSize: VERIFIED_CACHE_BYTES,
+    sizeCalculation: (person, token) => token.length + JSON.stringify(person).length,
+  });
+  return async (token) => {
+    const known = await verified.get(token);
+    if (known && known.expiresAt > Date.now()) return { subject: known.subject, roles: known.roles };
+    const { person, expiresAt } = await verify(token);
+    const seconds = Math.min(VERIFIED_MAX_SECONDS, Math.floor((expiresAt - Date.now()) / 1000));
+    if (seconds > 0) await verified.set(token, { ...person, expiresAt }, { ttl: seconds });
+    return person;
+  };
+}
+
+/** Checks a token's signature and claims: the person, and when the token expires (ms since the epoch). */
+function verifierFor(settings: JwtSettings): (token: string) => Promise<{ person: VerifiedPerson; expiresAt: number }> {
   const key = settings.jwksUrl
     ? createRemoteJWKSet(new URL(settings.jwksUrl), { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000 })
     : new TextEncoder().encode(settings.secret ?? "");
@@ -37,7 +66,10 @@ export function createJwtVerifier(settings: JwtSettings): JwtVerifier {
       key instanceof Uint8Array
         ? await jwtVerify(token, key, options)
         : await jwtVerify(token, key as JWTVerifyGetKey, options);
-    return { subject: payload.sub!, roles: rolesFrom(payload, settings.rolesClaim) };
+    return {
+      person: { subject: payload.sub!, roles: rolesFrom(payload, settings.rolesClaim) },
+      expiresAt: payload.exp! * 1000,
+    };
   };
 }
 
