@@ -244,7 +244,16 @@ function copyOf(result: FetchResult, requestId: string): FetchResult {
       ? error
       : new GraphQLError(error.message, { path: error.path, extensions: { ...error.extensions, requestId } }),
   );
-  return { data: structuredClone(result.data), ...(errors && { errors }) };
+  return { data: copyJson(result.data), ...(errors && { errors }) };
+}
+
+/** A deep copy of an execution result's data: plain objects, arrays and scalars only (cheaper than structuredClone). */
+function copyJson<T>(value: T): T {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(copyJson) as T;
+  const copy: Record<string, unknown> = {};
+  for (const key in value) copy[key] = copyJson((value as Record<string, unknown>)[key]);
+  return copy as T;
 }
 
 /** As Apollo Server codes a document it cannot parse or validate, whatever code the error carried. */
