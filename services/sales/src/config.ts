@@ -18,8 +18,9 @@ export const salesSettings = defineSettings({
   defaultTaxRate: setting.percentage("DEFAULT_TAX_RATE", "19", 2),
   quoteValidityHorizonDays: setting.days("QUOTE_VALIDITY_HORIZON_DAYS", 366),
   confirmationTimeoutSeconds: confirmationTimeout,
-  // Backpressure: new confirmations wait while this many orders have waited longer than this.
-  confirmationBacklogSeconds: setting.count("SALES_CONFIRMATION_BACKLOG_SECONDS", 2, 1, 3_600),
+  // Backpressure: new confirmations wait while this many orders have waited longer than this
+  // (0: while this many are waiting at all, a bound on the saga's work in flight).
+  confirmationBacklogSeconds: setting.count("SALES_CONFIRMATION_BACKLOG_SECONDS", 2, 0, 3_600),
   confirmationBacklogOrders: setting.count("SALES_CONFIRMATION_BACKLOG_ORDERS", 50, 1, 1_000_000),
 });
 

@@ -232,7 +232,7 @@ export async function confirmSalesOrder(scope: ActionScope<SalesDatabase>, input
 
 /**
  * Backpressure on the saga: while `orders` confirmations have waited longer than `seconds` for
- * inventory and finance, a new one is refused (CONFIRMATION_BACKLOG, nothing written) instead of
+ * inventory and finance (with `seconds` 0: while `orders` are waiting at all), a new one is refused (CONFIRMATION_BACKLOG, nothing written) instead of
  * joining a queue that grows faster than it drains. Counted on the pending-since index, stopping
  * at `orders`; concurrent confirmations may pass the bound by a few, which backpressure tolerates.
  */
@@ -246,7 +246,7 @@ async function assertConfirmationsKeepUp(scope: ActionScope<SalesDatabase>): Pro
         .selectFrom("sales.sales_orders")
         .select("id")
         .where("status", "=", "PENDING_CONFIRMATION")
-        .where("updated_at", "<", since)
+        .$if(seconds > 0, (q) => q.where("updated_at", "<", since))
         .limit(orders)
         .as("overdue"),
     )
@@ -255,7 +255,7 @@ async function assertConfirmationsKeepUp(scope: ActionScope<SalesDatabase>): Pro
   if (Number(late) >= orders)
     refuse(
       SalesErrorCode.CONFIRMATION_BACKLOG,
-      `Confirmations are behind: ${orders} orders have waited more than ${seconds} s for stock and credit; the order stays in DRAFT, retry in a few seconds`,
+      `Confirmations are behind: ${orders} orders ${seconds ? `have waited more than ${seconds} s` : "are waiting"} for stock and credit; the order stays in DRAFT, retry in a few seconds`,
       "salesOrderId",
     );
 }

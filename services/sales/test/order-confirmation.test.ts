@@ -209,4 +209,41 @@ describe(`the confirmation saga of a sales order on ${testDatabaseKind()}`, () =
       process.env = saved;
     }
   });
+
+  it("with SALES_CONFIRMATION_BACKLOG_SECONDS=0 bounds the confirmations waiting at all, however young", async () => {
+    const pending = async () =>
+      Number(
+        (
+          await sql<{
+            n: string;
+          }>`select count(*) as n from sales.sales_orders where status = 'PENDING_CONFIRMATION'`.execute(
+            env.database.db,
+          )
+        ).rows[0]!.n,
+      );
+    const confirm = (salesOrderId: string) =>
+      env.client.request(
+        `mutation($i: ConfirmSalesOrderInput!) { confirmSalesOrder(input: $i) { salesOrder { status } errors { code message } } }`,
+        { i: { idempotencyKey: newKey(), salesOrderId } },
+      );
+    const [c, p] = [await env.customer(), await env.product()];
+    const [first, second] = await Promise.all(
+      [1, 2].map(
+        async () => (await env.place(c, [{ productId: p, quantity: "1" }])).data.placeSalesOrder.salesOrder.id,
+      ),
+    );
+    const saved = { ...process.env };
+    process.env.SALES_CONFIRMATION_BACKLOG_ORDERS = String((await pending()) + 1);
+    process.env.SALES_CONFIRMATION_BACKLOG_SECONDS = "0";
+    try {
+      expect((await confirm(first!)).data.confirmSalesOrder.salesOrder.status).toBe("PENDING_CONFIRMATION");
+      // No clock moves: the first has waited no time at all, and still counts.
+      const refused = (await confirm(second!)).data.confirmSalesOrder;
+      expect(refused.salesOrder).toBeNull();
+      expect(refused.errors).toEqual([expect.objectContaining({ code: "CONFIRMATION_BACKLOG" })]);
+      expect(refused.errors[0].message).toMatch(/orders are waiting for stock and credit/);
+    } finally {
+      process.env = saved;
+    }
+  });
 });
