@@ -247,10 +247,16 @@ function copyOf(result: FetchResult, requestId: string): FetchResult {
   return { data: copyJson(result.data), ...(errors && { errors }) };
 }
 
-/** A deep copy of an execution result's data: plain objects, arrays and scalars only (cheaper than structuredClone). */
+/**
+ * A deep copy of an execution result's data (cheaper than structuredClone): objects and arrays are
+ * copied; a scalar's serialised value that is an object of its own (the DateTime scalar's Date) is
+ * a leaf the gateway never merges into, and is shared.
+ */
 function copyJson<T>(value: T): T {
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map(copyJson) as T;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== null && prototype !== Object.prototype) return value;
   const copy: Record<string, unknown> = {};
   for (const key in value) copy[key] = copyJson((value as Record<string, unknown>)[key]);
   return copy as T;
