@@ -74,8 +74,9 @@ export async function spawnSubgraph(
     REQUEST_TIMEOUT_MS: "120000",
     QUEUE_TIMEOUT_MS: "120000",
     // Eight domains in eight processes, beside one-process tests running at the same time, must
-    // stay under PostgreSQL's 100 connections.
-    DATABASE_POOL_SIZE: "4",
+    // stay under PostgreSQL's 100 connections: 3 pooled each, plus each process's listening
+    // connection (the event bus's queue wake-ups).
+    DATABASE_POOL_SIZE: "3",
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir }),
   };
   const started = await launch(server, env, readyWithinMs);
