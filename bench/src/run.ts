@@ -65,6 +65,15 @@ const CATALOGUE: Record<string, { mode: string; levers?: object; env?: Record<st
   },
   "single-pool-20": { mode: "single", env: { DATABASE_POOL_SIZE: "20" } },
   "single-2-workers": { mode: "cluster", env: { WORKERS: "2" } },
+  // The saga's backpressure as a bound on confirmations in flight (SALES_CONFIRMATION_BACKLOG_SECONDS=0).
+  "single-saga-bound": {
+    mode: "single",
+    env: { SALES_CONFIRMATION_BACKLOG_SECONDS: "0", SALES_CONFIRMATION_BACKLOG_ORDERS: "20" },
+  },
+  "single-2-workers-saga-bound": {
+    mode: "cluster",
+    env: { WORKERS: "2", SALES_CONFIRMATION_BACKLOG_SECONDS: "0", SALES_CONFIRMATION_BACKLOG_ORDERS: "20" },
+  },
   hive: { mode: "hive" },
   "hive-no-dedupe": { mode: "hive", env: { BENCH_HIVE_DEDUPE: "0" } },
 };
