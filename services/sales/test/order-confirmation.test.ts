@@ -138,17 +138,17 @@ describe(`the confirmation saga of a sales order on ${testDatabaseKind()}`, () =
       ["sales.order.reservations_declined", [reservationId]],
     ]);
   });
+  /** Orders waiting for the saga, whatever earlier tests left: the backpressure bound counts them. */
+  const pendingConfirmations = async () =>
+    Number(
+      (
+        await sql<{
+          n: string;
+        }>`select count(*) as n from sales.sales_orders where status = 'PENDING_CONFIRMATION'`.execute(env.database.db)
+      ).rows[0]!.n,
+    );
+
   it("refuses new confirmations while too many are late (CONFIRMATION_BACKLOG), changing nothing, and takes the same request once the backlog drains", async () => {
-    const pending = async () =>
-      Number(
-        (
-          await sql<{
-            n: string;
-          }>`select count(*) as n from sales.sales_orders where status = 'PENDING_CONFIRMATION'`.execute(
-            env.database.db,
-          )
-        ).rows[0]!.n,
-      );
     const confirm = (salesOrderId: string, idempotencyKey = newKey()) =>
       env.client.request(
         `mutation($i: ConfirmSalesOrderInput!) { confirmSalesOrder(input: $i) { salesOrder { status } errors { code field message } } }`,
@@ -164,7 +164,7 @@ describe(`the confirmation saga of a sales order on ${testDatabaseKind()}`, () =
     );
     // Two of our own pending beside whatever earlier tests left pending: the bound is reached by ours.
     const saved = { ...process.env };
-    process.env.SALES_CONFIRMATION_BACKLOG_ORDERS = String((await pending()) + 2);
+    process.env.SALES_CONFIRMATION_BACKLOG_ORDERS = String((await pendingConfirmations()) + 2);
     process.env.SALES_CONFIRMATION_BACKLOG_SECONDS = "60";
     const started = env.clock.now();
     try {
@@ -211,16 +211,6 @@ describe(`the confirmation saga of a sales order on ${testDatabaseKind()}`, () =
   });
 
   it("with SALES_CONFIRMATION_BACKLOG_SECONDS=0 bounds the confirmations waiting at all, however young", async () => {
-    const pending = async () =>
-      Number(
-        (
-          await sql<{
-            n: string;
-          }>`select count(*) as n from sales.sales_orders where status = 'PENDING_CONFIRMATION'`.execute(
-            env.database.db,
-          )
-        ).rows[0]!.n,
-      );
     const confirm = (salesOrderId: string) =>
       env.client.request(
         `mutation($i: ConfirmSalesOrderInput!) { confirmSalesOrder(input: $i) { salesOrder { status } errors { code message } } }`,
@@ -233,7 +223,7 @@ describe(`the confirmation saga of a sales order on ${testDatabaseKind()}`, () =
       ),
     );
     const saved = { ...process.env };
-    process.env.SALES_CONFIRMATION_BACKLOG_ORDERS = String((await pending()) + 1);
+    process.env.SALES_CONFIRMATION_BACKLOG_ORDERS = String((await pendingConfirmations()) + 1);
     process.env.SALES_CONFIRMATION_BACKLOG_SECONDS = "0";
     try {
       expect((await confirm(first!)).data.confirmSalesOrder.salesOrder.status).toBe("PENDING_CONFIRMATION");
