@@ -34,16 +34,17 @@ const VERIFIED_MAX_SECONDS = 600;
  */
 export function createJwtVerifier(settings: JwtSettings): JwtVerifier {
   const verify = verifierFor(settings);
-  const verified = new InMemoryLRUCache<VerifiedPerson & { expiresAt: number }>({
+  const verified = new InMemoryLRUCache<VerifiedPerson>({
     maxSize: VERIFIED_CACHE_BYTES,
     sizeCalculation: (person, token) => token.length + JSON.stringify(person).length,
   });
   return async (token) => {
     const known = await verified.get(token);
-    if (known && known.expiresAt > Date.now()) return { subject: known.subject, roles: known.roles };
+    if (known) return known;
     const { person, expiresAt } = await verify(token);
+    // Whole seconds, rounded down: the entry is gone before the token expires.
     const seconds = Math.min(VERIFIED_MAX_SECONDS, Math.floor((expiresAt - Date.now()) / 1000));
-    if (seconds > 0) await verified.set(token, { ...person, expiresAt }, { ttl: seconds });
+    if (seconds > 0) await verified.set(token, person, { ttl: seconds });
     return person;
   };
 }

@@ -232,8 +232,9 @@ export async function confirmSalesOrder(scope: ActionScope<SalesDatabase>, input
 
 /**
  * Backpressure on the saga: while `orders` confirmations have waited longer than `seconds` for
- * inventory and finance (with `seconds` 0: while `orders` are waiting at all), a new one is refused (CONFIRMATION_BACKLOG, nothing written) instead of
- * joining a queue that grows faster than it drains. Counted on the pending-since index, stopping
+ * inventory and finance (with `seconds` 0: while `orders` are waiting at all), a new one is
+ * refused (CONFIRMATION_BACKLOG, nothing written) instead of joining a queue that grows faster
+ * than it drains. Counted on the pending-since index, stopping
  * at `orders`; concurrent confirmations may pass the bound by a few, which backpressure tolerates.
  */
 async function assertConfirmationsKeepUp(scope: ActionScope<SalesDatabase>): Promise<void> {
